@@ -1,0 +1,181 @@
+//! Police Square persistence. [`Store`] is the one storage interface; [`sqlite`] (the
+//! embedded default) and [`postgres`] implement it, each with its own migrations under
+//! `migrations/<backend>/`. [`connect`] picks the backend from the database URL.
+
+pub mod error;
+pub mod model;
+pub mod vault;
+
+pub use error::{StoreError, StoreResult};
+pub use model::*;
+
+use async_trait::async_trait;
+use police_square_domain::{org::UnitPath, Millis};
+
+/// Everything the server, jobs and CLI persist. Each method is one transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Create or upgrade the schema (idempotent).
+    async fn migrate(&self) -> StoreResult<()>;
+    /// "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+    /// Cheap round trip for `/readyz`.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // ── organisation and staff ──────────────────────────────────────────
+    async fn create_unit(&self, unit: NewUnit) -> StoreResult<Unit>;
+    /// All units (a city has hundreds at most); callers cache the tree.
+    async fn units(&self) -> StoreResult<Vec<Unit>>;
+    async fn create_staff(&self, staff: NewStaff) -> StoreResult<Staff>;
+    async fn staff(&self, id: Id) -> StoreResult<Option<Staff>>;
+    async fn staff_by_username(&self, username: &str) -> StoreResult<Option<Staff>>;
+    /// Staff of a unit subtree (for assignment lists and reminders), optionally by role.
+    async fn staff_in(
+        &self,
+        scope: &UnitPath,
+        role: Option<police_square_domain::Role>,
+    ) -> StoreResult<Vec<Staff>>;
+    async fn set_password(&self, staff_id: Id, password_hash: &str) -> StoreResult<()>;
+    async fn set_disabled(&self, staff_id: Id, disabled: bool) -> StoreResult<()>;
+
+    // ── sessions and throttling (shared by every node) ──────────────────
+    async fn create_session(&self, session: Session) -> StoreResult<()>;
+    /// The live session for this token hash (expired ones are `None`).
+    async fn session(&self, token_hash: &str, now: Millis) -> StoreResult<Option<Session>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Count a hit on `key` in the fixed window containing `now`; returns the count
+    /// including this hit. Used for login throttling and tracking-code lookups.
+    async fn hit_rate_limit(&self, key: &str, window_ms: Millis, now: Millis) -> StoreResult<i64>;
+    async fn clear_rate_limit(&self, key: &str) -> StoreResult<()>;
+
+    // ── appeals ─────────────────────────────────────────────────────────
+    /// Insert durably with its `received` event and audit entry. The same idempotency
+    /// key returns the first appeal's id as [`InsertOutcome::Duplicate`].
+    async fn insert_appeal(&self, appeal: NewAppeal) -> StoreResult<InsertOutcome>;
+    /// Bulk insert for demo data and imports (no idempotency keys), fast path.
+    async fn insert_appeals_bulk(&self, appeals: Vec<NewAppeal>) -> StoreResult<()>;
+    async fn appeal(&self, id: Id) -> StoreResult<Option<Appeal>>;
+    async fn appeal_by_tracking_code(&self, code: &str) -> StoreResult<Option<Appeal>>;
+    /// Sealed personal data, for an audited reveal or a notification.
+    async fn appeal_contact(&self, id: Id) -> StoreResult<Option<AppealContact>>;
+    /// A caller's earlier appeals (hotline lookup), newest first.
+    async fn appeals_by_phone_hash(
+        &self,
+        phone_hash: &[u8],
+        limit: u32,
+    ) -> StoreResult<Vec<AppealSummary>>;
+    async fn inbox(&self, query: &InboxQuery) -> StoreResult<Page<AppealSummary>>;
+    async fn events(&self, appeal_id: Id) -> StoreResult<Vec<AppealEvent>>;
+    /// Apply one change atomically. Fails with [`StoreError::Conflict`] if the
+    /// appeal's version moved on since it was read.
+    async fn apply_change(&self, change: AppealChange) -> StoreResult<Appeal>;
+
+    // ── external departments and hand-offs (转交) ─────────────────────────
+    async fn create_department(&self, name: &str, contact: &str) -> StoreResult<Department>;
+    async fn departments(&self) -> StoreResult<Vec<Department>>;
+    /// Record a hand-off together with the appeal change that moves it to `transferred`.
+    async fn create_handoff(
+        &self,
+        change: AppealChange,
+        department_id: Id,
+        note: &str,
+    ) -> StoreResult<Handoff>;
+    async fn acknowledge_handoff(
+        &self,
+        handoff_id: Id,
+        receipt: &str,
+        at: Millis,
+    ) -> StoreResult<Handoff>;
+    async fn handoffs(&self, appeal_id: Id) -> StoreResult<Vec<Handoff>>;
+
+    // ── requests needing a supervisor (extension, transfer, review) ──────
+    async fn create_request(&self, request: NewRequest) -> StoreResult<Request>;
+    async fn request(&self, id: Id) -> StoreResult<Option<Request>>;
+    async fn requests_for(&self, appeal_id: Id) -> StoreResult<Vec<Request>>;
+    /// Pending requests on appeals in scope.
+    async fn pending_requests(&self, scope: &UnitPath) -> StoreResult<Vec<Request>>;
+    /// Decide a pending request; when approved, `change` is applied in the same
+    /// transaction. Deciding an already decided request is a [`StoreError::Conflict`].
+    async fn decide_request(
+        &self,
+        request_id: Id,
+        approve: bool,
+        decided_by: Id,
+        at: Millis,
+        change: Option<AppealChange>,
+    ) -> StoreResult<Request>;
+
+    // ── reply templates ─────────────────────────────────────────────────
+    async fn create_reply_template(&self, title: &str, body: &str) -> StoreResult<ReplyTemplate>;
+    async fn reply_templates(&self) -> StoreResult<Vec<ReplyTemplate>>;
+
+    // ── resident one-time codes ─────────────────────────────────────────
+    async fn put_one_time_code(&self, code: OneTimeCode) -> StoreResult<()>;
+    async fn one_time_code(&self, appeal_id: Id) -> StoreResult<Option<OneTimeCode>>;
+
+    // ── deadlines and supervision ───────────────────────────────────────
+    /// Open cases due before `horizon` whose supervision level is below `below_level`.
+    async fn deadline_candidates(
+        &self,
+        horizon: Millis,
+        below_level: i32,
+        limit: u32,
+    ) -> StoreResult<Vec<DeadlineCandidate>>;
+
+    // ── notifications outbox ────────────────────────────────────────────
+    async fn enqueue(&self, message: NewOutboxMessage, now: Millis) -> StoreResult<Id>;
+    /// Claim due messages for `lease_ms` (SKIP LOCKED on PostgreSQL).
+    async fn claim_outbox(
+        &self,
+        node: &str,
+        now: Millis,
+        lease_ms: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>>;
+    async fn outbox_sent(&self, id: Id, at: Millis) -> StoreResult<()>;
+    /// Record a failure; `retry_at = None` gives up (dead letter).
+    async fn outbox_failed(&self, id: Id, error: &str, retry_at: Option<Millis>)
+        -> StoreResult<()>;
+
+    // ── background jobs ─────────────────────────────────────────────────
+    /// Schedule a job unless one with the same `unique_key` is pending.
+    async fn schedule_job(
+        &self,
+        kind: &str,
+        payload: &str,
+        run_at: Millis,
+        unique_key: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Claim at most `limit` due jobs for `lease_ms`; two nodes never get the same job.
+    async fn claim_jobs(
+        &self,
+        node: &str,
+        now: Millis,
+        lease_ms: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>>;
+    async fn finish_job(&self, id: Id) -> StoreResult<()>;
+    async fn fail_job(&self, id: Id, error: &str, retry_at: Millis) -> StoreResult<()>;
+
+    // ── settings (deadline policy, calendar, weights, flags) as JSON ────
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn put_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+
+    // ── audit trail ─────────────────────────────────────────────────────
+    /// Append outside an appeal change (e.g. a personal-data reveal, a login).
+    async fn audit(&self, entry: NewAudit) -> StoreResult<()>;
+    async fn audit_entries(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+
+    // ── rates ───────────────────────────────────────────────────────────
+    /// Counts per owning unit for appeals received in `[from, to)`, as of `now`.
+    /// Must answer in well under 100 ms with a million appeals (pre-aggregated).
+    async fn rate_counts(
+        &self,
+        from: Millis,
+        to: Millis,
+        now: Millis,
+    ) -> StoreResult<Vec<UnitCounts>>;
+    /// Bring the pre-aggregated statistics up to date (run by a background job).
+    async fn refresh_stats(&self, now: Millis) -> StoreResult<()>;
+    async fn count_appeals(&self) -> StoreResult<i64>;
+}

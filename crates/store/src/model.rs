@@ -1,0 +1,458 @@
+//! Records that cross the storage boundary. Instants are [`Millis`] (UTC epoch ms).
+//! Personal data arrives here already sealed by [`crate::vault::Vault`]: the store
+//! never sees a phone number in clear.
+
+use police_square_domain::{
+    org::UnitPath, rates::RateCounts, AppealKind, Channel, Millis, Role, Satisfaction, Status,
+    UnitKind, Urgency,
+};
+use serde::{Deserialize, Serialize};
+
+pub type Id = i64;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub id: Id,
+    pub parent_id: Option<Id>,
+    pub name: String,
+    pub kind: UnitKind,
+    pub path: UnitPath,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUnit {
+    pub parent_id: Option<Id>,
+    pub name: String,
+    pub kind: UnitKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Staff {
+    pub id: Id,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Id,
+    pub unit_path: UnitPath,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: Millis,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Id,
+    pub password_hash: String,
+}
+
+/// A login session (staff) or a verified resident session (after the one-time code).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// sha256 of the cookie token; the token itself is never stored.
+    pub token_hash: String,
+    pub staff_id: Option<Id>,
+    /// Set for resident sessions: the one appeal they may see and rate.
+    pub appeal_id: Option<Id>,
+    pub csrf_token: String,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// Personal data sealed by the vault (AEAD ciphertext + keyed lookup hash + display mask).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SealedContact {
+    pub phone_enc: Vec<u8>,
+    /// HMAC of the normalised phone: lets an operator find a caller's earlier appeals.
+    pub phone_hash: Vec<u8>,
+    /// 138****1234
+    pub phone_masked: String,
+    pub name_enc: Option<Vec<u8>>,
+    pub address_enc: Option<Vec<u8>>,
+    /// Street level only; safe to show to any staff member in scope.
+    pub address_masked: Option<String>,
+}
+
+/// What intake has established about a new appeal (text analysis already done).
+#[derive(Debug, Clone)]
+pub struct NewAppeal {
+    pub tracking_code: String,
+    pub idempotency_key: Option<String>,
+    pub kind: AppealKind,
+    pub channel: Channel,
+    pub text: String,
+    /// Segmented text (space-joined tokens) for full-text search.
+    pub search_text: String,
+    pub category: Option<String>,
+    pub category_confidence: Option<f64>,
+    /// Low classifier confidence: a person should check the category.
+    pub category_needs_review: bool,
+    pub urgency: Urgency,
+    pub emergency: bool,
+    pub sentiment: Option<String>,
+    pub unit_id: Id,
+    /// For `conduct` complaints: the unit the complaint is about (hidden from it).
+    pub subject_unit_id: Option<Id>,
+    pub status: Status,
+    pub received_at: Millis,
+    pub accept_by: Millis,
+    pub due_at: Millis,
+    pub contact: SealedContact,
+    /// Staff member who recorded it (hotline operator), if any.
+    pub recorded_by: Option<Id>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Appeal {
+    pub id: Id,
+    pub tracking_code: String,
+    pub kind: AppealKind,
+    pub channel: Channel,
+    pub text: String,
+    pub category: Option<String>,
+    pub category_confidence: Option<f64>,
+    pub category_needs_review: bool,
+    pub urgency: Urgency,
+    pub emergency: bool,
+    pub sentiment: Option<String>,
+    pub unit_id: Id,
+    pub unit_path: UnitPath,
+    pub subject_unit_id: Option<Id>,
+    pub assignee_id: Option<Id>,
+    pub status: Status,
+    pub received_at: Millis,
+    pub accept_by: Millis,
+    pub accepted_at: Option<Millis>,
+    pub due_at: Millis,
+    pub replied_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    pub reply_text: Option<String>,
+    pub rating_resolved: Option<bool>,
+    pub rating_satisfaction: Option<Satisfaction>,
+    pub rated_at: Option<Millis>,
+    pub reopen_count: i32,
+    /// 0 none, 1 reminded (催办), 2 escalated to the parent unit.
+    pub supervision_level: i32,
+    pub phone_masked: String,
+    pub address_masked: Option<String>,
+    pub cluster_id: Option<Id>,
+    /// Optimistic concurrency: every change must name the version it read.
+    pub version: i64,
+    pub updated_at: Millis,
+}
+
+/// The sealed personal data of one appeal, fetched only for an audited reveal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppealContact {
+    pub appeal_id: Id,
+    pub phone_enc: Vec<u8>,
+    pub name_enc: Option<Vec<u8>>,
+    pub address_enc: Option<Vec<u8>>,
+}
+
+/// An inbox row: what a list needs, no personal data beyond the mask.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppealSummary {
+    pub id: Id,
+    pub tracking_code: String,
+    pub kind: AppealKind,
+    pub channel: Channel,
+    /// First ~80 characters of the text.
+    pub excerpt: String,
+    pub category: Option<String>,
+    pub urgency: Urgency,
+    pub emergency: bool,
+    pub unit_id: Id,
+    pub status: Status,
+    pub received_at: Millis,
+    pub due_at: Millis,
+    pub supervision_level: i32,
+    pub phone_masked: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InsertOutcome {
+    Created(Id),
+    /// The idempotency key was seen before: this is the appeal it created.
+    Duplicate(Id),
+}
+
+impl InsertOutcome {
+    pub fn id(&self) -> Id {
+        match self {
+            InsertOutcome::Created(id) | InsertOutcome::Duplicate(id) => *id,
+        }
+    }
+}
+
+/// Inbox filters. Scope is a unit subtree; `include_conduct` only for supervisors.
+#[derive(Debug, Clone, Default)]
+pub struct InboxQuery {
+    pub scope: Option<UnitPath>,
+    pub include_conduct: bool,
+    pub statuses: Vec<Status>,
+    pub kind: Option<AppealKind>,
+    pub category: Option<String>,
+    pub channel: Option<Channel>,
+    /// Only open cases past `due_at` at `now`.
+    pub overdue_only: bool,
+    /// Only cases with supervision_level > 0.
+    pub supervised_only: bool,
+    pub assignee_id: Option<Id>,
+    pub now: Millis,
+    /// Zero-based page of `page_size` rows; ordering: emergencies first, newest first.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub has_next: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppealEvent {
+    pub id: Id,
+    pub appeal_id: Id,
+    pub at: Millis,
+    pub actor_staff_id: Option<Id>,
+    /// e.g. received, accepted, assigned, transferred, handed_off, handoff_acknowledged,
+    /// replied, rated, closed, review_opened, reopened, extension_requested,
+    /// extension_granted, reminded, escalated, rejected, category_corrected.
+    pub kind: String,
+    /// Shown on the resident's timeline.
+    pub public: bool,
+    pub note: Option<String>,
+    pub from_unit_id: Option<Id>,
+    pub to_unit_id: Option<Id>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub kind: String,
+    pub public: bool,
+    pub note: Option<String>,
+    pub from_unit_id: Option<Id>,
+    pub to_unit_id: Option<Id>,
+}
+
+/// Fields a change may set on an appeal; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AppealPatch {
+    pub status: Option<Status>,
+    pub unit_id: Option<Id>,
+    /// `Some(None)` clears the assignee (e.g. after a transfer).
+    pub assignee_id: Option<Option<Id>>,
+    pub accepted_at: Option<Millis>,
+    pub due_at: Option<Millis>,
+    pub replied_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    pub reply_text: Option<String>,
+    pub rating: Option<(bool, Satisfaction, Millis)>,
+    pub increment_reopen: bool,
+    pub supervision_level: Option<i32>,
+    pub category: Option<(String, f64)>,
+    pub urgency: Option<Urgency>,
+    pub cluster_id: Option<Id>,
+}
+
+/// One atomic change: patch the appeal if its version still matches, record the
+/// event, append to the audit chain, and enqueue a notification — all or nothing.
+#[derive(Debug, Clone)]
+pub struct AppealChange {
+    pub appeal_id: Id,
+    pub expected_version: i64,
+    pub actor: Actor,
+    pub at: Millis,
+    pub patch: AppealPatch,
+    pub event: NewEvent,
+    pub notify: Option<NewOutboxMessage>,
+}
+
+/// Who did something, for events and the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Staff(Id),
+    /// The resident who owns the appeal (after one-time-code verification).
+    Resident,
+    System,
+}
+
+impl Actor {
+    pub fn staff_id(&self) -> Option<Id> {
+        match self {
+            Actor::Staff(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Stable audit label: `staff:7`, `resident`, `system`.
+    pub fn label(&self) -> String {
+        match self {
+            Actor::Staff(id) => format!("staff:{id}"),
+            Actor::Resident => "resident".into(),
+            Actor::System => "system".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: Id,
+    pub name: String,
+    pub contact: String,
+}
+
+/// 转交: hand-off of an appeal to an external (non-police) department, with receipt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handoff {
+    pub id: Id,
+    pub appeal_id: Id,
+    pub department_id: Id,
+    pub note: String,
+    pub sent_at: Millis,
+    pub sent_by: Id,
+    /// 回执
+    pub acknowledged_at: Option<Millis>,
+    pub receipt: Option<String>,
+}
+
+/// Requests that need a supervisor's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// 延期
+    Extension,
+    /// 转办 (when approval is configured)
+    Transfer,
+    /// 复核 after an unsatisfied rating
+    Review,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestState {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub id: Id,
+    pub appeal_id: Id,
+    pub kind: RequestKind,
+    pub state: RequestState,
+    pub reason: String,
+    /// Extension: working days asked for.
+    pub days: Option<i32>,
+    /// Transfer: target unit.
+    pub to_unit_id: Option<Id>,
+    pub requested_by: Option<Id>,
+    pub requested_at: Millis,
+    pub decided_by: Option<Id>,
+    pub decided_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub appeal_id: Id,
+    pub kind: RequestKind,
+    pub reason: String,
+    pub days: Option<i32>,
+    pub to_unit_id: Option<Id>,
+    pub requested_by: Option<Id>,
+    pub requested_at: Millis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyTemplate {
+    pub id: Id,
+    pub title: String,
+    pub body: String,
+}
+
+/// A row of the notification outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOutboxMessage {
+    /// "sms" | "email" | "webhook"
+    pub channel: String,
+    /// Sealed recipient (a phone is personal data).
+    pub recipient_enc: Vec<u8>,
+    pub template: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxMessage {
+    pub id: Id,
+    pub channel: String,
+    pub recipient_enc: Vec<u8>,
+    pub template: String,
+    pub body: String,
+    pub attempts: i32,
+}
+
+/// A claimed unit of background work.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: Id,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i32,
+}
+
+/// One-time code state for a resident's verification.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneTimeCode {
+    pub appeal_id: Id,
+    pub code_hash: String,
+    pub expires_at: Millis,
+    pub attempts: i32,
+    pub locked_until: Option<Millis>,
+    /// Lockouts so far; the next lockout lasts longer (backoff).
+    pub lockouts: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: Millis,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAudit {
+    pub at: Millis,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+}
+
+/// Rate counts of the appeals a unit owns (not rolled up; the caller rolls up the tree).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitCounts {
+    pub unit_id: Id,
+    pub counts: RateCounts,
+}
+
+/// A case that the deadline job should act on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadlineCandidate {
+    pub appeal_id: Id,
+    pub unit_id: Id,
+    pub assignee_id: Option<Id>,
+    pub due_at: Millis,
+    pub supervision_level: i32,
+    pub version: i64,
+}
