@@ -34,6 +34,64 @@ pub fn link_hash(prev_hash: &str, r: &AuditRecord<'_>) -> String {
     hex::encode(h.finalize())
 }
 
+/// Why a chain failed verification, at the first bad entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BrokenLink {
+    /// The entry does not point at the previous entry's hash (deleted/reordered rows).
+    WrongPrevious { seq: i64 },
+    /// The entry's own hash does not match its fields (edited row).
+    WrongHash { seq: i64 },
+    /// Sequence numbers are not consecutive (deleted rows at the end of a page).
+    Gap { after: i64, found: i64 },
+}
+
+/// Checks entries one by one in `seq` order, so a chain of any length can be
+/// verified page by page without holding it in memory.
+#[derive(Debug, Clone)]
+pub struct ChainVerifier {
+    prev_hash: String,
+    prev_seq: Option<i64>,
+    pub checked: u64,
+}
+
+impl Default for ChainVerifier {
+    fn default() -> Self {
+        Self {
+            prev_hash: GENESIS.to_owned(),
+            prev_seq: None,
+            checked: 0,
+        }
+    }
+}
+
+impl ChainVerifier {
+    pub fn check(
+        &mut self,
+        record: &AuditRecord<'_>,
+        prev_hash: &str,
+        hash: &str,
+    ) -> Result<(), BrokenLink> {
+        if let Some(prev) = self.prev_seq {
+            if record.seq != prev + 1 {
+                return Err(BrokenLink::Gap {
+                    after: prev,
+                    found: record.seq,
+                });
+            }
+        }
+        if prev_hash != self.prev_hash {
+            return Err(BrokenLink::WrongPrevious { seq: record.seq });
+        }
+        if link_hash(prev_hash, record) != hash {
+            return Err(BrokenLink::WrongHash { seq: record.seq });
+        }
+        self.prev_hash = hash.to_owned();
+        self.prev_seq = Some(record.seq);
+        self.checked += 1;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +119,46 @@ mod tests {
             )
         );
         assert_ne!(h, link_hash(&h, &r));
+    }
+
+    #[test]
+    fn verifier_finds_the_first_broken_link() {
+        let recs: Vec<AuditRecord<'_>> = (1..=3)
+            .map(|seq| AuditRecord {
+                seq,
+                at: seq * 10,
+                actor: "system",
+                action: "appeal.received",
+                subject: "appeal:1",
+                detail: "",
+            })
+            .collect();
+        let mut prev = GENESIS.to_owned();
+        let mut chain = Vec::new();
+        for r in &recs {
+            let h = link_hash(&prev, r);
+            chain.push((r.clone(), prev.clone(), h.clone()));
+            prev = h;
+        }
+        let mut v = ChainVerifier::default();
+        for (r, p, h) in &chain {
+            v.check(r, p, h).unwrap();
+        }
+        assert_eq!(v.checked, 3);
+
+        let mut v = ChainVerifier::default();
+        v.check(&chain[0].0, &chain[0].1, &chain[0].2).unwrap();
+        let edited = AuditRecord { actor: "staff:9", ..chain[1].0.clone() };
+        assert_eq!(
+            v.check(&edited, &chain[1].1, &chain[1].2),
+            Err(BrokenLink::WrongHash { seq: 2 })
+        );
+
+        let mut v = ChainVerifier::default();
+        v.check(&chain[0].0, &chain[0].1, &chain[0].2).unwrap();
+        assert_eq!(
+            v.check(&chain[2].0, &chain[2].1, &chain[2].2),
+            Err(BrokenLink::Gap { after: 1, found: 3 })
+        );
     }
 }

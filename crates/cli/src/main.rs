@@ -1,0 +1,101 @@
+//! `police-square`: one binary for the server, schema migrations, demo data, staff
+//! administration, audit-trail verification and evaluation of the text features.
+
+mod audit;
+mod demo;
+mod eval;
+mod user;
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use police_square_server::config::Config;
+
+#[derive(Parser)]
+#[command(name = "police-square", version, about = "警务广场 Police Square")]
+struct Cli {
+    /// Configuration file (TOML); `POLICE_SQUARE_*` environment variables override it.
+    #[arg(long, global = true, env = "POLICE_SQUARE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (applies migrations first).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+        #[arg(long)]
+        bind: Option<SocketAddr>,
+        /// Fill an empty database with the demo data first.
+        #[arg(long)]
+        demo: bool,
+        /// Number of demo appeals with --demo.
+        #[arg(long, default_value_t = 2_000)]
+        appeals: usize,
+    },
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Fill the (empty) configured database with realistic demo data.
+    Demo {
+        #[arg(long, default_value_t = 2_000)]
+        appeals: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
+    },
+    /// The tamper-evident audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: audit::AuditCommand,
+    },
+    /// Evaluate the text features on labeled appeals (JSONL).
+    Eval(eval::EvalArgs),
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Command::Eval(args) = &cli.command {
+        // Pure computation: no database, no runtime.
+        return eval::run(args);
+    }
+    police_square_server::telemetry::init(config.log_json);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve {
+                bind,
+                demo: with_demo,
+                appeals,
+            } => {
+                if let Some(bind) = bind {
+                    config.bind = bind;
+                }
+                if with_demo {
+                    demo::fill_if_empty(&config, appeals, 2026).await?;
+                }
+                police_square_server::run(config).await
+            }
+            Command::Migrate => {
+                let store = police_square_store::connect(&config.database_url).await?;
+                store.migrate().await?;
+                println!("schema is up to date ({})", store.backend());
+                Ok(())
+            }
+            Command::Demo { appeals, seed } => demo::fill(&config, appeals, seed).await,
+            Command::User { command } => user::run(&config, command).await,
+            Command::Audit { command } => audit::run(&config, command).await,
+            Command::Eval(_) => unreachable!("handled above"),
+        }
+    })
+}
