@@ -1,0 +1,419 @@
+//! Near-duplicates and clusters (一事多诉, "many people, one problem").
+//!
+//! Each appeal gets a signature: a sparse, L2-normalised TF-IDF vector over its
+//! content words and character bigrams, with place-like words (…村, …小区,
+//! …路) weighted up, because the same specific problem is "same place + same
+//! issue". A new appeal joins the cluster of its most similar recent appeal in
+//! the same district when the cosine similarity reaches a threshold, otherwise
+//! it starts a new cluster. Candidates come from an inverted index over each
+//! appeal's strongest features, so assignment stays fast as the index grows.
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::classify::Category;
+use crate::features::{stable_hash, TextFeatures};
+use crate::keywords::IdfModel;
+
+/// Sparse signature: (feature hash, weight), sorted by hash, unit length.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Signature(pub Vec<(u64, f32)>);
+
+const PLACE_SUFFIXES: &[&str] = &[
+    "村",
+    "镇",
+    "乡",
+    "街道",
+    "路",
+    "街",
+    "弄",
+    "巷",
+    "小区",
+    "花苑",
+    "新村",
+    "苑",
+    "园",
+    "广场",
+    "大道",
+    "桥",
+    "幢",
+    "公园",
+    "市场",
+    "中学",
+    "小学",
+    "幼儿园",
+    "酒店",
+    "工地",
+    "工业区",
+    "菜场",
+    "超市",
+    "山",
+];
+
+/// Whether a word looks like a place name (地名): the strongest cluster evidence.
+pub fn is_place_like(word: &str) -> bool {
+    word.chars().count() >= 2
+        && PLACE_SUFFIXES
+            .iter()
+            .any(|s| word.ends_with(s) && word != *s)
+}
+
+/// How a signature weighs its features.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct SignatureParams {
+    pub word_weight: f32,
+    pub bigram_weight: f32,
+    /// Multiplier for place-like words and for the bigrams inside them.
+    pub place_boost: f32,
+    /// IDF is raised to this power: > 1 favours rare, specific terms.
+    pub idf_power: f32,
+    /// Keep only the heaviest features (long texts otherwise drown in generic ones).
+    pub max_features: usize,
+}
+
+impl Default for SignatureParams {
+    fn default() -> Self {
+        Self {
+            word_weight: 1.0,
+            bigram_weight: 0.5,
+            place_boost: 2.0,
+            idf_power: 1.0,
+            max_features: usize::MAX,
+        }
+    }
+}
+
+impl Signature {
+    /// Build a signature from extracted features and corpus IDF.
+    pub fn build(feats: &TextFeatures<'_>, idf: &IdfModel) -> Self {
+        Self::build_with(feats, idf, &SignatureParams::default())
+    }
+
+    /// Build with explicit weighting.
+    pub fn build_with(feats: &TextFeatures<'_>, idf: &IdfModel, p: &SignatureParams) -> Self {
+        let pw = |x: f32| {
+            if p.idf_power == 1.0 {
+                x
+            } else {
+                x.powf(p.idf_power)
+            }
+        };
+        let mut raw: Vec<(u64, f32)> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
+        let mut place_bigrams: Vec<&str> = Vec::new();
+        for w in &feats.words {
+            if w.chars().count() < 2 {
+                continue;
+            }
+            let place = is_place_like(w);
+            if place {
+                place_bigrams.extend(crate::features::char_bigrams(w));
+            }
+            let boost = if place { p.place_boost } else { 1.0 };
+            raw.push((stable_hash(0, w), p.word_weight * boost * pw(idf.idf(w))));
+        }
+        for b in &feats.bigrams {
+            let boost = if place_bigrams.contains(b) {
+                p.place_boost
+            } else {
+                1.0
+            };
+            raw.push((
+                stable_hash(1, b),
+                p.bigram_weight * boost * pw(idf.bigram_idf(b)),
+            ));
+        }
+        // Sort and merge repeated features (term frequency adds up).
+        raw.sort_unstable_by_key(|(k, _)| *k);
+        let mut v: Vec<(u64, f32)> = Vec::with_capacity(raw.len());
+        for (k, w) in raw {
+            match v.last_mut() {
+                Some((lk, lw)) if *lk == k => *lw += w,
+                _ => v.push((k, w)),
+            }
+        }
+        if v.len() > p.max_features {
+            v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            v.truncate(p.max_features);
+            v.sort_unstable_by_key(|(k, _)| *k);
+        }
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in v.iter_mut() {
+                *w /= norm;
+            }
+        }
+        Signature(v)
+    }
+
+    /// Cosine similarity of two unit vectors (sorted merge).
+    pub fn cosine(&self, other: &Signature) -> f32 {
+        let (a, b) = (&self.0, &other.0);
+        let (mut i, mut j, mut dot) = (0, 0, 0f32);
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    dot += a[i].1 * b[j].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        dot
+    }
+
+    /// The `k` heaviest features (used as inverted-index keys).
+    fn top_features(&self, k: usize) -> Vec<u64> {
+        let mut v = self.0.clone();
+        let by_weight = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if v.len() > k {
+            v.select_nth_unstable_by(k, by_weight);
+            v.truncate(k);
+        }
+        v.sort_unstable_by(by_weight);
+        v.into_iter().map(|(h, _)| h).collect()
+    }
+}
+
+/// Tuning of the cluster index.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct ClusterConfig {
+    /// Minimum similarity to join an existing cluster.
+    pub threshold: f32,
+    /// Added to the similarity when both appeals have the same category.
+    pub same_category_bonus: f32,
+    /// Only appeals at most this many days apart are compared.
+    pub window_days: i64,
+    /// Features per appeal kept in the inverted index.
+    pub index_features: usize,
+    /// Most recent postings read per feature when looking for candidates.
+    pub max_postings_per_feature: usize,
+    /// Candidates whose exact similarity is computed.
+    pub max_candidates: usize,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        Self {
+            threshold: 0.16,
+            same_category_bonus: 0.05,
+            window_days: 60,
+            index_features: 16,
+            max_postings_per_feature: 64,
+            max_candidates: 24,
+        }
+    }
+}
+
+/// An appeal as the index needs it.
+#[derive(Debug, Clone)]
+pub struct ClusterItem {
+    pub id: String,
+    /// Day number (e.g. days since the Unix epoch) of submission.
+    pub day: i64,
+    pub district: Option<String>,
+    pub category: Option<Category>,
+    pub signature: Signature,
+}
+
+/// Where an appeal was put.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub cluster: u64,
+    /// True when the appeal started a new cluster.
+    pub new_cluster: bool,
+    /// The most similar earlier appeal and its similarity, if any was compared.
+    pub nearest: Option<(String, f32)>,
+}
+
+/// Incremental cluster index (聚类索引).
+#[derive(Debug, Clone, Default)]
+pub struct ClusterIndex {
+    config: ClusterConfig,
+    items: Vec<(ClusterItem, u64)>,
+    postings: FxHashMap<u64, Vec<u32>>,
+    next_cluster: u64,
+}
+
+impl ClusterIndex {
+    pub fn new(config: ClusterConfig) -> Self {
+        Self {
+            config,
+            ..Self::default()
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Cluster of an indexed appeal.
+    pub fn cluster_of(&self, id: &str) -> Option<u64> {
+        self.items
+            .iter()
+            .find(|(it, _)| it.id == id)
+            .map(|(_, c)| *c)
+    }
+
+    /// The most similar earlier appeal (index, similarity) without inserting.
+    ///
+    /// Two stages keep this cheap as the index grows: postings vote for
+    /// candidates (how many strong features they share, recent first, within the
+    /// window), then exact cosine is computed for the best few candidates only.
+    pub fn nearest(&self, item: &ClusterItem) -> Option<(usize, f32)> {
+        let mut votes: FxHashMap<u32, u32> = FxHashMap::default();
+        for f in item.signature.top_features(self.config.index_features) {
+            let Some(list) = self.postings.get(&f) else {
+                continue;
+            };
+            // Postings are in arrival order: walk back from the newest and stop
+            // at the window edge or after enough candidates for this feature.
+            for &ix in list.iter().rev().take(self.config.max_postings_per_feature) {
+                let other = &self.items[ix as usize].0;
+                if item.day - other.day > self.config.window_days {
+                    break;
+                }
+                if let (Some(a), Some(b)) = (&item.district, &other.district) {
+                    if a != b {
+                        continue;
+                    }
+                }
+                *votes.entry(ix).or_insert(0) += 1;
+            }
+        }
+        let mut cands: Vec<(u32, u32)> = votes.into_iter().collect();
+        cands.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+        cands.truncate(self.config.max_candidates);
+        let mut best: Option<(usize, f32)> = None;
+        for (ix, _) in cands {
+            let other = &self.items[ix as usize].0;
+            if (item.day - other.day).abs() > self.config.window_days {
+                continue;
+            }
+            let mut sim = item.signature.cosine(&other.signature);
+            if item.category.is_some() && item.category == other.category {
+                sim += self.config.same_category_bonus;
+            }
+            if best.is_none_or(|(_, s)| sim > s) {
+                best = Some((ix as usize, sim));
+            }
+        }
+        best
+    }
+
+    /// Assign an appeal to a cluster and index it.
+    pub fn assign(&mut self, item: ClusterItem) -> Assignment {
+        let nearest = self.nearest(&item);
+        let (cluster, new_cluster) = match nearest {
+            Some((ix, sim)) if sim >= self.config.threshold => (self.items[ix].1, false),
+            _ => {
+                self.next_cluster += 1;
+                (self.next_cluster, true)
+            }
+        };
+        let ix = self.items.len() as u32;
+        for f in item.signature.top_features(self.config.index_features) {
+            self.postings.entry(f).or_default().push(ix);
+        }
+        let nearest = nearest.map(|(i, s)| (self.items[i].0.id.clone(), s));
+        self.items.push((item, cluster));
+        Assignment {
+            cluster,
+            new_cluster,
+            nearest,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+    use crate::segment::Segmenter;
+
+    fn sig(seg: &Segmenter, idf: &IdfModel, t: &str) -> Signature {
+        let n = normalize(t);
+        let toks = seg.cut(&n);
+        Signature::build(&TextFeatures::new(&n, &toks), idf)
+    }
+
+    fn item(seg: &Segmenter, idf: &IdfModel, id: &str, day: i64, t: &str) -> ClusterItem {
+        ClusterItem {
+            id: id.into(),
+            day,
+            district: Some("安吉县".into()),
+            category: None,
+            signature: sig(seg, idf, t),
+        }
+    }
+
+    #[test]
+    fn cosine_of_self_is_one_and_of_disjoint_is_zero() {
+        let seg = Segmenter::new();
+        let idf = IdfModel::default();
+        let a = sig(&seg, &idf, "竹岭村春笋被盗挖");
+        assert!((a.cosine(&a) - 1.0).abs() < 1e-4);
+        let b = sig(&seg, &idf, "身份证补办");
+        assert!(a.cosine(&b).abs() < 1e-6);
+    }
+
+    #[test]
+    fn same_problem_reworded_joins_different_problem_does_not() {
+        let seg = Segmenter::new();
+        let corpus = [
+            "电瓶车被偷了",
+            "小区停车很乱",
+            "楼道里有人充电",
+            "村里有人赌博",
+            "身份证怎么办理",
+        ];
+        let idf = IdfModel::fit(&seg, corpus.iter().copied());
+        let mut ix = ClusterIndex::new(ClusterConfig::default());
+        let a = ix.assign(item(
+            &seg,
+            &idf,
+            "a",
+            0,
+            "竹岭村山上的春笋又被人偷挖了，好几家都被挖",
+        ));
+        let b = ix.assign(item(
+            &seg,
+            &idf,
+            "b",
+            2,
+            "我们竹岭村竹林里的春笋晚上被人成片盗挖",
+        ));
+        let c = ix.assign(item(&seg, &idf, "c", 3, "桂花路北门违停严重，公交车过不去"));
+        assert!(a.new_cluster);
+        assert!(!b.new_cluster, "{b:?}");
+        assert_eq!(a.cluster, b.cluster);
+        assert!(c.new_cluster, "{c:?}");
+        assert_eq!(ix.cluster_of("b"), Some(a.cluster));
+    }
+
+    #[test]
+    fn window_and_district_separate_clusters() {
+        let seg = Segmenter::new();
+        let idf = IdfModel::default();
+        let mut ix = ClusterIndex::new(ClusterConfig::default());
+        let t = "竹岭村春笋被盗挖";
+        ix.assign(item(&seg, &idf, "a", 0, t));
+        assert!(ix.assign(item(&seg, &idf, "late", 400, t)).new_cluster);
+        let mut other = item(&seg, &idf, "elsewhere", 1, t);
+        other.district = Some("德清县".into());
+        assert!(ix.assign(other).new_cluster);
+    }
+
+    #[test]
+    fn place_words_are_recognised() {
+        assert!(is_place_like("竹岭村"));
+        assert!(is_place_like("练溪花苑"));
+        assert!(!is_place_like("村"));
+        assert!(!is_place_like("电瓶车"));
+    }
+}

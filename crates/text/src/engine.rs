@@ -1,0 +1,323 @@
+//! The text engine facade (文本引擎) used by the server at intake.
+//!
+//! Construct once and share through `Arc`: analysis takes `&self` and the
+//! engine is `Send + Sync`. Changing the dictionary or the model needs
+//! `&mut self`; a server builds a new engine and swaps the `Arc`.
+
+use std::sync::{Arc, OnceLock};
+
+use serde::Serialize;
+
+use crate::classify::{Category, CategoryModel, Prediction, SEED_TRAIN};
+use crate::cluster::Signature;
+use crate::dataset::parse_jsonl;
+use crate::emergency::{detect, EmergencySignal};
+use crate::error::TextError;
+use crate::features::TextFeatures;
+use crate::keywords::IdfModel;
+use crate::normalize::normalize;
+use crate::segment::{DictWord, Segmenter};
+use crate::sentiment::{sentiment_of_tokens, Sentiment};
+
+/// Default confidence below which an appeal is marked for a person to check.
+pub const DEFAULT_LOW_CONFIDENCE: f32 = 0.5;
+
+/// Everything the intake needs to know about one appeal text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// Space-joined search-mode tokens, for FTS5 / `to_tsvector('simple', …)`.
+    pub tokens: String,
+    /// Top keywords by TF-IDF.
+    pub keywords: Vec<String>,
+    pub category: Category,
+    pub confidence: f32,
+    /// True when `confidence` is below the engine's threshold (人工复核).
+    pub low_confidence: bool,
+    pub sentiment: Sentiment,
+    pub emergency: EmergencySignal,
+    /// Near-duplicate signature for `ClusterIndex`.
+    #[serde(skip)]
+    pub signature: Signature,
+}
+
+/// Chinese text engine.
+pub struct TextEngine {
+    segmenter: Segmenter,
+    idf: Arc<IdfModel>,
+    model: Arc<CategoryModel>,
+    /// Confidence threshold for `low_confidence`.
+    pub low_confidence_threshold: f32,
+    /// Number of keywords in an analysis.
+    pub keyword_count: usize,
+}
+
+impl std::fmt::Debug for TextEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextEngine")
+            .field("low_confidence_threshold", &self.low_confidence_threshold)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for TextEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Labelled examples from JSONL text: (text, category) for rows with a known category.
+pub fn examples_from_jsonl(jsonl: &str) -> Result<Vec<(String, Category)>, TextError> {
+    Ok(parse_jsonl(jsonl)?
+        .into_iter()
+        .filter_map(|r| r.category().map(|c| (r.text, c)))
+        .collect())
+}
+
+/// Shipped model and IDF, trained once per process from the seed set.
+fn shipped() -> &'static (Arc<CategoryModel>, Arc<IdfModel>) {
+    static S: OnceLock<(Arc<CategoryModel>, Arc<IdfModel>)> = OnceLock::new();
+    S.get_or_init(|| {
+        let seg = Segmenter::new();
+        let seed = examples_from_jsonl(SEED_TRAIN).expect("shipped seed set parses");
+        let model = train_model(&seg, &seed);
+        let idf = IdfModel::fit(&seg, seed.iter().map(|(t, _)| t.as_str()));
+        (Arc::new(model), Arc::new(idf))
+    })
+}
+
+/// Train a category model on examples with the given segmenter.
+pub fn train_model(seg: &Segmenter, examples: &[(String, Category)]) -> CategoryModel {
+    let norms: Vec<(String, Category)> = examples.iter().map(|(t, c)| (normalize(t), *c)).collect();
+    let tokens: Vec<Vec<&str>> = norms.iter().map(|(n, _)| seg.cut(n)).collect();
+    CategoryModel::train(
+        norms
+            .iter()
+            .zip(&tokens)
+            .map(|((n, c), t)| (TextFeatures::new(n, t), *c)),
+    )
+}
+
+impl TextEngine {
+    /// Engine with the police dictionary and the shipped model (trained from
+    /// the seed set on first use in the process, then shared).
+    pub fn new() -> Self {
+        let (model, idf) = shipped().clone();
+        Self {
+            segmenter: Segmenter::new(),
+            idf,
+            model,
+            low_confidence_threshold: DEFAULT_LOW_CONFIDENCE,
+            keyword_count: 5,
+        }
+    }
+
+    /// Engine with a stored model (e.g. one retrained from staff corrections).
+    pub fn with_model(model: CategoryModel) -> Self {
+        let mut e = Self::new();
+        e.model = Arc::new(model);
+        e
+    }
+
+    /// Extend the dictionary at run time (admin).
+    pub fn add_words(&mut self, words: &[DictWord]) {
+        self.segmenter.add_words(words);
+    }
+
+    /// Load extra dictionary text in jieba format.
+    pub fn load_user_dict(&mut self, text: &str) -> Result<usize, TextError> {
+        self.segmenter.load_user_dict(text)
+    }
+
+    pub fn segmenter(&self) -> &Segmenter {
+        &self.segmenter
+    }
+
+    pub fn model(&self) -> &CategoryModel {
+        &self.model
+    }
+
+    pub fn idf(&self) -> &IdfModel {
+        &self.idf
+    }
+
+    /// Replace the model by one trained on `examples` only (plus the lexicon prior).
+    pub fn train(&mut self, examples: &[(String, Category)]) {
+        self.model = Arc::new(train_model(&self.segmenter, examples));
+    }
+
+    /// Fold staff corrections into the current model (weight > 1 makes a
+    /// correction count more than a seed example).
+    pub fn apply_corrections(&mut self, corrections: &[(String, Category)], weight: f32) {
+        let norms: Vec<(String, Category)> = corrections
+            .iter()
+            .map(|(t, c)| (normalize(t), *c))
+            .collect();
+        let tokens: Vec<Vec<&str>> = norms.iter().map(|(n, _)| self.segmenter.cut(n)).collect();
+        let mut model = (*self.model).clone();
+        model.update(
+            norms
+                .iter()
+                .zip(&tokens)
+                .map(|((n, c), t)| (TextFeatures::new(n, t), *c)),
+            weight,
+        );
+        self.model = Arc::new(model);
+    }
+
+    /// Learn IDF from the platform's own appeals.
+    pub fn fit_idf<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>) {
+        self.idf = Arc::new(IdfModel::fit(&self.segmenter, texts));
+    }
+
+    /// Use a stored IDF model.
+    pub fn set_idf(&mut self, idf: IdfModel) {
+        self.idf = Arc::new(idf);
+    }
+
+    /// Precise-mode tokens of a text (normalised first).
+    pub fn segment(&self, text: &str) -> Vec<String> {
+        let n = normalize(text);
+        self.segmenter
+            .cut(&n)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Search text for indexing *and* for queries (same segmentation on both sides).
+    pub fn index_text(&self, text: &str) -> String {
+        self.segmenter.index_text(&normalize(text))
+    }
+
+    pub fn keywords(&self, text: &str, k: usize) -> Vec<(String, f32)> {
+        self.idf.keywords(&self.segmenter, text, k)
+    }
+
+    pub fn classify(&self, text: &str) -> Prediction {
+        let n = normalize(text);
+        let t = self.segmenter.cut(&n);
+        self.model.predict(&TextFeatures::new(&n, &t))
+    }
+
+    pub fn sentiment(&self, text: &str) -> Sentiment {
+        let n = normalize(text);
+        sentiment_of_tokens(&self.segmenter.cut(&n))
+    }
+
+    pub fn is_emergency(&self, text: &str) -> EmergencySignal {
+        is_emergency(text)
+    }
+
+    pub fn signature(&self, text: &str) -> Signature {
+        let n = normalize(text);
+        let t = self.segmenter.cut(&n);
+        Signature::build(&TextFeatures::new(&n, &t), &self.idf)
+    }
+
+    /// Full analysis: one normalisation and one segmentation shared by all parts.
+    pub fn analyze(&self, text: &str) -> Analysis {
+        let norm = normalize(text);
+        let tokens = self.segmenter.cut(&norm);
+        let feats = TextFeatures::new(&norm, &tokens);
+        let pred = self.model.predict(&feats);
+        Analysis {
+            tokens: self.segmenter.index_text_of_tokens(&tokens),
+            keywords: self
+                .idf
+                .keywords_of(&feats.words, self.keyword_count)
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect(),
+            category: pred.category,
+            confidence: pred.confidence,
+            low_confidence: pred.confidence < self.low_confidence_threshold,
+            sentiment: sentiment_of_tokens(&tokens),
+            emergency: detect(&norm),
+            signature: Signature::build(&feats, &self.idf),
+        }
+    }
+}
+
+/// The urgency gate on a raw text (no engine needed: lexicon only).
+pub fn is_emergency(text: &str) -> EmergencySignal {
+    detect(&normalize(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<TextEngine>();
+        check::<Arc<TextEngine>>();
+    }
+
+    #[test]
+    fn analysis_of_a_typical_appeal() {
+        let e = TextEngine::new();
+        let a = e.analyze("我停在织里镇小区楼下的电瓶车昨天晚上被偷了，监控也没拍到😡");
+        assert_eq!(a.category, Category::Theft, "{a:?}");
+        assert!(!a.emergency.emergency);
+        assert!(a.tokens.split(' ').any(|t| t == "电瓶车"), "{}", a.tokens);
+        assert!(
+            a.keywords.iter().any(|k| k == "电瓶车" || k == "织里镇"),
+            "{:?}",
+            a.keywords
+        );
+        assert!(!a.signature.0.is_empty());
+    }
+
+    #[test]
+    fn shipped_model_separates_clear_cases() {
+        let e = TextEngine::new();
+        let cases = [
+            (
+                "有人打电话说我涉嫌洗钱，让我把钱转到安全账户",
+                Category::Fraud,
+            ),
+            ("孩子出生了想报户口，需要带什么材料", Category::Household),
+            ("驾驶证到期了在哪里换证", Category::VehicleAdmin),
+            ("楼道里全是电动车在充电，万一着火怎么办", Category::Fire),
+        ];
+        for (t, want) in cases {
+            assert_eq!(e.classify(t).category, want, "{t}");
+        }
+    }
+
+    #[test]
+    fn corrections_move_the_model() {
+        let mut e = TextEngine::new();
+        let text = "钓鱼佬在水库边上天天占位置";
+        let before = e.classify(text).probabilities[Category::NonPolice.index()];
+        let fix: Vec<(String, Category)> = (0..5)
+            .map(|_| (text.to_string(), Category::NonPolice))
+            .collect();
+        e.apply_corrections(&fix, 2.0);
+        let after = e.classify(text);
+        assert!(after.probabilities[Category::NonPolice.index()] > before);
+        assert_eq!(after.category, Category::NonPolice);
+    }
+
+    #[test]
+    fn model_round_trips_through_json() {
+        let e = TextEngine::new();
+        let back = CategoryModel::from_json(&e.model().to_json()).unwrap();
+        let n = normalize("微信号被盗了，有人冒充我发链接");
+        let toks = e.segmenter().cut(&n);
+        let f = TextFeatures::new(&n, &toks);
+        let (a, b) = (e.model().predict(&f), back.predict(&f));
+        assert_eq!(a.category, b.category);
+        assert!((a.confidence - b.confidence).abs() < 1e-5);
+        assert!(CategoryModel::from_json("{}").is_err());
+    }
+
+    #[test]
+    fn admin_words_reach_analysis() {
+        let mut e = TextEngine::new();
+        e.add_words(&[("竹岭村".to_string(), None, Some("ns".to_string()))]);
+        let a = e.analyze("竹岭村的春笋被人偷挖");
+        assert!(a.tokens.split(' ').any(|t| t == "竹岭村"), "{}", a.tokens);
+    }
+}

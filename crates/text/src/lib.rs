@@ -1,0 +1,41 @@
+//! Police Square Chinese text engine (中文文本引擎). Pure library, no I/O.
+//!
+//! - [`segment`]: jieba-rs with the police/Huzhou dictionary, extensible at run time.
+//! - [`keywords`]: TF-IDF keywords with IDF learned from the platform's appeals.
+//! - [`sentiment`]: lexicon sentiment with negation.
+//! - [`emergency`]: the urgency gate (ongoing danger vs past events).
+//! - [`classify`]: topic category model, trainable and serializable.
+//! - [`cluster`]: near-duplicate signatures and the incremental cluster index.
+//! - [`emerging`]: spike detection per district and topic/keyword.
+//! - [`eval`]: evaluation and cross-validation on labelled JSONL.
+//! - [`TextEngine`]: the facade used at intake.
+
+pub mod classify;
+pub mod cluster;
+pub mod dataset;
+pub mod emergency;
+pub mod emerging;
+mod engine;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod keywords;
+pub mod matcher;
+pub mod metrics;
+pub mod normalize;
+pub mod segment;
+pub mod sentiment;
+
+pub use classify::{Category, CategoryModel, Prediction};
+pub use cluster::{Assignment, ClusterConfig, ClusterIndex, ClusterItem, Signature};
+pub use dataset::{parse_jsonl, LabeledAppeal};
+pub use emergency::EmergencySignal;
+pub use emerging::{detect_emerging, EmergingAlert, EmergingConfig, EmergingInput};
+pub use engine::{
+    examples_from_jsonl, is_emergency, train_model, Analysis, TextEngine, DEFAULT_LOW_CONFIDENCE,
+};
+pub use error::TextError;
+pub use eval::{cross_validate, evaluate};
+pub use keywords::IdfModel;
+pub use segment::{DictWord, Segmenter};
+pub use sentiment::{Polarity, Sentiment};

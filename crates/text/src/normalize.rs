@@ -1,0 +1,84 @@
+//! Text normalisation (文本规范化) applied before analysis.
+//!
+//! Residents write with full-width digits and letters, mixed case and sometimes
+//! traditional characters (請問長興縣…). Normalising first lets the same
+//! dictionary, lexicons and model features match all of these spellings.
+
+use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
+
+/// Common traditional characters and their simplified forms, position by position.
+/// Not a full converter: it covers the characters that actually occur in appeals
+/// (places, police services, everyday verbs); rarer characters pass through.
+const TRADITIONAL: &str = "請問長興縣電車輛號碼聯繫係們這個會來說話時間後發現處報警派門開關題應該難過讓謝對給還沒買賣錢銀轉帳騙詐網絡戶証證辦區鎮鄉經濟與為無從點頭錯過離婚見親愛邊遠進運達過邊將當樣麼幾兩見響聲噪擾鄰燈節紅綠線機場樓層廳醫險傷亂違規處罰駕駛證駛導歲媽爺奶兒孫業務員監視頻錄帶東條術區劃華夢竊盜搶劫偷撬鎖毀壞燒滅災煙氣體煤";
+const SIMPLIFIED: &str = "请问长兴县电车辆号码联系系们这个会来说话时间后发现处报警派门开关题应该难过让谢对给还没买卖钱银转账骗诈网络户证证办区镇乡经济与为无从点头错过离婚见亲爱边远进运达过边将当样么几两见响声噪扰邻灯节红绿线机场楼层厅医险伤乱违规处罚驾驶证驶导岁妈爷奶儿孙业务员监视频录带东条术区划华梦窃盗抢劫偷撬锁毁坏烧灭灾烟气体煤";
+
+fn traditional_map() -> &'static FxHashMap<char, char> {
+    static MAP: OnceLock<FxHashMap<char, char>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        TRADITIONAL
+            .chars()
+            .zip(SIMPLIFIED.chars())
+            .filter(|(t, s)| t != s)
+            .collect()
+    })
+}
+
+/// Normalise one text: full-width ASCII to half-width, ASCII to lower case,
+/// ideographic space to space, traditional characters to simplified ones.
+pub fn normalize(text: &str) -> String {
+    let map = traditional_map();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            // Full-width ASCII block (！ to ～) maps 1:1 onto ASCII.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        };
+        let c = if c.is_ascii_uppercase() {
+            c.to_ascii_lowercase()
+        } else {
+            *map.get(&c).unwrap_or(&c)
+        };
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a character is a CJK ideograph (汉字).
+#[inline]
+pub fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}')
+}
+
+/// Whether a token carries content: at least one CJK ideograph, letter or digit.
+#[inline]
+pub fn is_content_token(token: &str) -> bool {
+    token.chars().any(|c| is_cjk(c) || c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_aligned() {
+        assert_eq!(TRADITIONAL.chars().count(), SIMPLIFIED.chars().count());
+    }
+
+    #[test]
+    fn full_width_and_traditional() {
+        assert_eq!(normalize("請問長興縣ＡＢＣ１２３"), "请问长兴县abc123");
+        assert_eq!(normalize("电瓶车　被偷"), "电瓶车 被偷");
+    }
+
+    #[test]
+    fn content_tokens() {
+        assert!(is_content_token("电瓶车"));
+        assert!(is_content_token("110"));
+        assert!(!is_content_token("，"));
+        assert!(!is_content_token(" "));
+    }
+}

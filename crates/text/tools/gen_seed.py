@@ -1,0 +1,119 @@
+# -*- coding: utf-8 -*-
+"""Generate crates/text/data/seed-train.jsonl from the hand-written blocks in
+seed_lexicon.py. Deterministic (fixed RNG seed): rerun after editing blocks.
+
+    python3 crates/text/tools/gen_seed.py > crates/text/data/seed-train.jsonl
+"""
+import json
+import random
+import sys
+import os
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seed_lexicon import CATS, DISTRICTS, SPOTS  # noqa: E402
+
+R = random.Random(20260601)
+PER_CATEGORY = 300
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡沈钱姚潘"
+EMOJI_NEG = ["😤", "😡", "🤬", "😭", "😰", "🙄", "😷", "😣", "😨", ""]
+EMOJI_POS = ["👍", "🙏", "😊", "❤️", ""]
+FILLERS = ["我跟你讲，", "那个，", "就是，", "我问一下啊，", "我跟你说啊，", "", "是这样的，", "你好啊，"]
+DIALECT = ["晓得伐", "老作孽的", "真当", "弄不灵清", "好伐", ""]
+
+
+def place():
+    d = R.choice(list(DISTRICTS))
+    town = R.choice(DISTRICTS[d])
+    spot = R.choice(SPOTS)
+    style = R.random()
+    if style < 0.4:
+        p = town + spot
+    elif style < 0.7:
+        p = spot
+    elif style < 0.9:
+        p = town
+    else:
+        p = d[:2] + town[:2]
+    return d, p
+
+
+def tidy(s):
+    s = s.replace("，，", "，").replace("。。", "。").replace("，。", "。")
+    return s.strip("，")
+
+
+def frame(core, extra, ask, p, cat, urgent):
+    ch = R.choice(["hotline", "sms", "wechat", "weibo", "mailbox", "liaison", "talk", "web"])
+    if urgent:
+        ch = R.choice(["hotline", "hotline", "wechat", "sms"])
+        opener = R.choice(["喂，喂！", "喂110吗，", "快点快点，", "喂，你好，", "救命啊，"])
+        return ch, tidy(f"{opener}我在{p}这边，{core}！{R.choice(['快点', '求求你们快点', '快快快', ''])}")
+    if cat in ("conduct",) and ("感谢" in core or "谢" in core or "表扬" in core or "点赞" in core):
+        emo = R.choice(EMOJI_POS)
+    else:
+        emo = R.choice(EMOJI_NEG)
+    n = R.choice(SURNAMES)
+    if ch == "hotline":
+        t = f"喂，你好，{R.choice(FILLERS)}我是{p}的，{core}，{extra}，{ask}。{R.choice(DIALECT)}"
+    elif ch == "sms":
+        t = f"{p} {core} {ask}" if R.random() < 0.6 else f"{core}"
+    elif ch in ("wechat", "weibo"):
+        tag = R.choice(["", "@湖州公安 ", "#湖州# ", "@平安湖州 "])
+        t = f"{tag}{p}{core}{emo} {extra}{R.choice(['！！', '…', '。', ''])}{ask}{R.choice(['?', '？', '🙏', ''])}"
+    elif ch == "mailbox":
+        t = f"尊敬的局长：您好！我是{p}的居民。{core}。{extra}。{ask}。此致敬礼！"
+    elif ch == "liaison":
+        who = R.choice(["网格员", "村联络员", "社区联络员", "治保主任", "平安志愿者"])
+        t = f"{p}{who}反映：{core}。{extra}。{ask}。"
+    elif ch == "talk":
+        sex = R.choice(["男", "女"])
+        age = R.randint(20, 80)
+        done = R.choice(["已登记", "已告知相关规定", "已转相关部门", "民警已记录", "已指引其到窗口办理"])
+        t = f"来访人{n}某（{sex}，{age}岁）称：{core}，{extra}。{done}。"
+    else:
+        t = f"{core}。{extra}。地点：{p}。{ask}。"
+    return ch, tidy(t)
+
+
+def typo(t):
+    # Residents' typing slips: homophones and dropped punctuation.
+    swaps = [("在", "再"), ("的", "地"), ("已经", "以经"), ("派出所", "派处所"), ("电瓶车", "电平车"), ("怎么", "咋")]
+    if R.random() < 0.15:
+        a, b = R.choice(swaps)
+        t = t.replace(a, b, 1)
+    if R.random() < 0.1:
+        t = t.replace("，", " ")
+    return t
+
+
+def main():
+    seen = set()
+    n = 0
+    for cat, blocks in CATS.items():
+        made = 0
+        tries = 0
+        while made < PER_CATEGORY and tries < PER_CATEGORY * 20:
+            tries += 1
+            urgent = blocks["urgent"] and R.random() < 0.06
+            core = R.choice(blocks["urgent"] if urgent else blocks["core"])
+            d, p = place()
+            ch, text = frame(core, R.choice(blocks["extra"]), R.choice(blocks["ask"]), p, cat, urgent)
+            text = typo(text)
+            if text in seen:
+                continue
+            seen.add(text)
+            made += 1
+            n += 1
+            row = {
+                "id": f"seed-{n:05d}",
+                "text": text,
+                "channel": ch,
+                "category": cat,
+                "urgency": "emergency" if urgent else "normal",
+                "district": d,
+            }
+            print(json.dumps(row, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
