@@ -99,20 +99,25 @@ impl Signature {
             }
         };
         let mut raw: Vec<(u64, f32)> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
-        let mut place_bigrams: Vec<&str> = Vec::new();
+        // Byte ranges (as addresses: words and bigrams are slices of the same
+        // normalised text) of place words; bigrams inside them are boosted.
+        let mut places: Vec<(usize, usize)> = Vec::new();
         for w in &feats.words {
             if w.chars().count() < 2 {
                 continue;
             }
             let place = is_place_like(w);
             if place {
-                place_bigrams.extend(crate::features::char_bigrams(w));
+                let start = w.as_ptr() as usize;
+                places.push((start, start + w.len()));
             }
             let boost = if place { p.place_boost } else { 1.0 };
             raw.push((stable_hash(0, w), p.word_weight * boost * pw(idf.idf(w))));
         }
         for b in &feats.bigrams {
-            let boost = if place_bigrams.contains(b) {
+            let start = b.as_ptr() as usize;
+            let end = start + b.len();
+            let boost = if places.iter().any(|&(s, e)| s <= start && end <= e) {
                 p.place_boost
             } else {
                 1.0
@@ -122,6 +127,12 @@ impl Signature {
                 p.bigram_weight * boost * pw(idf.bigram_idf(b)),
             ));
         }
+        Self::from_weights(raw, p)
+    }
+
+    /// Signature from raw (feature hash, weight) pairs, in any order with
+    /// repeats: merged, truncated to the heaviest and normalised.
+    pub fn from_weights(mut raw: Vec<(u64, f32)>, p: &SignatureParams) -> Self {
         // Sort and merge repeated features (term frequency adds up).
         raw.sort_unstable_by_key(|(k, _)| *k);
         let mut v: Vec<(u64, f32)> = Vec::with_capacity(raw.len());
@@ -149,16 +160,14 @@ impl Signature {
     pub fn cosine(&self, other: &Signature) -> f32 {
         let (a, b) = (&self.0, &other.0);
         let (mut i, mut j, mut dot) = (0, 0, 0f32);
+        // Branch-free merge: both cursors advance on their own comparisons.
         while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    dot += a[i].1 * b[j].1;
-                    i += 1;
-                    j += 1;
-                }
+            let (ka, kb) = (a[i].0, b[j].0);
+            if ka == kb {
+                dot += a[i].1 * b[j].1;
             }
+            i += usize::from(ka <= kb);
+            j += usize::from(kb <= ka);
         }
         dot
     }
@@ -187,10 +196,18 @@ pub struct ClusterConfig {
     pub window_days: i64,
     /// Features per appeal kept in the inverted index.
     pub index_features: usize,
+    /// Strongest features of a new appeal looked up in the index
+    /// (at most `index_features`).
+    #[serde(default = "default_query_features")]
+    pub query_features: usize,
     /// Most recent postings read per feature when looking for candidates.
     pub max_postings_per_feature: usize,
     /// Candidates whose exact similarity is computed.
     pub max_candidates: usize,
+}
+
+fn default_query_features() -> usize {
+    16
 }
 
 impl Default for ClusterConfig {
@@ -200,8 +217,9 @@ impl Default for ClusterConfig {
             same_category_bonus: 0.05,
             window_days: 60,
             index_features: 16,
-            max_postings_per_feature: 64,
-            max_candidates: 24,
+            query_features: 16,
+            max_postings_per_feature: 32,
+            max_candidates: 8,
         }
     }
 }
@@ -232,9 +250,18 @@ pub struct Assignment {
 pub struct ClusterIndex {
     config: ClusterConfig,
     items: Vec<(ClusterItem, u64)>,
+    /// Day and district id of each item, side by side for the candidate
+    /// scan (which must not touch the items themselves).
+    meta: Vec<(i64, u32)>,
+    district_ids: FxHashMap<String, u32>,
     postings: FxHashMap<u64, Vec<u32>>,
     next_cluster: u64,
 }
+
+/// District id of an appeal without a district.
+const NO_DISTRICT: u32 = u32::MAX;
+/// District id of a district the index has not seen.
+const NEW_DISTRICT: u32 = u32::MAX - 1;
 
 impl ClusterIndex {
     pub fn new(config: ClusterConfig) -> Self {
@@ -266,31 +293,48 @@ impl ClusterIndex {
     /// candidates (how many strong features they share, recent first, within the
     /// window), then exact cosine is computed for the best few candidates only.
     pub fn nearest(&self, item: &ClusterItem) -> Option<(usize, f32)> {
-        let mut votes: FxHashMap<u32, u32> = FxHashMap::default();
-        for f in item.signature.top_features(self.config.index_features) {
-            let Some(list) = self.postings.get(&f) else {
+        let keys = item.signature.top_features(self.config.query_features);
+        self.nearest_with(item, &keys)
+    }
+
+    fn nearest_with(&self, item: &ClusterItem, keys: &[u64]) -> Option<(usize, f32)> {
+        // Candidates from the postings, recent first, within the window and
+        // the district. Votes are counted by sorting (no hash map): the
+        // candidate list is short and bounded by the caps.
+        let district = self.district_id(item.district.as_deref());
+        let mut cands: Vec<u32> = Vec::with_capacity(keys.len() * 8);
+        for f in keys {
+            let Some(list) = self.postings.get(f) else {
                 continue;
             };
             // Postings are in arrival order: walk back from the newest and stop
             // at the window edge or after enough candidates for this feature.
             for &ix in list.iter().rev().take(self.config.max_postings_per_feature) {
-                let other = &self.items[ix as usize].0;
-                if item.day - other.day > self.config.window_days {
+                let (day, d) = self.meta[ix as usize];
+                if item.day - day > self.config.window_days {
                     break;
                 }
-                if let (Some(a), Some(b)) = (&item.district, &other.district) {
-                    if a != b {
-                        continue;
-                    }
+                if district != NO_DISTRICT && d != NO_DISTRICT && d != district {
+                    continue;
                 }
-                *votes.entry(ix).or_insert(0) += 1;
+                cands.push(ix);
             }
         }
-        let mut cands: Vec<(u32, u32)> = votes.into_iter().collect();
-        cands.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-        cands.truncate(self.config.max_candidates);
+        cands.sort_unstable();
+        let mut voted: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
+        for ix in cands {
+            match voted.last_mut() {
+                Some((last, n)) if *last == ix => *n += 1,
+                _ => voted.push((ix, 1)),
+            }
+        }
+        let by_votes = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
+        if voted.len() > self.config.max_candidates {
+            voted.select_nth_unstable_by(self.config.max_candidates, by_votes);
+            voted.truncate(self.config.max_candidates);
+        }
         let mut best: Option<(usize, f32)> = None;
-        for (ix, _) in cands {
+        for (ix, _) in voted {
             let other = &self.items[ix as usize].0;
             if (item.day - other.day).abs() > self.config.window_days {
                 continue;
@@ -299,16 +343,25 @@ impl ClusterIndex {
             if item.category.is_some() && item.category == other.category {
                 sim += self.config.same_category_bonus;
             }
-            if best.is_none_or(|(_, s)| sim > s) {
+            if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
                 best = Some((ix as usize, sim));
             }
         }
         best
     }
 
+    fn district_id(&self, district: Option<&str>) -> u32 {
+        match district {
+            None => NO_DISTRICT,
+            Some(d) => self.district_ids.get(d).copied().unwrap_or(NEW_DISTRICT),
+        }
+    }
+
     /// Assign an appeal to a cluster and index it.
     pub fn assign(&mut self, item: ClusterItem) -> Assignment {
-        let nearest = self.nearest(&item);
+        let keys = item.signature.top_features(self.config.index_features);
+        let q = self.config.query_features.min(keys.len());
+        let nearest = self.nearest_with(&item, &keys[..q]);
         let (cluster, new_cluster) = match nearest {
             Some((ix, sim)) if sim >= self.config.threshold => (self.items[ix].1, false),
             _ => {
@@ -317,10 +370,18 @@ impl ClusterIndex {
             }
         };
         let ix = self.items.len() as u32;
-        for f in item.signature.top_features(self.config.index_features) {
+        for f in keys {
             self.postings.entry(f).or_default().push(ix);
         }
         let nearest = nearest.map(|(i, s)| (self.items[i].0.id.clone(), s));
+        let d = match &item.district {
+            None => NO_DISTRICT,
+            Some(name) => {
+                let next = self.district_ids.len() as u32;
+                *self.district_ids.entry(name.clone()).or_insert(next)
+            }
+        };
+        self.meta.push((item.day, d));
         self.items.push((item, cluster));
         Assignment {
             cluster,

@@ -8,16 +8,17 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use crate::classify::{Category, CategoryModel, Prediction, SEED_TRAIN};
-use crate::cluster::Signature;
+use crate::classify::{Category, CategoryModel, Prediction, TrainOptions, SEED_TRAIN};
+use crate::cluster::{is_place_like, Signature, SignatureParams};
 use crate::dataset::parse_jsonl;
 use crate::emergency::{detect, EmergencySignal};
 use crate::error::TextError;
-use crate::features::TextFeatures;
+use crate::features::{bigram_key, cues_of_flags, word_key, TextFeatures};
 use crate::keywords::IdfModel;
-use crate::normalize::normalize;
+use crate::normalize::{is_cjk, is_content_token, normalize};
 use crate::segment::{DictWord, Segmenter};
-use crate::sentiment::{sentiment_of_tokens, Sentiment};
+use crate::sentiment::{sentiment_of_roles, sentiment_of_tokens, Sentiment};
+use crate::vocab::{Vocab, F_INTENSIFIER, F_NEGATOR, F_PLACE, F_STOP, NO_ROW};
 
 /// Default confidence below which an appeal is marked for a person to check.
 pub const DEFAULT_LOW_CONFIDENCE: f32 = 0.5;
@@ -45,6 +46,8 @@ pub struct TextEngine {
     segmenter: Segmenter,
     idf: Arc<IdfModel>,
     model: Arc<CategoryModel>,
+    /// Compiled from `model` and `idf`; rebuilt whenever either changes.
+    vocab: Arc<Vocab>,
     /// Confidence threshold for `low_confidence`.
     pub low_confidence_threshold: f32,
     /// Number of keywords in an analysis.
@@ -73,27 +76,40 @@ pub fn examples_from_jsonl(jsonl: &str) -> Result<Vec<(String, Category)>, TextE
         .collect())
 }
 
+type Shipped = (Arc<CategoryModel>, Arc<IdfModel>, Arc<Vocab>);
+
 /// Shipped model and IDF, trained once per process from the seed set.
-fn shipped() -> &'static (Arc<CategoryModel>, Arc<IdfModel>) {
-    static S: OnceLock<(Arc<CategoryModel>, Arc<IdfModel>)> = OnceLock::new();
+fn shipped() -> &'static Shipped {
+    static S: OnceLock<Shipped> = OnceLock::new();
     S.get_or_init(|| {
         let seg = Segmenter::new();
         let seed = examples_from_jsonl(SEED_TRAIN).expect("shipped seed set parses");
         let model = train_model(&seg, &seed);
         let idf = IdfModel::fit(&seg, seed.iter().map(|(t, _)| t.as_str()));
-        (Arc::new(model), Arc::new(idf))
+        let vocab = Vocab::build(&model, &idf);
+        (Arc::new(model), Arc::new(idf), Arc::new(vocab))
     })
 }
 
 /// Train a category model on examples with the given segmenter.
 pub fn train_model(seg: &Segmenter, examples: &[(String, Category)]) -> CategoryModel {
+    train_model_with(seg, examples, &TrainOptions::default())
+}
+
+/// Train with explicit options (for experiments and retraining jobs).
+pub fn train_model_with(
+    seg: &Segmenter,
+    examples: &[(String, Category)],
+    opts: &TrainOptions,
+) -> CategoryModel {
     let norms: Vec<(String, Category)> = examples.iter().map(|(t, c)| (normalize(t), *c)).collect();
     let tokens: Vec<Vec<&str>> = norms.iter().map(|(n, _)| seg.cut(n)).collect();
-    CategoryModel::train(
+    CategoryModel::train_with(
         norms
             .iter()
             .zip(&tokens)
             .map(|((n, c), t)| (TextFeatures::new(n, t), *c)),
+        opts,
     )
 }
 
@@ -101,11 +117,12 @@ impl TextEngine {
     /// Engine with the police dictionary and the shipped model (trained from
     /// the seed set on first use in the process, then shared).
     pub fn new() -> Self {
-        let (model, idf) = shipped().clone();
+        let (model, idf, vocab) = shipped().clone();
         Self {
             segmenter: Segmenter::new(),
             idf,
             model,
+            vocab,
             low_confidence_threshold: DEFAULT_LOW_CONFIDENCE,
             keyword_count: 5,
         }
@@ -115,7 +132,13 @@ impl TextEngine {
     pub fn with_model(model: CategoryModel) -> Self {
         let mut e = Self::new();
         e.model = Arc::new(model);
+        e.recompile();
         e
+    }
+
+    /// Rebuild the feature table after the model or the IDF changed.
+    fn recompile(&mut self) {
+        self.vocab = Arc::new(Vocab::build(&self.model, &self.idf));
     }
 
     /// Extend the dictionary at run time (admin).
@@ -143,6 +166,7 @@ impl TextEngine {
     /// Replace the model by one trained on `examples` only (plus the lexicon prior).
     pub fn train(&mut self, examples: &[(String, Category)]) {
         self.model = Arc::new(train_model(&self.segmenter, examples));
+        self.recompile();
     }
 
     /// Fold staff corrections into the current model (weight > 1 makes a
@@ -162,16 +186,19 @@ impl TextEngine {
             weight,
         );
         self.model = Arc::new(model);
+        self.recompile();
     }
 
     /// Learn IDF from the platform's own appeals.
     pub fn fit_idf<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>) {
         self.idf = Arc::new(IdfModel::fit(&self.segmenter, texts));
+        self.recompile();
     }
 
     /// Use a stored IDF model.
     pub fn set_idf(&mut self, idf: IdfModel) {
         self.idf = Arc::new(idf);
+        self.recompile();
     }
 
     /// Precise-mode tokens of a text (normalised first).
@@ -214,28 +241,152 @@ impl TextEngine {
         Signature::build(&TextFeatures::new(&n, &t), &self.idf)
     }
 
-    /// Full analysis: one normalisation and one segmentation shared by all parts.
+    /// Full analysis: one normalisation, one segmentation and one table
+    /// lookup per token and per character bigram, shared by all parts.
     pub fn analyze(&self, text: &str) -> Analysis {
         let norm = normalize(text);
         let tokens = self.segmenter.cut(&norm);
-        let feats = TextFeatures::new(&norm, &tokens);
-        let pred = self.model.predict(&feats);
+        let v = &*self.vocab;
+
+        // Tokens: sentiment roles, cue roles, content words.
+        let mut roles: Vec<(f32, bool, bool, bool)> = Vec::with_capacity(tokens.len());
+        let mut cue_flags: Vec<u8> = Vec::with_capacity(tokens.len());
+        // (key, idf, place, byte start, byte end, is keyword candidate)
+        let mut words: Vec<Word> = Vec::with_capacity(tokens.len());
+        let mut rows: Vec<u32> = Vec::with_capacity(norm.len() / 2);
+        let base = norm.as_ptr() as usize;
+        for t in &tokens {
+            let key = word_key(t);
+            let info = v.get(key);
+            let (flags, pol, cue) = info.map_or((0, 0.0, 0), |i| (i.flags, i.polarity, i.cue));
+            roles.push((
+                pol,
+                flags & F_NEGATOR != 0,
+                flags & F_INTENSIFIER != 0,
+                *t == "好",
+            ));
+            cue_flags.push(cue);
+            if flags & F_STOP != 0 || !is_content_token(t) {
+                continue;
+            }
+            let (idf, place) = match info {
+                Some(i) => {
+                    if i.row != NO_ROW {
+                        rows.push(i.row);
+                    }
+                    (i.idf, i.flags & F_PLACE != 0)
+                }
+                None => (v.unseen_idf, is_place_like(t)),
+            };
+            let start = t.as_ptr() as usize - base;
+            words.push(Word {
+                key,
+                text: t,
+                idf,
+                place,
+                start,
+                end: start + t.len(),
+            });
+        }
+        let [bad, good] = cues_of_flags(&cue_flags);
+        if bad {
+            rows.extend_from_slice(&v.cue_bad_rows);
+        }
+        if good {
+            rows.extend_from_slice(&v.cue_good_rows);
+        }
+
+        // Character bigrams: model rows and signature weights.
+        let sp = SignatureParams::default();
+        let mut sig: Vec<(u64, f32)> = Vec::with_capacity(words.len() + norm.len() / 3);
+        let mut places: Vec<(usize, usize)> = Vec::new();
+        for w in &words {
+            if w.text.len() <= 3 {
+                // One CJK character (or shorter): too vague for a signature.
+                if w.text.chars().nth(1).is_none() {
+                    continue;
+                }
+            }
+            let boost = if w.place {
+                places.push((w.start, w.end));
+                sp.place_boost
+            } else {
+                1.0
+            };
+            sig.push((w.key, sp.word_weight * boost * w.idf));
+        }
+        let mut prev: Option<usize> = None;
+        for (i, c) in norm.char_indices() {
+            if !is_cjk(c) {
+                prev = None;
+                continue;
+            }
+            if let Some(p) = prev {
+                let end = i + c.len_utf8();
+                let key = bigram_key(&norm[p..end]);
+                let idf = match v.get(key) {
+                    Some(info) => {
+                        if info.row != NO_ROW {
+                            rows.push(info.row);
+                        }
+                        info.idf
+                    }
+                    None => v.unseen_idf,
+                };
+                let boost = if places.iter().any(|&(s, e)| s <= p && end <= e) {
+                    sp.place_boost
+                } else {
+                    1.0
+                };
+                sig.push((key, sp.bigram_weight * boost * idf));
+            }
+            prev = Some(i);
+        }
+        let pred = self.model.predict_rows(&mut rows);
+
+        // Keywords: TF-IDF over content words of two or more characters.
+        let mut kw: Vec<(u64, &str, f32)> = words
+            .iter()
+            .filter(|w| {
+                w.text.chars().nth(1).is_some() && !w.text.bytes().all(|b| b.is_ascii_digit())
+            })
+            .map(|w| (w.key, w.text, w.idf))
+            .collect();
+        kw.sort_unstable_by_key(|k| k.0);
+        let mut scored: Vec<(&str, f32)> = Vec::with_capacity(kw.len());
+        for (i, k) in kw.iter().enumerate() {
+            if i > 0 && kw[i - 1].0 == k.0 {
+                if let Some(last) = scored.last_mut() {
+                    last.1 += k.2;
+                }
+            } else {
+                scored.push((k.1, k.2));
+            }
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        scored.truncate(self.keyword_count);
+
         Analysis {
             tokens: self.segmenter.index_text_of_tokens(&tokens),
-            keywords: self
-                .idf
-                .keywords_of(&feats.words, self.keyword_count)
-                .into_iter()
-                .map(|(w, _)| w)
-                .collect(),
+            keywords: scored.into_iter().map(|(w, _)| w.to_string()).collect(),
             category: pred.category,
             confidence: pred.confidence,
             low_confidence: pred.confidence < self.low_confidence_threshold,
-            sentiment: sentiment_of_tokens(&tokens),
+            sentiment: sentiment_of_roles(&roles),
             emergency: detect(&norm),
-            signature: Signature::build(&feats, &self.idf),
+            signature: Signature::from_weights(sig, &sp),
         }
     }
+}
+
+/// A content word of the text being analysed.
+struct Word<'a> {
+    key: u64,
+    text: &'a str,
+    idf: f32,
+    place: bool,
+    start: usize,
+    end: usize,
 }
 
 /// The urgency gate on a raw text (no engine needed: lexicon only).
@@ -283,6 +434,51 @@ mod tests {
         ];
         for (t, want) in cases {
             assert_eq!(e.classify(t).category, want, "{t}");
+        }
+    }
+
+    #[test]
+    fn fast_analysis_agrees_with_the_plain_paths() {
+        // `analyze` reads the compiled feature table; `classify`, `signature`
+        // and `sentiment` go through the string-keyed models. Same answers.
+        let e = TextEngine::new();
+        let seed = examples_from_jsonl(SEED_TRAIN).unwrap();
+        let extra = [
+            "交警处理事故的时候态度很差，明显偏袒对方，我要投诉",
+            "請問長興縣的身份證在哪裡辦？？",
+            "小区路灯坏了两个月，物业说不归他们管😤",
+            "民警同志冒雨帮我推车，非常感谢👍",
+        ];
+        let texts = seed
+            .iter()
+            .step_by(37)
+            .map(|(t, _)| t.as_str())
+            .chain(extra);
+        for t in texts {
+            let a = e.analyze(t);
+            let p = e.classify(t);
+            assert_eq!(a.category, p.category, "{t}");
+            assert!((a.confidence - p.confidence).abs() < 1e-4, "{t}");
+            let s = e.signature(t);
+            assert!(a.signature.cosine(&s) > 0.9999, "{t}");
+            assert_eq!(a.sentiment.label, e.sentiment(t).label, "{t}");
+            let kw: Vec<String> = e
+                .keywords(t, e.keyword_count)
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect();
+            assert_eq!(a.keywords, kw, "{t}");
+        }
+    }
+
+    #[test]
+    fn officer_conduct_wins_over_the_matter_it_happened_in() {
+        let e = TextEngine::new();
+        for t in [
+            "我去车管所办年检，窗口的工作人员一直玩手机，态度很差，我要投诉",
+            "交警拦下我开罚单，根本不听我解释，还推了我一把",
+        ] {
+            assert_eq!(e.classify(t).category, Category::Conduct, "{t}");
         }
     }
 

@@ -51,8 +51,12 @@ impl IdfModel {
 
     /// Smoothed IDF; unseen words get the highest value, as new terms should.
     pub fn idf(&self, word: &str) -> f32 {
-        let df = self.df.get(word).copied().unwrap_or(0) as f32;
-        ((self.doc_count as f32 + 1.0) / (df + 1.0)).ln() + 1.0
+        self.idf_of_df(self.df.get(word).copied().unwrap_or(0))
+    }
+
+    /// Smoothed IDF of a document frequency.
+    pub fn idf_of_df(&self, df: u32) -> f32 {
+        ((self.doc_count as f32 + 1.0) / (df as f32 + 1.0)).ln() + 1.0
     }
 
     /// Top `k` keywords of already extracted content words, by TF-IDF.

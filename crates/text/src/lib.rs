@@ -25,14 +25,16 @@ pub mod metrics;
 pub mod normalize;
 pub mod segment;
 pub mod sentiment;
+mod vocab;
 
-pub use classify::{Category, CategoryModel, Prediction};
+pub use classify::{Category, CategoryModel, Prediction, TrainOptions};
 pub use cluster::{Assignment, ClusterConfig, ClusterIndex, ClusterItem, Signature};
 pub use dataset::{parse_jsonl, LabeledAppeal};
 pub use emergency::EmergencySignal;
 pub use emerging::{detect_emerging, EmergingAlert, EmergingConfig, EmergingInput};
 pub use engine::{
-    examples_from_jsonl, is_emergency, train_model, Analysis, TextEngine, DEFAULT_LOW_CONFIDENCE,
+    examples_from_jsonl, is_emergency, train_model, train_model_with, Analysis, TextEngine,
+    DEFAULT_LOW_CONFIDENCE,
 };
 pub use error::TextError;
 pub use eval::{cross_validate, evaluate};

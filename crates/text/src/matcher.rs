@@ -18,12 +18,16 @@ pub struct PhraseHit<T: Copy> {
 #[derive(Debug, Clone, Default)]
 pub struct PhraseMatcher<T: Copy> {
     by_first: FxHashMap<char, Vec<(String, T)>>,
+    /// Bit per Basic Multilingual Plane character: may start a phrase.
+    /// Most characters of a text start none, and this answers without hashing.
+    first_bits: Vec<u64>,
 }
 
 impl<T: Copy> PhraseMatcher<T> {
     pub fn new() -> Self {
         Self {
             by_first: FxHashMap::default(),
+            first_bits: vec![0; 0x10000 / 64],
         }
     }
 
@@ -32,6 +36,13 @@ impl<T: Copy> PhraseMatcher<T> {
         let Some(first) = phrase.chars().next() else {
             return;
         };
+        if self.first_bits.is_empty() {
+            self.first_bits = vec![0; 0x10000 / 64];
+        }
+        let cp = first as usize;
+        if cp < 0x10000 {
+            self.first_bits[cp / 64] |= 1 << (cp % 64);
+        }
         let list = self.by_first.entry(first).or_default();
         list.push((phrase.to_string(), value));
         list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
@@ -43,6 +54,15 @@ impl<T: Copy> PhraseMatcher<T> {
         let mut skip_until = 0;
         for (i, c) in text.char_indices() {
             if i < skip_until {
+                continue;
+            }
+            let cp = c as usize;
+            if cp < 0x10000
+                && self
+                    .first_bits
+                    .get(cp / 64)
+                    .is_none_or(|w| w & (1 << (cp % 64)) == 0)
+            {
                 continue;
             }
             if let Some(list) = self.by_first.get(&c) {

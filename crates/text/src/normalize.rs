@@ -25,10 +25,44 @@ fn traditional_map() -> &'static FxHashMap<char, char> {
     })
 }
 
+/// Bit per BMP character: has a simplified form (skips the hash lookup for
+/// the common case).
+fn traditional_bits() -> &'static [u64] {
+    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+    BITS.get_or_init(|| {
+        let mut b = vec![0u64; 0x10000 / 64];
+        for c in traditional_map().keys() {
+            let cp = *c as usize;
+            if cp < 0x10000 {
+                b[cp / 64] |= 1 << (cp % 64);
+            }
+        }
+        b
+    })
+}
+
+#[inline]
+fn is_set(bits: &[u64], c: char) -> bool {
+    let cp = c as usize;
+    cp >= 0x10000 || bits[cp / 64] & (1 << (cp % 64)) != 0
+}
+
 /// Normalise one text: full-width ASCII to half-width, ASCII to lower case,
 /// ideographic space to space, traditional characters to simplified ones.
 pub fn normalize(text: &str) -> String {
     let map = traditional_map();
+    let bits = traditional_bits();
+    // Most texts need no change at all: one scan, then one copy.
+    let clean = text.chars().all(|c| {
+        if c.is_ascii() {
+            !c.is_ascii_uppercase()
+        } else {
+            !matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}') && !is_set(bits, c)
+        }
+    });
+    if clean {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         let c = match c {
@@ -39,8 +73,10 @@ pub fn normalize(text: &str) -> String {
         };
         let c = if c.is_ascii_uppercase() {
             c.to_ascii_lowercase()
-        } else {
+        } else if is_set(bits, c) {
             *map.get(&c).unwrap_or(&c)
+        } else {
+            c
         };
         out.push(c);
     }
@@ -56,7 +92,13 @@ pub fn is_cjk(c: char) -> bool {
 /// Whether a token carries content: at least one CJK ideograph, letter or digit.
 #[inline]
 pub fn is_content_token(token: &str) -> bool {
-    token.chars().any(|c| is_cjk(c) || c.is_alphanumeric())
+    token.chars().any(|c| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            is_cjk(c) || c.is_alphanumeric()
+        }
+    })
 }
 
 #[cfg(test)]

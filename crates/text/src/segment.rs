@@ -102,14 +102,19 @@ impl Segmenter {
             if !is_content_token(t) {
                 continue;
             }
-            let bounds: Vec<usize> = t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
-            let n = bounds.len() - 1;
-            for size in [2, 3] {
-                if n > size {
-                    for i in 0..=n - size {
-                        let sub = &t[bounds[i]..bounds[i + size]];
-                        if self.jieba.has_word(sub) {
-                            push(sub);
+            // Only tokens of three or more characters have sub-words.
+            let mut chars = t.char_indices();
+            if chars.nth(2).is_some() {
+                let bounds: Vec<usize> =
+                    t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+                let n = bounds.len() - 1;
+                for size in [2, 3] {
+                    if n > size {
+                        for i in 0..=n - size {
+                            let sub = &t[bounds[i]..bounds[i + size]];
+                            if self.jieba.has_word(sub) {
+                                push(sub);
+                            }
                         }
                     }
                 }

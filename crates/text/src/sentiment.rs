@@ -166,6 +166,68 @@ const INTENSIFIERS: &[&str] = &[
     "很", "非常", "太", "特别", "真", "十分", "极其", "相当", "超", "真的", "好",
 ];
 
+/// Role of a word in the sentiment lexicon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SentimentRole {
+    Polarity(f32),
+    Negator,
+    Intensifier,
+}
+
+/// Every lexicon word with its role (for compiled feature tables).
+pub fn lexicon_entries() -> impl Iterator<Item = (&'static str, SentimentRole)> {
+    POSITIVE
+        .iter()
+        .map(|w| (*w, SentimentRole::Polarity(1.0)))
+        .chain(NEGATIVE.iter().map(|w| (*w, SentimentRole::Polarity(-1.0))))
+        .chain(NEGATORS.iter().map(|w| (*w, SentimentRole::Negator)))
+        .chain(
+            INTENSIFIERS
+                .iter()
+                .map(|w| (*w, SentimentRole::Intensifier)),
+        )
+}
+
+/// Score a text from per-token (polarity, is_negator, is_intensifier, is "好").
+/// The same rules as `sentiment_of_tokens`, for callers that looked the
+/// tokens up already.
+pub fn sentiment_of_roles(roles: &[(f32, bool, bool, bool)]) -> Sentiment {
+    let mut total = 0f32;
+    for (i, &(base, _, _, is_hao)) in roles.iter().enumerate() {
+        if base == 0.0 {
+            continue;
+        }
+        let window = &roles[i.saturating_sub(2)..i];
+        let intens = window.iter().any(|r| r.2);
+        let neg = window.iter().any(|r| r.1);
+        if is_hao && !intens && !neg {
+            continue;
+        }
+        let mut v = base;
+        if intens {
+            v *= 1.5;
+        }
+        if neg {
+            v = if v > 0.0 { -v } else { -v * 0.5 };
+        }
+        total += v;
+    }
+    label_of(total)
+}
+
+fn label_of(total: f32) -> Sentiment {
+    // Squash to [-1, 1]; a couple of clear cues already give a firm label.
+    let score = (total / 2.0).tanh();
+    let label = if score <= -0.25 {
+        Polarity::Negative
+    } else if score >= 0.25 {
+        Polarity::Positive
+    } else {
+        Polarity::Neutral
+    };
+    Sentiment { label, score }
+}
+
 struct Lexicon {
     polarity: FxHashMap<&'static str, f32>,
     negators: FxHashMap<&'static str, ()>,
@@ -218,16 +280,7 @@ pub fn sentiment_of_tokens(tokens: &[&str]) -> Sentiment {
         }
         total += v;
     }
-    // Squash to [-1, 1]; a couple of clear cues already give a firm label.
-    let score = (total / 2.0).tanh();
-    let label = if score <= -0.25 {
-        Polarity::Negative
-    } else if score >= 0.25 {
-        Polarity::Positive
-    } else {
-        Polarity::Neutral
-    };
-    Sentiment { label, score }
+    label_of(total)
 }
 
 #[cfg(test)]

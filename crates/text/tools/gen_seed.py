@@ -6,14 +6,19 @@ seed_lexicon.py. Deterministic (fixed RNG seed): rerun after editing blocks.
 """
 import json
 import random
+import re
 import sys
 import os
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from seed_lexicon import CATS, DISTRICTS, SPOTS  # noqa: E402
+import seed_extra as X  # noqa: E402
+
+for _cat, _more in X.MORE.items():
+    CATS[_cat]["core"] = CATS[_cat]["core"] + _more
 
 R = random.Random(20260601)
-PER_CATEGORY = 300
+PER_CATEGORY = 450
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡沈钱姚潘"
 EMOJI_NEG = ["😤", "😡", "🤬", "😭", "😰", "🙄", "😷", "😣", "😨", ""]
 EMOJI_POS = ["👍", "🙏", "😊", "❤️", ""]
@@ -37,8 +42,46 @@ def place():
     return d, p
 
 
+def conduct_core():
+    ctx = R.choice(X.CONDUCT_CONTEXT)
+    who = R.choice(X.CONDUCT_WHO)
+    if R.random() < 0.8:
+        what, ask = R.choice(X.CONDUCT_BAD), R.choice(X.CONDUCT_BAD_ASK)
+    else:
+        what, ask = R.choice(X.CONDUCT_GOOD), R.choice(X.CONDUCT_GOOD_ASK)
+    style = R.random()
+    if style < 0.5:
+        return f"{ctx}，{who}{what}，{ask}"
+    if style < 0.8:
+        return f"{who}{what}。{ctx}的时候碰到的，{ask}"
+    return f"{who}{what}，{ask}"
+
+
+def nonpolice_core():
+    prob = R.choice(X.NONPOLICE_PROBLEM)
+    tried = R.choice(X.NONPOLICE_TRIED)
+    ask = R.choice(X.NONPOLICE_ASK)
+    return "，".join(x for x in (prob, tried, ask) if x)
+
+
+COMPOSE = {"conduct": (conduct_core, 0.55), "non_police": (nonpolice_core, 0.45)}
+
+
+def pick_core(cat, blocks):
+    if cat in COMPOSE and R.random() < COMPOSE[cat][1]:
+        return COMPOSE[cat][0](), True
+    core = R.choice(blocks["core"])
+    # Residents often tell two things about the same matter.
+    if R.random() < 0.15:
+        core = core + "，" + R.choice(blocks["core"])
+    return core, False
+
+
 def tidy(s):
-    s = s.replace("，，", "，").replace("。。", "。").replace("，。", "。")
+    # Empty parts leave doubled punctuation behind: collapse it.
+    s = re.sub(r"[，。]*。[，。]*", "。", s)
+    s = re.sub(r"，+", "，", s)
+    s = s.replace("：。", "：").replace("，！", "！").replace("。！", "！")
     return s.strip("，")
 
 
@@ -53,13 +96,19 @@ def frame(core, extra, ask, p, cat, urgent):
     else:
         emo = R.choice(EMOJI_NEG)
     n = R.choice(SURNAMES)
-    if ch == "hotline":
+    if R.random() < 0.08:
+        t = f"{R.choice(X.ELDERLY_OPEN)}我住在{p}，{core}，{extra}。{R.choice(X.DIALECT_WORDS)}，{ask}。"
+    elif R.random() < 0.05:
+        t = f"【12345转办】市民来电反映：{core}。{extra}。诉求：{ask}。"
+    elif ch == "hotline":
         t = f"喂，你好，{R.choice(FILLERS)}我是{p}的，{core}，{extra}，{ask}。{R.choice(DIALECT)}"
     elif ch == "sms":
         t = f"{p} {core} {ask}" if R.random() < 0.6 else f"{core}"
     elif ch in ("wechat", "weibo"):
         tag = R.choice(["", "@湖州公安 ", "#湖州# ", "@平安湖州 "])
         t = f"{tag}{p}{core}{emo} {extra}{R.choice(['！！', '…', '。', ''])}{ask}{R.choice(['?', '？', '🙏', ''])}"
+        if R.random() < 0.3:
+            t += R.choice(X.WECHAT_TAIL)
     elif ch == "mailbox":
         t = f"尊敬的局长：您好！我是{p}的居民。{core}。{extra}。{ask}。此致敬礼！"
     elif ch == "liaison":
@@ -95,9 +144,17 @@ def main():
         while made < PER_CATEGORY and tries < PER_CATEGORY * 20:
             tries += 1
             urgent = blocks["urgent"] and R.random() < 0.06
-            core = R.choice(blocks["urgent"] if urgent else blocks["core"])
+            if urgent:
+                core, composed = R.choice(blocks["urgent"]), False
+            else:
+                core, composed = pick_core(cat, blocks)
             d, p = place()
-            ch, text = frame(core, R.choice(blocks["extra"]), R.choice(blocks["ask"]), p, cat, urgent)
+            # A composed core already carries its own request.
+            extra = R.choice(blocks["extra"]) if not composed or R.random() < 0.3 else ""
+            if not urgent and cat in X.POLICE_MENTION and R.random() < 0.2:
+                extra = R.choice(X.POLICE_MENTION[cat])
+            ask = R.choice(blocks["ask"]) if not composed else ""
+            ch, text = frame(core, extra, ask, p, cat, urgent)
             text = typo(text)
             if text in seen:
                 continue

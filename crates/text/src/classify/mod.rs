@@ -6,7 +6,7 @@ mod model;
 
 pub use category::Category;
 pub use lexicon::seed_lexicon;
-pub use model::{CategoryModel, ModelCounts, Prediction};
+pub use model::{CategoryModel, ModelCounts, Prediction, Row, TrainOptions};
 
 /// The seed training set shipped with the crate (种子训练集), written for the
 /// project (see `tools/gen_seed.py`); the default model is trained from it.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::lexicon::seed_lexicon;
 use super::Category;
 use crate::error::TextError;
-use crate::features::{char_bigrams, TextFeatures};
+use crate::features::{bigram_key, char_bigrams, word_key, TextFeatures};
 
 const N: usize = Category::ALL.len();
 const FORMAT: &str = "police-square-nb-v1";
@@ -28,6 +28,16 @@ pub struct ModelCounts {
     pub doc_counts: Vec<f32>,
     pub words: FxHashMap<String, Vec<f32>>,
     pub bigrams: FxHashMap<String, Vec<f32>>,
+    /// Complement Naive Bayes (weights from the counts of all *other*
+    /// categories): steadier than plain NB when categories differ in size
+    /// and wording length. Older stored models lack the field: plain NB.
+    #[serde(default)]
+    pub complement: bool,
+    /// One normaliser for all categories (their mean feature total) instead
+    /// of each category's own: otherwise categories of short texts (questions,
+    /// suggestions) win every text full of features they never saw.
+    #[serde(default)]
+    pub equal_norm: bool,
 }
 
 impl Default for ModelCounts {
@@ -39,6 +49,8 @@ impl Default for ModelCounts {
             doc_counts: vec![0.0; N],
             words: FxHashMap::default(),
             bigrams: FxHashMap::default(),
+            complement: false,
+            equal_norm: false,
         }
     }
 }
@@ -49,6 +61,7 @@ impl ModelCounts {
         let c = cat.index();
         self.doc_counts[c] += weight;
         let mut words = feats.words.clone();
+        words.extend_from_slice(&feats.cues);
         words.sort_unstable();
         words.dedup();
         for w in words {
@@ -84,15 +97,39 @@ impl ModelCounts {
     }
 }
 
+/// Training options (the defaults are what the shipped model uses).
+#[derive(Debug, Clone, Copy)]
+pub struct TrainOptions {
+    pub alpha: f32,
+    pub complement: bool,
+    pub equal_norm: bool,
+    /// Pseudo-count of each seed-lexicon cue.
+    pub lexicon_weight: f32,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        Self {
+            alpha: 0.1,
+            complement: false,
+            equal_norm: false,
+            lexicon_weight: 3.0,
+        }
+    }
+}
+
 /// A compiled model ready to score texts.
 #[derive(Debug, Clone)]
 pub struct CategoryModel {
     counts: ModelCounts,
-    word_ids: FxHashMap<String, u32>,
-    bigram_ids: FxHashMap<String, u32>,
-    /// Row-major log P(feature | category), `N` entries per feature.
-    logp: Vec<f32>,
+    /// Feature key (`features::word_key` / `features::bigram_key`) to row.
+    ids: FxHashMap<u64, u32>,
+    /// One row of per-category weights per feature.
+    rows: Vec<Row>,
 }
+
+/// Per-category weights of one feature.
+pub type Row = [f32; N];
 
 /// Scores of one prediction.
 #[derive(Debug, Clone)]
@@ -131,39 +168,66 @@ impl CategoryModel {
                 *t += x;
             }
         }
-        let denom: Vec<f32> = totals
-            .iter()
-            .map(|t| (t + counts.alpha * vocab).max(f32::MIN_POSITIVE).ln())
-            .collect();
-        let mut logp = Vec::with_capacity((counts.words.len() + counts.bigrams.len()) * N);
-        let mut word_ids = FxHashMap::default();
-        let mut bigram_ids = FxHashMap::default();
-        let mut push = |v: &Vec<f32>| {
-            for (x, d) in v.iter().zip(&denom) {
-                logp.push((x + counts.alpha).ln() - d);
+        let all: f32 = totals.iter().sum();
+        let alpha = counts.alpha;
+        let mut denom = [0f32; N];
+        for (c, d) in denom.iter_mut().enumerate() {
+            let t = if counts.complement {
+                all - totals[c]
+            } else if counts.equal_norm {
+                all / N as f32
+            } else {
+                totals[c]
+            };
+            *d = (t + alpha * vocab).max(f32::MIN_POSITIVE).ln();
+        }
+        let complement = counts.complement;
+        let row_of = |v: &Vec<f32>| -> Row {
+            let mut r = [0f32; N];
+            if complement {
+                // Complement NB: a feature counts *against* the categories
+                // whose complement uses it a lot.
+                let sum: f32 = v.iter().sum();
+                for c in 0..N {
+                    r[c] = -((sum - v[c] + alpha).ln() - denom[c]);
+                }
+            } else {
+                for c in 0..N {
+                    r[c] = (v[c] + alpha).ln() - denom[c];
+                }
             }
+            r
         };
-        for (i, (w, v)) in counts.words.iter().enumerate() {
-            word_ids.insert(w.clone(), i as u32);
-            push(v);
+        let mut ids = FxHashMap::default();
+        let mut rows = Vec::with_capacity(counts.words.len() + counts.bigrams.len());
+        for (w, v) in &counts.words {
+            ids.insert(word_key(w), rows.len() as u32);
+            rows.push(row_of(v));
         }
-        let off = counts.words.len();
-        for (i, (b, v)) in counts.bigrams.iter().enumerate() {
-            bigram_ids.insert(b.clone(), (off + i) as u32);
-            push(v);
+        for (b, v) in &counts.bigrams {
+            ids.insert(bigram_key(b), rows.len() as u32);
+            rows.push(row_of(v));
         }
-        Ok(Self {
-            counts,
-            word_ids,
-            bigram_ids,
-            logp,
-        })
+        Ok(Self { counts, ids, rows })
     }
 
     /// Train from labelled feature sets, with the seed lexicon as a prior.
     pub fn train<'a>(examples: impl IntoIterator<Item = (TextFeatures<'a>, Category)>) -> Self {
-        let mut counts = ModelCounts::default();
-        counts.add_lexicon(3.0);
+        Self::train_with(examples, &TrainOptions::default())
+    }
+
+    /// Train with explicit options.
+    pub fn train_with<'a>(
+        examples: impl IntoIterator<Item = (TextFeatures<'a>, Category)>,
+        opts: &TrainOptions,
+    ) -> Self {
+        let mut counts = ModelCounts {
+            alpha: opts.alpha,
+            complement: opts.complement,
+            equal_norm: opts.equal_norm,
+            ..ModelCounts::default()
+        };
+        counts.add_lexicon(opts.lexicon_weight);
         for (f, c) in examples {
             counts.add(&f, c, 1.0);
         }
@@ -197,23 +261,65 @@ impl CategoryModel {
         Self::from_counts(counts)
     }
 
+    /// Row of a feature key, if the model knows the feature.
+    #[inline]
+    pub fn row_of(&self, key: u64) -> Option<u32> {
+        self.ids.get(&key).copied()
+    }
+
     /// Score one text's features.
     pub fn predict(&self, feats: &TextFeatures<'_>) -> Prediction {
-        let mut ids: Vec<u32> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
-        ids.extend(feats.words.iter().filter_map(|w| self.word_ids.get(*w)));
-        ids.extend(feats.bigrams.iter().filter_map(|b| self.bigram_ids.get(*b)));
-        ids.sort_unstable();
-        ids.dedup();
-        let mut scores = [0f32; N];
-        for id in &ids {
-            let row = &self.logp[*id as usize * N..(*id as usize + 1) * N];
-            for (s, x) in scores.iter_mut().zip(row) {
-                *s += x;
-            }
+        let mut rows: Vec<u32> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
+        rows.extend(
+            feats
+                .words
+                .iter()
+                .chain(&feats.cues)
+                .filter_map(|w| self.row_of(word_key(w))),
+        );
+        rows.extend(
+            feats
+                .bigrams
+                .iter()
+                .filter_map(|b| self.row_of(bigram_key(b))),
+        );
+        self.predict_rows(&mut rows)
+    }
+
+    /// Score a text given the rows of its features (repeats allowed: features
+    /// are binarised here, as in training; `rows` is deduplicated in place).
+    pub fn predict_rows(&self, rows: &mut Vec<u32>) -> Prediction {
+        // Binarise without sorting: a per-thread bit set of rows seen,
+        // cleared again afterwards.
+        thread_local! {
+            static SEEN: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
         }
+        let mut scores = [0f32; N];
+        SEEN.with(|seen| {
+            let mut seen = seen.borrow_mut();
+            let words = self.rows.len().div_ceil(64);
+            if seen.len() < words {
+                seen.resize(words, 0);
+            }
+            rows.retain(|&id| {
+                let (w, b) = (id as usize / 64, 1u64 << (id % 64));
+                if seen[w] & b != 0 {
+                    return false;
+                }
+                seen[w] |= b;
+                true
+            });
+            for &id in rows.iter() {
+                seen[id as usize / 64] = 0;
+                let row = &self.rows[id as usize];
+                for (s, x) in scores.iter_mut().zip(row) {
+                    *s += x;
+                }
+            }
+        });
         // Naive Bayes multiplies correlated evidence and is wildly over-confident;
         // dividing by √n tempers the posterior so that "low confidence" means something.
-        let temp = self.counts.temperature * (ids.len().max(1) as f32).sqrt();
+        let temp = self.counts.temperature * (rows.len().max(1) as f32).sqrt();
         let max = scores.iter().copied().fold(f32::MIN, f32::max);
         let mut probabilities = [0f32; N];
         let mut sum = 0.0;
@@ -224,7 +330,7 @@ impl CategoryModel {
         for p in probabilities.iter_mut() {
             *p /= sum;
         }
-        let best = if ids.is_empty() {
+        let best = if rows.is_empty() {
             Category::Other.index()
         } else {
             (0..N)
@@ -233,7 +339,7 @@ impl CategoryModel {
         };
         Prediction {
             category: Category::ALL[best],
-            confidence: if ids.is_empty() {
+            confidence: if rows.is_empty() {
                 0.0
             } else {
                 probabilities[best]
