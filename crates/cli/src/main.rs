@@ -84,7 +84,12 @@ fn main() -> anyhow::Result<()> {
                 if with_demo {
                     demo::fill_if_empty(&config, appeals, 2026).await?;
                 }
-                police_square_server::run(config).await
+                let listener = tokio::net::TcpListener::bind(config.bind)
+                    .await
+                    .with_context(|| format!("binding {}", config.bind))?;
+                // Printed on stdout so scripts and tests can find a port-0 server.
+                println!("listening on http://{}", listener.local_addr()?);
+                police_square_server::serve(config, listener).await
             }
             Command::Migrate => {
                 let store = police_square_store::connect(&config.database_url).await?;

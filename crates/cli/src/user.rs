@@ -5,7 +5,7 @@ use std::io::BufRead;
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use police_square_domain::Role;
-use police_square_server::{auth::password::hash_password, config::Config};
+use police_square_server::{auth::hash_password, config::Config};
 use police_square_store::{NewStaff, Store};
 use rand::{distributions::Alphanumeric, Rng};
 

@@ -1,0 +1,206 @@
+//! Server-rendered HTML: the resident portal (警务e广场, no login) and the staff
+//! console (`/staff/...`). Handlers are thin: they call [`crate::services`] and render
+//! askama templates from `templates/`. Every user-facing word comes from the locale
+//! catalogs (`page.*` keys and the shared enum keys), zh-CN first, `?lang=en` or the
+//! `lang` cookie for English.
+//!
+//! [`html_layer`] wraps the whole app (outermost) for page paths: it remembers the
+//! language choice, issues the anonymous form token (see [`ctx`]), sends signed-out
+//! staff to the login page and turns every error response — including those produced
+//! outside the pages (CSRF guard, body limit) — into a friendly HTML page in the
+//! visitor's language.
+
+mod admin;
+mod ctx;
+mod dashboard;
+mod hotline;
+mod resident;
+mod staff;
+mod supervision;
+mod views;
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+
+use crate::{auth::cookie, i18n::Lang, state::AppState};
+use ctx::{add_cookie, form_cookie, lang_cookie, page_from_parts, FormToken, FORM_COOKIE};
+
+pub use ctx::{fmt_rate, fmt_time};
+
+/// The HTML routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(resident::home))
+        .route("/static/app.css", get(static_css))
+        .route(
+            "/appeals/new",
+            get(resident::new_form).post(resident::submit),
+        )
+        .route("/track", get(resident::track_form))
+        .route("/track/{code}", get(resident::track_page))
+        .route("/track/{code}/otp", post(resident::send_otp))
+        .route("/track/{code}/verify", post(resident::verify))
+        .route("/track/{code}/rate", post(resident::rate))
+        .route("/staff/login", get(staff::login_form).post(staff::login))
+        .route("/staff/logout", post(staff::logout))
+        .route("/staff", get(staff::inbox))
+        .route("/staff/appeals/{id}", get(staff::detail))
+        .route("/staff/appeals/{id}/{action}", post(staff::act))
+        .route("/staff/hotline", get(hotline::page).post(hotline::record))
+        .route("/staff/supervision", get(supervision::page))
+        .route("/staff/requests/{id}/decide", post(supervision::decide))
+        .route("/staff/dashboard", get(dashboard::page))
+        .route("/staff/admin", get(admin::page))
+        .route("/staff/admin/{section}", post(admin::save))
+}
+
+/// One small stylesheet, embedded in the binary.
+async fn static_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+/// True for the paths the pages own (so API errors stay JSON).
+pub fn is_page_path(path: &str) -> bool {
+    path == "/"
+        || ["/appeals", "/track", "/staff", "/static"]
+            .iter()
+            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+}
+
+/// Outermost middleware for page paths; see the module docs.
+pub async fn html_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if !is_page_path(&path) || path.starts_with("/static/") {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let lang = Lang::from_parts(&parts);
+    let lang_chosen = parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .any(|kv| kv.strip_prefix("lang=").and_then(Lang::parse).is_some());
+    let existing = cookie(&parts.headers, FORM_COOKIE).filter(|v| is_token(v));
+    let token = FormToken {
+        value: existing.clone().unwrap_or_else(crate::auth::new_token),
+        from_cookie: existing.is_some(),
+    };
+    parts.extensions.insert(token.clone());
+    let method = parts.method.clone();
+    let error_parts = {
+        let mut p = axum::http::Request::new(());
+        *p.uri_mut() = parts.uri.clone();
+        *p.headers_mut() = parts.headers.clone();
+        p.extensions_mut().insert(token.clone());
+        p.into_parts().0
+    };
+
+    let response = next.run(Request::from_parts(parts, body)).await;
+
+    let mut response = if response.status() == StatusCode::UNAUTHORIZED
+        && path.starts_with("/staff")
+        && path != "/staff/login"
+    {
+        let next_path = if method == Method::GET {
+            path.as_str()
+        } else {
+            "/staff"
+        };
+        ctx::see_other(&format!("/staff/login?next={}", urlencode(next_path)))
+    } else if response.status().is_client_error() || response.status().is_server_error() {
+        if is_html(&response) {
+            response
+        } else {
+            views::error_page(&page_from_parts(&error_parts), response).await
+        }
+    } else {
+        response
+    };
+    if is_html(&response) {
+        harden(&mut response, path.starts_with("/staff") || path.starts_with("/track"));
+    }
+    if !token.from_cookie {
+        add_cookie(
+            &mut response,
+            form_cookie(&token.value, state.config.secure_cookies),
+        );
+    }
+    if lang_chosen {
+        add_cookie(&mut response, lang_cookie(lang));
+    }
+    response
+}
+
+/// Defence in depth for every page: no scripts at all (the pages need none), no
+/// framing, no referrer (tracking codes are in URLs), and no caching of console pages
+/// or tracking pages.
+fn harden(response: &mut Response, private: bool) {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; \
+             img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+fn is_token(v: &str) -> bool {
+    v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Percent-encode a path for a query value.
+pub(crate) fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Body of an error response (small: error bodies are JSON messages or plain text).
+pub(crate) async fn error_code(
+    response: Response,
+) -> (StatusCode, Option<HeaderValue>, Option<String>) {
+    let status = response.status();
+    let retry = response.headers().get(header::RETRY_AFTER).cloned();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let code = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
+    (status, retry, code)
+}

@@ -1,0 +1,92 @@
+//! Text analysis at intake (民意研判 at the door), behind this one function so the rest
+//! of the server never depends on how it is done. Today: `police_square_text::TextEngine`
+//! (jieba segmentation, trained category model, sentiment, urgency gate).
+
+use std::sync::OnceLock;
+
+use police_square_domain::{AppealKind, Category, Urgency};
+use police_square_text::{Polarity, TextEngine};
+
+/// What intake learns from the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextAnalysis {
+    /// A key of the default category set (`theft`, `conduct`, …).
+    pub category: String,
+    pub confidence: f64,
+    /// Low confidence: a person should check the category.
+    pub needs_review: bool,
+    /// Ongoing danger (urgency gate): the resident is told to call 110 at once.
+    pub emergency: bool,
+    pub urgency: Urgency,
+    /// `negative` | `neutral` | `positive`
+    pub sentiment: String,
+    /// Space-joined tokens for full-text search.
+    pub search_text: String,
+}
+
+/// The shared engine (the model is trained from the shipped seed set once per process).
+pub fn engine() -> &'static TextEngine {
+    static ENGINE: OnceLock<TextEngine> = OnceLock::new();
+    ENGINE.get_or_init(TextEngine::new)
+}
+
+/// Analyse an appeal's text.
+pub fn analyze(kind: AppealKind, text: &str) -> TextAnalysis {
+    let a = engine().analyze(text);
+    let mut category = a.category.as_str().to_owned();
+    // The model's `conduct` covers praise of officers too; only complaints and reports
+    // about officers go to the confidential supervisors' track.
+    if category == Category::CONDUCT && !matches!(kind, AppealKind::Complaint | AppealKind::Report)
+    {
+        category = "other".into();
+    }
+    // Praise and suggestions describe no danger, whatever words they quote.
+    let emergency =
+        a.emergency.emergency && !matches!(kind, AppealKind::Praise | AppealKind::Suggestion);
+    TextAnalysis {
+        category,
+        confidence: f64::from(a.confidence),
+        needs_review: a.low_confidence,
+        emergency,
+        urgency: if emergency {
+            Urgency::Emergency
+        } else {
+            Urgency::Normal
+        },
+        sentiment: match a.sentiment.label {
+            Polarity::Negative => "negative",
+            Polarity::Neutral => "neutral",
+            Polarity::Positive => "positive",
+        }
+        .into(),
+        search_text: a.tokens,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn danger_now_is_an_emergency_but_past_theft_is_not() {
+        let e = analyze(
+            AppealKind::Help,
+            "救命！现在有人拿着刀在我家楼下砍人，快来！",
+        );
+        assert!(e.emergency);
+        assert_eq!(e.urgency, Urgency::Emergency);
+        let t = analyze(AppealKind::Report, "我的电瓶车昨天晚上在小区楼下被偷了");
+        assert!(!t.emergency);
+        assert_eq!(t.category, "theft");
+        assert!(!t.search_text.is_empty());
+    }
+
+    #[test]
+    fn praise_of_officers_is_not_the_conduct_track() {
+        let p = analyze(
+            AppealKind::Praise,
+            "感谢爱山派出所的民警态度很好，耐心帮我办好了",
+        );
+        assert_ne!(p.category, "conduct");
+    }
+}

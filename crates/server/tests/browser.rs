@@ -1,0 +1,124 @@
+//! Runs `tests/browser/resident_flow.mjs` (playwright-core driving Debian's headless
+//! Chromium) against a real server on 127.0.0.1:0 with a fresh SQLite database, the
+//! fixture staff accounts and the log transport. Screenshots land in
+//! `target/browser/`. Missing node, chromium or playwright-core is a failure with a
+//! clear message, never a silent skip.
+
+mod common;
+mod pages_support;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    time::Duration,
+};
+
+use common::{Backend, PASSWORD};
+use pages_support::spawn_pages_app;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root")
+}
+
+fn chromium() -> PathBuf {
+    PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
+}
+
+fn check_prerequisites(root: &Path) {
+    let node = Command::new("node").arg("--version").output();
+    match node {
+        Ok(out) if out.status.success() => {}
+        _ => panic!(
+            "the browser test needs Node.js (`node` on PATH); install it (Debian: \
+             `apt-get install nodejs npm`)"
+        ),
+    }
+    let chromium = chromium();
+    assert!(
+        chromium.exists(),
+        "the browser test needs Chromium at {} (Debian: `apt-get install chromium`), \
+         or set CHROMIUM",
+        chromium.display()
+    );
+    let playwright = root.join("tests/browser/node_modules/playwright-core/package.json");
+    assert!(
+        playwright.exists(),
+        "the browser test needs playwright-core: run `npm ci` in tests/browser ({} missing)",
+        playwright.display()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resident_flow_in_headless_chromium() {
+    let root = workspace_root();
+    check_prerequisites(&root);
+    let app = spawn_pages_app(Backend::Sqlite).await;
+
+    // The outbox worker of this node: deliver messages (the one-time code) promptly.
+    let state = app.state.clone();
+    let worker = tokio::spawn(async move {
+        loop {
+            let _ = police_square_server::jobs::outbox::deliver_due(&state).await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+
+    let shots = std::env::var("SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root.join("target/browser"));
+    let script = root.join("tests/browser/resident_flow.mjs");
+    let base = app.base.clone();
+    let notify_log = app.notify_log.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(&script)
+            .current_dir(&root)
+            .env("BASE_URL", &base)
+            .env("NOTIFY_LOG", &notify_log)
+            .env("STAFF_USER", "station_a_handler")
+            .env("STAFF_PASSWORD", PASSWORD)
+            .env("SCREENSHOT_DIR", &shots)
+            .env("CHROMIUM", chromium())
+            .output()
+            .expect("run node")
+    })
+    .await
+    .unwrap();
+    worker.abort();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        output.status.success(),
+        "resident_flow.mjs failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    assert!(
+        stdout.contains("[resident_flow] PASS"),
+        "script did not finish"
+    );
+
+    // What the browser did is in the database.
+    let rated = app
+        .store
+        .inbox(&police_square_store::InboxQuery {
+            scope: None,
+            include_conduct: true,
+            now: app.state.now(),
+            page_size: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let id = rated.items.first().expect("the appeal").id;
+    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    assert_eq!(appeal.rating_resolved, Some(true));
+    assert_eq!(
+        appeal.rating_satisfaction,
+        Some(police_square_domain::Satisfaction::Satisfied)
+    );
+}

@@ -1,0 +1,440 @@
+//! zero2prod-style test harness: a server on 127.0.0.1:0 over a fresh database (SQLite
+//! or PostgreSQL), a manual clock, and the log transport writing to a temp file.
+
+#![allow(dead_code)]
+
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, sync::OnceLock};
+
+use police_square_domain::{calendar::to_local, Millis, Role, UnitKind};
+use police_square_notify::LogTransport;
+use police_square_server::{auth::hash_password, config::Config, jobs, AppState, ManualClock};
+use police_square_store::{Id, NewStaff, NewUnit, Store};
+use reqwest::{header, Response, StatusCode};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an async scenario `fn name(backend: Backend)` once per backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::common::Backend::Postgres).await
+            }
+        }
+    )+};
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+/// Wednesday 2026-03-04 10:00 in China (UTC+8): a plain working day.
+pub const START: Millis = 1_772_589_600_000;
+
+pub struct Units {
+    pub city: Id,
+    pub city_office: Id,
+    pub district_a: Id,
+    pub district_a_office: Id,
+    pub station_a: Id,
+    pub station_b: Id,
+    pub district_b: Id,
+    pub station_c: Id,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<ManualClock>,
+    pub notify_log: PathBuf,
+    pub units: Units,
+    pub http: reqwest::Client,
+    /// For PostgreSQL: the database URL, so a second node can connect.
+    pub database_url: Option<String>,
+    _dir: tempfile::TempDir,
+    _db_dir: Option<tempfile::TempDir>,
+}
+
+/// Staff fixtures: username → (role, unit).
+pub const STAFF: &[(&str, Role, &str)] = &[
+    ("admin", Role::Admin, "city"),
+    ("city_leader", Role::Leader, "city"),
+    ("city_supervisor", Role::Supervisor, "city_office"),
+    ("operator", Role::Operator, "city_office"),
+    ("a_supervisor", Role::Supervisor, "district_a"),
+    ("a_leader", Role::Leader, "district_a"),
+    ("a_analyst", Role::Analyst, "district_a"),
+    ("station_a_handler", Role::Handler, "station_a"),
+    ("station_a_handler2", Role::Handler, "station_a"),
+    ("station_a_supervisor", Role::Supervisor, "station_a"),
+    ("station_b_handler", Role::Handler, "station_b"),
+    ("station_c_handler", Role::Handler, "station_c"),
+];
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| hash_password(PASSWORD).unwrap())
+}
+
+pub fn base_config(notify_log: &std::path::Path) -> Config {
+    let mut config = Config {
+        key: Some(police_square_notify::Secret::new("11".repeat(32))),
+        notify: police_square_notify::RouterConfig::dev(notify_log),
+        workers: false,
+        node_id: "test-node".into(),
+        ..Config::default()
+    };
+    config.limits.track_lookups_per_window = 20;
+    config
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, db_dir, database_url) = match backend {
+        Backend::Sqlite => {
+            let (store, dir) = police_square_store::testing::fresh_sqlite().await;
+            (store, Some(dir), None)
+        }
+        Backend::Postgres => {
+            let url = police_square_store::testing::fresh_postgres_url().await;
+            let store = police_square_store::connect(&url).await.unwrap();
+            store.migrate().await.unwrap();
+            (store, None, Some(url))
+        }
+    };
+    let units = seed(store.as_ref()).await;
+    let notify_log = dir.path().join("notify.jsonl");
+    let mut config = base_config(&notify_log);
+    tweak(&mut config);
+    let clock = Arc::new(ManualClock::new(START));
+    let transport = Arc::new(LogTransport::new(&notify_log));
+    let state = AppState::with_parts(config, store.clone(), clock.clone(), transport)
+        .await
+        .unwrap();
+    let base = start_server(state.clone()).await;
+    TestApp {
+        base,
+        state,
+        store,
+        clock,
+        notify_log,
+        units,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        database_url,
+        _dir: dir,
+        _db_dir: db_dir,
+    }
+}
+
+/// Serve `state` on a random port; returns `http://127.0.0.1:PORT`.
+pub async fn start_server(state: AppState) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(police_square_server::serve_with_state(
+        state,
+        axum::Router::new(),
+        listener,
+        std::future::pending(),
+    ));
+    format!("http://{addr}")
+}
+
+async fn seed(store: &dyn Store) -> Units {
+    let unit = |parent: Option<Id>, name: &str, kind: UnitKind| NewUnit {
+        parent_id: parent,
+        name: name.into(),
+        kind,
+    };
+    let city = store
+        .create_unit(unit(None, "湖州市公安局", UnitKind::City))
+        .await
+        .unwrap()
+        .id;
+    let city_office = store
+        .create_unit(unit(Some(city), "市局警察公共关系办公室", UnitKind::Office))
+        .await
+        .unwrap()
+        .id;
+    let district_a = store
+        .create_unit(unit(Some(city), "吴兴区公安分局", UnitKind::District))
+        .await
+        .unwrap()
+        .id;
+    let district_a_office = store
+        .create_unit(unit(
+            Some(district_a),
+            "吴兴分局警察公共关系室",
+            UnitKind::Office,
+        ))
+        .await
+        .unwrap()
+        .id;
+    let station_a = store
+        .create_unit(unit(Some(district_a), "爱山派出所", UnitKind::Station))
+        .await
+        .unwrap()
+        .id;
+    let station_b = store
+        .create_unit(unit(Some(district_a), "月河派出所", UnitKind::Station))
+        .await
+        .unwrap()
+        .id;
+    let district_b = store
+        .create_unit(unit(Some(city), "德清县公安局", UnitKind::District))
+        .await
+        .unwrap()
+        .id;
+    let station_c = store
+        .create_unit(unit(Some(district_b), "武康派出所", UnitKind::Station))
+        .await
+        .unwrap()
+        .id;
+    let units = Units {
+        city,
+        city_office,
+        district_a,
+        district_a_office,
+        station_a,
+        station_b,
+        district_b,
+        station_c,
+    };
+    for (username, role, unit_name) in STAFF {
+        store
+            .create_staff(NewStaff {
+                username: (*username).into(),
+                display_name: format!("{username} 警官"),
+                role: *role,
+                unit_id: units.named(unit_name),
+                password_hash: password_hash().into(),
+            })
+            .await
+            .unwrap();
+    }
+    units
+}
+
+impl Units {
+    pub fn named(&self, name: &str) -> Id {
+        match name {
+            "city" => self.city,
+            "city_office" => self.city_office,
+            "district_a" => self.district_a,
+            "district_a_office" => self.district_a_office,
+            "station_a" => self.station_a,
+            "station_b" => self.station_b,
+            "district_b" => self.district_b,
+            "station_c" => self.station_c,
+            other => panic!("no unit {other}"),
+        }
+    }
+}
+
+/// A cookie-carrying client for one signed-in person (staff or resident).
+#[derive(Clone)]
+pub struct Session {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl Session {
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header(header::COOKIE, &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POST expecting `status`; returns the JSON body.
+    pub async fn post_ok(&self, path: &str, body: Value, status: StatusCode) -> Value {
+        let r = self.post(path, body).await;
+        expect(r, status).await
+    }
+
+    pub async fn get_ok(&self, path: &str) -> Value {
+        expect(self.get(path).await, StatusCode::OK).await
+    }
+}
+
+/// Assert the status (printing the body when it differs) and parse JSON.
+pub async fn expect(r: Response, status: StatusCode) -> Value {
+    let got = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(got, status, "unexpected status; body: {text}");
+    if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    }
+}
+
+fn set_cookie(r: &Response, name: &str) -> String {
+    r.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("no {name} cookie set"))
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn login(&self, username: &str) -> Session {
+        let r = self
+            .http
+            .post(self.url("/api/v1/login"))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login {username}");
+        let cookie = set_cookie(&r, "ps_session");
+        let body: Value = r.json().await.unwrap();
+        Session {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn staff_id(&self, username: &str) -> Id {
+        self.store
+            .staff_by_username(username)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+
+    pub async fn submit_raw(&self, body: Value, key: Option<&str>) -> Response {
+        let mut req = self.http.post(self.url("/api/v1/appeals")).json(&body);
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// Submit a web appeal; returns the 201 body.
+    pub async fn submit(&self, kind: &str, text: &str, phone: &str, unit_id: Option<Id>) -> Value {
+        let mut body = json!({
+            "kind": kind, "text": text, "channel": "web", "contact_phone": phone,
+            "name": "张三", "address": "吴兴区爱山街道红旗路18号"
+        });
+        if let Some(u) = unit_id {
+            body["unit_id"] = json!(u);
+        }
+        expect(self.submit_raw(body, None).await, StatusCode::CREATED).await
+    }
+
+    /// Deliver everything in the outbox now (the worker's step).
+    pub async fn deliver_outbox(&self) -> jobs::outbox::DeliveryReport {
+        jobs::outbox::deliver_due(&self.state).await.unwrap()
+    }
+
+    /// The newest message of `template` sent to `to`, after delivering the outbox.
+    pub async fn latest_message(&self, to: &str, template: &str) -> Option<String> {
+        self.deliver_outbox().await;
+        LogTransport::latest_for(&self.notify_log, to, template)
+            .unwrap()
+            .map(|m| m.body)
+    }
+
+    /// Send a one-time code and read it from the log transport.
+    pub async fn request_otp(&self, code: &str, phone: &str) -> String {
+        let r = self
+            .http
+            .post(self.url(&format!("/api/v1/track/{code}/otp")))
+            .send()
+            .await
+            .unwrap();
+        expect(r, StatusCode::OK).await;
+        let body = self.latest_message(phone, "otp").await.expect("otp sent");
+        body.chars()
+            .collect::<Vec<_>>()
+            .windows(6)
+            .map(|w| w.iter().collect::<String>())
+            .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .expect("6 digits in the message")
+    }
+
+    /// One-time-code verification → a resident session.
+    pub async fn verify_resident(&self, code: &str, phone: &str) -> Session {
+        let otp = self.request_otp(code, phone).await;
+        let r = self
+            .http
+            .post(self.url(&format!("/api/v1/track/{code}/verify")))
+            .json(&json!({ "otp": otp }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let cookie = set_cookie(&r, "ps_resident");
+        let body: Value = r.json().await.unwrap();
+        Session {
+            base: self.base.clone(),
+            http: self.http.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn event_kinds(&self, appeal_id: Id) -> Vec<String> {
+        self.store
+            .events(appeal_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.kind)
+            .collect()
+    }
+
+    pub fn advance_to(&self, at: Millis) {
+        self.clock.set(at);
+    }
+
+    pub fn clock_now(&self) -> Millis {
+        use police_square_server::Clock;
+        self.clock.now()
+    }
+}
+
+/// Local date-time for messages in assertions.
+pub fn local(at: Millis) -> String {
+    to_local(at).format("%Y-%m-%d %H:%M").to_string()
+}
