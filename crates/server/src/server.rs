@@ -84,6 +84,11 @@ pub async fn serve_with_state(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // Build the text model before the first appeal arrives, not during it.
+    tokio::task::spawn_blocking(|| {
+        crate::services::analysis::engine();
+    })
+    .await?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = if state.config.workers {
         jobs::schedule_periodic(&state, true).await?;
