@@ -17,9 +17,10 @@ fn otp_in(body: &str) -> String {
         .expect("6 digits in the message")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn resident_and_handler_complete_an_appeal_through_the_pages() {
-    let app = spawn_pages_app(Backend::Sqlite).await;
+on_both_backends!(resident_and_handler_complete_an_appeal_through_the_pages);
+
+async fn resident_and_handler_complete_an_appeal_through_the_pages(backend: Backend) {
+    let app = spawn_pages_app(backend).await;
     let mut resident = Browser::new(&app);
 
     let home = resident.get("/").await;

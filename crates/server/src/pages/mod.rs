@@ -131,7 +131,10 @@ pub async fn html_layer(State(state): State<AppState>, request: Request, next: N
         response
     };
     if is_html(&response) {
-        harden(&mut response, path.starts_with("/staff") || path.starts_with("/track"));
+        harden(
+            &mut response,
+            path.starts_with("/staff") || path.starts_with("/track"),
+        );
     }
     if !token.from_cookie {
         add_cookie(
@@ -157,8 +160,14 @@ fn harden(response: &mut Response, private: bool) {
              img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if private {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
