@@ -4,13 +4,39 @@
 
 pub mod error;
 pub mod model;
+pub mod postgres;
+pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod vault;
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis};
+
+/// Opens the database named by `url`: `postgres://…` or `postgresql://…` is a
+/// PostgreSQL pool; anything else is a SQLite file path (an optional `sqlite://` or
+/// `sqlite:` prefix is dropped), created if missing. Does not migrate: call
+/// [`Store::migrate`].
+pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok(Arc::new(postgres::connect(url).await?));
+    }
+    Ok(Arc::new(sqlite::open(sqlite_path(url)).await?))
+}
+
+/// The file path of a SQLite URL (`sqlite://data/ps.db`, `sqlite:ps.db`, `ps.db`).
+pub fn sqlite_path(url: &str) -> &str {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    path.split('?').next().unwrap_or(path)
+}
 
 /// Everything the server, jobs and CLI persist. Each method is one transaction.
 #[async_trait]
@@ -47,6 +73,9 @@ pub trait Store: Send + Sync + 'static {
     /// including this hit. Used for login throttling and tracking-code lookups.
     async fn hit_rate_limit(&self, key: &str, window_ms: Millis, now: Millis) -> StoreResult<i64>;
     async fn clear_rate_limit(&self, key: &str) -> StoreResult<()>;
+    /// Delete expired sessions and rate-limit windows (run by a background job);
+    /// returns how many rows went.
+    async fn purge_expired(&self, now: Millis) -> StoreResult<u64>;
 
     // ── appeals ─────────────────────────────────────────────────────────
     /// Insert durably with its `received` event and audit entry. The same idempotency

@@ -102,6 +102,25 @@ pub struct NewAppeal {
     pub contact: SealedContact,
     /// Staff member who recorded it (hotline operator), if any.
     pub recorded_by: Option<Id>,
+    /// Lifecycle already lived (demo data, imports). Only [`crate::Store::insert_appeals_bulk`]
+    /// reads it; `insert_appeal` ignores it. `None` for every new appeal.
+    pub history: Option<BulkHistory>,
+}
+
+/// What happened to an imported appeal before it reached this database, so that bulk
+/// demo data and imports can carry realistic lifecycle states. The bulk insert records
+/// the matching timeline events (accepted, replied, rated, closed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkHistory {
+    pub accepted_at: Option<Millis>,
+    pub replied_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    pub reply_text: Option<String>,
+    /// resolved?, satisfaction, rated_at
+    pub rating: Option<(bool, Satisfaction, Millis)>,
+    pub reopen_count: i32,
+    pub supervision_level: i32,
+    pub assignee_id: Option<Id>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

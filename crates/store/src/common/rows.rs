@@ -1,0 +1,206 @@
+//! Column lists and row decoding, shared by every query that returns a record.
+
+use police_square_domain::{org::UnitPath, Satisfaction};
+use sqlx::Row as _;
+
+use super::{parse_key, Row};
+use crate::error::{StoreError, StoreResult};
+use crate::model::*;
+
+pub(crate) const APPEAL_COLUMNS: &str = "id, tracking_code, kind, channel, text, category, \
+    category_confidence, category_needs_review, urgency, emergency, sentiment, unit_id, \
+    unit_path, subject_unit_id, assignee_id, status, received_at, accept_by, accepted_at, \
+    due_at, replied_at, closed_at, reply_text, rating_resolved, rating_satisfaction, rated_at, \
+    reopen_count, supervision_level, phone_masked, address_masked, cluster_id, version, \
+    updated_at";
+
+/// Inbox rows: no text beyond an 80-character excerpt, no personal data but the mask.
+pub(crate) const SUMMARY_COLUMNS: &str = "id, tracking_code, kind, channel, \
+    substr(text, 1, 80) AS excerpt, category, urgency, emergency, unit_id, status, \
+    received_at, due_at, supervision_level, phone_masked";
+
+pub(crate) const STAFF_COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.unit_id, \
+    u.path AS unit_path, s.password_hash, s.disabled, s.created_at";
+
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, appeal_id, at, actor_staff_id, kind, public, note, from_unit_id, to_unit_id";
+
+pub(crate) const HANDOFF_COLUMNS: &str =
+    "id, appeal_id, department_id, note, sent_at, sent_by, acknowledged_at, receipt";
+
+pub(crate) const REQUEST_COLUMNS: &str = "r.id, r.appeal_id, r.kind, r.state, r.reason, r.days, \
+    r.to_unit_id, r.requested_by, r.requested_at, r.decided_by, r.decided_at";
+
+pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, action, subject, detail, prev_hash, hash";
+
+fn path(value: &str) -> StoreResult<UnitPath> {
+    UnitPath::parse(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(crate) fn unit(r: &Row) -> StoreResult<Unit> {
+    Ok(Unit {
+        id: r.try_get("id")?,
+        parent_id: r.try_get("parent_id")?,
+        name: r.try_get("name")?,
+        kind: parse_key(r.try_get("kind")?, "unit kind")?,
+        path: path(r.try_get("path")?)?,
+    })
+}
+
+pub(crate) fn staff(r: &Row) -> StoreResult<Staff> {
+    Ok(Staff {
+        id: r.try_get("id")?,
+        username: r.try_get("username")?,
+        display_name: r.try_get("display_name")?,
+        role: parse_key(r.try_get("role")?, "role")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_path: path(r.try_get("unit_path")?)?,
+        password_hash: r.try_get("password_hash")?,
+        disabled: r.try_get("disabled")?,
+        created_at: r.try_get("created_at")?,
+    })
+}
+
+pub(crate) fn appeal(r: &Row) -> StoreResult<Appeal> {
+    let satisfaction: Option<&str> = r.try_get("rating_satisfaction")?;
+    Ok(Appeal {
+        id: r.try_get("id")?,
+        tracking_code: r.try_get("tracking_code")?,
+        kind: parse_key(r.try_get("kind")?, "appeal kind")?,
+        channel: parse_key(r.try_get("channel")?, "channel")?,
+        text: r.try_get("text")?,
+        category: r.try_get("category")?,
+        category_confidence: r.try_get("category_confidence")?,
+        category_needs_review: r.try_get("category_needs_review")?,
+        urgency: parse_key(r.try_get("urgency")?, "urgency")?,
+        emergency: r.try_get("emergency")?,
+        sentiment: r.try_get("sentiment")?,
+        unit_id: r.try_get("unit_id")?,
+        unit_path: path(r.try_get("unit_path")?)?,
+        subject_unit_id: r.try_get("subject_unit_id")?,
+        assignee_id: r.try_get("assignee_id")?,
+        status: parse_key(r.try_get("status")?, "status")?,
+        received_at: r.try_get("received_at")?,
+        accept_by: r.try_get("accept_by")?,
+        accepted_at: r.try_get("accepted_at")?,
+        due_at: r.try_get("due_at")?,
+        replied_at: r.try_get("replied_at")?,
+        closed_at: r.try_get("closed_at")?,
+        reply_text: r.try_get("reply_text")?,
+        rating_resolved: r.try_get("rating_resolved")?,
+        rating_satisfaction: satisfaction
+            .map(|s| parse_key::<Satisfaction>(s, "satisfaction"))
+            .transpose()?,
+        rated_at: r.try_get("rated_at")?,
+        reopen_count: r.try_get("reopen_count")?,
+        supervision_level: r.try_get("supervision_level")?,
+        phone_masked: r.try_get("phone_masked")?,
+        address_masked: r.try_get("address_masked")?,
+        cluster_id: r.try_get("cluster_id")?,
+        version: r.try_get("version")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+pub(crate) fn summary(r: &Row) -> StoreResult<AppealSummary> {
+    Ok(AppealSummary {
+        id: r.try_get("id")?,
+        tracking_code: r.try_get("tracking_code")?,
+        kind: parse_key(r.try_get("kind")?, "appeal kind")?,
+        channel: parse_key(r.try_get("channel")?, "channel")?,
+        excerpt: r.try_get("excerpt")?,
+        category: r.try_get("category")?,
+        urgency: parse_key(r.try_get("urgency")?, "urgency")?,
+        emergency: r.try_get("emergency")?,
+        unit_id: r.try_get("unit_id")?,
+        status: parse_key(r.try_get("status")?, "status")?,
+        received_at: r.try_get("received_at")?,
+        due_at: r.try_get("due_at")?,
+        supervision_level: r.try_get("supervision_level")?,
+        phone_masked: r.try_get("phone_masked")?,
+    })
+}
+
+pub(crate) fn event(r: &Row) -> StoreResult<AppealEvent> {
+    Ok(AppealEvent {
+        id: r.try_get("id")?,
+        appeal_id: r.try_get("appeal_id")?,
+        at: r.try_get("at")?,
+        actor_staff_id: r.try_get("actor_staff_id")?,
+        kind: r.try_get("kind")?,
+        public: r.try_get("public")?,
+        note: r.try_get("note")?,
+        from_unit_id: r.try_get("from_unit_id")?,
+        to_unit_id: r.try_get("to_unit_id")?,
+    })
+}
+
+pub(crate) fn handoff(r: &Row) -> StoreResult<Handoff> {
+    Ok(Handoff {
+        id: r.try_get("id")?,
+        appeal_id: r.try_get("appeal_id")?,
+        department_id: r.try_get("department_id")?,
+        note: r.try_get("note")?,
+        sent_at: r.try_get("sent_at")?,
+        sent_by: r.try_get("sent_by")?,
+        acknowledged_at: r.try_get("acknowledged_at")?,
+        receipt: r.try_get("receipt")?,
+    })
+}
+
+pub(crate) fn request_kind_key(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Extension => "extension",
+        RequestKind::Transfer => "transfer",
+        RequestKind::Review => "review",
+    }
+}
+
+pub(crate) fn request_state_key(state: RequestState) -> &'static str {
+    match state {
+        RequestState::Pending => "pending",
+        RequestState::Approved => "approved",
+        RequestState::Rejected => "rejected",
+    }
+}
+
+pub(crate) fn request(r: &Row) -> StoreResult<Request> {
+    let kind = match r.try_get::<&str, _>("kind")? {
+        "extension" => RequestKind::Extension,
+        "transfer" => RequestKind::Transfer,
+        "review" => RequestKind::Review,
+        other => return Err(StoreError::Corrupt(format!("request kind `{other}`"))),
+    };
+    let state = match r.try_get::<&str, _>("state")? {
+        "pending" => RequestState::Pending,
+        "approved" => RequestState::Approved,
+        "rejected" => RequestState::Rejected,
+        other => return Err(StoreError::Corrupt(format!("request state `{other}`"))),
+    };
+    Ok(Request {
+        id: r.try_get("id")?,
+        appeal_id: r.try_get("appeal_id")?,
+        kind,
+        state,
+        reason: r.try_get("reason")?,
+        days: r.try_get("days")?,
+        to_unit_id: r.try_get("to_unit_id")?,
+        requested_by: r.try_get("requested_by")?,
+        requested_at: r.try_get("requested_at")?,
+        decided_by: r.try_get("decided_by")?,
+        decided_at: r.try_get("decided_at")?,
+    })
+}
+
+pub(crate) fn audit_entry(r: &Row) -> StoreResult<AuditEntry> {
+    Ok(AuditEntry {
+        seq: r.try_get("seq")?,
+        at: r.try_get("at")?,
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        subject: r.try_get("subject")?,
+        detail: r.try_get("detail")?,
+        prev_hash: r.try_get("prev_hash")?,
+        hash: r.try_get("hash")?,
+    })
+}

@@ -1,0 +1,49 @@
+//! PostgreSQL backend, for several stateless nodes over one database. The SQL lives in
+//! `../common/`, shared with SQLite; here only the pool and the dialect differences.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::error::StoreResult;
+
+pub(crate) type Db = sqlx::Postgres;
+
+pub(crate) mod dialect {
+    pub const BACKEND: &str = "postgres";
+    /// Claims by several nodes at once pass each other by instead of waiting.
+    pub const FOR_UPDATE_SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+
+    /// Placeholder `n` (1-based) of generated multi-row statements.
+    pub fn placeholder(n: usize) -> String {
+        format!("${n}")
+    }
+}
+
+pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[path = "../common/mod.rs"]
+#[allow(clippy::duplicate_mod)]
+mod common;
+
+/// The PostgreSQL implementation of [`crate::Store`].
+pub type PgStore = common::SqlStore;
+
+/// Connections per node unless `POLICE_SQUARE_PG_POOL` says otherwise.
+const DEFAULT_POOL: u32 = 16;
+
+pub async fn connect(url: &str) -> StoreResult<PgStore> {
+    let size = std::env::var("POLICE_SQUARE_PG_POOL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_POOL);
+    let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(256);
+    let pool = PgPoolOptions::new()
+        .max_connections(size)
+        .acquire_timeout(Duration::from_secs(60))
+        .connect_with(options)
+        .await?;
+    Ok(PgStore::new(pool.clone(), pool))
+}
