@@ -143,7 +143,12 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
 
     // The server will compute live deadlines on the same (demo) holiday calendar.
     let csv = store.setting("work_calendar").await.unwrap().unwrap();
-    assert!(police_square_domain::WorkCalendar::parse_csv(&csv).unwrap().len() > 40);
+    assert!(
+        police_square_domain::WorkCalendar::parse_csv(&csv)
+            .unwrap()
+            .len()
+            > 40
+    );
 
     // Demo data only fills an empty database.
     let again = load(store.as_ref(), &vault, &opts, NOW).await.unwrap_err();

@@ -254,6 +254,18 @@ pub struct Generator {
     emergency_templates: Vec<Vec<Template>>,
     index: SearchIndex,
     callers: u32,
+    /// Arrival times drawn up front and sorted, so appeals come out oldest first (ids
+    /// grow with time, as in a real database, and time-ordered indexes append).
+    plan: Vec<(Millis, Draw)>,
+    cursor: usize,
+}
+
+/// What kind of appeal a planned arrival is.
+#[derive(Debug, Clone, Copy)]
+enum Draw {
+    Emergency,
+    Group(u32),
+    Normal,
 }
 
 impl Generator {
@@ -302,7 +314,7 @@ impl Generator {
         let groups = (0..group_count)
             .map(|_| make_group(&mut rng, &org.tree, first_day))
             .collect();
-        Self {
+        let mut generator = Self {
             rng,
             org,
             now,
@@ -317,7 +329,13 @@ impl Generator {
             emergency_templates,
             index: SearchIndex::new(indexer),
             callers,
-        }
+            plan: Vec::new(),
+            cursor: 0,
+        };
+        let mut plan: Vec<(Millis, Draw)> = (0..expected).map(|_| generator.draw()).collect();
+        plan.sort_by_key(|(t, _)| *t);
+        generator.plan = plan;
+        generator
     }
 
     pub fn org(&self) -> &Org {
@@ -340,29 +358,57 @@ impl Generator {
         }
     }
 
+    /// One arrival: its time and kind of draw.
+    fn draw(&mut self) -> (Millis, Draw) {
+        let r: f64 = self.rng.gen();
+        if r < EMERGENCY_SHARE {
+            (self.sample_time(), Draw::Emergency)
+        } else if r < EMERGENCY_SHARE + GROUP_SHARE {
+            let rng = &mut self.rng;
+            let gi = rng.gen_range(0..self.groups.len());
+            let g = &self.groups[gi];
+            let offset = rng.gen_range(0..g.days.max(1)) * DAY
+                + self.hours.sample(rng) as i64 * HOUR
+                + rng.gen_range(0..HOUR);
+            let t = (g.start + offset).min(self.now - rng.gen_range(MINUTE..HOUR));
+            (t, Draw::Group(gi as u32))
+        } else {
+            (self.sample_time(), Draw::Normal)
+        }
+    }
+
+    /// The next appeal, oldest first while the planned arrivals last.
     pub fn next_appeal(&mut self) -> Generated {
+        let (received_at, draw) = match self.plan.get(self.cursor) {
+            Some(planned) => {
+                self.cursor += 1;
+                *planned
+            }
+            None => self.draw(),
+        };
         let rng = &mut self.rng;
-        let r: f64 = rng.gen();
-        let (scenario, template_set, district, local, group, received_at, fixed) =
-            if r < EMERGENCY_SHARE {
+        let (scenario, template_set, district, local, group, fixed) = match draw {
+            Draw::Emergency => {
                 let i = rng.gen_range(0..EMERGENCIES.len());
                 let s = &EMERGENCIES[i];
                 let d = pick_district(rng);
                 let local = local_for(rng, s.target, &self.org.tree.districts[d]);
-                let t = self.sample_time();
-                (s, (true, i), d, local, None, t, None)
-            } else if r < EMERGENCY_SHARE + GROUP_SHARE {
-                let gi = rng.gen_range(0..self.groups.len());
-                let g = &self.groups[gi];
-                let offset = rng.gen_range(0..g.days.max(1)) * DAY
-                    + self.hours.sample(rng) as i64 * HOUR
-                    + rng.gen_range(0..HOUR);
-                let (s, d, local, start) = (g.scenario, g.district, g.local, g.start);
+                (s, (true, i), d, local, None, None)
+            }
+            Draw::Group(gi) => {
+                let g = &self.groups[gi as usize];
                 let fixed = Some((g.ctx_spot, g.ctx_estate, g.ctx_road));
-                let t = (start + offset).min(self.now - rng.gen_range(MINUTE..HOUR));
-                let si = scenario_index(s);
-                (s, (false, si), d, local, Some(gi as u32), t, fixed)
-            } else {
+                let si = scenario_index(g.scenario);
+                (
+                    g.scenario,
+                    (false, si),
+                    g.district,
+                    g.local,
+                    Some(gi),
+                    fixed,
+                )
+            }
+            Draw::Normal => {
                 let kind = weighted(rng, KIND_WEIGHTS);
                 let list = &self
                     .by_kind
@@ -374,9 +420,9 @@ impl Generator {
                 let s = &SCENARIOS[si];
                 let d = pick_district(rng);
                 let local = local_for(rng, s.target, &self.org.tree.districts[d]);
-                let t = self.sample_time();
-                (s, (false, si), d, local, None, t, None)
-            };
+                (s, (false, si), d, local, None, None)
+            }
+        };
         self.build(
             scenario,
             template_set,

@@ -20,6 +20,12 @@ fn is_deterministic_for_a_seed() {
 }
 
 #[test]
+fn appeals_come_oldest_first() {
+    let all = generate(9, 1_000);
+    assert!(all.windows(2).all(|w| w[0].received_at <= w[1].received_at));
+}
+
+#[test]
 fn covers_every_kind_channel_category_and_status() {
     let all = generate(2009, 2_000);
     let n = all.len() as f64;
