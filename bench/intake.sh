@@ -3,12 +3,14 @@
 # For SQLite and PostgreSQL, in one run:
 #   baseline: durable single-appeal inserts through the storage layer, 64 concurrent tasks;
 #   http:     POST /api/v1/appeals, 64 keep-alive connections (wrk), p50/p99 latency.
-# Usage: bench/intake.sh [seconds]   (needs wrk; PostgreSQL at $POLICE_SQUARE_TEST_PG_URL)
+# Usage: bench/intake.sh [seconds] [baseline appeals]   (needs wrk; PostgreSQL at $POLICE_SQUARE_TEST_PG_URL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-15}"
+baseline_appeals="${2:-30000}"
 pg_admin="${POLICE_SQUARE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-cargo build --release -q -p police-square -p police-square-store --examples --bins
+cargo build --release -q -p police-square
+cargo build --release -q -p police-square-store --features testing --example insert_bench
 bin=target/release/police-square
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -21,15 +23,13 @@ TOML
 port=18480
 for backend in sqlite postgres; do
   if [ "$backend" = sqlite ]; then
-    base_url="$work/baseline.db"; http_url="$work/http.db"
+    http_url="$work/http.db"
   else
-    for db in ps_bench_base ps_bench_http; do
-      psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
-    done
-    base_url="${pg_admin%/*}/ps_bench_base"; http_url="${pg_admin%/*}/ps_bench_http"
+    psql "$pg_admin" -qc "DROP DATABASE IF EXISTS ps_bench_http" -c "CREATE DATABASE ps_bench_http" >/dev/null
+    http_url="${pg_admin%/*}/ps_bench_http"
   fi
-  echo "== $backend: storage baseline (64 concurrent tasks, ${secs}s)"
-  POLICE_SQUARE_DATABASE_URL="$base_url" target/release/examples/insert_bench "$base_url" 64 "$secs"
+  echo "== $backend: storage baseline (durable inserts, 64 concurrent tasks)"
+  target/release/examples/insert_bench "$backend" "$baseline_appeals" 64
 
   echo "== $backend: HTTP POST /api/v1/appeals (wrk, 64 connections, ${secs}s)"
   POLICE_SQUARE_DATABASE_URL="$http_url" "$bin" --config "$work/bench.toml" demo --appeals 0 >/dev/null

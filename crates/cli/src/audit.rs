@@ -43,7 +43,10 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
                         format!("entries between {after} and {found} are missing")
                     }
                 };
-                anyhow::bail!("audit chain broken: {what}; {} entries before it verified", verifier.checked);
+                anyhow::bail!(
+                    "audit chain broken: {what}; {} entries before it verified",
+                    verifier.checked
+                );
             }
         }
     }

@@ -91,7 +91,10 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                     password_hash: hash_password(&pw)?,
                 })
                 .await?;
-            println!("created {} ({}) id {}", staff.username, staff.role, staff.id);
+            println!(
+                "created {} ({}) id {}",
+                staff.username, staff.role, staff.id
+            );
             if generated {
                 println!("password: {pw}");
             }

@@ -82,8 +82,12 @@ async fn burst_then_kill(db_url: String) {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for worker in 0..16 {
-        let (http, base, acknowledged, stop) =
-            (http.clone(), base.clone(), acknowledged.clone(), stop.clone());
+        let (http, base, acknowledged, stop) = (
+            http.clone(),
+            base.clone(),
+            acknowledged.clone(),
+            stop.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             let mut n = 0u32;
             while !stop.load(Ordering::Relaxed) {
@@ -131,7 +135,10 @@ async fn burst_then_kill(db_url: String) {
     // Restart on the same database and look every acknowledged appeal up as admin.
     let (mut server, base) = start_server(&db_url, dir.path());
     wait_ready(&http, &base).await;
-    let staff = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let staff = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let login: Value = staff
         .post(format!("{base}/api/v1/login"))
         .json(&json!({"username": "admin", "password": PASSWORD}))
@@ -156,7 +163,10 @@ async fn burst_then_kill(db_url: String) {
             continue;
         }
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["appeal"]["tracking_code"].as_str(), Some(code.as_str()));
+        assert_eq!(
+            body["appeal"]["tracking_code"].as_str(),
+            Some(code.as_str())
+        );
     }
     server.kill().unwrap();
     server.wait().unwrap();

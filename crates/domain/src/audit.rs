@@ -148,7 +148,10 @@ mod tests {
 
         let mut v = ChainVerifier::default();
         v.check(&chain[0].0, &chain[0].1, &chain[0].2).unwrap();
-        let edited = AuditRecord { actor: "staff:9", ..chain[1].0.clone() };
+        let edited = AuditRecord {
+            actor: "staff:9",
+            ..chain[1].0.clone()
+        };
         assert_eq!(
             v.check(&edited, &chain[1].1, &chain[1].2),
             Err(BrokenLink::WrongHash { seq: 2 })
