@@ -213,21 +213,3 @@ fn more_appeals_on_weekdays_and_in_daytime() {
     );
     assert!(day as f64 / all.len() as f64 > 0.7, "{day}");
 }
-
-#[test]
-#[ignore = "prints samples for a human to read"]
-fn print_samples() {
-    for a in generate(11, 40) {
-        println!(
-            "{} {} {} {} {:?}\n  {}\n  => {:?}\n  search: {}",
-            a.kind,
-            a.channel,
-            a.category,
-            a.status,
-            a.history.rating,
-            a.text,
-            a.history.reply_text,
-            a.search_text
-        );
-    }
-}
