@@ -222,6 +222,8 @@ pub async fn load_with(
         .refresh_stats(now)
         .await
         .context("refreshing statistics")?;
+    // Fresh planner statistics: right after a large load the query plans are poor.
+    store.optimize().await.context("analysing the database")?;
 
     let by_status = police_square_domain::Status::ALL
         .iter()

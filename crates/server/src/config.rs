@@ -134,7 +134,7 @@ impl Default for JobsConfig {
             poll_ms: 2_000,
             outbox_poll_ms: 1_000,
             deadline_scan_secs: 60,
-            stats_refresh_secs: 300,
+            stats_refresh_secs: 60,
             lease_secs: 120,
             settings_reload_secs: 60,
         }

@@ -81,7 +81,11 @@ pub trait Store: Send + Sync + 'static {
     /// Insert durably with its `received` event and audit entry. The same idempotency
     /// key returns the first appeal's id as [`InsertOutcome::Duplicate`].
     async fn insert_appeal(&self, appeal: NewAppeal) -> StoreResult<InsertOutcome>;
-    /// Bulk insert for demo data and imports (no idempotency keys), fast path.
+    /// Bulk insert for demo data and imports (no idempotency keys), fast path: one
+    /// transaction per call (batches of a few thousand are best). Writes
+    /// [`NewAppeal::history`] and the timeline events it implies (`received`, then
+    /// `accepted`, `replied`, `rated`, `closed` where set) and ONE audit entry
+    /// `appeals.imported` for the call. Any bad row fails the whole call.
     async fn insert_appeals_bulk(&self, appeals: Vec<NewAppeal>) -> StoreResult<()>;
     async fn appeal(&self, id: Id) -> StoreResult<Option<Appeal>>;
     async fn appeal_by_tracking_code(&self, code: &str) -> StoreResult<Option<Appeal>>;
@@ -109,6 +113,9 @@ pub trait Store: Send + Sync + 'static {
         department_id: Id,
         note: &str,
     ) -> StoreResult<Handoff>;
+    /// Record the department's receipt (回执), with the appeal's public event
+    /// `handoff_acknowledged` and its audit entry. A second acknowledgement is a
+    /// [`StoreError::Conflict`].
     async fn acknowledge_handoff(
         &self,
         handoff_id: Id,
@@ -118,13 +125,17 @@ pub trait Store: Send + Sync + 'static {
     async fn handoffs(&self, appeal_id: Id) -> StoreResult<Vec<Handoff>>;
 
     // ── requests needing a supervisor (extension, transfer, review) ──────
+    /// Audited as `request.<kind>`; adds no appeal event (the caller records one with
+    /// `apply_change` if the timeline should show it).
     async fn create_request(&self, request: NewRequest) -> StoreResult<Request>;
     async fn request(&self, id: Id) -> StoreResult<Option<Request>>;
     async fn requests_for(&self, appeal_id: Id) -> StoreResult<Vec<Request>>;
     /// Pending requests on appeals in scope.
     async fn pending_requests(&self, scope: &UnitPath) -> StoreResult<Vec<Request>>;
     /// Decide a pending request; when approved, `change` is applied in the same
-    /// transaction. Deciding an already decided request is a [`StoreError::Conflict`].
+    /// transaction. Deciding an already decided request is a [`StoreError::Conflict`];
+    /// so is a stale `change` (and then the decision is not recorded either). Audited
+    /// as `request.approved` / `request.rejected`.
     async fn decide_request(
         &self,
         request_id: Id,
@@ -196,8 +207,10 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_entries(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
 
     // ── rates ───────────────────────────────────────────────────────────
-    /// Counts per owning unit for appeals received in `[from, to)`, as of `now`.
-    /// Must answer in well under 100 ms with a million appeals (pre-aggregated).
+    /// Counts per owning unit for appeals received in `[from, to)`. Whole days (China
+    /// Standard Time) come from the pre-aggregated table as of the last
+    /// [`Store::refresh_stats`]; partial days at the edges are counted live as of `now`.
+    /// Answers in ~10 ms with a million appeals.
     async fn rate_counts(
         &self,
         from: Millis,
@@ -206,5 +219,9 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<UnitCounts>>;
     /// Bring the pre-aggregated statistics up to date (run by a background job).
     async fn refresh_stats(&self, now: Millis) -> StoreResult<()>;
+    /// Refresh the query planners' statistics (PostgreSQL: `VACUUM ANALYZE`, which also
+    /// lets index-only scans skip the table; SQLite: `ANALYZE`). Call it after a bulk
+    /// load and now and then from a background job; it may take seconds.
+    async fn optimize(&self) -> StoreResult<()>;
     async fn count_appeals(&self) -> StoreResult<i64>;
 }

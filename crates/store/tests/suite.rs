@@ -58,6 +58,7 @@ suite!(
     deadline_candidates_are_open_and_due,
     bulk_insert_carries_history,
     phone_lookup_settings_templates,
+    inbox_pages_match_brute_force,
 );
 
 // ── fixtures ────────────────────────────────────────────────────────────
@@ -1967,4 +1968,145 @@ async fn phone_lookup_settings_templates(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(store.reply_templates().await.unwrap(), vec![t]);
     assert!(matches!(store.backend(), "sqlite" | "postgres"));
+}
+
+async fn inbox_pages_match_brute_force(store: Arc<dyn Store>) {
+    // Enough rows and filter mixes that pages come both from probing the newest rows
+    // and from the filter-first fallback; every page must equal a brute-force answer.
+    let o = org(&store).await;
+    let units = [&o.station_a, &o.station_b, &o.other_station, &o.district];
+    let statuses = [
+        Status::Received,
+        Status::Accepted,
+        Status::Closed,
+        Status::Reopened,
+        Status::Replied,
+    ];
+    let categories = ["traffic", "theft", "conduct", "fraud"];
+    let mut batch = Vec::new();
+    for n in 0..400u64 {
+        let mut a = new_appeal(units[(n * 7 % 4) as usize], n);
+        a.received_at = T0 + ((n * 7919) % 400) as Millis * HOUR; // not in id order
+        a.emergency = n % 23 == 0;
+        a.kind = AppealKind::ALL[(n % 6) as usize];
+        a.channel = Channel::ALL[(n % 5) as usize];
+        a.category = (n % 11 != 0).then(|| categories[(n / 3 % 4) as usize].to_owned());
+        a.status = statuses[(n * 3 % 5) as usize];
+        a.due_at = a.received_at + if n % 3 == 0 { DAY } else { 40 * DAY };
+        a.history = Some(BulkHistory {
+            supervision_level: (n % 9 == 0) as i32,
+            assignee_id: (n % 4 == 1).then_some(o.handler_a.id),
+            ..Default::default()
+        });
+        batch.push(a);
+    }
+    store.insert_appeals_bulk(batch.clone()).await.unwrap();
+    let mut all = Vec::new();
+    for a in &batch {
+        all.push(
+            store
+                .appeal_by_tracking_code(&a.tracking_code)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    let now = T0 + 200 * HOUR;
+    let base = |scope: Option<&Unit>| InboxQuery {
+        scope: scope.map(|u| u.path.clone()),
+        now,
+        page_size: 7,
+        ..Default::default()
+    };
+    let open = vec![
+        Status::Received,
+        Status::Accepted,
+        Status::InProgress,
+        Status::Transferred,
+        Status::Reopened,
+    ];
+    let queries = vec![
+        base(Some(&o.city)),
+        InboxQuery {
+            include_conduct: true,
+            ..base(None)
+        },
+        InboxQuery {
+            statuses: open.clone(),
+            ..base(Some(&o.district))
+        },
+        InboxQuery {
+            statuses: vec![Status::Reopened],
+            ..base(Some(&o.station_a))
+        },
+        InboxQuery {
+            statuses: vec![Status::Closed, Status::Replied],
+            ..base(Some(&o.city))
+        },
+        InboxQuery {
+            kind: Some(AppealKind::Praise),
+            channel: Some(Channel::Hotline),
+            ..base(Some(&o.city))
+        },
+        InboxQuery {
+            category: Some("conduct".into()),
+            include_conduct: true,
+            ..base(Some(&o.city))
+        },
+        InboxQuery {
+            category: Some("theft".into()),
+            ..base(Some(&o.station_b))
+        },
+        InboxQuery {
+            overdue_only: true,
+            ..base(Some(&o.city))
+        },
+        InboxQuery {
+            supervised_only: true,
+            include_conduct: true,
+            ..base(Some(&o.district))
+        },
+        InboxQuery {
+            assignee_id: Some(o.handler_a.id),
+            ..base(Some(&o.city))
+        },
+        InboxQuery {
+            statuses: open.clone(),
+            overdue_only: true,
+            kind: Some(AppealKind::Complaint),
+            ..base(Some(&o.city))
+        },
+    ];
+    for q in queries {
+        let mut expect: Vec<&Appeal> = all
+            .iter()
+            .filter(|a| q.scope.as_ref().is_none_or(|s| s.contains(&a.unit_path)))
+            .filter(|a| q.include_conduct || a.category.as_deref() != Some("conduct"))
+            .filter(|a| q.statuses.is_empty() || q.statuses.contains(&a.status))
+            .filter(|a| q.kind.is_none_or(|k| k == a.kind))
+            .filter(|a| q.channel.is_none_or(|c| c == a.channel))
+            .filter(|a| q.category.is_none() || q.category == a.category)
+            .filter(|a| !q.overdue_only || (a.status.is_open() && a.due_at < now))
+            .filter(|a| !q.supervised_only || a.supervision_level > 0)
+            .filter(|a| q.assignee_id.is_none() || q.assignee_id == a.assignee_id)
+            .collect();
+        expect.sort_by_key(|a| std::cmp::Reverse((a.emergency, a.received_at, a.id)));
+        let expect: Vec<Id> = expect.iter().map(|a| a.id).collect();
+        let mut got = Vec::new();
+        let mut page = InboxQuery {
+            page: 0,
+            ..q.clone()
+        };
+        loop {
+            let p = store.inbox(&page).await.unwrap();
+            assert!(p.items.len() <= 7);
+            got.extend(p.items.iter().map(|s| s.id));
+            if !p.has_next {
+                break;
+            }
+            page.page += 1;
+        }
+        assert!(!expect.is_empty(), "{q:?} matches something");
+        assert_eq!(got, expect, "{q:?}");
+    }
 }

@@ -66,25 +66,29 @@ CREATE TABLE appeals (
     version               BIGINT NOT NULL DEFAULT 1,
     updated_at            BIGINT NOT NULL
 );
--- Inbox: scope (path range) + status, newest first; and one index per filter.
-CREATE INDEX appeals_inbox_status ON appeals (status, unit_path, emergency, received_at, id);
-CREATE INDEX appeals_inbox_order ON appeals (emergency, received_at, id);
-CREATE INDEX appeals_scope ON appeals (unit_path, emergency, received_at, id);
-CREATE INDEX appeals_kind ON appeals (kind, emergency, received_at, id);
-CREATE INDEX appeals_category ON appeals (category, emergency, received_at, id);
-CREATE INDEX appeals_channel ON appeals (channel, emergency, received_at, id);
-CREATE INDEX appeals_assignee ON appeals (assignee_id, emergency, received_at, id)
+-- Inbox (src/common/inbox.rs). The covering index in inbox order, holding every column
+-- a filter tests: probes walk its newest entries without touching the table.
+CREATE INDEX appeals_inbox ON appeals (emergency, received_at, id, unit_path, status,
+    category, kind, channel, supervision_level, assignee_id, due_at);
+-- Filter-first indexes, for matches too sparse among recent appeals.
+CREATE INDEX appeals_scope ON appeals (unit_path);
+CREATE INDEX appeals_category ON appeals (category, unit_path);
+CREATE INDEX appeals_assignee ON appeals (assignee_id, unit_path)
     WHERE assignee_id IS NOT NULL;
-CREATE INDEX appeals_supervised ON appeals (emergency, received_at, id)
-    WHERE supervision_level > 0;
--- Open cases by deadline: overdue filter and the deadline job.
-CREATE INDEX appeals_open_due ON appeals (due_at)
+CREATE INDEX appeals_supervised ON appeals (unit_path) WHERE supervision_level > 0;
+-- Open cases are few and their inboxes the busiest: this one covers every filter.
+CREATE INDEX appeals_open_scope ON appeals (unit_path, status, emergency, received_at, id,
+    category, kind, channel, due_at, supervision_level, assignee_id)
+    WHERE status IN ('received', 'accepted', 'in_progress', 'transferred', 'reopened');
+-- Open cases by deadline, for the deadline job.
+CREATE INDEX appeals_open_due ON appeals (due_at, id, supervision_level)
     WHERE status IN ('received', 'accepted', 'in_progress', 'transferred', 'reopened');
 -- Hotline lookup of a caller's earlier appeals.
 CREATE INDEX appeals_phone ON appeals (phone_hash, received_at);
--- Statistics: recompute one (unit, day) bucket; live edges of a period.
-CREATE INDEX appeals_unit_received ON appeals (unit_id, received_at);
-CREATE INDEX appeals_received ON appeals (received_at);
+-- Statistics (src/common/stats.rs): every column the rate counts read, by received_at,
+-- so recomputing days and the live edges of a period never touch the table.
+CREATE INDEX appeals_stats ON appeals (received_at, unit_id, status, accepted_at, accept_by,
+    replied_at, due_at, rating_resolved, rating_satisfaction, reopen_count);
 
 CREATE TABLE appeal_events (
     id             INTEGER PRIMARY KEY,

@@ -16,6 +16,7 @@ pub(crate) async fn insert_bulk(conn: &mut Conn, appeals: &[NewAppeal]) -> Store
     if appeals.is_empty() {
         return Ok(());
     }
+    insert::defer_foreign_keys(conn).await?;
     let paths: HashMap<Id, String> = sqlx::query_as("SELECT id, path FROM units")
         .fetch_all(&mut *conn)
         .await?

@@ -1,26 +1,44 @@
 //! The staff inbox: a unit subtree, filters, emergencies first, newest first, paged.
 //!
-//! Ordering is `emergency DESC, received_at DESC, id DESC` everywhere, and every filter
-//! has an index that starts with its column and ends with those three, so the planner
-//! can either walk a filter's index in order (no sort) or range-scan the scope + status
-//! index and sort the few matches. `has_next` comes from fetching one row more than a
-//! page (no `COUNT(*)`).
+//! The order `emergency DESC, received_at DESC, id DESC` is the order of the covering
+//! index `appeals_inbox`, which holds every column a filter tests. A page is found in
+//! one of two ways, chosen by the data rather than by a planner's guess:
+//!
+//! 1. **Probe**: walk the newest K index entries (index-only), keep those that match,
+//!    and take the page from them. The K newest rows are a prefix of the full order, so
+//!    if they hold at least `offset + page + 1` matches the page is exact. Inboxes are
+//!    dominated by recent, open work, so this answers the usual pages in a few ms.
+//!    K grows in two steps ([`probe_sizes`]).
+//! 2. **Filter first**: the matches are sparse among recent rows, so there are few of
+//!    them: let the planner pick the most selective filter index (scope, open cases,
+//!    category, assignee, supervised) and sort what it finds. The sort key is written
+//!    `received_at + 0` so that no planner walks the order index for it again.
+//!
+//! `has_next` comes from fetching one row more than a page (no `COUNT(*)`).
+
+use std::collections::HashMap;
 
 use police_square_domain::Category;
 
 use super::{rows, subtree_range, Conn, OPEN};
+
 use crate::error::StoreResult;
-use crate::model::{AppealSummary, InboxQuery, Page};
+use crate::model::{AppealSummary, Id, InboxQuery, Page};
 
 /// Largest page the store will return, whatever the caller asks.
 pub(crate) const MAX_PAGE_SIZE: u32 = 500;
+/// Most index entries a probe walks.
+const MAX_PROBE: u64 = 200_000;
+/// Deepest offset served by probing; beyond it, filter first.
+const MAX_PROBE_OFFSET: u64 = 20_000;
 
 enum Arg {
     Int(i64),
     Text(String),
 }
 
-/// Builds the WHERE clause and its arguments for `q`.
+/// The WHERE terms and their arguments for `q`; they only name columns that are in
+/// the covering index `appeals_inbox`.
 fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Arg> = Vec::new();
@@ -41,14 +59,17 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
         ));
     }
     if !q.statuses.is_empty() {
-        // Status keys are the enum's own constants, safe to inline; literal values let
-        // the planners use their statistics for the status distribution.
+        // Status keys are the enum's own constants, safe to inline.
         let keys: Vec<String> = q
             .statuses
             .iter()
             .map(|s| format!("'{}'", s.as_str()))
             .collect();
         conds.push(format!("status IN ({})", keys.join(", ")));
+        if q.statuses.iter().all(|s| s.is_open()) {
+            // Implied, but spelled out so the partial index of open cases applies.
+            conds.push(OPEN.to_owned());
+        }
     }
     if let Some(kind) = q.kind {
         let p = arg(&mut args, Arg::Text(kind.as_str().into()));
@@ -76,38 +97,105 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
     (conds, args)
 }
 
-pub(crate) async fn inbox(conn: &mut Conn, q: &InboxQuery) -> StoreResult<Page<AppealSummary>> {
-    let page_size = q.page_size.clamp(1, MAX_PAGE_SIZE);
-    let (conds, args) = conditions(q);
-    let filter = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT {} FROM appeals {filter} \
-         ORDER BY emergency DESC, received_at DESC, id DESC LIMIT {} OFFSET {}",
-        rows::SUMMARY_COLUMNS,
-        page_size + 1,
-        u64::from(q.page) * u64::from(page_size),
-    );
-    let mut query = sqlx::query(&sql);
+fn bind_all<'q>(mut query: super::Query<'q>, args: &'q [Arg]) -> super::Query<'q> {
     for a in args {
         query = match a {
-            Arg::Int(v) => query.bind(v),
-            Arg::Text(v) => query.bind(v),
+            Arg::Int(v) => query.bind(*v),
+            Arg::Text(v) => query.bind(v.as_str()),
         };
     }
-    let found = query.fetch_all(&mut *conn).await?;
-    let mut items = found
-        .iter()
-        .map(rows::summary)
-        .collect::<StoreResult<Vec<_>>>()?;
-    let has_next = items.len() > page_size as usize;
+    query
+}
+
+/// How many of the newest entries each probe walks, for `want` matches.
+fn probe_sizes(want: u64) -> Vec<u64> {
+    let mut sizes: Vec<u64> = [64 * want, 1024 * want]
+        .into_iter()
+        .map(|k| k.min(MAX_PROBE))
+        .collect();
+    sizes.dedup();
+    sizes
+}
+
+pub(crate) async fn inbox(conn: &mut Conn, q: &InboxQuery) -> StoreResult<Page<AppealSummary>> {
+    let page_size = u64::from(q.page_size.clamp(1, MAX_PAGE_SIZE));
+    let offset = u64::from(q.page) * page_size;
+    let want = offset + page_size + 1;
+    let (conds, args) = conditions(q);
+    let filter = if conds.is_empty() {
+        "TRUE".to_owned()
+    } else {
+        conds.join(" AND ")
+    };
+
+    let mut items = None;
+    // One officer's cases are few: no need to look among the newest of everyone's.
+    let selective = q.assignee_id.is_some();
+    if offset <= MAX_PROBE_OFFSET && !selective {
+        for k in probe_sizes(want) {
+            let sql = format!(
+                "SELECT id FROM (SELECT id, emergency, received_at, unit_path, status, \
+                 category, kind, channel, supervision_level, assignee_id, due_at FROM appeals \
+                 ORDER BY emergency DESC, received_at DESC, id DESC LIMIT {k}) AS recent \
+                 WHERE {filter} ORDER BY emergency DESC, received_at DESC, id DESC LIMIT {want}"
+            );
+            let ids = ids(bind_all(sqlx::query(&sql), &args), conn).await?;
+            if ids.len() as u64 == want {
+                items = Some(summaries(conn, &ids[offset as usize..]).await?);
+                break;
+            }
+        }
+    }
+    let mut items = match items {
+        Some(items) => items,
+        None => {
+            // Ids first: index-only where the chosen index covers the filters.
+            let sql = format!(
+                "SELECT id FROM appeals WHERE {filter} \
+                 ORDER BY emergency DESC, received_at + 0 DESC, id DESC LIMIT {} OFFSET {offset}",
+                page_size + 1,
+            );
+            let ids = ids(bind_all(sqlx::query(&sql), &args), conn).await?;
+            summaries(conn, &ids).await?
+        }
+    };
+    let has_next = items.len() as u64 > page_size;
     items.truncate(page_size as usize);
     Ok(Page {
         items,
         page: q.page,
         has_next,
     })
+}
+
+async fn ids(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
+    let found: Vec<Id> = query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| sqlx::Row::try_get(r, 0))
+        .collect::<Result<_, _>>()?;
+    Ok(found)
+}
+
+/// The inbox rows of `ids`, in the order given.
+async fn summaries(conn: &mut Conn, ids: &[Id]) -> StoreResult<Vec<AppealSummary>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    let sql = format!(
+        "SELECT {} FROM appeals WHERE id IN ({})",
+        rows::SUMMARY_COLUMNS,
+        list.join(", ")
+    );
+    let position: HashMap<Id, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut found = sqlx::query(&sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(rows::summary)
+        .collect::<StoreResult<Vec<_>>>()?;
+    found.sort_by_key(|s| position.get(&s.id).copied().unwrap_or(usize::MAX));
+    Ok(found)
 }

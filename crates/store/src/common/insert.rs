@@ -42,7 +42,11 @@ pub(crate) fn cached_sql(
 /// A multi-row `INSERT`, placeholders numbered row after row ([`dialect::placeholder`]).
 pub(crate) fn values_sql(table: &str, columns: &[&str], rows: usize) -> String {
     let n = columns.len();
-    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    let mut sql = format!(
+        "{} {table} ({}) VALUES ",
+        dialect::INSERT_ROWS,
+        columns.join(", ")
+    );
     for r in 0..rows {
         sql.push_str(if r > 0 { ", (" } else { "(" });
         for c in 0..n {
@@ -54,6 +58,15 @@ pub(crate) fn values_sql(table: &str, columns: &[&str], rows: usize) -> String {
         sql.push(')');
     }
     sql
+}
+
+/// Lets the multi-row inserts of this transaction skip per-statement checks that the
+/// commit makes anyway ([`dialect::DEFER_FOREIGN_KEYS`]).
+pub(crate) async fn defer_foreign_keys(conn: &mut Conn) -> StoreResult<()> {
+    if let Some(sql) = dialect::DEFER_FOREIGN_KEYS {
+        sqlx::query(sql).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Statement sizes for appeals (37 values a row; SQLite allows 32,766 per statement).

@@ -82,6 +82,7 @@ async fn write_batch(
     paths: &mut HashMap<Id, String>,
 ) -> StoreResult<Vec<InsertOutcome>> {
     let mut tx = writer.begin().await?;
+    insert::defer_foreign_keys(&mut tx).await?;
     for a in appeals {
         if let Entry::Vacant(slot) = paths.entry(a.unit_id) {
             let path = org::unit_path(&mut tx, a.unit_id)

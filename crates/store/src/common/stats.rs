@@ -2,8 +2,8 @@
 //!
 //! Every write that can change an appeal's counts inserts its `(unit, day)` bucket into
 //! `stats_dirty` (a plain insert: no row locks, so no contention and no deadlocks).
-//! `refresh_stats` takes the committed marks, recomputes those buckets from `appeals`
-//! and upserts them into `stats_daily`. A mark committed after a refresh read the table
+//! `refresh_stats` takes the committed marks, recomputes those days (all units at once,
+//! from the covering index `appeals_stats`) and upserts them into `stats_daily`. A mark committed after a refresh read the table
 //! simply stays for the next refresh, so no change is ever lost. Cases that become
 //! overdue only by the passing of time are marked by `refresh_stats` itself, from the
 //! partial index of open cases by due time.
@@ -11,7 +11,7 @@
 //! `rate_counts` adds up whole days from `stats_daily` and computes the partial days at
 //! the edges of the period live from `appeals`, so any period boundary is exact.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use police_square_domain::{rates::RateCounts, Millis};
 use sqlx::Row as _;
@@ -22,7 +22,7 @@ use crate::error::StoreResult;
 use crate::model::{Id, UnitCounts};
 
 const OVERDUE_MARK: &str = "stats.overdue_mark";
-/// Dirty days of one unit closer than this are recomputed as one range.
+/// Dirty days closer than this are recomputed as one range.
 const MERGE_GAP_DAYS: i64 = 7;
 
 const COUNT_COLUMNS: [&str; 10] = [
@@ -101,14 +101,12 @@ pub(crate) async fn refresh(conn: &mut Conn, now: Millis) -> StoreResult<()> {
         org::put_setting(conn, OVERDUE_MARK, &now.to_string()).await?;
     }
 
-    let marked: Vec<(i64, i64)> = sqlx::query_as("DELETE FROM stats_dirty RETURNING unit_id, day")
+    // Recompute whole days for every unit (the covering index `appeals_stats` makes a
+    // day cheap); a bucket whose appeals are all gone (rejected, moved) must vanish.
+    let marked: Vec<i64> = sqlx::query_scalar("DELETE FROM stats_dirty RETURNING day")
         .fetch_all(&mut *conn)
         .await?;
-    let mut by_unit: BTreeMap<Id, BTreeSet<i64>> = BTreeMap::new();
-    for (unit, day) in marked {
-        by_unit.entry(unit).or_default().insert(day);
-    }
-
+    let days: BTreeSet<i64> = marked.into_iter().collect();
     let columns = COUNT_COLUMNS.join(", ");
     let updates: Vec<String> = COUNT_COLUMNS
         .iter()
@@ -117,31 +115,25 @@ pub(crate) async fn refresh(conn: &mut Conn, now: Millis) -> StoreResult<()> {
     let recompute = format!(
         "INSERT INTO stats_daily (unit_id, day, {columns}) \
          SELECT unit_id, {day} AS bucket_day, {aggregates} FROM appeals \
-         WHERE unit_id = $1 AND received_at >= $2 AND received_at < $3 \
-           AND status <> 'rejected' \
+         WHERE received_at >= $1 AND received_at < $2 AND status <> 'rejected' \
          GROUP BY unit_id, bucket_day \
          ON CONFLICT (unit_id, day) DO UPDATE SET {updates}",
         day = day_expr(),
-        aggregates = aggregates("$4"),
+        aggregates = aggregates("$3"),
         updates = updates.join(", "),
     );
-    for (unit, days) in by_unit {
-        for (first, last) in runs(&days) {
-            // A bucket whose appeals are all gone (rejected, transferred away) must vanish.
-            sqlx::query("DELETE FROM stats_daily WHERE unit_id = $1 AND day >= $2 AND day <= $3")
-                .bind(unit)
-                .bind(first)
-                .bind(last)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query(&recompute)
-                .bind(unit)
-                .bind(day_start(first))
-                .bind(day_start(last + 1))
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
+    for (first, last) in runs(&days) {
+        sqlx::query("DELETE FROM stats_daily WHERE day >= $1 AND day <= $2")
+            .bind(first)
+            .bind(last)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(&recompute)
+            .bind(day_start(first))
+            .bind(day_start(last + 1))
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
     }
     Ok(())
 }

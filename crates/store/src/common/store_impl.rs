@@ -356,6 +356,15 @@ impl Store for SqlStore {
         write!(self, |c| stats::refresh(c, now).await)
     }
 
+    async fn optimize(&self) -> StoreResult<()> {
+        // Outside a transaction: PostgreSQL's VACUUM refuses to run inside one.
+        let mut conn = self.writer.acquire().await?;
+        for statement in dialect::OPTIMIZE {
+            sqlx::query(statement).execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     async fn count_appeals(&self) -> StoreResult<i64> {
         read!(self, |c| {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appeals")

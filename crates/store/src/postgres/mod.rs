@@ -20,6 +20,15 @@ pub(crate) mod dialect {
     pub fn placeholder(n: usize) -> String {
         format!("${n}")
     }
+
+    /// How generated multi-row statements insert (any error aborts the transaction).
+    pub const INSERT_ROWS: &str = "INSERT INTO";
+
+    /// Foreign keys stay immediate.
+    pub const DEFER_FOREIGN_KEYS: Option<&str> = None;
+
+    /// Statistics for the planner and the visibility map for index-only scans.
+    pub const OPTIMIZE: &[&str] = &["VACUUM (ANALYZE)"];
 }
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");

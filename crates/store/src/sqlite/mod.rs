@@ -25,6 +25,19 @@ pub(crate) mod dialect {
     pub fn placeholder(_n: usize) -> String {
         "?".to_owned()
     }
+
+    /// How generated multi-row statements insert. A statement that might abort halfway
+    /// makes SQLite copy every page it touches into a statement journal; with `OR FAIL`
+    /// a violation stops the statement without undoing it, and the caller rolls back
+    /// the whole transaction (which it always does on an error).
+    pub const INSERT_ROWS: &str = "INSERT OR FAIL INTO";
+
+    /// Run first in transactions of multi-row inserts: foreign keys are checked at
+    /// commit instead of by each statement (same guarantee, no statement journal).
+    pub const DEFER_FOREIGN_KEYS: Option<&str> = Some("PRAGMA defer_foreign_keys = ON");
+
+    /// Statistics for the planner; `analysis_limit` keeps it quick on big tables.
+    pub const OPTIMIZE: &[&str] = &["PRAGMA analysis_limit = 2000", "ANALYZE"];
 }
 
 pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
