@@ -16,8 +16,6 @@ work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 cat > "$work/bench.toml" <<TOML
 key = "$(printf '%064d' 7)"
-[limits]
-intake_per_hour = 1000000000
 TOML
 
 port=18480
