@@ -15,6 +15,7 @@ on_both_backends!(
     overdue_cases_are_reminded_then_escalated,
     external_handoff_and_receipt,
     emergency_tells_the_resident_to_call_110,
+    unrated_replies_close_when_the_rating_window_ends,
 );
 
 async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
@@ -506,4 +507,75 @@ async fn emergency_tells_the_resident_to_call_110(backend: Backend) {
     let inbox = admin.get_ok("/api/v1/appeals").await;
     assert_eq!(inbox["items"][0]["id"], created["id"]);
     assert_eq!(inbox["items"][0]["emergency"], true);
+}
+
+async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let handler = app.login("station_a_handler").await;
+    let mut ids = Vec::new();
+    for text in [
+        "楼道里堆满杂物，消防通道被堵",
+        "夜市摊贩占道经营，车辆无法通行",
+    ] {
+        let created = app
+            .submit("complaint", text, PHONE, Some(app.units.station_a))
+            .await;
+        let id = created["id"].as_i64().unwrap();
+        handler
+            .post_ok(
+                &format!("/api/v1/appeals/{id}/accept"),
+                json!({}),
+                StatusCode::OK,
+            )
+            .await;
+        handler
+            .post_ok(
+                &format!("/api/v1/appeals/{id}/reply"),
+                json!({"text": "已联系社区和城管处理，通道已清理。"}),
+                StatusCode::OK,
+            )
+            .await;
+        ids.push(id);
+    }
+    let window = app.state.config.rating_window_days * 24 * 3_600_000;
+    let replied_at = app.clock_now();
+
+    // Inside the window nothing closes: the resident may still rate.
+    app.advance_to(replied_at + window - 60_000);
+    assert_eq!(supervision::close_unrated(&app.state).await.unwrap(), 0);
+
+    // The resident rates one of them in time; the other is closed unrated afterwards.
+    let code = app
+        .state
+        .store
+        .appeal(ids[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .tracking_code;
+    let resident = app.verify_resident(&code, PHONE).await;
+    resident
+        .post_ok(
+            &format!("/api/v1/track/{code}/rate"),
+            json!({"resolved": true, "satisfaction": "satisfied"}),
+            StatusCode::OK,
+        )
+        .await;
+    app.advance_to(replied_at + window + 60_000);
+    assert_eq!(supervision::close_unrated(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        supervision::close_unrated(&app.state).await.unwrap(),
+        0,
+        "once"
+    );
+    let closed = app.state.store.appeal(ids[1]).await.unwrap().unwrap();
+    assert_eq!(closed.status.as_str(), "closed");
+    assert_eq!(closed.rating_satisfaction, None, "closed without a rating");
+    assert_eq!(closed.closed_at, Some(app.clock_now()));
+    let rated = app.state.store.appeal(ids[0]).await.unwrap().unwrap();
+    assert!(rated.rating_satisfaction.is_some());
+    assert!(app
+        .event_kinds(ids[1])
+        .await
+        .contains(&"closed".to_string()));
 }

@@ -162,6 +162,10 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<DeadlineCandidate>>;
 
+    /// Replied appeals whose reply is older than `cutoff` (their rating window has
+    /// ended), oldest first, as `(id, version)`; the job closes them (办结).
+    async fn replied_before(&self, cutoff: Millis, limit: u32) -> StoreResult<Vec<(Id, i64)>>;
+
     // ── notifications outbox ────────────────────────────────────────────
     async fn enqueue(&self, message: NewOutboxMessage, now: Millis) -> StoreResult<Id>;
     /// Claim due messages for `lease_ms` (SKIP LOCKED on PostgreSQL).

@@ -76,7 +76,10 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<usize> {
 
 async fn run_job(state: &AppState, job: &Job) -> AppResult<()> {
     match job.kind.as_str() {
-        DEADLINE_SCAN => supervision::deadline_scan(state).await.map(|_| ()),
+        DEADLINE_SCAN => {
+            supervision::deadline_scan(state).await?;
+            supervision::close_unrated(state).await.map(|_| ())
+        }
         STATS_REFRESH => Ok(state.store.refresh_stats(state.now()).await?),
         PURGE_EXPIRED => Ok(state.store.purge_expired(state.now()).await.map(|_| ())?),
         other => Err(crate::error::AppError::internal(anyhow::anyhow!(

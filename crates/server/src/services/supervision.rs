@@ -168,6 +168,45 @@ pub struct ScanReport {
 /// unit) — supervision level 1; cases past it are escalated to the parent unit's
 /// supervisors — level 2. Each level is reached once per case: the change names the
 /// version it read, so when two nodes scan at once only one change per case lands.
+/// 办结 when the rating window ends: replied appeals the resident did not rate within
+/// `rating_window_days` are closed by the system (the reply stands, unrated).
+pub async fn close_unrated(state: &AppState) -> AppResult<usize> {
+    const BATCH: u32 = 500;
+    let now = state.now();
+    let cutoff = now - state.config.rating_window_days * crate::limits::HOUR * 24;
+    let mut closed = 0;
+    for (id, _version) in state.store.replied_before(cutoff, BATCH).await? {
+        // Re-read: the resident may have rated it since the list was made.
+        let Some(appeal) = state.store.appeal(id).await? else {
+            continue;
+        };
+        let patch = AppealPatch {
+            closed_at: Some(now),
+            ..Default::default()
+        };
+        let done = commit(
+            state,
+            &appeal,
+            Actor::System,
+            Some(Action::Close),
+            patch,
+            event("closed", true, None),
+            None,
+        )
+        .await;
+        match done {
+            Ok(_) => closed += 1,
+            // Rated or changed meanwhile: nothing to do.
+            Err(AppError::Conflict(_) | AppError::BadRequest(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if closed > 0 {
+        tracing::info!(closed, "closed appeals whose rating window ended");
+    }
+    Ok(closed)
+}
+
 pub async fn deadline_scan(state: &AppState) -> AppResult<ScanReport> {
     const BATCH: u32 = 500;
     let now = state.now();

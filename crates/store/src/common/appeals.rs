@@ -446,6 +446,21 @@ pub(crate) async fn decide_request(
 
 // ── deadlines ────────────────────────────────────────────────────────────
 
+pub(crate) async fn replied_before(
+    conn: &mut Conn,
+    cutoff: Millis,
+    limit: u32,
+) -> StoreResult<Vec<(Id, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, version FROM appeals WHERE status = 'replied' AND replied_at < $1 \
+         ORDER BY replied_at, id LIMIT $2",
+    )
+    .bind(cutoff)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 pub(crate) async fn deadline_candidates(
     conn: &mut Conn,
     horizon: Millis,

@@ -246,6 +246,10 @@ impl Store for SqlStore {
     }
 
     // ── deadlines ───────────────────────────────────────────────────────
+    async fn replied_before(&self, cutoff: Millis, limit: u32) -> StoreResult<Vec<(Id, i64)>> {
+        read!(self, |c| appeals::replied_before(c, cutoff, limit).await)
+    }
+
     async fn deadline_candidates(
         &self,
         horizon: Millis,
