@@ -3,7 +3,7 @@
 # 1,000,000 appeals). Loads the demo into a fresh SQLite file unless DB is given,
 # logs in as a station handler and as the city leader, and runs wrk against
 # /staff (inbox page), /api/v1/appeals, /staff/dashboard and /api/v1/dashboard.
-# Usage: bench/console.sh [appeals=1000000] [seconds=15] [existing-db-path]
+# Usage: [CONNS=8] bench/console.sh [appeals=1000000] [seconds=15] [existing-db-path]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 appeals="${1:-1000000}"; secs="${2:-15}"; db="${3:-}"
@@ -34,7 +34,7 @@ for who in handler.aishan supervisor leader; do
   for path in /staff /api/v1/appeals "/staff?overdue=1" /staff/dashboard "/api/v1/dashboard?from=$from_ms&to=$to_ms"; do
     code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base$path")
     printf '%-15s %-45s status=%s ' "$who" "$path" "$code"
-    wrk -t2 -c8 -d"${secs}s" --latency -H "Cookie: $cookie" "$base$path" \
+    wrk -t1 -c"${CONNS:-8}" -d"${secs}s" --latency -H "Cookie: $cookie" "$base$path" \
       | awk '/Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {printf "rps=%s p50=%s p99=%s\n", rps, p50, p99}'
   done
 done

@@ -19,13 +19,16 @@ key = "$(printf '%064d' 7)"
 TOML
 
 port=18480
-for backend in sqlite postgres; do
+for backend in ${BACKENDS:-sqlite postgres}; do
   if [ "$backend" = sqlite ]; then
     http_url="$work/http.db"
   else
     psql "$pg_admin" -qc "DROP DATABASE IF EXISTS ps_bench_http" -c "CREATE DATABASE ps_bench_http" >/dev/null
     http_url="${pg_admin%/*}/ps_bench_http"
   fi
+  # Start each phase without the previous phase's dirty pages still being flushed.
+  settle() { psql "$pg_admin" -qc CHECKPOINT >/dev/null; sync; sleep 2; }
+  settle
   echo "== $backend: storage baseline (durable inserts, 64 concurrent tasks)"
   target/release/examples/insert_bench "$backend" "$baseline_appeals" 64
 
@@ -35,6 +38,7 @@ for backend in sqlite postgres; do
     "$bin" --config "$work/bench.toml" serve --bind "127.0.0.1:$port" >"$work/server-$backend.log" 2>&1 &
   server=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+  settle
   wrk -t2 -c64 -d"${secs}s" --latency -s bench/intake.lua "http://127.0.0.1:$port" | grep -E "BENCH|Non-2xx|Socket errors" || true
   kill "$server"; wait "$server" 2>/dev/null || true
   port=$((port + 1))

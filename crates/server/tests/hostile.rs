@@ -59,7 +59,15 @@ async fn oversized_and_malformed_bodies_are_refused_clearly(backend: Backend) {
         "{{\"kind\":\"help\",\"channel\":\"web\",\"contact_phone\":\"{PHONE}\",\"text\":\"{}\"}}",
         "a".repeat(1024 * 1024)
     );
-    let r = post(big.into_bytes()).await.unwrap();
+    // On its own connection: the server answers 413 without reading the rest of the
+    // body and then closes that connection, which a pooled client could reuse.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/appeals"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(big.into_bytes())
+        .send()
+        .await
+        .unwrap();
     let e = expect(r, StatusCode::PAYLOAD_TOO_LARGE).await;
     assert_eq!(e["error"]["code"], "payload_too_large");
 

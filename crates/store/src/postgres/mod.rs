@@ -48,7 +48,11 @@ pub async fn connect(url: &str) -> StoreResult<PgStore> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_POOL);
-    let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(256);
+    // Plans are made per execution: a cached generic plan chosen while a table was
+    // still small (a fresh database) turns into sequential scans once it has grown.
+    let options = PgConnectOptions::from_str(url)?
+        .statement_cache_capacity(256)
+        .options([("plan_cache_mode", "force_custom_plan")]);
     let pool = PgPoolOptions::new()
         .max_connections(size)
         .acquire_timeout(Duration::from_secs(60))
