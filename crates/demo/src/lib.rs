@@ -23,7 +23,8 @@ use std::time::Duration;
 use police_square_domain::Status;
 
 pub use loader::{load, load_with, WORK_CALENDAR_SETTING};
-pub use staff::{hash_password, DemoLogin};
+pub use police_square_store::password::hash_password;
+pub use staff::DemoLogin;
 pub use texts::{engine_indexer, plain_indexer, Indexer};
 
 /// What to load.

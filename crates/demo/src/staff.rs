@@ -1,12 +1,8 @@
 //! Demo staff of every role, one generated password per run, argon2id hashes.
 
 use anyhow::Context;
-use argon2::{
-    password_hash::{rand_core::OsRng, PasswordHasher, SaltString},
-    Argon2,
-};
 use police_square_domain::Role;
-use police_square_store::{Id, NewStaff, Store};
+use police_square_store::{password::hash_password, Id, NewStaff, Store};
 use rand::Rng;
 
 use crate::units::UnitTree;
@@ -20,17 +16,6 @@ pub struct DemoLogin {
     pub unit_id: Id,
     pub unit_name: String,
     pub password: String,
-}
-
-/// Argon2id with the crate's default parameters, as a PHC string
-/// (`$argon2id$v=19$m=19456,t=2,p=1$…`) — what `PasswordHash::new` +
-/// `Argon2::default().verify_password` accept.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing the demo password: {e}"))
 }
 
 /// A random password of 14 characters without look-alikes (0/O, 1/l/I).
@@ -200,20 +185,6 @@ pub async fn create(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use argon2::{PasswordHash, PasswordVerifier};
-
-    #[test]
-    fn hash_is_a_phc_string_that_verifies() {
-        let h = hash_password("correct horse").unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        let parsed = PasswordHash::new(&h).unwrap();
-        assert!(Argon2::default()
-            .verify_password(b"correct horse", &parsed)
-            .is_ok());
-        assert!(Argon2::default()
-            .verify_password(b"wrong", &parsed)
-            .is_err());
-    }
 
     #[test]
     fn passwords_are_random_and_readable() {

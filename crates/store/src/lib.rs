@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod model;
+pub mod password;
 pub mod postgres;
 pub mod sqlite;
 #[cfg(feature = "testing")]

@@ -10,13 +10,12 @@
 pub mod csrf;
 mod extract;
 mod login;
-mod password;
 mod token;
 
 pub use csrf::{csrf_guard, Sessions};
 pub use extract::{ClientIp, CurrentResident, CurrentStaff};
 pub use login::{login, logout, LoggedIn};
-pub use password::{hash_password, verify_password};
+pub use police_square_store::password::{hash_password, verify_password};
 pub use token::{constant_time_eq, new_token, token_hash};
 
 use axum::http::{header, HeaderMap, HeaderValue};

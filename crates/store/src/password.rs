@@ -1,16 +1,23 @@
-//! argon2id password hashing (PHC strings with their own salt and parameters).
+//! argon2id password hashing for staff accounts (PHC strings with their own salt and
+//! parameters). Here, beside the stored hashes, so the server, the CLI and the demo
+//! loader share one way to make and check them.
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
 
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
+/// Hashing failed (only with a broken argon2 configuration).
+#[derive(Debug, thiserror::Error)]
+#[error("hashing password: {0}")]
+pub struct PasswordError(String);
+
+pub fn hash_password(password: &str) -> Result<String, PasswordError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+        .map_err(|e| PasswordError(e.to_string()))
 }
 
 /// False for a wrong password and for a malformed stored hash alike.
