@@ -14,7 +14,6 @@ use crate::{
     auth::{ClientIp, CurrentStaff, Sessions},
     error::{AppError, AppResult},
     i18n::{Catalog, Lang},
-    limits::{self, HOUR},
     services::{
         directory::{self, StaffProfile},
         handling::{self, AppealDetail, InboxFilter, ReplyInput, RevealedContact, TransferOutcome},
@@ -48,15 +47,7 @@ pub async fn submit(
     sessions: Option<Extension<Sessions>>,
     ApiJson(input): ApiJson<NewAppealInput>,
 ) -> AppResult<(StatusCode, Json<SubmitResponse>)> {
-    if state.config.limits.intake_per_hour > 0 {
-        limits::hit(
-            &state,
-            &format!("intake:ip:{}", ip.key()),
-            state.config.limits.intake_per_hour,
-            HOUR,
-        )
-        .await?;
-    }
+    intake::check_flood(&state, &ip).await?;
     let key = headers
         .get("idempotency-key")
         .map(|v| {

@@ -17,7 +17,6 @@ use super::ctx::{render, render_status, see_other, CsrfForm, Page};
 use crate::{
     auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
     error::{AppError, AppResult},
-    limits::{self, HOUR},
     services::{
         intake::{self, NewAppealInput},
         resident::{self, CodeSent, RatingInput, TrackView},
@@ -154,17 +153,7 @@ pub async fn submit(
     ip: ClientIp,
     CsrfForm(form): CsrfForm<NewAppealForm>,
 ) -> AppResult<Response> {
-    // The same anti-flooding budget as the JSON API (one counter per client address;
-    // 0 = no limit).
-    if state.config.limits.intake_per_hour > 0 {
-        limits::hit(
-            &state,
-            &format!("intake:ip:{}", ip.key()),
-            state.config.limits.intake_per_hour,
-            HOUR,
-        )
-        .await?;
-    }
+    intake::check_flood(&state, &ip).await?;
     // Check the fields here first, so the form comes back with messages in the
     // visitor's language and everything typed kept.
     let mut errors = Vec::new();

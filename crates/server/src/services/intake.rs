@@ -123,6 +123,17 @@ pub async fn submit(
     })
 }
 
+/// Anti-flooding budget for anonymous intake (web form and JSON API share one counter
+/// per client address; `intake_per_hour = 0` means no limit).
+pub async fn check_flood(state: &AppState, ip: &crate::auth::ClientIp) -> AppResult<()> {
+    let limit = state.config.limits.intake_per_hour;
+    if limit > 0 {
+        let key = format!("intake:ip:{}", ip.key());
+        crate::limits::hit(state, &key, limit, crate::limits::HOUR).await?;
+    }
+    Ok(())
+}
+
 /// 80 random bits as a 16-character code (unguessable; ≥ 64 bits required).
 fn new_tracking_code() -> String {
     let mut random = [0u8; tracking::RANDOM_BYTES];
