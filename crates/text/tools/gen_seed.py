@@ -13,9 +13,14 @@ import os
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from seed_lexicon import CATS, DISTRICTS, SPOTS  # noqa: E402
 import seed_extra as X  # noqa: E402
+import seed_more as M  # noqa: E402
 
-for _cat, _more in X.MORE.items():
+for _cat, _more in list(X.MORE.items()) + list(M.MORE.items()):
     CATS[_cat]["core"] = CATS[_cat]["core"] + _more
+for _cat, _more in M.EXTRA.items():
+    CATS[_cat]["extra"] = CATS[_cat]["extra"] + _more
+for _cat, _more in M.ASK.items():
+    CATS[_cat]["ask"] = CATS[_cat]["ask"] + _more
 
 R = random.Random(20260601)
 PER_CATEGORY = 450
@@ -85,8 +90,24 @@ def tidy(s):
     return s.strip("，")
 
 
+def neutral_frame(core, extra, ask, p):
+    """A category-neutral frame (liaison note, visit record, letter, post)."""
+    f = R.choice(M.FRAMES)
+    ch = "liaison" if ("反映" in f or "走访" in f) else R.choice(["talk", "mailbox", "hotline", "wechat", "sms", "web"])
+    t = f.format(core=core, extra=extra, ask=ask, p=p, n=R.choice(SURNAMES), sex=R.choice(["男", "女"]), age=R.randint(18, 85))
+    return ch, tidy(t)
+
+
+def suggestion(cat, p):
+    s = R.choice(M.SUGGEST[cat])
+    t = R.choice(M.SUGGEST_FRAMES).format(s=s, p=p, why=R.choice(M.SUGGEST_WHY))
+    return R.choice(["mailbox", "web", "wechat", "talk"]), tidy(t)
+
+
 def frame(core, extra, ask, p, cat, urgent):
     ch = R.choice(["hotline", "sms", "wechat", "weibo", "mailbox", "liaison", "talk", "web"])
+    if not urgent and R.random() < 0.3:
+        return neutral_frame(core, extra, ask, p)
     if urgent:
         ch = R.choice(["hotline", "hotline", "wechat", "sms"])
         opener = R.choice(["喂，喂！", "喂110吗，", "快点快点，", "喂，你好，", "救命啊，"])
@@ -154,7 +175,10 @@ def main():
             if not urgent and cat in X.POLICE_MENTION and R.random() < 0.2:
                 extra = R.choice(X.POLICE_MENTION[cat])
             ask = R.choice(blocks["ask"]) if not composed else ""
-            ch, text = frame(core, extra, ask, p, cat, urgent)
+            if not urgent and R.random() < 0.05:
+                ch, text = suggestion(cat, p)
+            else:
+                ch, text = frame(core, extra, ask, p, cat, urgent)
             text = typo(text)
             if text in seen:
                 continue
