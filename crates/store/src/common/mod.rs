@@ -18,6 +18,7 @@ mod insert;
 mod intake;
 mod org;
 mod queue;
+mod reports;
 mod rows;
 mod stats;
 mod store_impl;

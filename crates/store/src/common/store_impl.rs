@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Role};
 
-use super::{appeals, audit, bulk, dialect, inbox, org, queue, stats, SqlStore, MIGRATOR};
+use super::{appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR};
 use crate::error::StoreResult;
 use crate::model::*;
 use crate::Store;
@@ -376,5 +376,106 @@ impl Store for SqlStore {
                 .await?;
             Ok(n)
         })
+    }
+
+    // ── reports ─────────────────────────────────────────────────────────
+    async fn report_volume(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+    ) -> StoreResult<Vec<VolumeCount>> {
+        read!(self, |c| reports::volume(c, scope, from, to).await)
+    }
+
+    async fn report_daily(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+    ) -> StoreResult<Vec<DayCount>> {
+        read!(self, |c| reports::daily(c, scope, from, to).await)
+    }
+
+    async fn report_clusters(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+        top: u32,
+    ) -> StoreResult<ClusterSummary> {
+        read!(self, |c| reports::clusters(c, scope, from, to, top).await)
+    }
+
+    async fn report_emerging(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<EmergingAlertInfo>> {
+        read!(self, |c| reports::emerging(c, scope, from, to, limit).await)
+    }
+
+    async fn report_quote_candidates(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+        category: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<QuoteCandidate>> {
+        read!(self, |c| reports::quote_candidates(
+            c, scope, from, to, category, limit
+        )
+        .await)
+    }
+
+    async fn save_report_draft(&self, report: NewReport) -> StoreResult<Report> {
+        write!(self, |c| reports::save_draft(c, &report).await)
+    }
+
+    async fn report(&self, id: Id) -> StoreResult<Option<Report>> {
+        read!(self, |c| reports::report(c, id).await)
+    }
+
+    async fn report_for(
+        &self,
+        unit_id: Id,
+        kind: ReportKind,
+        period_start: Millis,
+    ) -> StoreResult<Option<ReportMeta>> {
+        read!(self, |c| reports::report_for(
+            c,
+            unit_id,
+            kind,
+            period_start
+        )
+        .await)
+    }
+
+    async fn reports_in(&self, scope: &UnitPath, limit: u32) -> StoreResult<Vec<ReportMeta>> {
+        read!(self, |c| reports::reports_in(c, scope, limit).await)
+    }
+
+    async fn publish_report(&self, id: Id, by: Id, at: Millis) -> StoreResult<Report> {
+        write!(self, |c| reports::publish(c, id, by, at).await)
+    }
+
+    async fn annotate_report(
+        &self,
+        report_id: Id,
+        author_id: Id,
+        at: Millis,
+        text: &str,
+    ) -> StoreResult<ReportAnnotation> {
+        write!(self, |c| reports::annotate(
+            c, report_id, author_id, at, text
+        )
+        .await)
+    }
+
+    async fn report_annotations(&self, report_id: Id) -> StoreResult<Vec<ReportAnnotation>> {
+        read!(self, |c| reports::annotations(c, report_id).await)
     }
 }
