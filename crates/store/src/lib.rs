@@ -104,6 +104,12 @@ pub trait Store: Send + Sync + 'static {
     /// appeal's version moved on since it was read.
     async fn apply_change(&self, change: AppealChange) -> StoreResult<Appeal>;
 
+    // ── search ──────────────────────────────────────────────────────────
+    /// Full-text search over appeals: every term matches, filters as in
+    /// [`SearchQuery`], newest first, with a count of matches capped at
+    /// [`SearchResults::TOTAL_CAP`]. No searchable term, no results.
+    async fn search_appeals(&self, query: &SearchQuery) -> StoreResult<SearchResults>;
+
     // ── external departments and hand-offs (转交) ─────────────────────────
     async fn create_department(&self, name: &str, contact: &str) -> StoreResult<Department>;
     async fn departments(&self) -> StoreResult<Vec<Department>>;

@@ -644,3 +644,54 @@ pub struct QuoteCandidate {
     pub unit_id: Id,
     pub cluster_id: Option<Id>,
 }
+
+/// Full-text search over appeals (staff). Every term must match; the filters are the
+/// inbox's, plus a period. Results are newest first (by id, which is the order of
+/// intake), `page_size` at a time.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Query words segmented like `search_text` (the server's text engine does it).
+    /// Any characters are safe here: the store quotes them for the index. No terms,
+    /// no results.
+    pub terms: Vec<String>,
+    /// Unit subtree the caller may see.
+    pub scope: Option<UnitPath>,
+    /// Conduct complaints (about officers) are visible at all (supervisors, admins).
+    pub include_conduct: bool,
+    /// Even then, conduct complaints about these units stay hidden (the units on the
+    /// caller's own path: the accused unit never sees complaints about itself).
+    pub hide_conduct_about: Vec<Id>,
+    /// Received in `[from, to)`.
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    pub kind: Option<AppealKind>,
+    pub category: Option<String>,
+    pub statuses: Vec<Status>,
+    /// Zero-based page of `page_size` rows.
+    pub page: u32,
+    pub page_size: u32,
+}
+
+/// One search result: the inbox row and the full text (for highlighting matches).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub summary: AppealSummary,
+    pub text: String,
+}
+
+/// A page of search results with a cheap count of all matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub items: Vec<SearchHit>,
+    pub page: u32,
+    pub has_next: bool,
+    /// Matches counted, at most [`SearchResults::TOTAL_CAP`].
+    pub total: u64,
+    /// There are more than `total` matches (the count stopped at the cap).
+    pub total_capped: bool,
+}
+
+impl SearchResults {
+    /// Counting stops here: "1000+" is all a person needs to know.
+    pub const TOTAL_CAP: u64 = 1_000;
+}

@@ -20,6 +20,7 @@ mod org;
 mod queue;
 mod reports;
 mod rows;
+mod search;
 mod stats;
 mod store_impl;
 

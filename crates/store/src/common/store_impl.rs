@@ -148,6 +148,10 @@ impl Store for SqlStore {
         read!(self, |c| inbox::inbox(c, query).await)
     }
 
+    async fn search_appeals(&self, query: &SearchQuery) -> StoreResult<SearchResults> {
+        read!(self, |c| super::search::search(c, query).await)
+    }
+
     async fn events(&self, appeal_id: Id) -> StoreResult<Vec<AppealEvent>> {
         read!(self, |c| appeals::events(c, appeal_id).await)
     }

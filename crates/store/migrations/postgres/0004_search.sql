@@ -1,0 +1,11 @@
+-- Full-text search over appeals (src/common/search.rs). Keep in step with
+-- migrations/sqlite/0004_search.sql.
+--
+-- `appeals.search_text` already holds the text segmented at intake (jieba search-mode
+-- tokens, space separated, normalised, punctuation dropped), so the `simple`
+-- configuration (no stemming, no stop words; lower case) indexes it as it is. An
+-- expression index: nothing is stored twice in the table, and queries match with
+-- `to_tsvector('simple', search_text) @@ plainto_tsquery('simple', $n)`, written
+-- exactly like this expression so the planner uses the index. Creating it indexes the
+-- existing rows.
+CREATE INDEX appeals_search ON appeals USING gin (to_tsvector('simple', search_text));

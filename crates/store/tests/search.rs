@@ -1,0 +1,461 @@
+//! Full-text search ([`Store::search_appeals`]) on both backends: every `async fn`
+//! listed in `suite!` runs as `sqlite::<name>` and `postgres::<name>` on a fresh,
+//! migrated database (the same harness as `suite.rs`; PostgreSQL at
+//! `POLICE_SQUARE_TEST_PG_URL`, never skipped).
+
+use std::sync::Arc;
+
+use police_square_domain::{AppealKind, Channel, Millis, Status, UnitKind, Urgency};
+use police_square_store::*;
+
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (store, _dir) = police_square_store::testing::fresh_sqlite().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let store = police_square_store::testing::fresh_postgres().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+    };
+}
+
+suite!(
+    search_matches_every_term_newest_first_with_pages,
+    search_finds_bulk_imported_appeals,
+    search_filters_period_kind_category_status,
+    search_keeps_to_scope_and_hides_conduct_like_the_inbox,
+    search_query_syntax_is_never_interpreted,
+    search_without_terms_finds_nothing,
+);
+
+const T0: Millis = 1_750_000_000_000;
+const HOUR: Millis = 3_600_000;
+const DAY: Millis = 24 * HOUR;
+
+struct Org {
+    city: Unit,
+    district: Unit,
+    station_a: Unit,
+    station_b: Unit,
+    other_station: Unit,
+}
+
+async fn unit(store: &Arc<dyn Store>, parent: Option<&Unit>, name: &str, kind: UnitKind) -> Unit {
+    store
+        .create_unit(NewUnit {
+            parent_id: parent.map(|p| p.id),
+            name: name.into(),
+            kind,
+        })
+        .await
+        .unwrap()
+}
+
+async fn org(store: &Arc<dyn Store>) -> Org {
+    let city = unit(store, None, "湖州市公安局", UnitKind::City).await;
+    let district = unit(store, Some(&city), "吴兴区分局", UnitKind::District).await;
+    let station_a = unit(store, Some(&district), "爱山派出所", UnitKind::Station).await;
+    let station_b = unit(store, Some(&district), "月河派出所", UnitKind::Station).await;
+    let other = unit(store, Some(&city), "南浔区分局", UnitKind::District).await;
+    let other_station = unit(store, Some(&other), "南浔派出所", UnitKind::Station).await;
+    Org {
+        city,
+        district,
+        station_a,
+        station_b,
+        other_station,
+    }
+}
+
+/// An appeal received `n` hours after T0 with this text and search text.
+fn appeal(unit: &Unit, n: i64, text: &str, search_text: &str) -> NewAppeal {
+    let at = T0 + n * HOUR;
+    NewAppeal {
+        tracking_code: format!("SR{n:014}"),
+        idempotency_key: None,
+        kind: AppealKind::Complaint,
+        channel: Channel::Web,
+        text: text.into(),
+        search_text: search_text.into(),
+        category: Some("theft".into()),
+        category_confidence: Some(0.9),
+        category_needs_review: false,
+        urgency: Urgency::Normal,
+        emergency: false,
+        sentiment: Some("negative".into()),
+        unit_id: unit.id,
+        subject_unit_id: None,
+        status: Status::Received,
+        received_at: at,
+        accept_by: at + 2 * HOUR,
+        due_at: at + 7 * DAY,
+        contact: SealedContact {
+            phone_enc: vec![1, 2, 3],
+            phone_hash: b"hash".to_vec(),
+            phone_masked: "138****1234".into(),
+            name_enc: None,
+            address_enc: None,
+            address_masked: None,
+        },
+        recorded_by: None,
+        history: None,
+    }
+}
+
+async fn insert(store: &Arc<dyn Store>, a: NewAppeal) -> Id {
+    store.insert_appeal(a).await.unwrap().id()
+}
+
+fn query(scope: &Unit, terms: &[&str]) -> SearchQuery {
+    SearchQuery {
+        terms: terms.iter().map(|t| t.to_string()).collect(),
+        scope: Some(scope.path.clone()),
+        page_size: 20,
+        ..Default::default()
+    }
+}
+
+async fn ids(store: &Arc<dyn Store>, q: &SearchQuery) -> Vec<Id> {
+    let r = store.search_appeals(q).await.unwrap();
+    r.items.iter().map(|h| h.summary.id).collect()
+}
+
+// ── tests ───────────────────────────────────────────────────────────────
+
+async fn search_matches_every_term_newest_first_with_pages(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let bike = "电瓶车 被偷 小区 楼下";
+    let mut bikes = Vec::new();
+    for n in 0..25 {
+        let text = format!("第{n}次：我的电瓶车在小区楼下被偷了");
+        bikes.push(insert(&store, appeal(&o.station_a, n, &text, bike)).await);
+    }
+    let noise = insert(
+        &store,
+        appeal(&o.station_a, 30, "楼下噪音扰民", "楼下 噪音 扰民"),
+    )
+    .await;
+    let fraud = insert(
+        &store,
+        appeal(
+            &o.station_b,
+            31,
+            "接到电话说电瓶车中奖，被骗了",
+            "电话 电瓶车 中奖 被骗",
+        ),
+    )
+    .await;
+
+    // One term: every appeal holding it, newest first.
+    let r = store
+        .search_appeals(&query(&o.city, &["电瓶车"]))
+        .await
+        .unwrap();
+    let mut expected: Vec<Id> = bikes.iter().rev().copied().collect();
+    expected.insert(0, fraud);
+    let got: Vec<Id> = r.items.iter().map(|h| h.summary.id).collect();
+    assert_eq!(got, expected[..20].to_vec());
+    assert!(r.has_next);
+    assert_eq!((r.total, r.total_capped), (26, false));
+    // The hit carries the full text and the masked phone only.
+    assert_eq!(r.items[0].text, "接到电话说电瓶车中奖，被骗了");
+    assert_eq!(r.items[0].summary.phone_masked, "138****1234");
+
+    // Second page: the rest, no next.
+    let mut q = query(&o.city, &["电瓶车"]);
+    q.page = 1;
+    let r = store.search_appeals(&q).await.unwrap();
+    let got: Vec<Id> = r.items.iter().map(|h| h.summary.id).collect();
+    assert_eq!(got, expected[20..].to_vec());
+    assert!(!r.has_next);
+    // Far beyond the end: empty, not an error.
+    q.page = 1_000;
+    assert!(store.search_appeals(&q).await.unwrap().items.is_empty());
+
+    // Every term must match.
+    assert_eq!(
+        ids(&store, &query(&o.city, &["电瓶车", "被骗"])).await,
+        vec![fraud]
+    );
+    assert_eq!(ids(&store, &query(&o.city, &["楼下"])).await.len(), 20);
+    assert_eq!(
+        ids(&store, &query(&o.city, &["噪音", "楼下"])).await,
+        vec![noise]
+    );
+    assert!(ids(&store, &query(&o.city, &["噪音", "被骗"]))
+        .await
+        .is_empty());
+    // Whole tokens, not substrings: 电瓶 is no token here.
+    assert!(ids(&store, &query(&o.city, &["电瓶"])).await.is_empty());
+    // Repeated terms are one.
+    assert_eq!(
+        ids(&store, &query(&o.city, &["中奖", "中奖", "中奖"])).await,
+        vec![fraud]
+    );
+    // Upper-case ASCII finds lower-case tokens.
+    let phone = insert(
+        &store,
+        appeal(&o.station_a, 40, "iPhone 被偷", "iphone 被偷"),
+    )
+    .await;
+    assert_eq!(
+        ids(&store, &query(&o.city, &["IPHONE"])).await,
+        vec![phone]
+    );
+}
+
+async fn search_finds_bulk_imported_appeals(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let mut batch = Vec::new();
+    for n in 0..50 {
+        let st = if n % 10 == 0 {
+            "织里 童装 市场 电动车 被盗"
+        } else {
+            "南浔 古镇 游客 走失"
+        };
+        batch.push(appeal(&o.other_station, n, "批量导入的诉求", st));
+    }
+    store.insert_appeals_bulk(batch).await.unwrap();
+    let r = store
+        .search_appeals(&query(&o.city, &["童装", "被盗"]))
+        .await
+        .unwrap();
+    assert_eq!(r.items.len(), 5);
+    assert_eq!(r.total, 5);
+    assert!(r
+        .items
+        .windows(2)
+        .all(|w| w[0].summary.id > w[1].summary.id));
+    let r = store
+        .search_appeals(&query(&o.city, &["走失"]))
+        .await
+        .unwrap();
+    assert_eq!((r.items.len(), r.total, r.has_next), (20, 45, true));
+}
+
+async fn search_filters_period_kind_category_status(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let st = "反诈 刷单 被骗";
+    let early = insert(&store, appeal(&o.station_a, 0, "刷单被骗", st)).await;
+    let mut a = appeal(&o.station_a, 24, "刷单被骗 举报", st);
+    a.kind = AppealKind::Report;
+    let report = insert(&store, a).await;
+    let mut a = appeal(&o.station_a, 48, "刷单被骗", st);
+    a.category = Some("fraud".into());
+    let fraud = insert(&store, a).await;
+    let late = insert(&store, appeal(&o.station_a, 72, "刷单被骗", st)).await;
+    // Reply to `late`: its status moves on.
+    let appeal_late = store.appeal(late).await.unwrap().unwrap();
+    store
+        .apply_change(AppealChange {
+            appeal_id: late,
+            expected_version: appeal_late.version,
+            actor: Actor::System,
+            at: T0 + 73 * HOUR,
+            patch: AppealPatch {
+                status: Some(Status::Accepted),
+                accepted_at: Some(T0 + 73 * HOUR),
+                ..Default::default()
+            },
+            event: NewEvent {
+                kind: "accepted".into(),
+                public: true,
+                note: None,
+                from_unit_id: None,
+                to_unit_id: None,
+            },
+            notify: None,
+        })
+        .await
+        .unwrap();
+
+    let all = query(&o.city, &["刷单"]);
+    assert_eq!(ids(&store, &all).await, vec![late, fraud, report, early]);
+
+    let mut q = all.clone();
+    q.from = Some(T0 + 24 * HOUR);
+    q.to = Some(T0 + 72 * HOUR); // exclusive
+    assert_eq!(ids(&store, &q).await, vec![fraud, report]);
+
+    let mut q = all.clone();
+    q.kind = Some(AppealKind::Report);
+    assert_eq!(ids(&store, &q).await, vec![report]);
+
+    let mut q = all.clone();
+    q.category = Some("fraud".into());
+    assert_eq!(ids(&store, &q).await, vec![fraud]);
+
+    let mut q = all.clone();
+    q.statuses = vec![Status::Accepted];
+    assert_eq!(ids(&store, &q).await, vec![late]);
+    q.statuses = vec![Status::Received, Status::Replied];
+    assert_eq!(ids(&store, &q).await, vec![fraud, report, early]);
+    let r = store.search_appeals(&q).await.unwrap();
+    assert_eq!(r.total, 3);
+
+    // A hostile category value is a value, not SQL.
+    let mut q = all.clone();
+    q.category = Some("fraud' OR '1'='1".into());
+    assert!(ids(&store, &q).await.is_empty());
+}
+
+async fn search_keeps_to_scope_and_hides_conduct_like_the_inbox(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let st = "民警 态度 恶劣 推诿";
+    let a = insert(&store, appeal(&o.station_a, 0, "态度恶劣", st)).await;
+    let b = insert(&store, appeal(&o.station_b, 1, "态度恶劣", st)).await;
+    let far = insert(&store, appeal(&o.other_station, 2, "态度恶劣", st)).await;
+    // A complaint about station A's officers, owned by the district (confidential).
+    let mut c = appeal(&o.district, 3, "爱山派出所民警态度恶劣", st);
+    c.category = Some("conduct".into());
+    c.subject_unit_id = Some(o.station_a.id);
+    let conduct = insert(&store, c).await;
+
+    // A handler at station A: own station only, no conduct.
+    let q = query(&o.station_a, &["态度"]);
+    assert_eq!(ids(&store, &q).await, vec![a]);
+    // The district without conduct (handlers, leaders): its two stations.
+    let q = query(&o.district, &["态度"]);
+    assert_eq!(ids(&store, &q).await, vec![b, a]);
+    assert_eq!(store.search_appeals(&q).await.unwrap().total, 2);
+    // The district's supervisor sees the complaint about station A.
+    let mut q = query(&o.district, &["态度"]);
+    q.include_conduct = true;
+    q.hide_conduct_about = o.district.path.ids().to_vec();
+    assert_eq!(ids(&store, &q).await, vec![conduct, b, a]);
+    // A supervisor posted at station A itself (the accused unit) never does.
+    let mut q = query(&o.district, &["态度"]);
+    q.include_conduct = true;
+    q.hide_conduct_about = o.station_a.path.ids().to_vec();
+    assert_eq!(ids(&store, &q).await, vec![b, a]);
+    assert_eq!(store.search_appeals(&q).await.unwrap().total, 2);
+    // Admins hide nothing; the city sees everything.
+    let mut q = query(&o.city, &["态度"]);
+    q.include_conduct = true;
+    assert_eq!(ids(&store, &q).await, vec![conduct, far, b, a]);
+    // No scope set (tools): everything but conduct.
+    let mut q = query(&o.city, &["态度"]);
+    q.scope = None;
+    assert_eq!(ids(&store, &q).await, vec![far, b, a]);
+}
+
+async fn search_query_syntax_is_never_interpreted(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let plain = insert(
+        &store,
+        appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷"),
+    )
+    .await;
+    // Words that are operators in FTS5 or tsquery, as the resident wrote them.
+    let words = insert(
+        &store,
+        appeal(
+            &o.station_a,
+            1,
+            "or not and near 都是英文单词",
+            "or not and near 英文 单词",
+        ),
+    )
+    .await;
+    let hostile = [
+        "\"",
+        "\"\"",
+        "\"电瓶车",
+        "电瓶车\"",
+        "*",
+        "电瓶*",
+        "OR",
+        "AND",
+        "NOT",
+        "NEAR",
+        "NEAR(电瓶车 被偷)",
+        "-",
+        "-电瓶车",
+        ":",
+        "search_text:电瓶车",
+        "appeals_fts:x",
+        "^电瓶车",
+        "(",
+        ")",
+        "{",
+        "}",
+        "[",
+        "]",
+        "+",
+        "'",
+        "';DROP TABLE appeals;--",
+        "%",
+        "_",
+        "\\",
+        "!",
+        "&",
+        "|",
+        "<->",
+        "电瓶车 & 被偷 | 噪音",
+        "!被偷",
+        "a:*",
+        "\0",
+        "电瓶车\0被偷",
+        "\u{7}",
+        "😀",
+        "<script>alert(1)</script>",
+        "　",
+    ];
+    for h in hostile {
+        for terms in [vec![h], vec!["电瓶车", h], vec![h, h, "被偷"]] {
+            let q = query(&o.city, &terms);
+            let r = store.search_appeals(&q).await;
+            assert!(r.is_ok(), "{terms:?}: {r:?}");
+            let got: Vec<Id> = r.unwrap().items.iter().map(|h| h.summary.id).collect();
+            assert!(
+                got.iter().all(|id| *id == plain || *id == words),
+                "{terms:?}: {got:?}"
+            );
+        }
+    }
+    // Operator words are ordinary words.
+    for w in ["OR", "or", "NOT", "AND", "NEAR"] {
+        assert_eq!(ids(&store, &query(&o.city, &[w])).await, vec![words], "{w}");
+    }
+    // Punctuation around a word does not stop it from matching, nor widen it.
+    assert_eq!(
+        ids(&store, &query(&o.city, &["\"电瓶车\""])).await,
+        vec![plain]
+    );
+    assert_eq!(
+        ids(&store, &query(&o.city, &["-电瓶车"])).await,
+        vec![plain]
+    );
+    // The table is still there.
+    assert_eq!(store.count_appeals().await.unwrap(), 2);
+}
+
+async fn search_without_terms_finds_nothing(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    insert(
+        &store,
+        appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷"),
+    )
+    .await;
+    for terms in [vec![], vec![""], vec!["   "], vec!["，。！"], vec!["\"", "*"]] {
+        let r = store.search_appeals(&query(&o.city, &terms)).await.unwrap();
+        assert!(r.items.is_empty(), "{terms:?}");
+        assert_eq!((r.total, r.has_next), (0, false));
+    }
+    // Page size 0 is clamped, not a division by zero or an empty page.
+    let mut q = query(&o.city, &["电瓶车"]);
+    q.page_size = 0;
+    assert_eq!(store.search_appeals(&q).await.unwrap().items.len(), 1);
+}
