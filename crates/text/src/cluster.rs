@@ -135,13 +135,16 @@ impl Signature {
     pub fn from_weights(mut raw: Vec<(u64, f32)>, p: &SignatureParams) -> Self {
         // Sort and merge repeated features (term frequency adds up).
         raw.sort_unstable_by_key(|(k, _)| *k);
-        let mut v: Vec<(u64, f32)> = Vec::with_capacity(raw.len());
-        for (k, w) in raw {
-            match v.last_mut() {
-                Some((lk, lw)) if *lk == k => *lw += w,
-                _ => v.push((k, w)),
+        // Merge in place: `dedup_by` hands (later, kept) pairs of equal keys.
+        raw.dedup_by(|(k, w), (kk, kw)| {
+            if k == kk {
+                *kw += *w;
+                true
+            } else {
+                false
             }
-        }
+        });
+        let mut v = raw;
         if v.len() > p.max_features {
             v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             v.truncate(p.max_features);
@@ -219,7 +222,7 @@ impl Default for ClusterConfig {
             index_features: 16,
             query_features: 16,
             max_postings_per_feature: 32,
-            max_candidates: 8,
+            max_candidates: 4,
         }
     }
 }
@@ -299,35 +302,44 @@ impl ClusterIndex {
 
     fn nearest_with(&self, item: &ClusterItem, keys: &[u64]) -> Option<(usize, f32)> {
         // Candidates from the postings, recent first, within the window and
-        // the district. Votes are counted by sorting (no hash map): the
-        // candidate list is short and bounded by the caps.
+        // the district. Votes are counted in a per-thread table indexed by
+        // item (cleared again through the list of items it touched).
+        thread_local! {
+            static VOTES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
         let district = self.district_id(item.district.as_deref());
-        let mut cands: Vec<u32> = Vec::with_capacity(keys.len() * 8);
-        for f in keys {
-            let Some(list) = self.postings.get(f) else {
-                continue;
-            };
-            // Postings are in arrival order: walk back from the newest and stop
-            // at the window edge or after enough candidates for this feature.
-            for &ix in list.iter().rev().take(self.config.max_postings_per_feature) {
-                let (day, d) = self.meta[ix as usize];
-                if item.day - day > self.config.window_days {
-                    break;
-                }
-                if district != NO_DISTRICT && d != NO_DISTRICT && d != district {
+        let mut voted: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * 4);
+        VOTES.with(|votes| {
+            let mut votes = votes.borrow_mut();
+            if votes.len() < self.items.len() {
+                votes.resize(self.items.len(), 0);
+            }
+            for f in keys {
+                let Some(list) = self.postings.get(f) else {
                     continue;
+                };
+                // Postings are in arrival order: walk back from the newest and
+                // stop at the window edge or after enough candidates for this
+                // feature.
+                for &ix in list.iter().rev().take(self.config.max_postings_per_feature) {
+                    let (day, d) = self.meta[ix as usize];
+                    if item.day - day > self.config.window_days {
+                        break;
+                    }
+                    if district != NO_DISTRICT && d != NO_DISTRICT && d != district {
+                        continue;
+                    }
+                    let v = &mut votes[ix as usize];
+                    if *v == 0 {
+                        voted.push((ix, 0));
+                    }
+                    *v += 1;
                 }
-                cands.push(ix);
             }
-        }
-        cands.sort_unstable();
-        let mut voted: Vec<(u32, u32)> = Vec::with_capacity(cands.len());
-        for ix in cands {
-            match voted.last_mut() {
-                Some((last, n)) if *last == ix => *n += 1,
-                _ => voted.push((ix, 1)),
+            for (ix, n) in voted.iter_mut() {
+                *n = std::mem::take(&mut votes[*ix as usize]);
             }
-        }
+        });
         let by_votes = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
         if voted.len() > self.config.max_candidates {
             voted.select_nth_unstable_by(self.config.max_candidates, by_votes);

@@ -15,7 +15,7 @@ use crate::emergency::{detect, EmergencySignal};
 use crate::error::TextError;
 use crate::features::{bigram_key, cues_of_flags, word_key, TextFeatures};
 use crate::keywords::IdfModel;
-use crate::normalize::{is_cjk, is_content_token, normalize};
+use crate::normalize::{is_cjk, is_content_token, normalize, normalize_cow};
 use crate::segment::{DictWord, Segmenter};
 use crate::sentiment::{sentiment_of_roles, sentiment_of_tokens, Sentiment};
 use crate::vocab::{Vocab, F_INTENSIFIER, F_NEGATOR, F_PLACE, F_STOP, NO_ROW};
@@ -244,8 +244,9 @@ impl TextEngine {
     /// Full analysis: one normalisation, one segmentation and one table
     /// lookup per token and per character bigram, shared by all parts.
     pub fn analyze(&self, text: &str) -> Analysis {
-        let norm = normalize(text);
-        let tokens = self.segmenter.cut(&norm);
+        let norm = normalize_cow(text);
+        let norm: &str = &norm;
+        let tokens = self.segmenter.cut(norm);
         let v = &*self.vocab;
 
         // Tokens: sentiment roles, cue roles, content words.
@@ -373,7 +374,7 @@ impl TextEngine {
             confidence: pred.confidence,
             low_confidence: pred.confidence < self.low_confidence_threshold,
             sentiment: sentiment_of_roles(&roles),
-            emergency: detect(&norm),
+            emergency: detect(norm),
             signature: Signature::from_weights(sig, &sp),
         }
     }

@@ -50,6 +50,11 @@ fn is_set(bits: &[u64], c: char) -> bool {
 /// Normalise one text: full-width ASCII to half-width, ASCII to lower case,
 /// ideographic space to space, traditional characters to simplified ones.
 pub fn normalize(text: &str) -> String {
+    normalize_cow(text).into_owned()
+}
+
+/// `normalize` without a copy when the text is already normal (most are).
+pub fn normalize_cow(text: &str) -> std::borrow::Cow<'_, str> {
     let map = traditional_map();
     let bits = traditional_bits();
     // Most texts need no change at all: one scan, then one copy.
@@ -61,7 +66,7 @@ pub fn normalize(text: &str) -> String {
         }
     });
     if clean {
-        return text.to_string();
+        return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -80,7 +85,7 @@ pub fn normalize(text: &str) -> String {
         };
         out.push(c);
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether a character is a CJK ideograph (汉字).
@@ -95,8 +100,14 @@ pub fn is_content_token(token: &str) -> bool {
     token.chars().any(|c| {
         if c.is_ascii() {
             c.is_ascii_alphanumeric()
+        } else if is_cjk(c) {
+            true
+        } else if matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF0F}' | '\u{2000}'..='\u{206F}') {
+            // CJK and general punctuation (，。、「」…): the common case of a
+            // non-content token, answered without the Unicode tables.
+            false
         } else {
-            is_cjk(c) || c.is_alphanumeric()
+            c.is_alphanumeric()
         }
     })
 }
@@ -118,6 +129,11 @@ mod tests {
 
     #[test]
     fn content_tokens() {
+        assert!(!is_content_token("，"));
+        assert!(!is_content_token("……"));
+        assert!(!is_content_token("「"));
+        assert!(is_content_token("ａ"));
+        assert!(is_content_token("é"));
         assert!(is_content_token("电瓶车"));
         assert!(is_content_token("110"));
         assert!(!is_content_token("，"));

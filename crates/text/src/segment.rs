@@ -105,8 +105,23 @@ impl Segmenter {
             // Only tokens of three or more characters have sub-words.
             let mut chars = t.char_indices();
             if chars.nth(2).is_some() {
-                let bounds: Vec<usize> =
-                    t.char_indices().map(|(i, _)| i).chain([t.len()]).collect();
+                // Character boundaries; tokens are short, so a fixed buffer
+                // holds them (longer ones fall back to a vector).
+                let mut buf = [0usize; 33];
+                let mut long: Vec<usize> = Vec::new();
+                let mut n = 0;
+                for (i, _) in t.char_indices().chain([(t.len(), ' ')]) {
+                    if n < buf.len() {
+                        buf[n] = i;
+                    } else {
+                        if long.is_empty() {
+                            long.extend_from_slice(&buf);
+                        }
+                        long.push(i);
+                    }
+                    n += 1;
+                }
+                let bounds: &[usize] = if long.is_empty() { &buf[..n] } else { &long };
                 let n = bounds.len() - 1;
                 for size in [2, 3] {
                     if n > size {
@@ -194,6 +209,19 @@ mod tests {
         assert_eq!(w[0], ("三车".into(), Some(50), Some("n".into())));
         assert_eq!(w[1], ("织里".into(), None, Some("ns".into())));
         assert!(parse_dict("a 1 n x").is_err());
+    }
+
+    #[test]
+    fn index_text_adds_dictionary_sub_words_of_long_tokens() {
+        let s = Segmenter::new();
+        let t = s.index_text_of_tokens(&["中华人民共和国", "，"]);
+        let words: Vec<&str> = t.split(' ').collect();
+        assert_eq!(words.last(), Some(&"中华人民共和国"), "{t}");
+        assert!(words.contains(&"中华") && words.contains(&"共和国"), "{t}");
+        // A token longer than the boundary buffer takes the other path.
+        let long = "中华人民共和国".repeat(6);
+        let t = s.index_text_of_tokens(&[long.as_str()]);
+        assert!(t.split(' ').filter(|w| *w == "共和国").count() == 6, "{t}");
     }
 
     #[test]
