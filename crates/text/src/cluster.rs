@@ -188,6 +188,62 @@ impl Signature {
     }
 }
 
+/// One step of the sorted merge behind `Signature::cosine`.
+macro_rules! merge_step {
+    ($q:expr, $b:expr, $i:ident, $j:ident, $dot:ident) => {{
+        let (ka, kb) = ($q[$i].0, $b[$j].0);
+        if ka == kb {
+            $dot += $q[$i].1 * $b[$j].1;
+        }
+        $i += usize::from(ka <= kb);
+        $j += usize::from(kb <= ka);
+    }};
+}
+
+/// Dot products of `q` with each of `others`, four merges interleaved: one
+/// merge is a chain of dependent loads, four chains keep the core busy.
+/// Each result is summed in the same order as `Signature::cosine`, so the
+/// values are identical to it.
+fn dot_many(q: &[(u64, f32)], others: &[&[(u64, f32)]]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(others.len());
+    for group in others.chunks(4) {
+        let mut b: [&[(u64, f32)]; 4] = [&[]; 4];
+        b[..group.len()].copy_from_slice(group);
+        let (mut i0, mut i1, mut i2, mut i3) = (0, 0, 0, 0);
+        let (mut j0, mut j1, mut j2, mut j3) = (0, 0, 0, 0);
+        let (mut d0, mut d1, mut d2, mut d3) = (0f32, 0f32, 0f32, 0f32);
+        let n = q.len();
+        while i0 < n
+            && j0 < b[0].len()
+            && i1 < n
+            && j1 < b[1].len()
+            && i2 < n
+            && j2 < b[2].len()
+            && i3 < n
+            && j3 < b[3].len()
+        {
+            merge_step!(q, b[0], i0, j0, d0);
+            merge_step!(q, b[1], i1, j1, d1);
+            merge_step!(q, b[2], i2, j2, d2);
+            merge_step!(q, b[3], i3, j3, d3);
+        }
+        while i0 < n && j0 < b[0].len() {
+            merge_step!(q, b[0], i0, j0, d0);
+        }
+        while i1 < n && j1 < b[1].len() {
+            merge_step!(q, b[1], i1, j1, d1);
+        }
+        while i2 < n && j2 < b[2].len() {
+            merge_step!(q, b[2], i2, j2, d2);
+        }
+        while i3 < n && j3 < b[3].len() {
+            merge_step!(q, b[3], i3, j3, d3);
+        }
+        out.extend_from_slice(&[d0, d1, d2, d3][..group.len()]);
+    }
+    out
+}
+
 /// Tuning of the cluster index.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct ClusterConfig {
@@ -345,13 +401,18 @@ impl ClusterIndex {
             voted.select_nth_unstable_by(self.config.max_candidates, by_votes);
             voted.truncate(self.config.max_candidates);
         }
+        voted.retain(|&(ix, _)| {
+            (item.day - self.items[ix as usize].0.day).abs() <= self.config.window_days
+        });
+        let others: Vec<&[(u64, f32)]> = voted
+            .iter()
+            .map(|&(ix, _)| self.items[ix as usize].0.signature.0.as_slice())
+            .collect();
+        let sims = dot_many(&item.signature.0, &others);
         let mut best: Option<(usize, f32)> = None;
-        for (ix, _) in voted {
+        for (&(ix, _), sim) in voted.iter().zip(sims) {
             let other = &self.items[ix as usize].0;
-            if (item.day - other.day).abs() > self.config.window_days {
-                continue;
-            }
-            let mut sim = item.signature.cosine(&other.signature);
+            let mut sim = sim;
             if item.category.is_some() && item.category == other.category {
                 sim += self.config.same_category_bonus;
             }
@@ -480,6 +541,31 @@ mod tests {
         let mut other = item(&seg, &idf, "elsewhere", 1, t);
         other.district = Some("德清县".into());
         assert!(ix.assign(other).new_cluster);
+    }
+
+    #[test]
+    fn interleaved_dots_equal_merge_cosine() {
+        let seg = Segmenter::new();
+        let corpus = ["电瓶车被偷了", "小区停车很乱", "楼道里有人充电"];
+        let idf = IdfModel::fit(&seg, corpus.iter().copied());
+        let texts = [
+            "竹岭村山上的春笋又被人偷挖了，好几家都被挖",
+            "我们竹岭村竹林里的春笋晚上被人成片盗挖",
+            "桂花路北门违停严重，公交车过不去",
+            "身份证补办",
+            "",
+            "竹岭村春笋被盗挖，桂花路违停",
+        ];
+        let sigs: Vec<Signature> = texts.iter().map(|t| sig(&seg, &idf, t)).collect();
+        let others: Vec<&[(u64, f32)]> = sigs.iter().map(|s| s.0.as_slice()).collect();
+        for a in &sigs {
+            let dots = dot_many(&a.0, &others);
+            assert_eq!(dots.len(), sigs.len());
+            for (b, d) in sigs.iter().zip(dots) {
+                assert_eq!(a.cosine(b).to_bits(), d.to_bits());
+            }
+        }
+        assert!(dot_many(&sigs[0].0, &others[..1])[0] > 0.99);
     }
 
     #[test]
