@@ -98,6 +98,17 @@ def neutral_frame(core, extra, ask, p):
     return ch, tidy(t)
 
 
+def solved_thanks(cat, p):
+    matter, solved, thanks = M.SOLVED[cat]
+    t = R.choice([
+        "{m}，{s}，{k}！",
+        "来访人{n}某专程来表达感谢：{m}，{s}。{k}。",
+        "@湖州公安 {m}，{s}，{k}👍",
+        "尊敬的局长：我是{p}的，{m}，{s}，{k}。",
+    ]).format(m=R.choice(matter), s=R.choice(solved), k=R.choice(thanks), n=R.choice(SURNAMES), p=p)
+    return R.choice(["mailbox", "wechat", "talk", "hotline"]), tidy(t)
+
+
 def suggestion(cat, p):
     s = R.choice(M.SUGGEST[cat])
     t = R.choice(M.SUGGEST_FRAMES).format(s=s, p=p, why=R.choice(M.SUGGEST_WHY))
@@ -175,7 +186,9 @@ def main():
             if not urgent and cat in X.POLICE_MENTION and R.random() < 0.2:
                 extra = R.choice(X.POLICE_MENTION[cat])
             ask = R.choice(blocks["ask"]) if not composed else ""
-            if not urgent and R.random() < 0.05:
+            if not urgent and cat in M.SOLVED and R.random() < 0.06:
+                ch, text = solved_thanks(cat, p)
+            elif not urgent and R.random() < 0.05:
                 ch, text = suggestion(cat, p)
             else:
                 ch, text = frame(core, extra, ask, p, cat, urgent)
