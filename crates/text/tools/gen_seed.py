@@ -17,13 +17,14 @@ import seed_more as M  # noqa: E402
 
 for _cat, _more in list(X.MORE.items()) + list(M.MORE.items()):
     CATS[_cat]["core"] = CATS[_cat]["core"] + _more
+CATS["other"]["urgent"] = CATS["other"]["urgent"] + M.CATS_OTHER_URGENT
 for _cat, _more in M.EXTRA.items():
     CATS[_cat]["extra"] = CATS[_cat]["extra"] + _more
 for _cat, _more in M.ASK.items():
     CATS[_cat]["ask"] = CATS[_cat]["ask"] + _more
 
 R = random.Random(20260601)
-PER_CATEGORY = 450
+PER_CATEGORY = 800
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡沈钱姚潘"
 EMOJI_NEG = ["😤", "😡", "🤬", "😭", "😰", "🙄", "😷", "😣", "😨", ""]
 EMOJI_POS = ["👍", "🙏", "😊", "❤️", ""]
