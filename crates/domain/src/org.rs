@@ -47,6 +47,15 @@ impl Role {
         matches!(self, Role::Supervisor | Role::Admin)
     }
 
+    /// May act on opinion analysis: mark emerging-issue alerts as studied or dismissed
+    /// (民意研判 analysts, leaders, supervisors).
+    pub fn studies_opinion(self) -> bool {
+        matches!(
+            self,
+            Role::Analyst | Role::Leader | Role::Supervisor | Role::Admin
+        )
+    }
+
     /// May see the confidential track of complaints about officers (`conduct`).
     pub fn sees_conduct(self) -> bool {
         self.supervises()

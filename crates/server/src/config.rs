@@ -79,6 +79,12 @@ pub struct JobsConfig {
     pub outbox_poll_ms: u64,
     pub deadline_scan_secs: i64,
     pub stats_refresh_secs: i64,
+    /// How often new appeals are linked into clusters (一事多诉).
+    pub cluster_secs: i64,
+    /// How often the emerging-issue detector runs (未诉先办).
+    pub emerging_secs: i64,
+    /// How often the category model is retrained from staff corrections.
+    pub retrain_secs: i64,
     /// How long a claimed job or message stays leased to this node.
     pub lease_secs: i64,
     /// How often cached settings (deadline policy, calendar, weights) are reloaded.
@@ -135,6 +141,9 @@ impl Default for JobsConfig {
             outbox_poll_ms: 1_000,
             deadline_scan_secs: 60,
             stats_refresh_secs: 60,
+            cluster_secs: 30,
+            emerging_secs: 3600,
+            retrain_secs: 3600,
             lease_secs: 120,
             settings_reload_secs: 60,
         }

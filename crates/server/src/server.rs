@@ -89,6 +89,10 @@ pub async fn serve_with_state(
         crate::services::analysis::engine();
     })
     .await?;
+    // A model retrained from staff corrections, if one is stored, replaces it.
+    crate::services::learning::reload_if_newer(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail()))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = if state.config.workers {
         jobs::schedule_periodic(&state, true).await?;

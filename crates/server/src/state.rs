@@ -60,6 +60,10 @@ pub struct Inner {
     pub transport: Arc<dyn Transport>,
     org: RwLock<Arc<OrgTree>>,
     settings: RwLock<Arc<Settings>>,
+    /// The category model in use (shipped, or retrained from corrections).
+    pub text: crate::services::analysis::TextModels,
+    /// The near-duplicate index of the cluster job, kept between runs.
+    pub clusters: tokio::sync::Mutex<Option<crate::services::clustering::ClusterWork>>,
     /// Secret mixed into one-time-code hashes, so a leaked table cannot be brute-forced.
     otp_pepper: [u8; 32],
 }
@@ -104,6 +108,8 @@ impl AppState {
                 transport,
                 org: RwLock::new(Arc::new(org)),
                 settings: RwLock::new(Arc::new(settings)),
+                text: Default::default(),
+                clusters: Default::default(),
                 otp_pepper,
             }),
         })

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 pub type Id = i64;
 
+pub use crate::model_analysis::*;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     pub id: Id,

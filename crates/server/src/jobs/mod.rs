@@ -16,7 +16,12 @@ use std::time::Duration;
 use police_square_store::Job;
 use tokio::{sync::watch, task::JoinHandle};
 
-use crate::{error::AppResult, limits::MINUTE, services::supervision, state::AppState};
+use crate::{
+    error::AppResult,
+    limits::MINUTE,
+    services::{clustering, emerging, learning, supervision},
+    state::AppState,
+};
 
 /// 督办 scan: reminders and escalations.
 pub const DEADLINE_SCAN: &str = "deadline_scan";
@@ -24,13 +29,27 @@ pub const DEADLINE_SCAN: &str = "deadline_scan";
 pub const STATS_REFRESH: &str = "stats_refresh";
 /// Removal of expired sessions and rate-limit windows.
 pub const PURGE_EXPIRED: &str = "purge_expired";
+/// 民意研判周报/月报/季报: drafts for the periods that have ended (idempotent).
+pub const REPORT_GENERATE: &str = "report_generate";
+/// How often the report job looks for ended periods.
+const REPORT_GENERATE_MS: i64 = 3_600_000;
 
-fn periodic(state: &AppState) -> [(&'static str, i64); 3] {
+/// 一事多诉: link new appeals into near-duplicate clusters.
+pub const CLUSTER_ASSIGN: &str = "cluster_assign";
+/// 未诉先办: look for emerging issues.
+pub const EMERGING_SCAN: &str = "emerging_scan";
+/// Retrain the category model from staff corrections.
+pub const TEXT_RETRAIN: &str = "text_retrain";
+
+fn periodic(state: &AppState) -> Vec<(&'static str, i64)> {
     let j = &state.config.jobs;
-    [
+    vec![
         (DEADLINE_SCAN, j.deadline_scan_secs * 1000),
         (STATS_REFRESH, j.stats_refresh_secs * 1000),
         (PURGE_EXPIRED, 3_600_000),
+        (CLUSTER_ASSIGN, j.cluster_secs * 1000),
+        (EMERGING_SCAN, j.emerging_secs * 1000),
+        (TEXT_RETRAIN, j.retrain_secs * 1000),
     ]
 }
 
@@ -45,6 +64,11 @@ pub async fn schedule_periodic(state: &AppState, first: bool) -> AppResult<()> {
             .schedule_job(kind, "", run_at, Some(kind))
             .await?;
     }
+    let run_at = if first { now } else { now + REPORT_GENERATE_MS };
+    state
+        .store
+        .schedule_job(REPORT_GENERATE, "", run_at, Some(REPORT_GENERATE))
+        .await?;
     Ok(())
 }
 
@@ -82,6 +106,12 @@ async fn run_job(state: &AppState, job: &Job) -> AppResult<()> {
         }
         STATS_REFRESH => Ok(state.store.refresh_stats(state.now()).await?),
         PURGE_EXPIRED => Ok(state.store.purge_expired(state.now()).await.map(|_| ())?),
+        REPORT_GENERATE => crate::services::reports::generate_due(state)
+            .await
+            .map(|_| ()),
+        CLUSTER_ASSIGN => clustering::assign_new(state).await.map(|_| ()),
+        EMERGING_SCAN => emerging::scan(state).await.map(|_| ()),
+        TEXT_RETRAIN => learning::retrain(state, false).await.map(|_| ()),
         other => Err(crate::error::AppError::internal(anyhow::anyhow!(
             "unknown job kind {other}"
         ))),
@@ -124,6 +154,7 @@ pub fn spawn(state: AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle
             let state = state.clone();
             async move {
                 state.reload_settings().await?;
+                learning::reload_if_newer(&state).await?;
                 state.reload_org().await.map(|_| ())
             }
         },

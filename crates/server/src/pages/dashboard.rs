@@ -65,7 +65,7 @@ struct DashboardPage {
     units: Vec<UnitRow>,
 }
 
-fn local_midnight(date: NaiveDate) -> Millis {
+pub(super) fn local_midnight(date: NaiveDate) -> Millis {
     china_tz()
         .from_local_datetime(&date.and_time(NaiveTime::MIN))
         .single()
@@ -73,7 +73,7 @@ fn local_midnight(date: NaiveDate) -> Millis {
         .timestamp_millis()
 }
 
-fn parse_date(s: &str) -> Option<NaiveDate> {
+pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 

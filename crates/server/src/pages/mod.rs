@@ -14,7 +14,10 @@ mod admin;
 mod ctx;
 mod dashboard;
 mod hotline;
+mod opinion;
+mod reports;
 mod resident;
+mod search;
 mod staff;
 mod supervision;
 mod views;
@@ -55,7 +58,17 @@ pub fn router() -> Router<AppState> {
         .route("/staff/hotline", get(hotline::page).post(hotline::record))
         .route("/staff/supervision", get(supervision::page))
         .route("/staff/requests/{id}/decide", post(supervision::decide))
+        .route("/staff/search", get(search::page))
         .route("/staff/dashboard", get(dashboard::page))
+        .route("/staff/reports", get(reports::list).post(reports::generate))
+        .route("/staff/reports/{id}", get(reports::show))
+        .route("/staff/reports/{id}/publish", post(reports::publish))
+        .route("/staff/reports/{id}/annotate", post(reports::annotate))
+        .route("/staff/opinion", get(opinion::page))
+        .route("/staff/clusters/{id}", get(opinion::cluster))
+        .route("/staff/alerts", get(opinion::alerts))
+        .route("/staff/alerts/{id}", get(opinion::alert))
+        .route("/staff/alerts/{id}/status", post(opinion::set_alert_status))
         .route("/staff/admin", get(admin::page))
         .route("/staff/admin/{section}", post(admin::save))
 }

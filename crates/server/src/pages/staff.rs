@@ -410,6 +410,8 @@ struct DetailPage {
     error: Option<String>,
     can_decide: bool,
     can_correct: bool,
+    /// 一事多诉: the cluster this appeal belongs to (id, size, label).
+    cluster: Option<(Id, i64, String)>,
 }
 
 impl DetailPage {
@@ -570,6 +572,15 @@ async fn detail_page(
         _ => "",
     };
     let can_correct = can_correct_category(staff, a);
+    let cluster = match a.cluster_id {
+        Some(id) => state
+            .store
+            .cluster(id)
+            .await?
+            .filter(|c| c.size > 1)
+            .map(|c| (c.id, c.size, c.label)),
+        None => None,
+    };
     let current_category = a.category.clone().unwrap_or_default();
     let corrections: Vec<&str> = Category::DEFAULTS
         .iter()
@@ -609,6 +620,7 @@ async fn detail_page(
         error,
         can_decide: staff.role.supervises(),
         can_correct,
+        cluster,
         d,
         p,
     })
@@ -824,7 +836,7 @@ async fn correct_category(
             category: Some((category.to_string(), 1.0)),
             ..Default::default()
         },
-        crate::services::event("category_corrected", false, Some(category.to_string())),
+        crate::services::event(police_square_store::CATEGORY_CORRECTED, false, Some(category.to_string())),
         None,
     )
     .await?;

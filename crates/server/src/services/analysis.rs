@@ -2,9 +2,10 @@
 //! of the server never depends on how it is done. Today: `police_square_text::TextEngine`
 //! (jieba segmentation, trained category model, sentiment, urgency gate).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock, RwLock};
 
 use police_square_domain::{AppealKind, Category, Urgency};
+use police_square_store::Id;
 use police_square_text::{Polarity, TextEngine};
 
 /// What intake learns from the text.
@@ -24,15 +25,50 @@ pub struct TextAnalysis {
     pub search_text: String,
 }
 
-/// The shared engine (the model is trained from the shipped seed set once per process).
+/// The shipped engine (the model is trained from the shipped seed set once per process).
+/// Segmentation is the same in every engine, so search and other read paths use this
+/// one; classification at intake uses the node's current engine ([`TextModels`]).
 pub fn engine() -> &'static TextEngine {
-    static ENGINE: OnceLock<TextEngine> = OnceLock::new();
-    ENGINE.get_or_init(TextEngine::new)
+    shipped_arc()
 }
 
-/// Analyse an appeal's text.
-pub fn analyze(kind: AppealKind, text: &str) -> TextAnalysis {
-    let a = engine().analyze(text);
+fn shipped_arc() -> &'static Arc<TextEngine> {
+    static ENGINE: OnceLock<Arc<TextEngine>> = OnceLock::new();
+    ENGINE.get_or_init(|| Arc::new(TextEngine::new()))
+}
+
+/// The engine a node classifies with: the shipped one until a model retrained from
+/// staff corrections is stored, then the newest stored one (reloaded periodically).
+pub struct TextModels {
+    current: RwLock<(Option<Id>, Arc<TextEngine>)>,
+}
+
+impl Default for TextModels {
+    fn default() -> Self {
+        Self {
+            current: RwLock::new((None, shipped_arc().clone())),
+        }
+    }
+}
+
+impl TextModels {
+    pub fn current(&self) -> Arc<TextEngine> {
+        self.current.read().expect("text model lock").1.clone()
+    }
+
+    /// The stored model id in use (None: the shipped model).
+    pub fn model_id(&self) -> Option<Id> {
+        self.current.read().expect("text model lock").0
+    }
+
+    pub fn install(&self, id: Option<Id>, engine: Arc<TextEngine>) {
+        *self.current.write().expect("text model lock") = (id, engine);
+    }
+}
+
+/// Analyse an appeal's text with `engine`.
+pub fn analyze(engine: &TextEngine, kind: AppealKind, text: &str) -> TextAnalysis {
+    let a = engine.analyze(text);
     let mut category = a.category.as_str().to_owned();
     // The model's `conduct` covers praise of officers too; only complaints and reports
     // about officers go to the confidential supervisors' track.
@@ -70,12 +106,13 @@ mod tests {
     #[test]
     fn danger_now_is_an_emergency_but_past_theft_is_not() {
         let e = analyze(
+            engine(),
             AppealKind::Help,
             "救命！现在有人拿着刀在我家楼下砍人，快来！",
         );
         assert!(e.emergency);
         assert_eq!(e.urgency, Urgency::Emergency);
-        let t = analyze(AppealKind::Report, "我的电瓶车昨天晚上在小区楼下被偷了");
+        let t = analyze(engine(), AppealKind::Report, "我的电瓶车昨天晚上在小区楼下被偷了");
         assert!(!t.emergency);
         assert_eq!(t.category, "theft");
         assert!(!t.search_text.is_empty());
@@ -84,6 +121,7 @@ mod tests {
     #[test]
     fn praise_of_officers_is_not_the_conduct_track() {
         let p = analyze(
+            engine(),
             AppealKind::Praise,
             "感谢爱山派出所的民警态度很好，耐心帮我办好了",
         );

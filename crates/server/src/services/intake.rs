@@ -63,7 +63,7 @@ pub async fn submit(
         .map(|k| scoped_idempotency_key(state, k, &phone))
         .transpose()?;
 
-    let found = analysis::analyze(input.kind, text.as_str());
+    let found = analysis::analyze(&state.text.current(), input.kind, text.as_str());
     let conduct = found.category == Category::CONDUCT;
     let (unit_id, subject_unit_id) = route(state, &input, text.as_str(), conduct).await?;
 

@@ -18,16 +18,26 @@
 //! | [`dashboard`] | three rates per unit, rolled up the tree |
 //! | [`directory`] | units, departments, reply templates, assignable staff |
 //! | [`access`] | who may see and do what |
-//! | [`analysis`] | text analysis at intake |
+//! | [`analysis`] | text analysis at intake; the category model in use |
+//! | [`learning`] | retraining the category model from staff corrections |
+//! | [`clustering`] | 一事多诉 near-duplicate clusters |
+//! | [`emerging`] | 未诉先办 emerging-issue alerts |
+//! | [`opinion`] | 民意库 the live opinion view |
 
 pub mod access;
 pub mod analysis;
+pub mod clustering;
 pub mod dashboard;
 pub mod directory;
+pub mod emerging;
 pub mod handling;
 pub mod intake;
+pub mod learning;
 mod notices;
+pub mod opinion;
+pub mod reports;
 pub mod resident;
+pub mod search;
 pub mod supervision;
 
 use police_square_domain::Action;

@@ -5,7 +5,7 @@ use police_square_domain::{org::UnitPath, Millis};
 use serde_json::json;
 use sqlx::Row as _;
 
-use super::{audit, constraint, org, queue, rows, stats, subtree_range, Conn, OPEN};
+use super::{analysis, audit, constraint, org, queue, rows, stats, subtree_range, Conn, OPEN};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 
@@ -131,12 +131,14 @@ const APPLY_PATCH: &str = "UPDATE appeals SET \
 /// statistics marks and the notification. Returns the new appeal and the audit entry,
 /// which the caller appends last (the audit head is the global lock).
 pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Appeal, NewAudit)> {
-    let current: Option<(i64, i64, i64)> =
-        sqlx::query_as("SELECT version, unit_id, received_at FROM appeals WHERE id = $1")
-            .bind(c.appeal_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let (version, old_unit, received_at) = current.ok_or(StoreError::NotFound)?;
+    let current: Option<(i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT version, unit_id, received_at, category FROM appeals WHERE id = $1",
+    )
+    .bind(c.appeal_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (version, old_unit, received_at, old_category) =
+        current.ok_or(StoreError::NotFound)?;
     let stale = || {
         StoreError::Conflict(format!(
             "appeal {} changed since it was read (expected version {}, now {version})",
@@ -185,6 +187,18 @@ pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Ap
     let appeal = rows::appeal(&row.ok_or_else(stale)?)?;
 
     insert_event(conn, appeal.id, c.at, c.actor.staff_id(), &c.event).await?;
+    if let (CATEGORY_CORRECTED, Some((to, _))) = (c.event.kind.as_str(), &p.category) {
+        // Kept for the retraining job: the model learns the local language from these.
+        analysis::record_correction(
+            conn,
+            appeal.id,
+            old_category.as_deref(),
+            to,
+            c.actor.staff_id(),
+            c.at,
+        )
+        .await?;
+    }
     let mut buckets = vec![(old_unit, received_at)];
     if appeal.unit_id != old_unit {
         buckets.push((appeal.unit_id, received_at));

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Role};
 
-use super::{appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR};
+use super::{analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR};
 use crate::error::StoreResult;
 use crate::model::*;
 use crate::Store;
@@ -371,6 +371,120 @@ impl Store for SqlStore {
             sqlx::query(statement).execute(&mut *conn).await?;
         }
         Ok(())
+    }
+
+    // ── opinion analysis ────────────────────────────────────────────────
+    async fn corrections(&self, after: Id, limit: u32) -> StoreResult<Vec<CategoryCorrection>> {
+        read!(self, |c| analysis::corrections(c, after, limit).await)
+    }
+
+    async fn latest_correction_id(&self) -> StoreResult<Id> {
+        read!(self, |c| analysis::latest_correction_id(c).await)
+    }
+
+    async fn latest_text_model(&self) -> StoreResult<Option<TextModel>> {
+        read!(self, |c| analysis::latest_text_model(c).await)
+    }
+
+    async fn latest_text_model_id(&self) -> StoreResult<Option<Id>> {
+        read!(self, |c| analysis::latest_text_model_id(c).await)
+    }
+
+    async fn save_text_model(
+        &self,
+        trained_at: Millis,
+        corrections_through: Id,
+        corrections: i64,
+        model: &str,
+    ) -> StoreResult<Id> {
+        write!(self, |c| analysis::save_text_model(
+            c,
+            trained_at,
+            corrections_through,
+            corrections,
+            model
+        )
+        .await)
+    }
+
+    async fn analysis_rows(
+        &self,
+        after_id: Id,
+        since: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<AnalysisRow>> {
+        read!(self, |c| analysis::analysis_rows(c, after_id, since, limit).await)
+    }
+
+    async fn save_clusters(
+        &self,
+        links: &[ClusterLink],
+        cursor_key: &str,
+        cursor: Id,
+    ) -> StoreResult<Vec<Id>> {
+        write!(self, |c| analysis::save_clusters(c, links, cursor_key, cursor).await)
+    }
+
+    async fn cluster(&self, id: Id) -> StoreResult<Option<Cluster>> {
+        read!(self, |c| analysis::cluster_by_id(c, id).await)
+    }
+
+    async fn top_clusters(&self, q: &OpinionQuery, limit: u32) -> StoreResult<Vec<Cluster>> {
+        read!(self, |c| analysis::top_clusters(c, q, limit).await)
+    }
+
+    async fn cluster_appeals(
+        &self,
+        cluster_id: Id,
+        scope: Option<&UnitPath>,
+        include_conduct: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<AppealSummary>> {
+        let of = analysis::Members::Cluster(cluster_id);
+        read!(self, |c| analysis::member_appeals(c, of, scope, include_conduct, limit).await)
+    }
+
+    async fn save_alert(&self, alert: &NewEmergingAlert) -> StoreResult<(Id, bool)> {
+        write!(self, |c| analysis::save_alert(c, alert).await)
+    }
+
+    async fn alerts(
+        &self,
+        scope: Option<&UnitPath>,
+        from: Millis,
+        to: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<EmergingAlertRecord>> {
+        read!(self, |c| analysis::alerts(c, scope, from, to, limit).await)
+    }
+
+    async fn alert(&self, id: Id) -> StoreResult<Option<EmergingAlertRecord>> {
+        read!(self, |c| analysis::alert_by_id(c, id).await)
+    }
+
+    async fn alert_appeals(
+        &self,
+        alert_id: Id,
+        scope: Option<&UnitPath>,
+        include_conduct: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<AppealSummary>> {
+        let of = analysis::Members::Alert(alert_id);
+        read!(self, |c| analysis::member_appeals(c, of, scope, include_conduct, limit).await)
+    }
+
+    async fn set_alert_status(
+        &self,
+        id: Id,
+        status: AlertStatus,
+        staff_id: Id,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        write!(self, |c| analysis::set_alert_status(c, id, status, staff_id, note).await)
+    }
+
+    async fn opinion(&self, q: &OpinionQuery) -> StoreResult<OpinionView> {
+        read!(self, |c| analysis::opinion(c, q).await)
     }
 
     async fn count_appeals(&self) -> StoreResult<i64> {

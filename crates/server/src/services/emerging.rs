@@ -1,0 +1,162 @@
+//! 未诉先办 emerging issues: daily counts per district (分局) and topic category, and
+//! per district and keyword, each tested against its own baseline by the text crate's
+//! detector (Poisson upper tail with multiple-testing control). New problems that fit
+//! no category still surface through their keywords. Alerts name the place, period,
+//! keywords and the appeals behind them; a burst seen on several days is one alert.
+
+use chrono::{DateTime, Duration, NaiveDate};
+use police_square_domain::{org::UnitPath, Millis};
+use police_square_store::{AlertStatus, EmergingAlertRecord, Id, NewEmergingAlert};
+use police_square_text::{
+    detect_emerging, features::content_words, Category as TextCategory, EmergingConfig,
+    EmergingInput, TextEngine,
+};
+
+use crate::{
+    error::{AppError, AppResult},
+    limits::DAY,
+    services::clustering::district_of,
+    state::AppState,
+};
+
+/// China Standard Time, the day boundary of counts and periods.
+const CST_OFFSET_MS: Millis = 8 * 3_600_000;
+/// Keywords per appeal in the keyword series.
+const KEYWORDS_PER_APPEAL: usize = 5;
+
+/// The local (CST) date of an instant.
+pub fn local_date(at: Millis) -> NaiveDate {
+    DateTime::from_timestamp_millis(at + CST_OFFSET_MS)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+/// The first instant of a local date.
+pub fn date_start(d: NaiveDate) -> Millis {
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis() - CST_OFFSET_MS)
+        .unwrap_or(0)
+}
+
+/// The strongest keywords of an appeal, from the tokens stored at intake.
+pub fn appeal_keywords(engine: &TextEngine, search_text: &str, k: usize) -> Vec<String> {
+    let tokens: Vec<&str> = search_text.split(' ').filter(|t| !t.is_empty()).collect();
+    let mut scored: Vec<(&str, f32)> = Vec::new();
+    for w in content_words(&tokens) {
+        if w.chars().count() < 2 {
+            continue;
+        }
+        match scored.iter_mut().find(|(s, _)| *s == w) {
+            Some((_, score)) => *score += engine.idf().idf(w),
+            None => scored.push((w, engine.idf().idf(w))),
+        }
+    }
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    scored.into_iter().take(k).map(|(w, _)| w.to_owned()).collect()
+}
+
+/// What one scan found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScanOutcome {
+    pub appeals: usize,
+    pub alerts: usize,
+    pub new_alerts: usize,
+}
+
+/// Run the detector over the baseline and window before `now` and store what it finds.
+pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
+    let cfg = EmergingConfig::default();
+    let now = state.now();
+    let since = date_start(local_date(now)) - (cfg.baseline_days + cfg.window_days) * DAY;
+    let engine = state.text.current();
+    let org = state.org();
+    let mut inputs = Vec::new();
+    let mut after = 0;
+    loop {
+        let rows = state.store.analysis_rows(after, since, 20_000).await?;
+        let Some(last) = rows.last().map(|r| r.id) else { break };
+        after = last;
+        for r in rows {
+            let district = district_of(&r.unit_path);
+            inputs.push(EmergingInput {
+                id: r.id.to_string(),
+                date: local_date(r.received_at),
+                district,
+                category: r.category.as_deref().and_then(TextCategory::parse),
+                keywords: appeal_keywords(&engine, &r.search_text, KEYWORDS_PER_APPEAL),
+            });
+        }
+    }
+    let appeals = inputs.len();
+    let found = tokio::task::spawn_blocking(move || detect_emerging(&inputs, &cfg))
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+    let mut outcome = ScanOutcome {
+        appeals,
+        ..Default::default()
+    };
+    for alert in found {
+        let unit = UnitPath::parse(&alert.district)
+            .ok()
+            .and_then(|p| p.ids().last().copied())
+            .and_then(|id| org.unit(id));
+        let Some(unit) = unit else { continue };
+        let record = NewEmergingAlert {
+            district_unit_id: unit.id,
+            unit_path: unit.path.clone(),
+            period_start: date_start(alert.start),
+            period_end: date_start(alert.end + Duration::days(1)),
+            keywords: alert.keywords.clone(),
+            categories: alert
+                .categories
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
+            appeal_ids: alert
+                .appeal_ids
+                .iter()
+                .filter_map(|id| id.parse::<Id>().ok())
+                .collect(),
+            observed: i64::from(alert.observed),
+            expected: alert.expected,
+            p_value: alert.p_value,
+            detected_at: now,
+        };
+        let (_, new) = state.store.save_alert(&record).await?;
+        outcome.alerts += 1;
+        outcome.new_alerts += usize::from(new);
+    }
+    if outcome.new_alerts > 0 {
+        tracing::info!(new = outcome.new_alerts, "emerging issues found");
+    }
+    Ok(outcome)
+}
+
+/// Whether the alert concerns the staff member's scope (its district contains the
+/// scope or lies inside it).
+pub fn concerns(scope: &UnitPath, alert: &EmergingAlertRecord) -> bool {
+    let (a, s) = (alert.unit_path.as_str(), scope.as_str());
+    a.starts_with(s) || s.starts_with(a)
+}
+
+/// 已研判 / 不予处理: a supervisor or leader marks what was done about an alert.
+pub async fn set_status(
+    state: &AppState,
+    staff: &police_square_store::Staff,
+    id: Id,
+    status: AlertStatus,
+    note: Option<&str>,
+) -> AppResult<()> {
+    if !staff.role.studies_opinion() {
+        return Err(AppError::Forbidden);
+    }
+    let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
+    if !concerns(&staff.unit_path, &alert) {
+        return Err(AppError::NotFound);
+    }
+    state
+        .store
+        .set_alert_status(id, status, staff.id, note)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,567 @@
+//! Opinion analysis storage: corrections and retrained models, clusters, emerging-issue
+//! alerts, and the grouped counts behind the opinion view (民意库).
+
+use police_square_domain::{org::UnitPath, Category, Millis};
+use sqlx::Row as _;
+
+use super::{org, rows, subtree_range, Conn, Row, DAY_MS, DAY_OFFSET_MS};
+use crate::error::{StoreError, StoreResult};
+use crate::model::*;
+
+// ── corrections and models ───────────────────────────────────────────────
+
+/// Record a hand-set category (called with the `category_corrected` event).
+pub(crate) async fn record_correction(
+    conn: &mut Conn,
+    appeal_id: Id,
+    from: Option<&str>,
+    to: &str,
+    staff_id: Option<Id>,
+    at: Millis,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO category_corrections (appeal_id, from_category, to_category, staff_id, at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(appeal_id)
+    .bind(from)
+    .bind(to)
+    .bind(staff_id)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn corrections(
+    conn: &mut Conn,
+    after: Id,
+    limit: u32,
+) -> StoreResult<Vec<CategoryCorrection>> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.appeal_id, a.text, c.from_category, c.to_category, c.at \
+         FROM category_corrections c JOIN appeals a ON a.id = c.appeal_id \
+         WHERE c.id > $1 ORDER BY c.id LIMIT $2",
+    )
+    .bind(after)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(CategoryCorrection {
+                id: r.try_get("id")?,
+                appeal_id: r.try_get("appeal_id")?,
+                text: r.try_get("text")?,
+                from_category: r.try_get("from_category")?,
+                to_category: r.try_get("to_category")?,
+                at: r.try_get("at")?,
+            })
+        })
+        .collect()
+}
+
+pub(crate) async fn latest_correction_id(conn: &mut Conn) -> StoreResult<Id> {
+    let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM category_corrections")
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(id.unwrap_or(0))
+}
+
+const MODEL_COLUMNS: &str = "id, trained_at, corrections_through, corrections, model";
+
+fn text_model(r: &Row) -> StoreResult<TextModel> {
+    Ok(TextModel {
+        id: r.try_get("id")?,
+        trained_at: r.try_get("trained_at")?,
+        corrections_through: r.try_get("corrections_through")?,
+        corrections: r.try_get("corrections")?,
+        model: r.try_get("model")?,
+    })
+}
+
+pub(crate) async fn latest_text_model(conn: &mut Conn) -> StoreResult<Option<TextModel>> {
+    let sql = format!("SELECT {MODEL_COLUMNS} FROM text_models ORDER BY id DESC LIMIT 1");
+    let row = sqlx::query(&sql).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(text_model).transpose()
+}
+
+pub(crate) async fn latest_text_model_id(conn: &mut Conn) -> StoreResult<Option<Id>> {
+    Ok(sqlx::query_scalar("SELECT MAX(id) FROM text_models")
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+pub(crate) async fn save_text_model(
+    conn: &mut Conn,
+    trained_at: Millis,
+    corrections_through: Id,
+    corrections: i64,
+    model: &str,
+) -> StoreResult<Id> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO text_models (trained_at, corrections_through, corrections, model) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(trained_at)
+    .bind(corrections_through)
+    .bind(corrections)
+    .bind(model)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Older models are never read again.
+    sqlx::query("DELETE FROM text_models WHERE id < $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+// ── appeals as the analysis jobs read them ───────────────────────────────
+
+/// Appeals after `after_id` received at or after `since`, in id order.
+pub(crate) async fn analysis_rows(
+    conn: &mut Conn,
+    after_id: Id,
+    since: Millis,
+    limit: u32,
+) -> StoreResult<Vec<AnalysisRow>> {
+    let rows = sqlx::query(
+        "SELECT id, text, search_text, received_at, unit_path, category, cluster_id \
+         FROM appeals WHERE id > $1 AND received_at >= $2 ORDER BY id LIMIT $3",
+    )
+    .bind(after_id)
+    .bind(since)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AnalysisRow {
+                id: r.try_get("id")?,
+                text: r.try_get("text")?,
+                search_text: r.try_get("search_text")?,
+                received_at: r.try_get("received_at")?,
+                unit_path: path(r.try_get("unit_path")?)?,
+                category: r.try_get("category")?,
+                cluster_id: r.try_get("cluster_id")?,
+            })
+        })
+        .collect()
+}
+
+fn path(value: &str) -> StoreResult<UnitPath> {
+    UnitPath::parse(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+// ── clusters (一事多诉) ───────────────────────────────────────────────────
+
+/// Apply the links and move the job's cursor, in one transaction.
+pub(crate) async fn save_clusters(
+    conn: &mut Conn,
+    links: &[ClusterLink],
+    cursor_key: &str,
+    cursor: Id,
+) -> StoreResult<Vec<Id>> {
+    let mut ids = Vec::with_capacity(links.len());
+    for link in links {
+        let Some(&first) = link.appeal_ids.first() else {
+            continue;
+        };
+        let n = link.appeal_ids.len() as i64;
+        let id: i64 = match link.cluster {
+            Some(id) => {
+                sqlx::query(
+                    "UPDATE clusters SET size = size + $2, \
+                     last_at = CASE WHEN last_at > $3 THEN last_at ELSE $3 END WHERE id = $1",
+                )
+                .bind(id)
+                .bind(n)
+                .bind(link.last_at)
+                .execute(&mut *conn)
+                .await?;
+                id
+            }
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO clusters (first_appeal_id, unit_path, category, label, size, \
+                     first_at, last_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(first)
+                .bind(link.unit_path.as_str())
+                .bind(link.category.as_deref())
+                .bind(&link.label)
+                .bind(n)
+                .bind(link.first_at)
+                .bind(link.last_at)
+                .fetch_one(&mut *conn)
+                .await?
+            }
+        };
+        for appeal in &link.appeal_ids {
+            sqlx::query("UPDATE appeals SET cluster_id = $1 WHERE id = $2")
+                .bind(id)
+                .bind(appeal)
+                .execute(&mut *conn)
+                .await?;
+        }
+        ids.push(id);
+    }
+    org::put_setting(conn, cursor_key, &cursor.to_string()).await?;
+    Ok(ids)
+}
+
+const CLUSTER_COLUMNS: &str =
+    "id, first_appeal_id, unit_path, category, label, size, first_at, last_at";
+
+fn cluster(r: &Row) -> StoreResult<Cluster> {
+    Ok(Cluster {
+        id: r.try_get("id")?,
+        first_appeal_id: r.try_get("first_appeal_id")?,
+        unit_path: path(r.try_get("unit_path")?)?,
+        category: r.try_get("category")?,
+        label: r.try_get("label")?,
+        size: r.try_get("size")?,
+        first_at: r.try_get("first_at")?,
+        last_at: r.try_get("last_at")?,
+    })
+}
+
+pub(crate) async fn cluster_by_id(conn: &mut Conn, id: Id) -> StoreResult<Option<Cluster>> {
+    let sql = format!("SELECT {CLUSTER_COLUMNS} FROM clusters WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(cluster).transpose()
+}
+
+/// The largest clusters active in the period, started within the scope.
+pub(crate) async fn top_clusters(
+    conn: &mut Conn,
+    q: &OpinionQuery,
+    limit: u32,
+) -> StoreResult<Vec<Cluster>> {
+    let (lo, hi) = scope_range(q.scope.as_ref());
+    let conduct = if q.include_conduct {
+        String::new()
+    } else {
+        format!(
+            " AND (category IS NULL OR category <> '{}')",
+            Category::CONDUCT
+        )
+    };
+    let sql = format!(
+        "SELECT {CLUSTER_COLUMNS} FROM clusters WHERE last_at >= $1 AND first_at < $2 \
+         AND unit_path >= $3 AND unit_path < $4{conduct} \
+         ORDER BY size DESC, last_at DESC LIMIT $5"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(q.from)
+        .bind(q.to)
+        .bind(lo)
+        .bind(hi)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(cluster).collect()
+}
+
+/// `[lo, hi)` of unit paths in scope; everything without one.
+fn scope_range(scope: Option<&UnitPath>) -> (String, String) {
+    match scope {
+        Some(s) => subtree_range(s.as_str()),
+        // Every path starts with '/', and '0' sorts after it.
+        None => ("/".into(), "0".into()),
+    }
+}
+
+/// Appeals of a cluster (or of an alert) visible in the scope, newest first.
+pub(crate) async fn member_appeals(
+    conn: &mut Conn,
+    of: Members,
+    scope: Option<&UnitPath>,
+    include_conduct: bool,
+    limit: u32,
+) -> StoreResult<Vec<AppealSummary>> {
+    let (lo, hi) = scope_range(scope);
+    let conduct = if include_conduct {
+        String::new()
+    } else {
+        format!(
+            " AND (category IS NULL OR category <> '{}')",
+            Category::CONDUCT
+        )
+    };
+    let (from, id) = match of {
+        Members::Cluster(id) => ("appeals WHERE cluster_id = $1", id),
+        Members::Alert(id) => (
+            "appeals WHERE id IN (SELECT appeal_id FROM emerging_alert_appeals WHERE alert_id = $1)",
+            id,
+        ),
+    };
+    let sql = format!(
+        "SELECT {} FROM {from} AND unit_path >= $2 AND unit_path < $3{conduct} \
+         ORDER BY received_at DESC, id DESC LIMIT $4",
+        rows::SUMMARY_COLUMNS
+    );
+    let rows = sqlx::query(&sql)
+        .bind(id)
+        .bind(lo)
+        .bind(hi)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(rows::summary).collect()
+}
+
+// ── emerging issues (未诉先办) ────────────────────────────────────────────
+
+const ALERT_COLUMNS: &str = "a.id, a.district_unit_id, a.unit_path, a.period_start, \
+    a.period_end, a.keywords, a.categories, a.observed, a.expected, a.p_value, a.detected_at, \
+    a.status, a.handled_by, a.note, \
+    (SELECT COUNT(*) FROM emerging_alert_appeals l WHERE l.alert_id = a.id) AS appeal_count";
+
+fn alert(r: &Row) -> StoreResult<EmergingAlertRecord> {
+    let list = |col: &str| -> StoreResult<Vec<String>> {
+        let raw: String = r.try_get(col)?;
+        serde_json::from_str(&raw).map_err(|e| StoreError::Corrupt(format!("{col}: {e}")))
+    };
+    Ok(EmergingAlertRecord {
+        id: r.try_get("id")?,
+        district_unit_id: r.try_get("district_unit_id")?,
+        unit_path: path(r.try_get("unit_path")?)?,
+        period_start: r.try_get("period_start")?,
+        period_end: r.try_get("period_end")?,
+        keywords: list("keywords")?,
+        categories: list("categories")?,
+        observed: r.try_get("observed")?,
+        expected: r.try_get("expected")?,
+        p_value: r.try_get("p_value")?,
+        detected_at: r.try_get("detected_at")?,
+        status: super::parse_key(r.try_get("status")?, "alert status")?,
+        handled_by: r.try_get("handled_by")?,
+        note: r.try_get("note")?,
+        appeal_count: r.try_get("appeal_count")?,
+    })
+}
+
+/// Store an alert, or fold it into an earlier one of the same district whose period
+/// overlaps it and that shares a keyword (a burst is reported once, however many days
+/// the detector sees it). Returns the alert id and whether it is new.
+pub(crate) async fn save_alert(
+    conn: &mut Conn,
+    a: &NewEmergingAlert,
+) -> StoreResult<(Id, bool)> {
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM emerging_alerts a WHERE a.district_unit_id = $1 \
+         AND a.period_end >= $2 AND a.period_start <= $3 ORDER BY a.id"
+    );
+    let earlier = sqlx::query(&sql)
+        .bind(a.district_unit_id)
+        .bind(a.period_start)
+        .bind(a.period_end)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut same = None;
+    for row in &earlier {
+        let e = alert(row)?;
+        if e.keywords.iter().any(|k| a.keywords.contains(k)) {
+            same = Some(e);
+            break;
+        }
+    }
+    let json = |v: &Vec<String>| serde_json::to_string(v).expect("strings serialize");
+    let (id, new) = match same {
+        Some(e) => {
+            let mut keywords = e.keywords.clone();
+            for k in &a.keywords {
+                if !keywords.contains(k) {
+                    keywords.push(k.clone());
+                }
+            }
+            keywords.truncate(12);
+            let mut categories = e.categories.clone();
+            for c in &a.categories {
+                if !categories.contains(c) {
+                    categories.push(c.clone());
+                }
+            }
+            sqlx::query(
+                "UPDATE emerging_alerts SET period_start = $2, period_end = $3, keywords = $4, \
+                 categories = $5, observed = $6, expected = $7, p_value = $8, detected_at = $9 \
+                 WHERE id = $1",
+            )
+            .bind(e.id)
+            .bind(e.period_start.min(a.period_start))
+            .bind(e.period_end.max(a.period_end))
+            .bind(json(&keywords))
+            .bind(json(&categories))
+            .bind(e.observed.max(a.observed))
+            .bind(if a.observed > e.observed { a.expected } else { e.expected })
+            .bind(e.p_value.min(a.p_value))
+            .bind(a.detected_at)
+            .execute(&mut *conn)
+            .await?;
+            (e.id, false)
+        }
+        None => {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO emerging_alerts (district_unit_id, unit_path, period_start, \
+                 period_end, keywords, categories, observed, expected, p_value, detected_at, \
+                 status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open') RETURNING id",
+            )
+            .bind(a.district_unit_id)
+            .bind(a.unit_path.as_str())
+            .bind(a.period_start)
+            .bind(a.period_end)
+            .bind(json(&a.keywords))
+            .bind(json(&a.categories))
+            .bind(a.observed)
+            .bind(a.expected)
+            .bind(a.p_value)
+            .bind(a.detected_at)
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(|e| super::constraint(e, "district"))?;
+            (id, true)
+        }
+    };
+    for appeal in &a.appeal_ids {
+        sqlx::query(
+            "INSERT INTO emerging_alert_appeals (alert_id, appeal_id) VALUES ($1, $2) \
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(appeal)
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| super::constraint(e, "appeal"))?;
+    }
+    Ok((id, new))
+}
+
+/// Alerts overlapping `[from, to)` that concern the scope: the district is inside it,
+/// or it is inside the district (a station sees its district's alerts).
+pub(crate) async fn alerts(
+    conn: &mut Conn,
+    scope: Option<&UnitPath>,
+    from: Millis,
+    to: Millis,
+    limit: u32,
+) -> StoreResult<Vec<EmergingAlertRecord>> {
+    let (lo, hi) = scope_range(scope);
+    let inside = scope.map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM emerging_alerts a \
+         WHERE a.period_end > $1 AND a.period_start < $2 \
+         AND ((a.unit_path >= $3 AND a.unit_path < $4) \
+              OR substr($5, 1, length(a.unit_path)) = a.unit_path) \
+         ORDER BY a.period_end DESC, a.id DESC LIMIT $6"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(from)
+        .bind(to)
+        .bind(lo)
+        .bind(hi)
+        .bind(inside)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(alert).collect()
+}
+
+pub(crate) async fn alert_by_id(conn: &mut Conn, id: Id) -> StoreResult<Option<EmergingAlertRecord>> {
+    let sql = format!("SELECT {ALERT_COLUMNS} FROM emerging_alerts a WHERE a.id = $1");
+    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    row.as_ref().map(alert).transpose()
+}
+
+pub(crate) async fn set_alert_status(
+    conn: &mut Conn,
+    id: Id,
+    status: AlertStatus,
+    staff_id: Id,
+    note: Option<&str>,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE emerging_alerts SET status = $2, handled_by = $3, note = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(staff_id)
+    .bind(note)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+// ── the opinion view (民意库) ─────────────────────────────────────────────
+
+/// Totals of the period's appeals in the scope by category, kind, unit and day.
+pub(crate) async fn opinion(conn: &mut Conn, q: &OpinionQuery) -> StoreResult<OpinionView> {
+    let (lo, hi) = scope_range(q.scope.as_ref());
+    let conduct = if q.include_conduct {
+        String::new()
+    } else {
+        format!(
+            " AND (category IS NULL OR category <> '{}')",
+            Category::CONDUCT
+        )
+    };
+    let day = format!("(received_at + {DAY_OFFSET_MS}) / {DAY_MS}");
+    let mut view = OpinionView::default();
+    for (key, out) in [
+        ("COALESCE(category, '')", 0),
+        ("kind", 1),
+        ("unit_id", 2),
+        (day.as_str(), 3),
+    ] {
+        let sql = format!(
+            "SELECT CAST({key} AS TEXT) AS k, COUNT(*) AS n, \
+             SUM(CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END) AS neg \
+             FROM appeals WHERE received_at >= $1 AND received_at < $2 \
+             AND unit_path >= $3 AND unit_path < $4{conduct} GROUP BY {key}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(q.from)
+            .bind(q.to)
+            .bind(&lo)
+            .bind(&hi)
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut buckets = Vec::with_capacity(rows.len());
+        for r in &rows {
+            buckets.push(OpinionBucket {
+                key: r.try_get("k")?,
+                total: r.try_get("n")?,
+                negative: r.try_get::<Option<i64>, _>("neg")?.unwrap_or(0),
+            });
+        }
+        buckets.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+        match out {
+            0 => {
+                view.total = buckets.iter().map(|b| b.total).sum();
+                view.negative = buckets.iter().map(|b| b.negative).sum();
+                view.by_category = buckets;
+            }
+            1 => view.by_kind = buckets,
+            2 => view.by_unit = buckets,
+            _ => {
+                buckets.sort_by(|a, b| {
+                    let d = |k: &str| k.parse::<i64>().unwrap_or(0);
+                    d(&a.key).cmp(&d(&b.key))
+                });
+                view.by_day = buckets;
+            }
+        }
+    }
+    Ok(view)
+}
+
+/// Who a member list is read for.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Members {
+    Cluster(Id),
+    Alert(Id),
+}
