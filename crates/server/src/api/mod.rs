@@ -8,6 +8,7 @@ mod appeals;
 pub mod extract;
 pub mod openapi;
 mod ops;
+mod search;
 mod staff;
 mod track;
 
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/handoffs/{id}/acknowledge",
             post(staff::acknowledge),
         )
+        .route("/api/v1/search", get(search::search))
         .route("/api/v1/dashboard", get(staff::dashboard))
         .route("/api/v1/supervision", get(staff::supervision))
         .route("/api/v1/units", get(staff::units))

@@ -226,6 +226,23 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
             success: ("200", ok("The hand-off", schema("Handoff"))),
             errors: &["400", "401", "403", "404", "409", "422"],
         }),
+        ("/api/v1/search", "get", Op {
+            summary: "Full-text search over the appeals in the caller's subtree (every word must match; newest first; conduct complaints only for supervisors outside the accused unit)",
+            tag: "analysis", auth: "staff",
+            params: vec![
+                query("q", json!({"type": "string", "maxLength": 200}), "Words to search for, segmented like the appeal texts; no searchable word gives no results"),
+                query("from", json!({"type": "string", "format": "date"}), "First day received (China time, inclusive)"),
+                query("to", json!({"type": "string", "format": "date"}), "Last day received (China time, inclusive)"),
+                query("kind", json!({"enum": keys(AppealKind::ALL)}), "Kind"),
+                query("category", json!({"type": "string"}), "Topic category key"),
+                query("status", json!({"enum": keys(Status::ALL)}), "Status"),
+                query("page", json!({"type": "integer", "minimum": 0}), "Zero-based page"),
+                query("page_size", json!({"type": "integer", "minimum": 1, "maximum": 100}), "Rows per page (20)"),
+            ],
+            body: None,
+            success: ("200", ok("A page of matching appeals with highlighted snippets", schema("SearchResults"))),
+            errors: &["400", "401", "422"],
+        }),
         ("/api/v1/dashboard", "get", Op {
             summary: "Three rates (三率) per unit, rolled up the tree, with case counts", tag: "supervision", auth: "staff",
             params: vec![
@@ -336,6 +353,15 @@ fn schemas() -> Value {
         "AppealPage": object(&["items", "page", "has_next"], json!({
             "items": {"type": "array", "items": schema("AppealSummary")},
             "page": {"type": "integer"}, "has_next": {"type": "boolean"}})),
+        "SearchHit": {"allOf": [schema("AppealSummary"), object(&["snippet", "snippet_html"], json!({
+            "snippet": {"type": "string", "description": "About 120 characters of the text around the first match; mobile numbers masked"},
+            "snippet_html": {"type": "string", "description": "The snippet HTML-escaped, matches wrapped in <mark>"}}))]},
+        "SearchResults": object(&["terms", "items", "page", "has_next", "total", "total_capped"], json!({
+            "terms": {"type": "array", "items": string(), "description": "The words searched for, as segmented"},
+            "items": {"type": "array", "items": schema("SearchHit")},
+            "page": {"type": "integer"}, "has_next": {"type": "boolean"},
+            "total": {"type": "integer", "description": "Matches counted, at most 1000"},
+            "total_capped": {"type": "boolean", "description": "More than `total` matches exist"}})),
         "Event": object(&["id", "appeal_id", "at", "kind", "public"], json!({
             "id": int(), "appeal_id": int(), "at": ms(), "actor_staff_id": int_or_null(), "kind": string(),
             "public": {"type": "boolean"}, "note": nullable("string"), "from_unit_id": int_or_null(), "to_unit_id": int_or_null()})),
