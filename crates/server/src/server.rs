@@ -90,7 +90,7 @@ pub async fn serve_with_state(
     })
     .await?;
     // A model retrained from staff corrections, if one is stored, replaces it.
-    crate::services::learning::reload_if_newer(&state)
+    crate::services::learning::reload(&state)
         .await
         .map_err(|e| anyhow::anyhow!(e.detail()))?;
     let (stop_tx, stop_rx) = watch::channel(false);

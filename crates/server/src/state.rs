@@ -20,6 +20,8 @@ pub const SETTING_DEADLINE_POLICY: &str = "deadline_policy";
 /// Holidays and adjusted workdays in the CSV format of `WorkCalendar::parse_csv`.
 pub const SETTING_WORK_CALENDAR: &str = "work_calendar";
 pub const SETTING_RATE_WEIGHTS: &str = "rate_weights";
+/// Words admins add to the segmentation dictionary (jieba user-dictionary format).
+pub const SETTING_TEXT_DICTIONARY: &str = "text_dictionary";
 
 /// Rules loaded from the settings table, cached per node and reloaded periodically.
 #[derive(Debug, Clone, Default)]

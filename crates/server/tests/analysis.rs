@@ -41,6 +41,7 @@ on_both_backends!(
     corrections_teach_the_model_the_local_language,
     near_duplicates_form_a_cluster_seen_from_each_appeal,
     a_burst_raises_one_alert_for_its_district,
+    admins_extend_the_dictionary_at_run_time,
 );
 
 /// Residents' words for a problem the shipped model has never seen: 地笼 (illegal
@@ -109,8 +110,8 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
     )
     .await
     .unwrap();
-    assert!(learning::reload_if_newer(&other).await.unwrap());
-    assert!(!learning::reload_if_newer(&other).await.unwrap());
+    assert!(learning::reload(&other).await.unwrap());
+    assert!(!learning::reload(&other).await.unwrap());
     let there = analysis::analyze(&other.text.current(), AppealKind::Report, probe);
     assert_eq!(there.category, target);
 }
@@ -293,6 +294,48 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
             &format!("/staff/alerts/{}/status", alert.id),
             &[("status", "dismissed")],
         )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
+    let app = spawn_pages_app(backend).await;
+    let text = "小区门口的共享充电宝柜被人撬了";
+    let word = "共享充电宝";
+    assert!(!app.state.text.current().segment(text).iter().any(|t| t == word));
+    let mut admin = Browser::new(&app);
+    admin.login("admin").await;
+    let page = admin.get("/staff/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = admin
+        .post(
+            &page,
+            "/staff/admin/dictionary",
+            &[("words", "# 新型盗窃\n共享充电宝 2000 n\n地笼\n")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(app.state.text.current().segment(text).iter().any(|t| t == word));
+    let id = submit_at(&app, app.units.station_a, AppealKind::Report, text, 1).await;
+    let stored = app.store.analysis_rows(id - 1, 0, 1).await.unwrap();
+    assert!(
+        stored[0].search_text.split(' ').any(|t| t == word),
+        "{}",
+        stored[0].search_text
+    );
+    let page = admin.get("/staff/admin").await;
+    page.assert_contains("共享充电宝 2000 n");
+    // A malformed line is refused and the saved words stay.
+    let r = admin
+        .post(&page, "/staff/admin/dictionary", &[("words", "共享 单车 x y z\n")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(app.state.text.current().segment(text).iter().any(|t| t == word));
+    // Other staff may not edit it.
+    let mut handler = Browser::new(&app);
+    handler.login("station_a_handler").await;
+    let r = handler
+        .post(&page, "/staff/admin/dictionary", &[("words", "x")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

@@ -154,7 +154,7 @@ pub fn spawn(state: AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle
             let state = state.clone();
             async move {
                 state.reload_settings().await?;
-                learning::reload_if_newer(&state).await?;
+                learning::reload(&state).await?;
                 state.reload_org().await.map(|_| ())
             }
         },

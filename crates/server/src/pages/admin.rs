@@ -1,5 +1,6 @@
 //! Administration (admin role): the holiday / adjusted-workday calendar (CSV), the
-//! default deadlines, the registry of external departments and the reply templates.
+//! default deadlines, the registry of external departments, the reply templates and
+//! the words added to the segmentation dictionary.
 //!
 //! The services have no admin operations yet, so these are thin, audited helpers over
 //! the store's settings, departments and templates; the settings cache of this node is
@@ -22,7 +23,8 @@ use super::{
 use crate::{
     auth::CurrentStaff,
     error::{AppError, AppResult},
-    state::{AppState, SETTING_DEADLINE_POLICY, SETTING_WORK_CALENDAR},
+    services::learning,
+    state::{AppState, SETTING_DEADLINE_POLICY, SETTING_TEXT_DICTIONARY, SETTING_WORK_CALENDAR},
 };
 
 #[derive(Template)]
@@ -31,6 +33,8 @@ struct AdminPage {
     p: Page,
     calendar_csv: String,
     calendar_days: usize,
+    /// The admins' segmentation dictionary (jieba format).
+    dictionary: String,
     policy: DeadlinePolicy,
     departments: Vec<Department>,
     templates: Vec<ReplyTemplate>,
@@ -69,7 +73,13 @@ async fn view(
     let settings = state.settings();
     let departments = state.store.departments().await?;
     let templates = state.store.reply_templates().await?;
+    let dictionary = state
+        .store
+        .setting(SETTING_TEXT_DICTIONARY)
+        .await?
+        .unwrap_or_default();
     Ok(AdminPage {
+        dictionary,
         calendar_csv: csv_override.unwrap_or_else(|| calendar_csv(&settings.calendar)),
         calendar_days: settings.calendar.overrides().count(),
         policy: settings.policy.clone(),
@@ -86,7 +96,13 @@ pub struct AdminQuery {
     done: Option<String>,
 }
 
-const SECTIONS: &[&str] = &["calendar", "deadlines", "department", "template"];
+const SECTIONS: &[&str] = &[
+    "calendar",
+    "deadlines",
+    "department",
+    "template",
+    "dictionary",
+];
 
 pub async fn page(
     State(state): State<AppState>,
@@ -121,6 +137,8 @@ pub struct AdminForm {
     title: String,
     #[serde(default)]
     body: String,
+    #[serde(default)]
+    words: String,
 }
 
 /// A form value that must be a whole number in `range`.
@@ -247,6 +265,17 @@ pub async fn save(
                 format!("template:{}", t.id),
             )
             .await?;
+        }
+        "dictionary" => {
+            let Ok(count) = learning::check_dictionary(&form.words) else {
+                return invalid(p, "page.admin.err_dictionary", None).await;
+            };
+            state
+                .store
+                .put_setting(SETTING_TEXT_DICTIONARY, &form.words)
+                .await?;
+            audit(&state, &staff, "admin.dictionary", format!("{count} words")).await?;
+            learning::reload(&state).await?;
         }
         _ => return Err(AppError::NotFound),
     }

@@ -37,32 +37,50 @@ fn shipped_arc() -> &'static Arc<TextEngine> {
     ENGINE.get_or_init(|| Arc::new(TextEngine::new()))
 }
 
-/// The engine a node classifies with: the shipped one until a model retrained from
-/// staff corrections is stored, then the newest stored one (reloaded periodically).
+/// The engine a node analyses with: the shipped one, with the admins' dictionary words
+/// and the newest model retrained from staff corrections once those exist (reloaded
+/// periodically, see `learning::reload`).
 pub struct TextModels {
-    current: RwLock<(Option<Id>, Arc<TextEngine>)>,
+    current: RwLock<Current>,
+}
+
+struct Current {
+    /// The stored model in use (None: the shipped model).
+    model_id: Option<Id>,
+    /// The admins' dictionary text the engine was built with.
+    dictionary: String,
+    engine: Arc<TextEngine>,
 }
 
 impl Default for TextModels {
     fn default() -> Self {
         Self {
-            current: RwLock::new((None, shipped_arc().clone())),
+            current: RwLock::new(Current {
+                model_id: None,
+                dictionary: String::new(),
+                engine: shipped_arc().clone(),
+            }),
         }
     }
 }
 
 impl TextModels {
     pub fn current(&self) -> Arc<TextEngine> {
-        self.current.read().expect("text model lock").1.clone()
+        self.current.read().expect("text model lock").engine.clone()
     }
 
-    /// The stored model id in use (None: the shipped model).
-    pub fn model_id(&self) -> Option<Id> {
-        self.current.read().expect("text model lock").0
+    /// The stored model id and the dictionary text in use.
+    pub fn built_from(&self) -> (Option<Id>, String) {
+        let c = self.current.read().expect("text model lock");
+        (c.model_id, c.dictionary.clone())
     }
 
-    pub fn install(&self, id: Option<Id>, engine: Arc<TextEngine>) {
-        *self.current.write().expect("text model lock") = (id, engine);
+    pub fn install(&self, model_id: Option<Id>, dictionary: String, engine: Arc<TextEngine>) {
+        *self.current.write().expect("text model lock") = Current {
+            model_id,
+            dictionary,
+            engine,
+        };
     }
 }
 
