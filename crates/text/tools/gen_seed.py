@@ -24,7 +24,7 @@ for _cat, _more in M.ASK.items():
     CATS[_cat]["ask"] = CATS[_cat]["ask"] + _more
 
 R = random.Random(20260601)
-PER_CATEGORY = 800
+PER_CATEGORY = 600
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡沈钱姚潘"
 EMOJI_NEG = ["😤", "😡", "🤬", "😭", "😰", "🙄", "😷", "😣", "😨", ""]
 EMOJI_POS = ["👍", "🙏", "😊", "❤️", ""]
