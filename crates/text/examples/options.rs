@@ -20,7 +20,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for equal_norm in [false, true] {
             for alpha in [0.05f32, 0.1, 0.3, 1.0] {
                 for lexicon_weight in [1.0f32, 3.0, 10.0] {
-                    let opts = TrainOptions { alpha, complement, equal_norm, lexicon_weight };
+                    let opts = TrainOptions {
+                        alpha,
+                        complement,
+                        equal_norm,
+                        lexicon_weight,
+                    };
                     let m = train_model_with(&seg, &seed, &opts);
                     let pairs: Vec<_> = test
                         .iter()
@@ -31,7 +36,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                         })
                         .collect();
                     let r = classification_report(&pairs);
-                    println!("{complement}\t{equal_norm}\t{alpha}\t{lexicon_weight}\t{:.4}\t{:.4}", r.macro_f1, r.accuracy);
+                    println!(
+                        "{complement}\t{equal_norm}\t{alpha}\t{lexicon_weight}\t{:.4}\t{:.4}",
+                        r.macro_f1, r.accuracy
+                    );
                 }
             }
         }

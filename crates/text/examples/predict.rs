@@ -15,7 +15,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for r in rows {
         let p = engine.classify(&r.text);
         let gold = r.category.as_deref().unwrap_or("-");
-        let mark = if gold == p.category.as_str() { " " } else { "X" };
+        let mark = if gold == p.category.as_str() {
+            " "
+        } else {
+            "X"
+        };
         println!(
             "{mark}\t{gold}\t{}\t{:.2}\t{}",
             p.category,

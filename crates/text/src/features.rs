@@ -280,7 +280,10 @@ mod tests {
         assert_eq!(cues("交警开罚单的时候态度很差，还推了我"), [true, false]);
         assert_eq!(cues("谢谢派出所民警帮我找回了钱包"), [false, true]);
         // Disputing an officer's decision is a conduct cue too.
-        assert_eq!(cues("那个交警做的事故认定我不服，他根本没听我解释"), [true, false]);
+        assert_eq!(
+            cues("那个交警做的事故认定我不服，他根本没听我解释"),
+            [true, false]
+        );
         assert_eq!(cues("我不服，我要起诉他"), [false, false]);
         // A plain mention of the police is no conduct cue.
         assert_eq!(cues("电瓶车被偷了，报了警，民警来拍了照"), [false, false]);
