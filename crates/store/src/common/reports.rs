@@ -202,6 +202,11 @@ pub(crate) async fn emerging(
 /// The newest appeals of one category in the period and scope, for quoting. Conduct
 /// complaints (a confidential track) are never candidates: neither the category
 /// `conduct` nor any appeal about a unit (`subject_unit_id`).
+///
+/// The category is compared through `COALESCE` on purpose: it keeps both planners off
+/// the `appeals_category` index (every appeal of the category in the scope, then a
+/// sort: a second per category over a million appeals) and on `appeals_report`, walked
+/// newest first, which stops after `limit` matches (under a millisecond).
 pub(crate) async fn quote_candidates(
     conn: &mut Conn,
     scope: &UnitPath,
@@ -212,7 +217,7 @@ pub(crate) async fn quote_candidates(
 ) -> StoreResult<Vec<QuoteCandidate>> {
     let sql = format!(
         "SELECT id, text, received_at, unit_id, cluster_id FROM appeals \
-         WHERE {IN_PERIOD} AND category = $5 AND category <> 'conduct' \
+         WHERE {IN_PERIOD} AND COALESCE(category, '') = $5 AND category <> 'conduct' \
          AND subject_unit_id IS NULL \
          ORDER BY received_at DESC, id DESC LIMIT $6"
     );
@@ -322,21 +327,26 @@ pub(crate) async fn save_draft(conn: &mut Conn, new: &NewReport) -> StoreResult<
             .await?;
             id
         }
-        None => sqlx::query_scalar(
-            "SELECT id FROM reports WHERE unit_id = $1 AND kind = $2 AND period_start = $3",
-        )
-        .bind(new.unit_id)
-        .bind(new.kind.as_str())
-        .bind(new.period_start)
-        .fetch_one(&mut *conn)
-        .await?,
+        None => {
+            sqlx::query_scalar(
+                "SELECT id FROM reports WHERE unit_id = $1 AND kind = $2 AND period_start = $3",
+            )
+            .bind(new.unit_id)
+            .bind(new.kind.as_str())
+            .bind(new.period_start)
+            .fetch_one(&mut *conn)
+            .await?
+        }
     };
     report(conn, id).await?.ok_or(StoreError::NotFound)
 }
 
 pub(crate) async fn report(conn: &mut Conn, id: Id) -> StoreResult<Option<Report>> {
     let sql = format!("SELECT {META_COLUMNS}, r.content FROM reports r WHERE r.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(|r| {
         Ok(Report {
             meta: meta(&r)?,
