@@ -691,6 +691,8 @@ pub struct SearchResults {
     pub total: u64,
     /// There are more than `total` matches (the count stopped at the cap).
     pub total_capped: bool,
+    /// `total` is an estimate (a very common word under narrow filters).
+    pub total_estimated: bool,
 }
 
 impl SearchResults {

@@ -356,12 +356,13 @@ fn schemas() -> Value {
         "SearchHit": {"allOf": [schema("AppealSummary"), object(&["snippet", "snippet_html"], json!({
             "snippet": {"type": "string", "description": "About 120 characters of the text around the first match; mobile numbers masked"},
             "snippet_html": {"type": "string", "description": "The snippet HTML-escaped, matches wrapped in <mark>"}}))]},
-        "SearchResults": object(&["terms", "items", "page", "has_next", "total", "total_capped"], json!({
+        "SearchResults": object(&["terms", "items", "page", "has_next", "total", "total_capped", "total_estimated"], json!({
             "terms": {"type": "array", "items": string(), "description": "The words searched for, as segmented"},
             "items": {"type": "array", "items": schema("SearchHit")},
             "page": {"type": "integer"}, "has_next": {"type": "boolean"},
             "total": {"type": "integer", "description": "Matches counted, at most 1000"},
-            "total_capped": {"type": "boolean", "description": "More than `total` matches exist"}})),
+            "total_capped": {"type": "boolean", "description": "More than `total` matches exist"},
+            "total_estimated": {"type": "boolean", "description": "`total` is an estimate (a very common word under narrow filters)"}})),
         "Event": object(&["id", "appeal_id", "at", "kind", "public"], json!({
             "id": int(), "appeal_id": int(), "at": ms(), "actor_staff_id": int_or_null(), "kind": string(),
             "public": {"type": "boolean"}, "note": nullable("string"), "from_unit_id": int_or_null(), "to_unit_id": int_or_null()})),

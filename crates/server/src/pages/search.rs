@@ -140,6 +140,8 @@ pub async fn page(
             let n = group_digits(o.total as i64);
             let total = if o.total_capped {
                 p.t1("page.search.total_more", "n", &n)
+            } else if o.total_estimated {
+                p.t1("page.search.total_about", "n", &n)
             } else {
                 p.t1("page.search.total", "n", &n)
             };

@@ -71,6 +71,8 @@ pub struct SearchOutcome {
     pub total: u64,
     /// More than `total` matches exist.
     pub total_capped: bool,
+    /// `total` is an estimate (a very common word under narrow filters).
+    pub total_estimated: bool,
 }
 
 /// The words of a query as the index holds them: the text engine's precise-mode tokens
@@ -165,6 +167,7 @@ pub async fn search(
         has_next: found.has_next,
         total: found.total,
         total_capped: found.total_capped,
+        total_estimated: found.total_estimated,
     })
 }
 

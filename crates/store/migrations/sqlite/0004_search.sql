@@ -35,3 +35,9 @@ CREATE TRIGGER appeals_fts_update AFTER UPDATE OF search_text ON appeals BEGIN
         VALUES ('delete', old.id, old.search_text);
     INSERT INTO appeals_fts (rowid, search_text) VALUES (new.id, new.search_text);
 END;
+
+-- The filters of a search (scope, period, kind, category, status, the conduct rule) by
+-- appeal id: each match found in the FTS index is checked against this small index
+-- instead of the wide table row (a few hundred thousand checks fit in the cache).
+CREATE INDEX appeals_search_filter ON appeals (id, unit_path, received_at, kind, category,
+    status, subject_unit_id);

@@ -8,19 +8,21 @@
 //!   `ascii` tokenizer, kept by triggers; migration 0004). Each term becomes quoted
 //!   FTS5 strings split exactly where the tokenizer splits, so no query text is ever
 //!   read as FTS5 syntax (`OR`, `NOT`, `*`, `"`, `:`, `-`, `^`, `NEAR` are words).
-//! - **PostgreSQL**: the GIN expression index on `to_tsvector('simple', search_text)`
-//!   queried with `plainto_tsquery('simple', $n)`, which reads no operators at all.
+//! - **PostgreSQL**: the stored column `search_tsv = to_tsvector('simple', search_text)`
+//!   with a GIN index (migration 0004), queried with `plainto_tsquery('simple', $n)`,
+//!   which reads no operators at all.
 //!
 //! **Order: newest first by id**, which is the order of intake (ids are handed out as
 //! appeals arrive; the demo and imports load in `received_at` order). Not by relevance:
 //! staff search for "what has come in about X", the texts are short and every term
 //! must match, so a relevance score mostly ranks by length; and the id order is the
 //! order the indexes can produce cheaply: FTS5 walks its doclists newest first and
-//! stops after one page (index on rowid), PostgreSQL either walks the primary key
-//! backwards testing the few recent rows (common words) or sorts the few matches the
-//! GIN index finds (rare words) — the planner chooses from the index statistics.
+//! stops after one page (index on rowid); PostgreSQL tests the newest appeals first
+//! (common words fill a page there) and otherwise sorts the few matches the GIN index
+//! finds (rare words), see [`page_ids`].
 //!
-//! The count of matches stops at [`SearchResults::TOTAL_CAP`]; `has_next` comes from
+//! The count of matches stops at [`SearchResults::TOTAL_CAP`] (and on SQLite is estimated
+//! for very common words under narrow filters, see [`count`]); `has_next` comes from
 //! fetching one row more than a page.
 
 use std::collections::HashMap;
@@ -38,6 +40,12 @@ const MAX_OFFSET: u64 = 10_000;
 /// Most terms used from a query; most characters per term.
 const MAX_TERMS: usize = 16;
 const MAX_TERM_CHARS: usize = 64;
+/// SQLite counts among at most this many of a word's newest matches (see [`count`]).
+const SAMPLE: u64 = 50_000;
+/// PostgreSQL pages look among this many newest appeals first (see [`page_ids`]).
+const PROBE: u64 = 20_000;
+/// PostgreSQL takes the planner's word for "more than the cap" above this many times it.
+const ESTIMATE_ABOVE: u64 = 10;
 
 const SQLITE: bool = matches!(dialect::BACKEND.as_bytes(), b"sqlite");
 
@@ -145,35 +153,147 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
 fn matching(what: &str, filter: &str, limit: u64, offset: u64) -> String {
     if SQLITE {
         // FTS5 drives (CROSS JOIN keeps it the outer loop): its doclists are walked
-        // newest rowid first and the walk stops once the page is full.
+        // newest rowid first and the walk stops once the page is full. Each match is
+        // checked against the small covering index of the filter columns.
         format!(
-            "SELECT {what} FROM appeals_fts f CROSS JOIN appeals a ON a.id = f.rowid \
+            "SELECT {what} FROM appeals_fts f CROSS JOIN appeals a INDEXED BY \
+             appeals_search_filter ON a.id = f.rowid \
              WHERE appeals_fts MATCH $1 AND {filter} \
              ORDER BY f.rowid DESC LIMIT {limit} OFFSET {offset}"
         )
     } else {
         format!(
             "SELECT {what} FROM appeals a \
-             WHERE to_tsvector('simple', a.search_text) @@ plainto_tsquery('simple', $1) \
+             WHERE a.search_tsv @@ plainto_tsquery('simple', $1) \
              AND {filter} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
         )
     }
 }
 
-/// Matches in any order, for counting.
-fn counting(filter: &str, cap: u64) -> String {
-    if SQLITE {
-        format!(
-            "SELECT count(*) FROM (SELECT 1 FROM appeals_fts f CROSS JOIN appeals a \
-             ON a.id = f.rowid WHERE appeals_fts MATCH $1 AND {filter} LIMIT {cap}) AS m"
-        )
-    } else {
-        format!(
-            "SELECT count(*) FROM (SELECT 1 FROM appeals a \
-             WHERE to_tsvector('simple', a.search_text) @@ plainto_tsquery('simple', $1) \
-             AND {filter} LIMIT {cap}) AS m"
-        )
+/// The ids of one page and one more, newest first.
+///
+/// SQLite: FTS5 walks its matches newest first and stops when the page is full.
+/// PostgreSQL: a GIN index has no order, and the planner's guess of how common a word is
+/// decides between walking the primary key backwards (fine for common words, a full
+/// table scan for a rare word it took for common) and sorting the GIN matches (fine for
+/// rare words, slow for common ones). So the data decides: first look among the newest
+/// [`PROBE`] appeals only (bounded work, whichever plan); if they hold the page, done;
+/// otherwise matches are sparse and the GIN matches are sorted (`id + 0` keeps the
+/// planner off the primary key order).
+async fn page_ids(
+    conn: &mut Conn,
+    filter: &str,
+    args: &[Arg],
+    page_size: u64,
+    offset: u64,
+) -> StoreResult<Vec<Id>> {
+    if !SQLITE && offset + page_size < PROBE / 10 {
+        let want = offset + page_size + 1;
+        let newest = scalar(sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"), conn).await?;
+        let floor = newest - PROBE as i64;
+        let sql = format!(
+            "SELECT a.id FROM appeals a WHERE a.id > {floor} \
+             AND a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
+             ORDER BY a.id DESC LIMIT {want}"
+        );
+        let found = id_list(bind_all(sqlx::query(&sql), args), conn).await?;
+        if found.len() as u64 == want || floor <= 0 {
+            return Ok(found.into_iter().skip(offset as usize).collect());
+        }
+        let sql = format!(
+            "SELECT a.id FROM appeals a \
+             WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
+             ORDER BY a.id + 0 DESC LIMIT {} OFFSET {offset}",
+            page_size + 1
+        );
+        return id_list(bind_all(sqlx::query(&sql), args), conn).await;
     }
+    let sql = matching("a.id", filter, page_size + 1, offset);
+    id_list(bind_all(sqlx::query(&sql), args), conn).await
+}
+
+async fn id_list(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
+    query
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok(sqlx::Row::try_get(r, 0)?))
+        .collect()
+}
+
+/// How many matches pass the filters, as `(count, estimated)`; the count stops at
+/// `cap`. Only asked when the page did not reach the end. PostgreSQL counts from the
+/// GIN bitmap, unless the planner expects [`ESTIMATE_ABOVE`] times `cap` matches or
+/// more (then "more than the cap" is its estimate). SQLite checks at most [`SAMPLE`] of
+/// the newest matches; a word with more matches than that (and filters that keep fewer
+/// than `cap` of the sample) is estimated from the sample's share and the word's total.
+async fn count(
+    conn: &mut Conn,
+    filter: &str,
+    args: &[Arg],
+    matcher: &str,
+    cap: u64,
+) -> StoreResult<(u64, bool)> {
+    if !SQLITE {
+        let from_where = format!(
+            "FROM appeals a WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter}"
+        );
+        // A word the planner expects far more often than the cap is not counted: its
+        // matches would all be read from the table only to say "more than 1000".
+        let plan: Vec<String> = bind_all(sqlx::query(&format!("EXPLAIN SELECT 1 {from_where}")), args)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| sqlx::Row::try_get(r, 0))
+            .collect::<Result<_, _>>()?;
+        if planned_rows(plan.first().map_or("", String::as_str)) >= ESTIMATE_ABOVE * cap {
+            return Ok((cap, true));
+        }
+        let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {cap}) AS m");
+        let n: i64 = scalar(bind_all(sqlx::query(&sql), args), conn).await?;
+        return Ok((n.max(0) as u64, false));
+    }
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid FROM appeals_fts \
+         WHERE appeals_fts MATCH $1 ORDER BY rowid DESC LIMIT {SAMPLE}) AS f \
+         CROSS JOIN appeals a INDEXED BY appeals_search_filter ON a.id = f.rowid \
+         WHERE {filter} LIMIT {cap}) AS m"
+    );
+    let counted = scalar(bind_all(sqlx::query(&sql), args), conn).await?.max(0) as u64;
+    if counted >= cap {
+        return Ok((counted, false));
+    }
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM appeals_fts WHERE appeals_fts MATCH $1 \
+         LIMIT {}) AS m",
+        SAMPLE + 1
+    );
+    let words = scalar(sqlx::query(&sql).bind(matcher), conn).await?.max(0) as u64;
+    if words <= SAMPLE {
+        return Ok((counted, false));
+    }
+    let all = scalar(
+        sqlx::query("SELECT count(*) FROM appeals_fts WHERE appeals_fts MATCH $1").bind(matcher),
+        conn,
+    )
+    .await?
+    .max(0) as u64;
+    let estimate = (counted as f64 * all as f64 / SAMPLE as f64).round() as u64;
+    Ok((estimate.max(counted), true))
+}
+
+/// `rows=N` of the top line of a PostgreSQL plan.
+fn planned_rows(line: &str) -> u64 {
+    line.split("rows=")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+async fn scalar(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<i64> {
+    let row = query.fetch_one(&mut *conn).await?;
+    Ok(sqlx::Row::try_get(&row, 0)?)
 }
 
 fn bind_all<'q>(mut query: super::Query<'q>, args: &'q [Arg]) -> super::Query<'q> {
@@ -187,19 +307,20 @@ fn bind_all<'q>(mut query: super::Query<'q>, args: &'q [Arg]) -> super::Query<'q
 }
 
 pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<SearchResults> {
-    let empty = SearchResults {
+    let mut out = SearchResults {
         items: Vec::new(),
         page: q.page,
         has_next: false,
         total: 0,
         total_capped: false,
+        total_estimated: false,
     };
     let Some(matcher) = match_arg(&q.terms) else {
-        return Ok(empty);
+        return Ok(out);
     };
     let page_size = u64::from(q.page_size.clamp(1, MAX_PAGE_SIZE));
     let offset = u64::from(q.page) * page_size;
-    let mut args = vec![Arg::Text(matcher)];
+    let mut args = vec![Arg::Text(matcher.clone())];
     let conds = conditions(q, &mut args);
     let filter = if conds.is_empty() {
         "TRUE".to_owned()
@@ -207,38 +328,25 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
         conds.join(" AND ")
     };
 
-    let cap = SearchResults::TOTAL_CAP;
-    let counted: i64 = bind_all(sqlx::query(&counting(&filter, cap + 1)), &args)
-        .fetch_one(&mut *conn)
-        .await
-        .and_then(|r| sqlx::Row::try_get(&r, 0))?;
-    let counted = counted.max(0) as u64;
-    let total = counted.min(cap);
-    let total_capped = counted > cap;
-
-    if offset > MAX_OFFSET || (!total_capped && offset >= counted) {
-        return Ok(SearchResults {
-            total,
-            total_capped,
-            ..empty
-        });
+    let mut ids: Vec<Id> = Vec::new();
+    if offset <= MAX_OFFSET {
+        ids = page_ids(conn, &filter, &args, page_size, offset).await?;
     }
-    let sql = matching("a.id", &filter, page_size + 1, offset);
-    let ids: Vec<Id> = bind_all(sqlx::query(&sql), &args)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| sqlx::Row::try_get(r, 0))
-        .collect::<Result<_, _>>()?;
-    let has_next = ids.len() as u64 > page_size;
-    let ids = &ids[..ids.len().min(page_size as usize)];
-    Ok(SearchResults {
-        items: hits(conn, ids).await?,
-        page: q.page,
-        has_next,
-        total,
-        total_capped,
-    })
+    out.has_next = ids.len() as u64 > page_size;
+    ids.truncate(page_size as usize);
+
+    // The last page (with something on it) tells the count without counting.
+    let cap = SearchResults::TOTAL_CAP;
+    let (counted, estimated) = if !out.has_next && (offset == 0 || !ids.is_empty()) {
+        (offset + ids.len() as u64, false)
+    } else {
+        count(conn, &filter, &args, &matcher, cap + 1).await?
+    };
+    out.total = counted.min(cap);
+    out.total_capped = counted > cap;
+    out.total_estimated = estimated;
+    out.items = hits(conn, &ids).await?;
+    Ok(out)
 }
 
 /// The rows of `ids` with their full text, in the order given.
