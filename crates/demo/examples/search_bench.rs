@@ -139,10 +139,7 @@ async fn main() -> anyhow::Result<()> {
         .iter()
         .filter(|u| u.kind == UnitKind::District)
         .collect();
-    let stations: Vec<&Unit> = units
-        .iter()
-        .filter(|u| u.path.ids().len() >= 3)
-        .collect();
+    let stations: Vec<&Unit> = units.iter().filter(|u| u.path.ids().len() >= 3).collect();
     let categories = ["theft", "fraud", "traffic", "dispute", "public_order"];
 
     type Make<'a> = Box<dyn Fn(&mut StdRng) -> SearchQuery + 'a>;
@@ -162,7 +159,10 @@ async fn main() -> anyhow::Result<()> {
                 q
             }),
         ),
-        ("medium word, city", Box::new(|r| base(city, one(&medium, r)))),
+        (
+            "medium word, city",
+            Box::new(|r| base(city, one(&medium, r))),
+        ),
         ("rare word, city", Box::new(|r| base(city, one(&rare, r)))),
         (
             "two words of one appeal, city",

@@ -153,8 +153,14 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
 
     // Bad input is refused, not searched.
     for (path, status) in [
-        ("/api/v1/search?q=x&category=Not%20a%20key!", StatusCode::UNPROCESSABLE_ENTITY),
-        ("/api/v1/search?q=x&from=2026-03-05&to=2026-03-01", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            "/api/v1/search?q=x&category=Not%20a%20key!",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            "/api/v1/search?q=x&from=2026-03-05&to=2026-03-01",
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         ("/api/v1/search?q=x&from=yesterday", StatusCode::BAD_REQUEST),
         ("/api/v1/search?q=x&kind=nonsense", StatusCode::BAD_REQUEST),
         ("/api/v1/search?q=x&bogus=1", StatusCode::BAD_REQUEST),
@@ -194,9 +200,7 @@ async fn api_search_keeps_conduct_complaints_from_the_accused_unit(backend: Back
         let s = app.login(who).await;
         let r = s.get_ok("/api/v1/search?q=态度恶劣").await;
         assert_eq!(ids(&r), vec![id], "{who}");
-        let r = s
-            .get_ok("/api/v1/search?q=民警&category=conduct")
-            .await;
+        let r = s.get_ok("/api/v1/search?q=民警&category=conduct").await;
         assert_eq!(ids(&r), vec![id], "{who}");
     }
     // Nobody else does — not even as a count.
@@ -257,7 +261,11 @@ async fn api_search_reads_hostile_queries_as_words(backend: Backend) {
     // Quotes and dashes around a word do not change what it finds.
     let plain = ids(&city.get_ok("/api/v1/search?q=电瓶车").await);
     for q in ["%22电瓶车%22", "-电瓶车", "电瓶车*", "(电瓶车)"] {
-        assert_eq!(ids(&city.get_ok(&format!("/api/v1/search?q={q}")).await), plain, "{q}");
+        assert_eq!(
+            ids(&city.get_ok(&format!("/api/v1/search?q={q}")).await),
+            plain,
+            "{q}"
+        );
     }
     // The table is intact.
     assert_eq!(app.store.count_appeals().await.unwrap(), 5);

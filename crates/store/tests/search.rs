@@ -210,10 +210,7 @@ async fn search_matches_every_term_newest_first_with_pages(store: Arc<dyn Store>
         appeal(&o.station_a, 40, "iPhone 被偷", "iphone 被偷"),
     )
     .await;
-    assert_eq!(
-        ids(&store, &query(&o.city, &["IPHONE"])).await,
-        vec![phone]
-    );
+    assert_eq!(ids(&store, &query(&o.city, &["IPHONE"])).await, vec![phone]);
 }
 
 async fn search_finds_bulk_imported_appeals(store: Arc<dyn Store>) {
@@ -353,11 +350,7 @@ async fn search_keeps_to_scope_and_hides_conduct_like_the_inbox(store: Arc<dyn S
 
 async fn search_query_syntax_is_never_interpreted(store: Arc<dyn Store>) {
     let o = org(&store).await;
-    let plain = insert(
-        &store,
-        appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷"),
-    )
-    .await;
+    let plain = insert(&store, appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷")).await;
     // Words that are operators in FTS5 or tsquery, as the resident wrote them.
     let words = insert(
         &store,
@@ -444,12 +437,14 @@ async fn search_query_syntax_is_never_interpreted(store: Arc<dyn Store>) {
 
 async fn search_without_terms_finds_nothing(store: Arc<dyn Store>) {
     let o = org(&store).await;
-    insert(
-        &store,
-        appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷"),
-    )
-    .await;
-    for terms in [vec![], vec![""], vec!["   "], vec!["，。！"], vec!["\"", "*"]] {
+    insert(&store, appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷")).await;
+    for terms in [
+        vec![],
+        vec![""],
+        vec!["   "],
+        vec!["，。！"],
+        vec!["\"", "*"],
+    ] {
         let r = store.search_appeals(&query(&o.city, &terms)).await.unwrap();
         assert!(r.items.is_empty(), "{terms:?}");
         assert_eq!((r.total, r.has_next), (0, false));

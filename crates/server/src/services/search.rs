@@ -180,7 +180,11 @@ fn match_ranges(text: &[char], terms: &[String]) -> Vec<(usize, usize)> {
         .chars()
         .collect();
     // Normalisation maps one character to one; if that ever changes, search the text.
-    let hay: &[char] = if norm.len() == text.len() { &norm } else { text };
+    let hay: &[char] = if norm.len() == text.len() {
+        &norm
+    } else {
+        text
+    };
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     for term in terms {
         let needle: Vec<char> = term.chars().collect();
@@ -315,7 +319,11 @@ mod tests {
 
     #[test]
     fn snippet_is_a_window_around_the_first_match_with_phones_masked() {
-        let text = format!("{}联系电话13812345678，电瓶车被偷{}", "前".repeat(200), "后".repeat(200));
+        let text = format!(
+            "{}联系电话13812345678，电瓶车被偷{}",
+            "前".repeat(200),
+            "后".repeat(200)
+        );
         let (plain, html) = snippet(&text, &terms(&["电瓶车"]));
         assert!(plain.starts_with('…') && plain.ends_with('…'));
         assert!(plain.contains("138****5678"));
@@ -332,7 +340,9 @@ mod tests {
         let t = query_terms("电瓶车 被偷了！！电瓶车\0 OR \"*\"");
         assert!(t.contains(&"电瓶车".to_string()), "{t:?}");
         assert_eq!(t.iter().filter(|w| *w == "电瓶车").count(), 1);
-        assert!(t.iter().all(|w| !w.contains('!') && !w.contains('"') && !w.contains('*')));
+        assert!(t
+            .iter()
+            .all(|w| !w.contains('!') && !w.contains('"') && !w.contains('*')));
         assert!(query_terms("").is_empty());
         assert!(query_terms("，。！？").is_empty());
     }

@@ -110,7 +110,10 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
         let hi = arg(args, Arg::Text(hi));
         conds.push(format!("a.unit_path >= {lo} AND a.unit_path < {hi}"));
     }
-    let not_conduct = format!("(a.category IS NULL OR a.category <> '{}')", Category::CONDUCT);
+    let not_conduct = format!(
+        "(a.category IS NULL OR a.category <> '{}')",
+        Category::CONDUCT
+    );
     if !q.include_conduct {
         conds.push(not_conduct);
     } else if !q.hide_conduct_about.is_empty() {
@@ -189,7 +192,11 @@ async fn page_ids(
 ) -> StoreResult<Vec<Id>> {
     if !SQLITE && offset + page_size < PROBE / 10 {
         let want = offset + page_size + 1;
-        let newest = scalar(sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"), conn).await?;
+        let newest = scalar(
+            sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"),
+            conn,
+        )
+        .await?;
         let floor = newest - PROBE as i64;
         let sql = format!(
             "SELECT a.id FROM appeals a WHERE a.id > {floor} \
@@ -240,12 +247,13 @@ async fn count(
         );
         // A word the planner expects far more often than the cap is not counted: its
         // matches would all be read from the table only to say "more than 1000".
-        let plan: Vec<String> = bind_all(sqlx::query(&format!("EXPLAIN SELECT 1 {from_where}")), args)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| sqlx::Row::try_get(r, 0))
-            .collect::<Result<_, _>>()?;
+        let plan: Vec<String> =
+            bind_all(sqlx::query(&format!("EXPLAIN SELECT 1 {from_where}")), args)
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|r| sqlx::Row::try_get(r, 0))
+                .collect::<Result<_, _>>()?;
         if planned_rows(plan.first().map_or("", String::as_str)) >= ESTIMATE_ABOVE * cap {
             return Ok((cap, true));
         }
@@ -259,7 +267,9 @@ async fn count(
          CROSS JOIN appeals a INDEXED BY appeals_search_filter ON a.id = f.rowid \
          WHERE {filter} LIMIT {cap}) AS m"
     );
-    let counted = scalar(bind_all(sqlx::query(&sql), args), conn).await?.max(0) as u64;
+    let counted = scalar(bind_all(sqlx::query(&sql), args), conn)
+        .await?
+        .max(0) as u64;
     if counted >= cap {
         return Ok((counted, false));
     }
