@@ -38,6 +38,7 @@ suite!(
     search_keeps_to_scope_and_hides_conduct_like_the_inbox,
     search_query_syntax_is_never_interpreted,
     search_without_terms_finds_nothing,
+    search_beyond_the_newest_appeals_finds_old_matches,
 );
 
 const T0: Millis = 1_750_000_000_000;
@@ -453,4 +454,67 @@ async fn search_without_terms_finds_nothing(store: Arc<dyn Store>) {
     let mut q = query(&o.city, &["电瓶车"]);
     q.page_size = 0;
     assert_eq!(store.search_appeals(&q).await.unwrap().items.len(), 1);
+}
+
+/// More appeals than the newest-first probe looks at (PostgreSQL: 20,000): words found
+/// only in old appeals, or rare among recent ones, are still found, in order, counted.
+async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let n: i64 = 21_000;
+    let mut batch = Vec::new();
+    for i in 0..n {
+        let st = match i {
+            0 | 1 => "古老 纠纷 邻居",
+            _ if i % 1000 == 7 => "稀疏 邻居 吵架",
+            _ => "邻居 噪音",
+        };
+        let mut a = appeal(&o.station_a, i, "批量", st);
+        a.tracking_code = format!("OLD{i:012}");
+        batch.push(a);
+        if batch.len() == 5_000 {
+            store
+                .insert_appeals_bulk(std::mem::take(&mut batch))
+                .await
+                .unwrap();
+        }
+    }
+    store.insert_appeals_bulk(batch).await.unwrap();
+    let first = store
+        .search_appeals(&query(&o.city, &["古老"]))
+        .await
+        .unwrap();
+    assert_eq!(first.items.len(), 2);
+    assert!(first.items[0].summary.id > first.items[1].summary.id);
+    assert_eq!((first.total, first.has_next), (2, false));
+    // 21 sparse matches: a page of 20, then one more.
+    let r = store
+        .search_appeals(&query(&o.city, &["稀疏"]))
+        .await
+        .unwrap();
+    assert_eq!(r.items.len(), 20);
+    assert!(r.has_next);
+    assert_eq!((r.total, r.total_capped), (21, false));
+    let mut q = query(&o.city, &["稀疏"]);
+    q.page = 1;
+    let last = store.search_appeals(&q).await.unwrap();
+    assert_eq!(last.items.len(), 1);
+    assert!(last.items[0].summary.id < r.items[19].summary.id);
+    // A common word: capped count, pages newest first.
+    let r = store
+        .search_appeals(&query(&o.city, &["邻居"]))
+        .await
+        .unwrap();
+    assert_eq!(r.items.len(), 20);
+    assert!(r.total_capped);
+    assert_eq!(r.total, SearchResults::TOTAL_CAP);
+    assert!(r
+        .items
+        .windows(2)
+        .all(|w| w[0].summary.id > w[1].summary.id));
+    // Combined with a filter no recent appeal passes: the old ones by period.
+    let mut q = query(&o.city, &["邻居"]);
+    q.to = Some(T0 + 3 * HOUR);
+    let r = store.search_appeals(&q).await.unwrap();
+    assert_eq!(r.items.len(), 3);
+    assert_eq!(r.total, 3);
 }
