@@ -60,7 +60,10 @@ async fn main() -> anyhow::Result<()> {
     );
     let t = Instant::now();
     store.refresh_stats(state.now()).await?;
-    println!("statistics refresh first: {:.2} s", t.elapsed().as_secs_f64());
+    println!(
+        "statistics refresh first: {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let org = state.org();
     let city = org.city().expect("a unit tree").clone();

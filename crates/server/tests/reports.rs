@@ -25,7 +25,9 @@ const RAW_ID: &str = "330502199001011234";
 
 /// Submit an appeal at the current clock and set its category.
 async fn appeal(app: &TestApp, text: &str, unit: Id, category: &str) -> Id {
-    let created = app.submit("complaint", text, "13800005555", Some(unit)).await;
+    let created = app
+        .submit("complaint", text, "13800005555", Some(unit))
+        .await;
     let id = created["id"].as_i64().unwrap();
     let a = app.store.appeal(id).await.unwrap().unwrap();
     app.store
@@ -63,11 +65,21 @@ fn report_id(r: &Html) -> Id {
 
 async fn generate(b: &mut Browser, kind: &str, date: &str, unit: Id) -> Html {
     let page = b.get("/staff/reports").await;
-    assert_eq!(page.status, StatusCode::OK, "{:?} {}", page.location, page.body);
+    assert_eq!(
+        page.status,
+        StatusCode::OK,
+        "{:?} {}",
+        page.location,
+        page.body
+    );
     b.post(
         &page,
         "/staff/reports",
-        &[("kind", kind), ("date", date), ("unit_id", &unit.to_string())],
+        &[
+            ("kind", kind),
+            ("date", date),
+            ("unit_id", &unit.to_string()),
+        ],
     )
     .await
 }
@@ -95,8 +107,20 @@ async fn reports_end_to_end(backend: Backend) {
         "theft",
     )
     .await;
-    appeal(&app, "小区车棚电瓶车又被偷了一辆，希望加强巡逻", u.station_b, "theft").await;
-    appeal(&app, "接到冒充客服的诈骗电话，骗我转账", u.station_a, "fraud").await;
+    appeal(
+        &app,
+        "小区车棚电瓶车又被偷了一辆，希望加强巡逻",
+        u.station_b,
+        "theft",
+    )
+    .await;
+    appeal(
+        &app,
+        "接到冒充客服的诈骗电话，骗我转账",
+        u.station_a,
+        "fraud",
+    )
+    .await;
     // District B: never in district A's report.
     appeal(&app, "武康镇上电瓶车被偷了", u.station_c, "theft").await;
     app.advance_to(START);
@@ -108,7 +132,9 @@ async fn reports_end_to_end(backend: Backend) {
     list.assert_contains("id=\"generate\"");
     list.assert_contains(&format!("<option value=\"{}\">", u.district_a));
     assert!(
-        !list.body.contains(&format!("<option value=\"{}\">", u.district_b)),
+        !list
+            .body
+            .contains(&format!("<option value=\"{}\">", u.district_b)),
         "district A cannot generate district B's report"
     );
     // The navigation links the reports.
@@ -206,7 +232,10 @@ async fn reports_end_to_end(backend: Backend) {
     let mut leader = Browser::new(&app);
     leader.login("a_leader").await;
     let page = leader.get(&format!("/staff/reports/{id}")).await;
-    assert!(!page.body.contains("id=\"annotate\""), "drafts take no notes");
+    assert!(
+        !page.body.contains("id=\"annotate\""),
+        "drafts take no notes"
+    );
     let r = leader
         .post(
             &page,
@@ -297,7 +326,11 @@ async fn reports_end_to_end(backend: Backend) {
     assert!(audit
         .iter()
         .any(|e| e.action == "report.published" && e.subject == format!("report:{id}")));
-    assert_eq!(content(&app, id).await.1, frozen, "notes leave content as is");
+    assert_eq!(
+        content(&app, id).await.1,
+        frozen,
+        "notes leave content as is"
+    );
 
     // Scope: the city generates district B's report; district A never sees it.
     let mut city = Browser::new(&app);
@@ -322,9 +355,7 @@ async fn reports_end_to_end(backend: Backend) {
     let a_list = analyst.get("/staff/reports").await;
     a_list.assert_contains(&format!("/staff/reports/{id}\""));
     for hidden in [b_id, city_id] {
-        assert!(!a_list
-            .body
-            .contains(&format!("/staff/reports/{hidden}\"")));
+        assert!(!a_list.body.contains(&format!("/staff/reports/{hidden}\"")));
         let r = analyst.get(&format!("/staff/reports/{hidden}")).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
         let r = analyst.get(&format!("/staff/reports/{hidden}.xlsx")).await;

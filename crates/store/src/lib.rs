@@ -341,8 +341,8 @@ pub trait Store: Send + Sync + 'static {
         to: Millis,
         limit: u32,
     ) -> StoreResult<Vec<EmergingAlertInfo>>;
-    /// The newest appeals of `category` in the period, never conduct complaints; their
-    /// text is raw (the caller masks personal data before quoting).
+    /// The newest appeals of `category` in the period, never praise nor conduct
+    /// complaints; their text is raw (the caller masks personal data before quoting).
     async fn report_quote_candidates(
         &self,
         scope: &UnitPath,

@@ -218,10 +218,7 @@ async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw)
     assert_eq!(count(&march, |_| true), 5, "{march:?}");
     assert_eq!(count(&march, |c| c.kind == AppealKind::Complaint), 4);
     assert_eq!(count(&march, |c| c.channel == Channel::Hotline), 1);
-    assert_eq!(
-        count(&march, |c| c.category.as_deref() == Some("theft")),
-        3
-    );
+    assert_eq!(count(&march, |c| c.category.as_deref() == Some("theft")), 3);
     assert_eq!(count(&march, |c| c.category.is_none()), 1);
     assert_eq!(count(&march, |c| c.unit_id == o.station_a.id), 2);
     assert_eq!(count(&march, |c| c.unit_id == o.station_b.id), 2);
@@ -248,7 +245,11 @@ async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw)
         .report_volume(&o.district.path, FEBRUARY, MARCH)
         .await
         .unwrap();
-    assert_eq!(count(&february, |_| true), 3, "incl. the last ms of February");
+    assert_eq!(
+        count(&february, |_| true),
+        3,
+        "incl. the last ms of February"
+    );
 
     // Days are China Standard Time days.
     let daily = store
@@ -342,11 +343,51 @@ async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
     let other_path = o.other_district.path.as_str();
     let mut values = Vec::new();
     for (id, unit, p, start, end, status, p_value) in [
-        (701, district, path, MARCH - 2 * DAY, MARCH + 5 * DAY, "open", 0.001),
-        (702, district, path, MARCH + 9 * DAY, MARCH + 16 * DAY, "acknowledged", 0.0001),
-        (703, district, path, MARCH + 9 * DAY, MARCH + 16 * DAY, "dismissed", 0.00001),
-        (704, district, path, FEBRUARY, FEBRUARY + 7 * DAY, "open", 0.001),
-        (705, other, other_path, MARCH, MARCH + 7 * DAY, "open", 0.001),
+        (
+            701,
+            district,
+            path,
+            MARCH - 2 * DAY,
+            MARCH + 5 * DAY,
+            "open",
+            0.001,
+        ),
+        (
+            702,
+            district,
+            path,
+            MARCH + 9 * DAY,
+            MARCH + 16 * DAY,
+            "acknowledged",
+            0.0001,
+        ),
+        (
+            703,
+            district,
+            path,
+            MARCH + 9 * DAY,
+            MARCH + 16 * DAY,
+            "dismissed",
+            0.00001,
+        ),
+        (
+            704,
+            district,
+            path,
+            FEBRUARY,
+            FEBRUARY + 7 * DAY,
+            "open",
+            0.001,
+        ),
+        (
+            705,
+            other,
+            other_path,
+            MARCH,
+            MARCH + 7 * DAY,
+            "open",
+            0.001,
+        ),
     ] {
         values.push(format!(
             "({id}, {unit}, '{p}', {start}, {end}, '[\"电瓶车\",\"充电\"]', '[\"theft\"]', 12, \
@@ -498,7 +539,12 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
     );
 
     let note = store
-        .annotate_report(first.meta.id, leader.id, APRIL + 6 * HOUR, "下周开展电瓶车防盗专项行动")
+        .annotate_report(
+            first.meta.id,
+            leader.id,
+            APRIL + 6 * HOUR,
+            "下周开展电瓶车防盗专项行动",
+        )
         .await
         .unwrap();
     assert_eq!(note.author_name, "局领导");

@@ -55,6 +55,7 @@ fn share_label(p: &Page, dimension: &str, s: &Share) -> String {
 /// `+12.5%`, `-3.0%`, or `—` without a previous count.
 fn fmt_change(count: i64, previous: i64) -> String {
     match change_percent(count, previous) {
+        Some(c) if c.abs() < 0.05 => "0.0%".to_owned(),
         Some(c) if c > 0.0 => format!("+{c:.1}%"),
         Some(c) => format!("{c:.1}%"),
         None => "—".to_owned(),
@@ -210,7 +211,9 @@ fn score_chart(title: &str, rows: &[(String, Option<f64>)]) -> String {
             ty = y + 11.0,
             label = esc(label),
             vx = label_w + w + 6.0,
-            v = score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "—".into()),
+            v = score
+                .map(|s| format!("{s:.1}"))
+                .unwrap_or_else(|| "—".into()),
         ));
     }
     svg.push_str("</svg>");
@@ -660,7 +663,11 @@ pub async fn show(
             .map(|e| EmergingView {
                 id: e.id,
                 district: e.district.clone(),
-                span: format!("{} — {}", fmt_day(e.period_start), fmt_day(e.period_end - 1)),
+                span: format!(
+                    "{} — {}",
+                    fmt_day(e.period_start),
+                    fmt_day(e.period_end - 1)
+                ),
                 keywords: e.keywords.join(" "),
                 categories: e
                     .categories
@@ -738,7 +745,10 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
             ),
             (p.t("page.reports.col_generated"), p.time(&c.generated_at)),
             (p.t("page.reports.total"), c.total.to_string()),
-            (p.t("page.reports.previous_total"), c.previous_total.to_string()),
+            (
+                p.t("page.reports.previous_total"),
+                c.previous_total.to_string(),
+            ),
             (
                 p.t("page.reports.change"),
                 fmt_change(c.total, c.previous_total),
@@ -905,7 +915,11 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
             ws.write_string(
                 row,
                 2,
-                format!("{} — {}", fmt_day(e.period_start), fmt_day(e.period_end - 1)),
+                format!(
+                    "{} — {}",
+                    fmt_day(e.period_start),
+                    fmt_day(e.period_end - 1)
+                ),
             )
             .map_err(xlsx_error)?;
             ws.write_number(row, 3, e.observed as f64)

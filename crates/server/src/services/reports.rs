@@ -41,8 +41,8 @@ pub const CONTENT_VERSION: u32 = 1;
 /// Top categories shown as concerns, each with up to [`QUOTES_PER_CONCERN`] quotes.
 const CONCERNS: usize = 5;
 const QUOTES_PER_CONCERN: usize = 3;
-/// Candidates read per concern to choose quotes from.
-const QUOTE_CANDIDATES: u32 = 24;
+/// Candidates read per concern and window to choose quotes from.
+const QUOTE_CANDIDATES: u32 = 8;
 const QUOTE_MAX_CHARS: usize = 140;
 const TOP_CLUSTERS: u32 = 10;
 const EMERGING_LIMIT: u32 = 20;
@@ -84,7 +84,8 @@ impl Period {
     pub fn containing_date(kind: ReportKind, date: NaiveDate) -> Period {
         let (first, next) = match kind {
             ReportKind::Weekly => {
-                let monday = date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
+                let monday =
+                    date - Duration::days(i64::from(date.weekday().num_days_from_monday()));
                 (monday, monday + Duration::days(7))
             }
             ReportKind::Monthly => {
@@ -438,7 +439,10 @@ pub async fn generate_for(
         return Err(AppError::Forbidden);
     }
     let scope = report_scope(state, staff)?;
-    if !report_units(state, &scope).iter().any(|(id, _)| *id == unit_id) {
+    if !report_units(state, &scope)
+        .iter()
+        .any(|(id, _)| *id == unit_id)
+    {
         return Err(AppError::NotFound);
     }
     if period.start > state.now() {
@@ -554,7 +558,9 @@ pub async fn assemble(
     let by_kind = shares(&current, &previous, |v| v.kind.as_str().to_owned());
     let by_channel = shares(&current, &previous, |v| v.channel.as_str().to_owned());
     let by_category = shares(&current, &previous, category_key);
-    let mut by_unit = shares(&current, &previous, |v| child_of(v.unit_id).unwrap_or(unit_id));
+    let mut by_unit = shares(&current, &previous, |v| {
+        child_of(v.unit_id).unwrap_or(unit_id)
+    });
     for s in &mut by_unit {
         s.name = s.key.parse().map(unit_name).unwrap_or_default();
     }
@@ -701,9 +707,11 @@ pub async fn assemble(
     })
 }
 
-/// Up to [`QUOTES_PER_CONCERN`] quotes for a category: appeals that are part of a
-/// cluster first (one per cluster: many people said it), then the newest; short texts
-/// and repeats skipped. Personal data masked.
+/// Up to [`QUOTES_PER_CONCERN`] quotes for a category, spread over the period: the
+/// period is cut into as many windows and each gives its newest fitting appeal, one
+/// that is part of a cluster first (many people said it); short texts and repeats are
+/// skipped, and windows without one leave their place to the others. Personal data
+/// masked.
 async fn quotes(
     state: &AppState,
     scope: &UnitPath,
@@ -711,33 +719,61 @@ async fn quotes(
     category: &str,
     unit_name: &impl Fn(Id) -> String,
 ) -> AppResult<Vec<Quote>> {
-    let candidates = state
-        .store
-        .report_quote_candidates(scope, period.start, period.end, category, QUOTE_CANDIDATES)
-        .await?;
-    let mut chosen = Vec::new();
+    let n = QUOTES_PER_CONCERN as i64;
+    let span = period.end - period.start;
+    let mut windows = Vec::new();
+    for i in (0..n).rev() {
+        let from = period.start + span * i / n;
+        let to = period.start + span * (i + 1) / n;
+        windows.push(
+            state
+                .store
+                .report_quote_candidates(scope, from, to, category, QUOTE_CANDIDATES)
+                .await?,
+        );
+    }
     let mut clusters_seen = HashSet::new();
     let mut texts_seen = HashSet::new();
-    let mut ordered: Vec<_> = candidates.iter().filter(|c| c.cluster_id.is_some()).collect();
-    ordered.extend(candidates.iter().filter(|c| c.cluster_id.is_none()));
-    for c in ordered {
+    let mut fits = |c: &police_square_store::QuoteCandidate| -> bool {
+        if c.text.trim().chars().count() < 8 {
+            return false;
+        }
+        let key: String = c.text.chars().take(40).collect();
+        if texts_seen.contains(&key) || c.cluster_id.is_some_and(|k| clusters_seen.contains(&k)) {
+            return false;
+        }
+        texts_seen.insert(key);
+        if let Some(k) = c.cluster_id {
+            clusters_seen.insert(k);
+        }
+        true
+    };
+    let mut chosen: Vec<&police_square_store::QuoteCandidate> = Vec::new();
+    let mut used: HashSet<Id> = HashSet::new();
+    // One per window (clustered first), then fill up from any window.
+    for window in &windows {
+        let ordered = window
+            .iter()
+            .filter(|c| c.cluster_id.is_some())
+            .chain(window.iter().filter(|c| c.cluster_id.is_none()));
+        for c in ordered {
+            if fits(c) {
+                used.insert(c.appeal_id);
+                chosen.push(c);
+                break;
+            }
+        }
+    }
+    for c in windows.iter().flatten() {
         if chosen.len() >= QUOTES_PER_CONCERN {
             break;
         }
-        if c.text.trim().chars().count() < 8 {
-            continue;
+        if !used.contains(&c.appeal_id) && fits(c) {
+            used.insert(c.appeal_id);
+            chosen.push(c);
         }
-        if let Some(cluster) = c.cluster_id {
-            if !clusters_seen.insert(cluster) {
-                continue;
-            }
-        }
-        let key: String = c.text.chars().take(40).collect();
-        if !texts_seen.insert(key) {
-            continue;
-        }
-        chosen.push(c);
     }
+    chosen.truncate(QUOTES_PER_CONCERN);
     let mut out = Vec::new();
     for c in chosen {
         let (name, address, phone) = match state.store.appeal_contact(c.appeal_id).await? {
@@ -776,7 +812,10 @@ pub async fn publish(state: &AppState, staff: &Staff, id: Id) -> AppResult<Repor
         return Err(AppError::Forbidden);
     }
     visible_report(state, staff, id).await?;
-    Ok(state.store.publish_report(id, staff.id, state.now()).await?)
+    Ok(state
+        .store
+        .publish_report(id, staff.id, state.now())
+        .await?)
 }
 
 /// A leader's note on a published report.
@@ -889,7 +928,10 @@ mod tests {
         );
         assert_eq!(mask_numbers("１３８００００１２３４"), "138****1234");
         // Short numbers (house numbers, dates, counts) stay.
-        assert_eq!(mask_numbers("红旗路18号 2026-03-04 共3次"), "红旗路18号 2026-03-04 共3次");
+        assert_eq!(
+            mask_numbers("红旗路18号 2026-03-04 共3次"),
+            "红旗路18号 2026-03-04 共3次"
+        );
         assert_eq!(
             mask_quote(
                 "我是王小明，住吴兴区爱山街道红旗路18号，电话0572-2345678",

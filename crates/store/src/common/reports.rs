@@ -199,8 +199,9 @@ pub(crate) async fn emerging(
         .collect()
 }
 
-/// The newest appeals of one category in the period and scope, for quoting. Conduct
-/// complaints (a confidential track) are never candidates: neither the category
+/// The newest appeals of one category in the period and scope, for quoting (praise is
+/// not a concern, so never a candidate). Conduct complaints (a confidential track) are
+/// never candidates: neither the category
 /// `conduct` nor any appeal about a unit (`subject_unit_id`).
 ///
 /// The category is compared through `COALESCE` on purpose: it keeps both planners off
@@ -218,7 +219,7 @@ pub(crate) async fn quote_candidates(
     let sql = format!(
         "SELECT id, text, received_at, unit_id, cluster_id FROM appeals \
          WHERE {IN_PERIOD} AND COALESCE(category, '') = $5 AND category <> 'conduct' \
-         AND subject_unit_id IS NULL \
+         AND kind <> 'praise' AND subject_unit_id IS NULL \
          ORDER BY received_at DESC, id DESC LIMIT $6"
     );
     let rows = bind_period(sqlx::query(&sql), scope, from, to)
