@@ -4,6 +4,7 @@
 mod audit;
 mod demo;
 mod eval;
+mod report;
 mod user;
 
 use std::{net::SocketAddr, path::PathBuf};
@@ -55,6 +56,11 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// Opinion analysis reports (民意研判周报/月报/季报).
+    Report {
+        #[command(subcommand)]
+        command: report::ReportCommand,
+    },
     /// Evaluate the text features on labeled appeals (JSONL).
     Eval(eval::EvalArgs),
 }
@@ -100,6 +106,7 @@ fn main() -> anyhow::Result<()> {
             Command::Demo { appeals, seed } => demo::fill(&config, appeals, seed).await,
             Command::User { command } => user::run(&config, command).await,
             Command::Audit { command } => audit::run(&config, command).await,
+            Command::Report { command } => report::run(&config, command).await,
             Command::Eval(_) => unreachable!("handled above"),
         }
     })
