@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Role};
 
-use super::{analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR};
+use super::{
+    analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR,
+};
 use crate::error::StoreResult;
 use crate::model::*;
 use crate::Store;
