@@ -41,9 +41,11 @@ const MAX_OFFSET: u64 = 10_000;
 const MAX_TERMS: usize = 16;
 const MAX_TERM_CHARS: usize = 64;
 /// SQLite counts among at most this many of a word's newest matches (see [`count`]).
-const SAMPLE: u64 = 50_000;
+const SAMPLE: u64 = 10_000;
 /// PostgreSQL pages look among this many newest appeals first (see [`page_ids`]).
 const PROBE: u64 = 20_000;
+/// PostgreSQL sorts the matches of words expected fewer times than this at once.
+const SORT_BELOW: u64 = 2_000;
 /// PostgreSQL takes the planner's word for "more than the cap" above this many times it.
 const ESTIMATE_ABOVE: u64 = 10;
 
@@ -179,7 +181,8 @@ fn matching(what: &str, filter: &str, limit: u64, offset: u64) -> String {
 /// PostgreSQL: a GIN index has no order, and the planner's guess of how common a word is
 /// decides between walking the primary key backwards (fine for common words, a full
 /// table scan for a rare word it took for common) and sorting the GIN matches (fine for
-/// rare words, slow for common ones). So the data decides: first look among the newest
+/// rare words, slow for common ones). So: words the planner expects fewer than
+/// [`SORT_BELOW`] times are sorted at once; for the others, first look among the newest
 /// [`PROBE`] appeals only (bounded work, whichever plan); if they hold the page, done;
 /// otherwise matches are sparse and the GIN matches are sorted (`id + 0` keeps the
 /// planner off the primary key order).
@@ -189,8 +192,9 @@ async fn page_ids(
     args: &[Arg],
     page_size: u64,
     offset: u64,
+    estimate: u64,
 ) -> StoreResult<Vec<Id>> {
-    if !SQLITE && offset + page_size < PROBE / 10 {
+    if !SQLITE && offset + page_size < PROBE / 10 && estimate >= SORT_BELOW {
         let want = offset + page_size + 1;
         let newest = scalar(
             sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"),
@@ -207,6 +211,8 @@ async fn page_ids(
         if found.len() as u64 == want || floor <= 0 {
             return Ok(found.into_iter().skip(offset as usize).collect());
         }
+    }
+    if !SQLITE {
         let sql = format!(
             "SELECT a.id FROM appeals a \
              WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
@@ -217,6 +223,21 @@ async fn page_ids(
     }
     let sql = matching("a.id", filter, page_size + 1, offset);
     id_list(bind_all(sqlx::query(&sql), args), conn).await
+}
+
+/// The planner's estimate of the matches (PostgreSQL), from `EXPLAIN` (no execution).
+async fn planned(conn: &mut Conn, filter: &str, args: &[Arg]) -> StoreResult<u64> {
+    let sql = format!(
+        "EXPLAIN SELECT 1 FROM appeals a \
+         WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter}"
+    );
+    let plan: Vec<String> = bind_all(sqlx::query(&sql), args)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| sqlx::Row::try_get(r, 0))
+        .collect::<Result<_, _>>()?;
+    Ok(planned_rows(plan.first().map_or("", String::as_str)))
 }
 
 async fn id_list(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
@@ -240,6 +261,7 @@ async fn count(
     args: &[Arg],
     matcher: &str,
     cap: u64,
+    estimate: u64,
 ) -> StoreResult<(u64, bool)> {
     if !SQLITE {
         let from_where = format!(
@@ -247,14 +269,7 @@ async fn count(
         );
         // A word the planner expects far more often than the cap is not counted: its
         // matches would all be read from the table only to say "more than 1000".
-        let plan: Vec<String> =
-            bind_all(sqlx::query(&format!("EXPLAIN SELECT 1 {from_where}")), args)
-                .fetch_all(&mut *conn)
-                .await?
-                .iter()
-                .map(|r| sqlx::Row::try_get(r, 0))
-                .collect::<Result<_, _>>()?;
-        if planned_rows(plan.first().map_or("", String::as_str)) >= ESTIMATE_ABOVE * cap {
+        if estimate >= ESTIMATE_ABOVE * cap {
             return Ok((cap, true));
         }
         let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {cap}) AS m");
@@ -338,9 +353,14 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
         conds.join(" AND ")
     };
 
+    let estimate = if SQLITE {
+        0
+    } else {
+        planned(conn, &filter, &args).await?
+    };
     let mut ids: Vec<Id> = Vec::new();
     if offset <= MAX_OFFSET {
-        ids = page_ids(conn, &filter, &args, page_size, offset).await?;
+        ids = page_ids(conn, &filter, &args, page_size, offset, estimate).await?;
     }
     out.has_next = ids.len() as u64 > page_size;
     ids.truncate(page_size as usize);
@@ -350,8 +370,11 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
     let (counted, estimated) = if !out.has_next && (offset == 0 || !ids.is_empty()) {
         (offset + ids.len() as u64, false)
     } else {
-        count(conn, &filter, &args, &matcher, cap + 1).await?
+        count(conn, &filter, &args, &matcher, cap + 1, estimate).await?
     };
+    // An estimate is never below what the pages show.
+    let shown = offset + ids.len() as u64 + u64::from(out.has_next);
+    let counted = counted.max(shown);
     out.total = counted.min(cap);
     out.total_capped = counted > cap;
     out.total_estimated = estimated;
