@@ -46,8 +46,6 @@ const SAMPLE: u64 = 10_000;
 const PROBE: u64 = 20_000;
 /// PostgreSQL sorts the matches of words expected fewer times than this at once.
 const SORT_BELOW: u64 = 2_000;
-/// PostgreSQL takes the planner's word for "more than the cap" above this many times it.
-const ESTIMATE_ABOVE: u64 = 10;
 
 const SQLITE: bool = matches!(dialect::BACKEND.as_bytes(), b"sqlite");
 
@@ -183,7 +181,8 @@ fn matching(what: &str, filter: &str, limit: u64, offset: u64) -> String {
 /// table scan for a rare word it took for common) and sorting the GIN matches (fine for
 /// rare words, slow for common ones). So: words the planner expects fewer than
 /// [`SORT_BELOW`] times are sorted at once; for the others, first look among the newest
-/// [`PROBE`] appeals only (bounded work, whichever plan); if they hold the page, done;
+/// [`PROBE`] / 10, then [`PROBE`] appeals only (bounded work, whichever plan); if they
+/// hold the page, done;
 /// otherwise matches are sparse and the GIN matches are sorted (`id + 0` keeps the
 /// planner off the primary key order).
 async fn page_ids(
@@ -201,15 +200,17 @@ async fn page_ids(
             conn,
         )
         .await?;
-        let floor = newest - PROBE as i64;
-        let sql = format!(
-            "SELECT a.id FROM appeals a WHERE a.id > {floor} \
-             AND a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
-             ORDER BY a.id DESC LIMIT {want}"
-        );
-        let found = id_list(bind_all(sqlx::query(&sql), args), conn).await?;
-        if found.len() as u64 == want || floor <= 0 {
-            return Ok(found.into_iter().skip(offset as usize).collect());
+        for window in [PROBE / 10, PROBE] {
+            let floor = newest - window as i64;
+            let sql = format!(
+                "SELECT a.id FROM appeals a WHERE a.id > {floor} \
+                 AND a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
+                 ORDER BY a.id DESC LIMIT {want}"
+            );
+            let found = id_list(bind_all(sqlx::query(&sql), args), conn).await?;
+            if found.len() as u64 == want || floor <= 0 {
+                return Ok(found.into_iter().skip(offset as usize).collect());
+            }
         }
     }
     if !SQLITE {
@@ -251,8 +252,8 @@ async fn id_list(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id
 
 /// How many matches pass the filters, as `(count, estimated)`; the count stops at
 /// `cap`. Only asked when the page did not reach the end. PostgreSQL counts from the
-/// GIN bitmap, unless the planner expects [`ESTIMATE_ABOVE`] times `cap` matches or
-/// more (then "more than the cap" is its estimate). SQLite checks at most [`SAMPLE`] of
+/// GIN bitmap the words its planner expects fewer than [`SORT_BELOW`] times, and takes
+/// the planner's estimate for the others. SQLite checks at most [`SAMPLE`] of
 /// the newest matches; a word with more matches than that (and filters that keep fewer
 /// than `cap` of the sample) is estimated from the sample's share and the word's total.
 async fn count(
@@ -267,10 +268,11 @@ async fn count(
         let from_where = format!(
             "FROM appeals a WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter}"
         );
-        // A word the planner expects far more often than the cap is not counted: its
-        // matches would all be read from the table only to say "more than 1000".
-        if estimate >= ESTIMATE_ABOVE * cap {
-            return Ok((cap, true));
+        // Only rare words are counted: the matches of a common one would all be read
+        // from the table (the filters are in the rows) to find how many pass; the
+        // planner's estimate says as much at no cost.
+        if estimate >= SORT_BELOW {
+            return Ok((estimate.min(cap), true));
         }
         let sql = format!("SELECT count(*) FROM (SELECT 1 {from_where} LIMIT {cap}) AS m");
         let n: i64 = scalar(bind_all(sqlx::query(&sql), args), conn).await?;
