@@ -183,6 +183,14 @@ try {
   await expectOk(await s.goto(`${BASE}/staff/dashboard?period=month`), 'dashboard');
   await s.locator('#rates').waitFor();
   await shot(s, 'staff-dashboard');
+  // 民意库: the opinion view counts the appeal just submitted, with its trend chart.
+  await expectOk(await s.goto(`${BASE}/staff/opinion?period=7d`), 'opinion');
+  const total = (await s.locator('#opinion-total').innerText()).trim();
+  if (Number(total) < 1) throw new Error(`opinion view total is ${total}`);
+  await s.locator('figure.chart svg polyline').waitFor();
+  await shot(s, 'staff-opinion');
+  await expectOk(await s.goto(`${BASE}/staff/alerts`), 'alerts');
+  await shot(s, 'staff-alerts');
 
   // The console on a phone as well (handlers answer from the street too).
   const staffPhone = await phoneCtx.browser().newContext({

@@ -14,7 +14,7 @@ use std::time::Instant;
 use police_square_domain::Role;
 use police_square_server::{
     config::Config,
-    services::{clustering, emerging, opinion},
+    services::{clustering, emerging, learning, opinion},
     AppState,
 };
 use police_square_store::Staff;
@@ -29,10 +29,13 @@ fn p(samples: &mut [f64], q: f64) -> f64 {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let url = args.first().cloned().expect("database path or postgres url");
+    let url = args
+        .first()
+        .cloned()
+        .expect("database path or postgres url");
     let runs: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(5);
+    // A migrated database (`police-square migrate`), read as it is.
     let store = police_square_store::connect(&url).await?;
-    store.migrate().await?;
     let key = std::env::var("POLICE_SQUARE_KEY").unwrap_or_else(|_| "00".repeat(32));
     let config = Config {
         key: Some(police_square_notify::Secret::new(key)),
@@ -74,6 +77,13 @@ async fn main() -> anyhow::Result<()> {
             p(&mut samples, 1.0)
         );
     }
+    let t = Instant::now();
+    let retrained = learning::retrain(&state, true).await?;
+    println!(
+        "retrain (IDF on recent appeals + corrections): {:.2} s, {:?}",
+        t.elapsed().as_secs_f64(),
+        retrained
+    );
     let t = Instant::now();
     let run = clustering::assign_new(&state).await?;
     println!(

@@ -144,6 +144,10 @@ pub struct OpinionQuery {
     pub include_conduct: bool,
     pub from: Millis,
     pub to: Millis,
+    /// Whole days before this instant are read from the pre-aggregated counts, which
+    /// the statistics refresh keeps current (pass the start of today); later ones are
+    /// counted live. `Millis::MIN`: everything live.
+    pub settled_before: Millis,
 }
 
 /// One bucket: the key (a category, a unit id, a day number …) and its counts.

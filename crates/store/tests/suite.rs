@@ -2156,8 +2156,14 @@ async fn corrections_are_kept_and_models_stored(store: Arc<dyn Store>) {
     assert!(store.corrections(got[0].id, 10).await.unwrap().is_empty());
 
     assert_eq!(store.latest_text_model().await.unwrap(), None);
-    let first = store.save_text_model(T0, got[0].id, 1, "{\"m\":1}").await.unwrap();
-    let second = store.save_text_model(T0 + DAY, got[0].id, 1, "{\"m\":2}").await.unwrap();
+    let first = store
+        .save_text_model(T0, got[0].id, 1, "{\"m\":1}")
+        .await
+        .unwrap();
+    let second = store
+        .save_text_model(T0 + DAY, got[0].id, 1, "{\"m\":2}")
+        .await
+        .unwrap();
     assert!(second > first);
     let latest = store.latest_text_model().await.unwrap().unwrap();
     assert_eq!((latest.id, latest.model.as_str()), (second, "{\"m\":2}"));
@@ -2170,10 +2176,17 @@ async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Store>) {
     let b = insert(&store, new_appeal(&o.station_b, 2)).await;
     let c = insert(&store, new_appeal(&o.other_station, 3)).await;
     let rows = store.analysis_rows(0, 0, 10).await.unwrap();
-    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![a.id, b.id, c.id]);
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![a.id, b.id, c.id]
+    );
     assert_eq!(rows[0].search_text, "小区 门口 乱停车");
     assert_eq!(store.analysis_rows(a.id, 0, 10).await.unwrap().len(), 2);
-    assert!(store.analysis_rows(0, T0 + DAY, 10).await.unwrap().is_empty());
+    assert!(store
+        .analysis_rows(0, T0 + DAY, 10)
+        .await
+        .unwrap()
+        .is_empty());
 
     let link = ClusterLink {
         cluster: None,
@@ -2184,11 +2197,20 @@ async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Store>) {
         first_at: a.received_at,
         last_at: b.received_at,
     };
-    let ids = store.save_clusters(&[link], "cluster_cursor", b.id).await.unwrap();
-    assert_eq!(store.setting("cluster_cursor").await.unwrap(), Some(b.id.to_string()));
+    let ids = store
+        .save_clusters(&[link], "cluster_cursor", b.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.setting("cluster_cursor").await.unwrap(),
+        Some(b.id.to_string())
+    );
     let cluster = store.cluster(ids[0]).await.unwrap().unwrap();
     assert_eq!((cluster.size, cluster.first_appeal_id), (2, a.id));
-    assert_eq!(store.appeal(a.id).await.unwrap().unwrap().cluster_id, Some(cluster.id));
+    assert_eq!(
+        store.appeal(a.id).await.unwrap().unwrap().cluster_id,
+        Some(cluster.id)
+    );
     // A third appeal joins the stored cluster.
     let join = ClusterLink {
         cluster: Some(cluster.id),
@@ -2199,12 +2221,21 @@ async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Store>) {
         first_at: c.received_at,
         last_at: c.received_at,
     };
-    store.save_clusters(&[join], "cluster_cursor", c.id).await.unwrap();
+    store
+        .save_clusters(&[join], "cluster_cursor", c.id)
+        .await
+        .unwrap();
     let cluster = store.cluster(cluster.id).await.unwrap().unwrap();
     assert_eq!((cluster.size, cluster.last_at), (3, c.received_at));
     // Members are read within a scope.
-    let all = store.cluster_appeals(cluster.id, None, false, 10).await.unwrap();
-    assert_eq!(all.iter().map(|s| s.id).collect::<Vec<_>>(), vec![c.id, b.id, a.id]);
+    let all = store
+        .cluster_appeals(cluster.id, None, false, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![c.id, b.id, a.id]
+    );
     let district = store
         .cluster_appeals(cluster.id, Some(&o.district.path), false, 10)
         .await
@@ -2215,6 +2246,7 @@ async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Store>) {
         include_conduct: false,
         from: T0,
         to: T0 + DAY,
+        settled_before: Millis::MIN,
     };
     assert_eq!(store.top_clusters(&q, 5).await.unwrap().len(), 1);
     let elsewhere = OpinionQuery {
@@ -2283,7 +2315,10 @@ async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc<dyn Store>
         (&o.city.path, 2),
         (&o.other_district.path, 0),
     ] {
-        let found = store.alerts(Some(scope), T0, T0 + 30 * DAY, 10).await.unwrap();
+        let found = store
+            .alerts(Some(scope), T0, T0 + 30 * DAY, 10)
+            .await
+            .unwrap();
         assert_eq!(found.len(), seen, "{scope:?}");
     }
     assert!(store
@@ -2303,7 +2338,12 @@ async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc<dyn Store>
         .is_empty());
 
     store
-        .set_alert_status(id, AlertStatus::Dismissed, o.supervisor.id, Some("已核实，系误报"))
+        .set_alert_status(
+            id,
+            AlertStatus::Dismissed,
+            o.supervisor.id,
+            Some("已核实，系误报"),
+        )
         .await
         .unwrap();
     let got = store.alert(id).await.unwrap().unwrap();
@@ -2323,7 +2363,11 @@ async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
     let o = org(&store).await;
     let mut expect_a = 0;
     for n in 1..=9u64 {
-        let unit = if n % 3 == 0 { &o.station_b } else { &o.station_a };
+        let unit = if n % 3 == 0 {
+            &o.station_b
+        } else {
+            &o.station_a
+        };
         let mut a = new_appeal(unit, n);
         a.received_at = T0 + (n as Millis % 3) * DAY;
         if n % 2 == 0 {
@@ -2345,8 +2389,32 @@ async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
         include_conduct: true,
         from: T0 - DAY,
         to: T0 + 10 * DAY,
+        settled_before: Millis::MIN,
     };
     let v = store.opinion(&q).await.unwrap();
+    // The pre-aggregated days give the same view as counting live, for any edges.
+    store.refresh_stats(T0 + 20 * DAY).await.unwrap();
+    for (from, to, conduct) in [
+        (q.from, q.to, true),
+        (T0 - 5 * HOUR, T0 + DAY + 7 * HOUR, false),
+        (T0 + 2 * HOUR, T0 + 3 * HOUR, true),
+    ] {
+        let live = OpinionQuery {
+            from,
+            to,
+            include_conduct: conduct,
+            ..q.clone()
+        };
+        let settled = OpinionQuery {
+            settled_before: T0 + 20 * DAY,
+            ..live.clone()
+        };
+        assert_eq!(
+            store.opinion(&settled).await.unwrap(),
+            store.opinion(&live).await.unwrap(),
+            "{from}..{to}"
+        );
+    }
     assert_eq!(v.total, 9);
     // Odd n are negative: 1, 3, 5, 7, 9.
     assert_eq!(v.negative, 5);
@@ -2355,7 +2423,10 @@ async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
     assert_eq!(count(&v.by_category, "traffic"), Some(4));
     assert_eq!(count(&v.by_category, "conduct"), Some(1));
     assert_eq!(count(&v.by_kind, "report"), Some(4));
-    assert_eq!(count(&v.by_unit, &o.station_a.id.to_string()), Some(expect_a));
+    assert_eq!(
+        count(&v.by_unit, &o.station_a.id.to_string()),
+        Some(expect_a)
+    );
     assert_eq!(v.by_day.iter().map(|b| b.total).sum::<i64>(), 9);
     assert_eq!(v.by_day.len(), 3);
     assert!(v.by_day.windows(2).all(|w| w[0].key < w[1].key));

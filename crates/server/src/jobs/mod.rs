@@ -47,9 +47,11 @@ fn periodic(state: &AppState) -> Vec<(&'static str, i64)> {
         (DEADLINE_SCAN, j.deadline_scan_secs * 1000),
         (STATS_REFRESH, j.stats_refresh_secs * 1000),
         (PURGE_EXPIRED, 3_600_000),
+        // Retraining first: it fits keyword weights on the platform's own appeals,
+        // which the cluster and emerging-issue jobs use.
+        (TEXT_RETRAIN, j.retrain_secs * 1000),
         (CLUSTER_ASSIGN, j.cluster_secs * 1000),
         (EMERGING_SCAN, j.emerging_secs * 1000),
-        (TEXT_RETRAIN, j.retrain_secs * 1000),
     ]
 }
 

@@ -97,6 +97,8 @@ struct OpinionPage {
     trend_points: String,
     trend_max: String,
     trend_days: usize,
+    first_day: String,
+    last_day: String,
     clusters: Vec<ClusterLine>,
     alerts: Vec<AlertLine>,
     all_link: String,
@@ -160,21 +162,30 @@ pub async fn page(
     let (period, from, to) = period_of(&state, &q)?;
     let unit_id = match q.unit.trim() {
         "" => None,
-        v => Some(v.parse::<Id>().map_err(|_| AppError::BadRequest("unit".into()))?),
+        v => Some(
+            v.parse::<Id>()
+                .map_err(|_| AppError::BadRequest("unit".into()))?,
+        ),
     };
     let o = opinion::opinion(&state, &staff, unit_id, from, to).await?;
     let org = state.org();
     // Drill-down: the search page lists the appeals behind any figure.
     let (from_s, to_s) = (day(from), day(to - 1));
-    let drill = |extra: &str, unit: Id| {
-        format!("/staff/search?unit={unit}&from={from_s}&to={to_s}{extra}")
-    };
+    let drill =
+        |extra: &str, unit: Id| format!("/staff/search?unit={unit}&from={from_s}&to={to_s}{extra}");
     let keep = format!(
         "period={period}&from={}&to={}",
         urlencode(&q.from),
         urlencode(&q.to)
     );
-    let max_cat = o.view.by_category.iter().map(|b| b.total).max().unwrap_or(1).max(1);
+    let max_cat = o
+        .view
+        .by_category
+        .iter()
+        .map(|b| b.total)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let categories = o
         .view
         .by_category
@@ -192,7 +203,14 @@ pub async fn page(
             link: drill(&format!("&category={}", urlencode(&b.key)), o.unit.id),
         })
         .collect();
-    let max_kind = o.view.by_kind.iter().map(|b| b.total).max().unwrap_or(1).max(1);
+    let max_kind = o
+        .view
+        .by_kind
+        .iter()
+        .map(|b| b.total)
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let kinds = o
         .view
         .by_kind
@@ -276,6 +294,8 @@ pub async fn page(
         trend_points,
         trend_max: group_digits(max_day),
         trend_days: days,
+        first_day: from_s.clone(),
+        last_day: to_s.clone(),
         clusters,
         alerts,
         all_link: drill("", o.unit.id),

@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use police_square_domain::org::UnitPath;
 use police_square_store::{AnalysisRow, ClusterLink, Id};
-use police_square_text::{Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem};
+use police_square_text::{
+    Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature,
+};
 
 use crate::{error::AppResult, limits::DAY, state::AppState};
 
@@ -31,6 +33,13 @@ pub struct ClusterWork {
     stored: HashMap<u64, Id>,
     /// In-memory cluster with one appeal so far → that appeal.
     first: HashMap<u64, AnalysisRow>,
+    /// In-memory cluster → its first appeal's signature. The index links an appeal to
+    /// its single nearest neighbour, so chains of slightly similar appeals could grow
+    /// one "cluster" across a whole topic; an appeal is only stored as a member when it
+    /// is also similar to the cluster's first appeal, and in the same district (one
+    /// specific problem is in one place).
+    seeds: HashMap<u64, (Signature, Option<String>)>,
+    threshold: f32,
     window_days: i64,
 }
 
@@ -90,10 +99,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     }
     let work = guard.as_mut().expect("built above");
     let since = state.now() - work.window_days * DAY;
-    let rows = state
-        .store
-        .analysis_rows(work.cursor, since, BATCH)
-        .await?;
+    let rows = state.store.analysis_rows(work.cursor, since, BATCH).await?;
     let Some(last) = rows.last().map(|r| r.id) else {
         return Ok(ClusterRun::default());
     };
@@ -103,10 +109,16 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     let mut links: Vec<(u64, ClusterLink)> = Vec::new();
     let mut link_of: HashMap<u64, usize> = HashMap::new();
     for row in rows {
-        let assignment = work.index.assign(item(state, &row));
+        let it = item(state, &row);
+        let seed = (it.signature.clone(), it.district.clone());
+        let assignment = work.index.assign(it);
         let c = assignment.cluster;
         if assignment.new_cluster {
             work.first.insert(c, row);
+            work.seeds.insert(c, seed);
+            continue;
+        }
+        if !work.close_to_seed(c, &seed) {
             continue;
         }
         if let Some(&ix) = link_of.get(&c) {
@@ -159,6 +171,20 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     Ok(ClusterRun { looked_at, linked })
 }
 
+impl ClusterWork {
+    fn close_to_seed(
+        &self,
+        cluster: u64,
+        (signature, district): &(Signature, Option<String>),
+    ) -> bool {
+        self.seeds
+            .get(&cluster)
+            .is_none_or(|(seed, seed_district)| {
+                seed_district == district && seed.cosine(signature) >= self.threshold
+            })
+    }
+}
+
 /// Keywords naming a cluster's problem.
 fn label(state: &AppState, text: &str) -> String {
     let engine = state.text.current();
@@ -178,17 +204,26 @@ async fn rebuild(state: &AppState, cursor: Id) -> AppResult<ClusterWork> {
         cursor,
         stored: HashMap::new(),
         first: HashMap::new(),
+        seeds: HashMap::new(),
+        threshold: config.threshold,
         window_days: config.window_days,
     };
     let since = state.now() - config.window_days * DAY;
     let mut after = 0;
     while after < cursor {
         let rows = state.store.analysis_rows(after, since, 10_000).await?;
-        let Some(last) = rows.last().map(|r| r.id) else { break };
+        let Some(last) = rows.last().map(|r| r.id) else {
+            break;
+        };
         after = last;
         for row in rows.into_iter().filter(|r| r.id <= cursor) {
-            let assignment = work.index.assign(item(state, &row));
+            let it = item(state, &row);
+            let seed = (it.signature.clone(), it.district.clone());
+            let assignment = work.index.assign(it);
             let c = assignment.cluster;
+            if assignment.new_cluster {
+                work.seeds.insert(c, seed);
+            }
             match row.cluster_id {
                 Some(id) => {
                     work.stored.entry(c).or_insert(id);

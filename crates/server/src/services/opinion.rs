@@ -11,6 +11,7 @@ use police_square_store::{
 use crate::{
     error::{AppError, AppResult},
     limits::DAY,
+    services::emerging,
     state::AppState,
 };
 
@@ -78,11 +79,14 @@ pub async fn opinion(
         return Err(AppError::BadRequest("period".into()));
     }
     let unit = unit_in_scope(state, staff, unit_id)?;
+    // Days before today are pre-aggregated by the statistics refresh; today is live.
+    let today = emerging::date_start(emerging::local_date(state.now()));
     let query = |from, to| OpinionQuery {
         scope: Some(unit.path.clone()),
         include_conduct: staff.role.sees_conduct(),
         from,
         to,
+        settled_before: today,
     };
     let current = query(from, to);
     let before = query(from - (to - from), from);

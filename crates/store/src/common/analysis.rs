@@ -229,7 +229,10 @@ fn cluster(r: &Row) -> StoreResult<Cluster> {
 
 pub(crate) async fn cluster_by_id(conn: &mut Conn, id: Id) -> StoreResult<Option<Cluster>> {
     let sql = format!("SELECT {CLUSTER_COLUMNS} FROM clusters WHERE id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.as_ref().map(cluster).transpose()
 }
 
@@ -346,10 +349,7 @@ fn alert(r: &Row) -> StoreResult<EmergingAlertRecord> {
 /// Store an alert, or fold it into an earlier one of the same district whose period
 /// overlaps it and that shares a keyword (a burst is reported once, however many days
 /// the detector sees it). Returns the alert id and whether it is new.
-pub(crate) async fn save_alert(
-    conn: &mut Conn,
-    a: &NewEmergingAlert,
-) -> StoreResult<(Id, bool)> {
+pub(crate) async fn save_alert(conn: &mut Conn, a: &NewEmergingAlert) -> StoreResult<(Id, bool)> {
     let sql = format!(
         "SELECT {ALERT_COLUMNS} FROM emerging_alerts a WHERE a.district_unit_id = $1 \
          AND a.period_end >= $2 AND a.period_start <= $3 ORDER BY a.id"
@@ -369,22 +369,23 @@ pub(crate) async fn save_alert(
         }
     }
     let json = |v: &Vec<String>| serde_json::to_string(v).expect("strings serialize");
-    let (id, new) = match same {
-        Some(e) => {
-            let mut keywords = e.keywords.clone();
-            for k in &a.keywords {
-                if !keywords.contains(k) {
-                    keywords.push(k.clone());
+    let (id, new) =
+        match same {
+            Some(e) => {
+                let mut keywords = e.keywords.clone();
+                for k in &a.keywords {
+                    if !keywords.contains(k) {
+                        keywords.push(k.clone());
+                    }
                 }
-            }
-            keywords.truncate(12);
-            let mut categories = e.categories.clone();
-            for c in &a.categories {
-                if !categories.contains(c) {
-                    categories.push(c.clone());
+                keywords.truncate(12);
+                let mut categories = e.categories.clone();
+                for c in &a.categories {
+                    if !categories.contains(c) {
+                        categories.push(c.clone());
+                    }
                 }
-            }
-            sqlx::query(
+                sqlx::query(
                 "UPDATE emerging_alerts SET period_start = $2, period_end = $3, keywords = $4, \
                  categories = $5, observed = $6, expected = $7, p_value = $8, detected_at = $9 \
                  WHERE id = $1",
@@ -400,30 +401,30 @@ pub(crate) async fn save_alert(
             .bind(a.detected_at)
             .execute(&mut *conn)
             .await?;
-            (e.id, false)
-        }
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO emerging_alerts (district_unit_id, unit_path, period_start, \
+                (e.id, false)
+            }
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO emerging_alerts (district_unit_id, unit_path, period_start, \
                  period_end, keywords, categories, observed, expected, p_value, detected_at, \
                  status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open') RETURNING id",
-            )
-            .bind(a.district_unit_id)
-            .bind(a.unit_path.as_str())
-            .bind(a.period_start)
-            .bind(a.period_end)
-            .bind(json(&a.keywords))
-            .bind(json(&a.categories))
-            .bind(a.observed)
-            .bind(a.expected)
-            .bind(a.p_value)
-            .bind(a.detected_at)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| super::constraint(e, "district"))?;
-            (id, true)
-        }
-    };
+                )
+                .bind(a.district_unit_id)
+                .bind(a.unit_path.as_str())
+                .bind(a.period_start)
+                .bind(a.period_end)
+                .bind(json(&a.keywords))
+                .bind(json(&a.categories))
+                .bind(a.observed)
+                .bind(a.expected)
+                .bind(a.p_value)
+                .bind(a.detected_at)
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| super::constraint(e, "district"))?;
+                (id, true)
+            }
+        };
     for appeal in &a.appeal_ids {
         sqlx::query(
             "INSERT INTO emerging_alert_appeals (alert_id, appeal_id) VALUES ($1, $2) \
@@ -468,9 +469,15 @@ pub(crate) async fn alerts(
     rows.iter().map(alert).collect()
 }
 
-pub(crate) async fn alert_by_id(conn: &mut Conn, id: Id) -> StoreResult<Option<EmergingAlertRecord>> {
+pub(crate) async fn alert_by_id(
+    conn: &mut Conn,
+    id: Id,
+) -> StoreResult<Option<EmergingAlertRecord>> {
     let sql = format!("SELECT {ALERT_COLUMNS} FROM emerging_alerts a WHERE a.id = $1");
-    let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
     row.as_ref().map(alert).transpose()
 }
 
@@ -498,61 +505,200 @@ pub(crate) async fn set_alert_status(
 
 // ── the opinion view (民意库) ─────────────────────────────────────────────
 
-/// Totals of the period's appeals in the scope by category, kind, unit and day.
+fn negative_sum() -> &'static str {
+    "SUM(CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END)"
+}
+
+/// Recompute the pre-aggregated opinion counts of days `first..=last` (called by the
+/// statistics refresh for the days it recomputes).
+pub(crate) async fn refresh_opinion_days(
+    conn: &mut Conn,
+    first: i64,
+    last: i64,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM opinion_daily WHERE day >= $1 AND day <= $2")
+        .bind(first)
+        .bind(last)
+        .execute(&mut *conn)
+        .await?;
+    let day = format!("(received_at + {DAY_OFFSET_MS}) / {DAY_MS}");
+    let neg = negative_sum();
+    let conduct = format!("COALESCE(category, '') = '{}'", Category::CONDUCT);
+    for sql in [
+        format!(
+            "INSERT INTO opinion_daily (day, unit_id, dim, bucket, conduct, total, negative) \
+             SELECT {day} AS d, unit_id, 'category', COALESCE(category, ''), {conduct}, \
+             COUNT(*), {neg} FROM appeals WHERE received_at >= $1 AND received_at < $2 \
+             GROUP BY d, unit_id, COALESCE(category, '')"
+        ),
+        format!(
+            "INSERT INTO opinion_daily (day, unit_id, dim, bucket, conduct, total, negative) \
+             SELECT {day} AS d, unit_id, 'kind', kind, {conduct} AS c, COUNT(*), {neg} \
+             FROM appeals WHERE received_at >= $1 AND received_at < $2 \
+             GROUP BY d, unit_id, kind, c"
+        ),
+    ] {
+        sqlx::query(&sql)
+            .bind(super::day_start(first))
+            .bind(super::day_start(last + 1))
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The four breakdowns of the view, in order.
+const DIMENSIONS: [Dimension; 4] = [
+    Dimension::Category,
+    Dimension::Kind,
+    Dimension::Unit,
+    Dimension::Day,
+];
+
+#[derive(Clone, Copy)]
+enum Dimension {
+    Category,
+    Kind,
+    Unit,
+    Day,
+}
+
+impl Dimension {
+    /// The key over `appeals` (live part).
+    fn live_key(self) -> String {
+        match self {
+            Dimension::Category => "COALESCE(category, '')".into(),
+            Dimension::Kind => "kind".into(),
+            Dimension::Unit => "CAST(unit_id AS TEXT)".into(),
+            Dimension::Day => format!("CAST((received_at + {DAY_OFFSET_MS}) / {DAY_MS} AS TEXT)"),
+        }
+    }
+
+    /// The key and row kind over `opinion_daily` (settled days).
+    fn daily_key(self) -> (&'static str, &'static str) {
+        match self {
+            Dimension::Category => ("o.bucket", "category"),
+            Dimension::Kind => ("o.bucket", "kind"),
+            Dimension::Unit => ("CAST(o.unit_id AS TEXT)", "kind"),
+            Dimension::Day => ("CAST(o.day AS TEXT)", "kind"),
+        }
+    }
+}
+
+/// Totals of the period's appeals in the scope by category, kind, unit and day. Whole
+/// days before `q.settled_before` come from `opinion_daily`; the rest is counted live.
 pub(crate) async fn opinion(conn: &mut Conn, q: &OpinionQuery) -> StoreResult<OpinionView> {
     let (lo, hi) = scope_range(q.scope.as_ref());
-    let conduct = if q.include_conduct {
-        String::new()
-    } else {
-        format!(
-            " AND (category IS NULL OR category <> '{}')",
-            Category::CONDUCT
+    // Whole days inside [from, to) that are settled.
+    let first_day = super::day_of(q.from - 1) + 1;
+    let end_day = super::day_of(q.to).min(super::day_of(q.settled_before));
+    // Settled days [d0, d1) and the live ranges around them.
+    type Split = (Option<(i64, i64)>, Vec<(Millis, Millis)>);
+    let (settled, live): Split = if first_day < end_day {
+        let (a, b) = (super::day_start(first_day), super::day_start(end_day));
+        (
+            Some((first_day, end_day)),
+            [(q.from, a), (b, q.to)]
+                .into_iter()
+                .filter(|(f, t)| f < t)
+                .collect(),
         )
+    } else {
+        (None, vec![(q.from, q.to)])
     };
-    let day = format!("(received_at + {DAY_OFFSET_MS}) / {DAY_MS}");
     let mut view = OpinionView::default();
-    for (key, out) in [
-        ("COALESCE(category, '')", 0),
-        ("kind", 1),
-        ("unit_id", 2),
-        (day.as_str(), 3),
-    ] {
-        let sql = format!(
-            "SELECT CAST({key} AS TEXT) AS k, COUNT(*) AS n, \
-             SUM(CASE WHEN sentiment = 'negative' THEN 1 ELSE 0 END) AS neg \
-             FROM appeals WHERE received_at >= $1 AND received_at < $2 \
-             AND unit_path >= $3 AND unit_path < $4{conduct} GROUP BY {key}"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(q.from)
-            .bind(q.to)
-            .bind(&lo)
-            .bind(&hi)
-            .fetch_all(&mut *conn)
-            .await?;
-        let mut buckets = Vec::with_capacity(rows.len());
-        for r in &rows {
-            buckets.push(OpinionBucket {
-                key: r.try_get("k")?,
-                total: r.try_get("n")?,
-                negative: r.try_get::<Option<i64>, _>("neg")?.unwrap_or(0),
-            });
-        }
-        buckets.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
-        match out {
-            0 => {
-                view.total = buckets.iter().map(|b| b.total).sum();
-                view.negative = buckets.iter().map(|b| b.negative).sum();
-                view.by_category = buckets;
+    for dim in DIMENSIONS {
+        let mut merged: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+        let mut add = |k: String, n: i64, neg: i64| {
+            let e = merged.entry(k).or_insert((0, 0));
+            e.0 += n;
+            e.1 += neg;
+        };
+        if let Some((d0, d1)) = settled {
+            let (key, kind) = dim.daily_key();
+            let conduct = if q.include_conduct {
+                ""
+            } else {
+                " AND NOT o.conduct"
+            };
+            let sql = format!(
+                "SELECT {key} AS k, CAST(SUM(o.total) AS BIGINT) AS n, \
+                 CAST(SUM(o.negative) AS BIGINT) AS neg \
+                 FROM opinion_daily o JOIN units u ON u.id = o.unit_id \
+                 WHERE o.day >= $1 AND o.day < $2 AND o.dim = '{kind}' \
+                 AND u.path >= $3 AND u.path < $4{conduct} GROUP BY {key}"
+            );
+            let rows = sqlx::query(&sql)
+                .bind(d0)
+                .bind(d1)
+                .bind(&lo)
+                .bind(&hi)
+                .fetch_all(&mut *conn)
+                .await?;
+            for r in &rows {
+                add(
+                    r.try_get("k")?,
+                    r.try_get::<Option<i64>, _>("n")?.unwrap_or(0),
+                    r.try_get::<Option<i64>, _>("neg")?.unwrap_or(0),
+                );
             }
-            1 => view.by_kind = buckets,
-            2 => view.by_unit = buckets,
-            _ => {
-                buckets.sort_by(|a, b| {
-                    let d = |k: &str| k.parse::<i64>().unwrap_or(0);
-                    d(&a.key).cmp(&d(&b.key))
-                });
+        }
+        let conduct = if q.include_conduct {
+            String::new()
+        } else {
+            format!(
+                " AND (category IS NULL OR category <> '{}')",
+                Category::CONDUCT
+            )
+        };
+        let key = dim.live_key();
+        let sql = format!(
+            "SELECT {key} AS k, COUNT(*) AS n, {neg} AS neg \
+             FROM appeals WHERE received_at >= $1 AND received_at < $2 \
+             AND unit_path >= $3 AND unit_path < $4{conduct} GROUP BY {key}",
+            neg = negative_sum()
+        );
+        for (from, to) in &live {
+            let rows = sqlx::query(&sql)
+                .bind(from)
+                .bind(to)
+                .bind(&lo)
+                .bind(&hi)
+                .fetch_all(&mut *conn)
+                .await?;
+            for r in &rows {
+                add(
+                    r.try_get("k")?,
+                    r.try_get("n")?,
+                    r.try_get::<Option<i64>, _>("neg")?.unwrap_or(0),
+                );
+            }
+        }
+        let mut buckets: Vec<OpinionBucket> = merged
+            .into_iter()
+            .filter(|(_, (n, _))| *n > 0)
+            .map(|(key, (total, negative))| OpinionBucket {
+                key,
+                total,
+                negative,
+            })
+            .collect();
+        match dim {
+            Dimension::Day => {
+                buckets.sort_by_key(|b| b.key.parse::<i64>().unwrap_or(0));
                 view.by_day = buckets;
+            }
+            _ => {
+                buckets.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.key.cmp(&b.key)));
+                match dim {
+                    Dimension::Category => {
+                        view.total = buckets.iter().map(|b| b.total).sum();
+                        view.negative = buckets.iter().map(|b| b.negative).sum();
+                        view.by_category = buckets;
+                    }
+                    Dimension::Kind => view.by_kind = buckets,
+                    _ => view.by_unit = buckets,
+                }
             }
         }
     }

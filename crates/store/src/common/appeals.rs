@@ -131,14 +131,12 @@ const APPLY_PATCH: &str = "UPDATE appeals SET \
 /// statistics marks and the notification. Returns the new appeal and the audit entry,
 /// which the caller appends last (the audit head is the global lock).
 pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Appeal, NewAudit)> {
-    let current: Option<(i64, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT version, unit_id, received_at, category FROM appeals WHERE id = $1",
-    )
-    .bind(c.appeal_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (version, old_unit, received_at, old_category) =
-        current.ok_or(StoreError::NotFound)?;
+    let current: Option<(i64, i64, i64, Option<String>)> =
+        sqlx::query_as("SELECT version, unit_id, received_at, category FROM appeals WHERE id = $1")
+            .bind(c.appeal_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (version, old_unit, received_at, old_category) = current.ok_or(StoreError::NotFound)?;
     let stale = || {
         StoreError::Conflict(format!(
             "appeal {} changed since it was read (expected version {}, now {version})",

@@ -134,6 +134,7 @@ pub(crate) async fn refresh(conn: &mut Conn, now: Millis) -> StoreResult<()> {
             .bind(now)
             .execute(&mut *conn)
             .await?;
+        super::analysis::refresh_opinion_days(conn, first, last).await?;
     }
     Ok(())
 }

@@ -415,7 +415,8 @@ impl Store for SqlStore {
         since: Millis,
         limit: u32,
     ) -> StoreResult<Vec<AnalysisRow>> {
-        read!(self, |c| analysis::analysis_rows(c, after_id, since, limit).await)
+        read!(self, |c| analysis::analysis_rows(c, after_id, since, limit)
+            .await)
     }
 
     async fn save_clusters(
@@ -424,7 +425,10 @@ impl Store for SqlStore {
         cursor_key: &str,
         cursor: Id,
     ) -> StoreResult<Vec<Id>> {
-        write!(self, |c| analysis::save_clusters(c, links, cursor_key, cursor).await)
+        write!(self, |c| analysis::save_clusters(
+            c, links, cursor_key, cursor
+        )
+        .await)
     }
 
     async fn cluster(&self, id: Id) -> StoreResult<Option<Cluster>> {
@@ -443,7 +447,14 @@ impl Store for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<AppealSummary>> {
         let of = analysis::Members::Cluster(cluster_id);
-        read!(self, |c| analysis::member_appeals(c, of, scope, include_conduct, limit).await)
+        read!(self, |c| analysis::member_appeals(
+            c,
+            of,
+            scope,
+            include_conduct,
+            limit
+        )
+        .await)
     }
 
     async fn save_alert(&self, alert: &NewEmergingAlert) -> StoreResult<(Id, bool)> {
@@ -472,7 +483,14 @@ impl Store for SqlStore {
         limit: u32,
     ) -> StoreResult<Vec<AppealSummary>> {
         let of = analysis::Members::Alert(alert_id);
-        read!(self, |c| analysis::member_appeals(c, of, scope, include_conduct, limit).await)
+        read!(self, |c| analysis::member_appeals(
+            c,
+            of,
+            scope,
+            include_conduct,
+            limit
+        )
+        .await)
     }
 
     async fn set_alert_status(
@@ -482,7 +500,10 @@ impl Store for SqlStore {
         staff_id: Id,
         note: Option<&str>,
     ) -> StoreResult<()> {
-        write!(self, |c| analysis::set_alert_status(c, id, status, staff_id, note).await)
+        write!(self, |c| analysis::set_alert_status(
+            c, id, status, staff_id, note
+        )
+        .await)
     }
 
     async fn opinion(&self, q: &OpinionQuery) -> StoreResult<OpinionView> {
