@@ -78,13 +78,23 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
                 &[("category", target)],
             )
             .await;
-        assert!(r.status.is_success() || r.status.is_redirection(), "{}", r.body);
+        assert!(
+            r.status.is_success() || r.status.is_redirection(),
+            "{}",
+            r.body
+        );
         let a = app.store.appeal(id).await.unwrap().unwrap();
         assert_eq!(a.category.as_deref(), Some(target));
     }
-    assert_eq!(app.store.corrections(0, 100).await.unwrap().len(), CAGES.len());
+    assert_eq!(
+        app.store.corrections(0, 100).await.unwrap().len(),
+        CAGES.len()
+    );
 
-    let outcome = learning::retrain(&app.state, false).await.unwrap().expect("retrained");
+    let outcome = learning::retrain(&app.state, false)
+        .await
+        .unwrap()
+        .expect("retrained");
     assert_eq!(outcome.corrections, CAGES.len());
     let after = analysis::analyze(&app.state.text.current(), AppealKind::Report, probe);
     assert_eq!(after.category, target, "before: {}", before.category);
@@ -148,7 +158,10 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
     assert_eq!(cluster_of(unrelated).await, None);
     assert_eq!(app.store.cluster(c).await.unwrap().unwrap().size, 3);
     // Nothing new: nothing looked at; a new wording joins the same cluster.
-    assert_eq!(clustering::assign_new(&app.state).await.unwrap().looked_at, 0);
+    assert_eq!(
+        clustering::assign_new(&app.state).await.unwrap().looked_at,
+        0
+    );
     let fourth = submit_at(
         &app,
         app.units.station_b,
@@ -187,7 +200,10 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
     page.assert_contains("id=\"opinion-total\">5<");
     page.assert_contains(&format!("/staff/clusters/{c}"));
     let page = leader
-        .get(&format!("/staff/opinion?unit={}&period=7d", app.units.station_a))
+        .get(&format!(
+            "/staff/opinion?unit={}&period=7d",
+            app.units.station_a
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("id=\"opinion-total\">4<");
@@ -208,7 +224,11 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
         "我的电瓶车在小区车棚被偷了",
         "路口红绿灯时间太短，老人过马路来不及",
     ];
-    let stations = [app.units.station_a, app.units.station_b, app.units.station_c];
+    let stations = [
+        app.units.station_a,
+        app.units.station_b,
+        app.units.station_c,
+    ];
     let start = app.clock_now();
     let mut n = 0;
     // Eight weeks of ordinary appeals, a few a day, in both districts.
@@ -216,7 +236,14 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
         app.advance_to(start + day * DAY);
         for k in 0..3 {
             let text = background[(day as usize + k) % background.len()];
-            submit_at(&app, stations[(day as usize + k) % 3], AppealKind::Help, text, n).await;
+            submit_at(
+                &app,
+                stations[(day as usize + k) % 3],
+                AppealKind::Help,
+                text,
+                n,
+            )
+            .await;
             n += 1;
         }
     }
@@ -230,7 +257,11 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
     let mut burst_ids = Vec::new();
     for i in 0..20 {
         app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);
-        let unit = if i % 2 == 0 { app.units.station_a } else { app.units.station_b };
+        let unit = if i % 2 == 0 {
+            app.units.station_a
+        } else {
+            app.units.station_b
+        };
         burst_ids.push(submit_at(&app, unit, AppealKind::Report, burst[i as usize % 4], n).await);
         n += 1;
     }
@@ -302,7 +333,13 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     let app = spawn_pages_app(backend).await;
     let text = "小区门口的共享充电宝柜被人撬了";
     let word = "共享充电宝";
-    assert!(!app.state.text.current().segment(text).iter().any(|t| t == word));
+    assert!(!app
+        .state
+        .text
+        .current()
+        .segment(text)
+        .iter()
+        .any(|t| t == word));
     let mut admin = Browser::new(&app);
     admin.login("admin").await;
     let page = admin.get("/staff/admin").await;
@@ -315,7 +352,13 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(app.state.text.current().segment(text).iter().any(|t| t == word));
+    assert!(app
+        .state
+        .text
+        .current()
+        .segment(text)
+        .iter()
+        .any(|t| t == word));
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, text, 1).await;
     let stored = app.store.analysis_rows(id - 1, 0, 1).await.unwrap();
     assert!(
@@ -327,10 +370,20 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     page.assert_contains("共享充电宝 2000 n");
     // A malformed line is refused and the saved words stay.
     let r = admin
-        .post(&page, "/staff/admin/dictionary", &[("words", "共享 单车 x y z\n")])
+        .post(
+            &page,
+            "/staff/admin/dictionary",
+            &[("words", "共享 单车 x y z\n")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(app.state.text.current().segment(text).iter().any(|t| t == word));
+    assert!(app
+        .state
+        .text
+        .current()
+        .segment(text)
+        .iter()
+        .any(|t| t == word));
     // Other staff may not edit it.
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;

@@ -836,7 +836,11 @@ async fn correct_category(
             category: Some((category.to_string(), 1.0)),
             ..Default::default()
         },
-        crate::services::event(police_square_store::CATEGORY_CORRECTED, false, Some(category.to_string())),
+        crate::services::event(
+            police_square_store::CATEGORY_CORRECTED,
+            false,
+            Some(category.to_string()),
+        ),
         None,
     )
     .await?;

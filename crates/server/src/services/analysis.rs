@@ -130,7 +130,11 @@ mod tests {
         );
         assert!(e.emergency);
         assert_eq!(e.urgency, Urgency::Emergency);
-        let t = analyze(engine(), AppealKind::Report, "我的电瓶车昨天晚上在小区楼下被偷了");
+        let t = analyze(
+            engine(),
+            AppealKind::Report,
+            "我的电瓶车昨天晚上在小区楼下被偷了",
+        );
         assert!(!t.emergency);
         assert_eq!(t.category, "theft");
         assert!(!t.search_text.is_empty());

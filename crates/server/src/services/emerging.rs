@@ -52,7 +52,11 @@ pub fn appeal_keywords(engine: &TextEngine, search_text: &str, k: usize) -> Vec<
         }
     }
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    scored.into_iter().take(k).map(|(w, _)| w.to_owned()).collect()
+    scored
+        .into_iter()
+        .take(k)
+        .map(|(w, _)| w.to_owned())
+        .collect()
 }
 
 /// What one scan found.
@@ -74,7 +78,9 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
     let mut after = 0;
     loop {
         let rows = state.store.analysis_rows(after, since, 20_000).await?;
-        let Some(last) = rows.last().map(|r| r.id) else { break };
+        let Some(last) = rows.last().map(|r| r.id) else {
+            break;
+        };
         after = last;
         for r in rows {
             let district = district_of(&r.unit_path);

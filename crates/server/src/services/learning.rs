@@ -101,11 +101,10 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     let now = state.now();
     let latest = store.latest_correction_id().await?;
     let stored = store.latest_text_model().await?;
-    let fresh = stored.as_ref().is_some_and(|m| {
-        m.corrections_through >= latest && now - m.trained_at < REFRESH_AFTER_MS
-    });
-    if !force && (fresh || (stored.is_none() && latest == 0 && store.count_appeals().await? == 0))
-    {
+    let fresh = stored
+        .as_ref()
+        .is_some_and(|m| m.corrections_through >= latest && now - m.trained_at < REFRESH_AFTER_MS);
+    if !force && (fresh || (stored.is_none() && latest == 0 && store.count_appeals().await? == 0)) {
         return Ok(None);
     }
 
@@ -152,7 +151,12 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
         .save_text_model(now, latest, count as i64, &json)
         .await?;
     state.text.install(Some(id), dict, Arc::new(engine));
-    tracing::info!(model = id, corrections = count, idf_documents, "category model retrained");
+    tracing::info!(
+        model = id,
+        corrections = count,
+        idf_documents,
+        "category model retrained"
+    );
     Ok(Some(RetrainOutcome {
         model_id: id,
         corrections: count,
