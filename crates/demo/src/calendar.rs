@@ -2,8 +2,7 @@
 //! holidays with their adjusted workdays (调休). Demo data only — an admin loads the
 //! official list in production.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone};
-use police_square_domain::{calendar::china_tz, Millis, WorkCalendar};
+use police_square_domain::WorkCalendar;
 
 /// The CSV (`date,type,name`) in the format `WorkCalendar::parse_csv` reads.
 pub const HOLIDAYS_CSV: &str = include_str!("../data/holidays-demo.csv");
@@ -13,18 +12,12 @@ pub fn demo_calendar() -> WorkCalendar {
     WorkCalendar::new(WorkCalendar::parse_csv(HOLIDAYS_CSV).expect("shipped demo calendar parses"))
 }
 
-/// 00:00 China time on `date`.
-pub fn local_midnight(date: NaiveDate) -> Millis {
-    china_tz()
-        .from_local_datetime(&date.and_time(NaiveTime::MIN))
-        .single()
-        .expect("fixed offsets are never ambiguous")
-        .timestamp_millis()
-}
+pub use police_square_domain::calendar::local_midnight;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn national_day_and_adjusted_workdays() {

@@ -37,6 +37,20 @@ pub fn to_local(at: Millis) -> DateTime<FixedOffset> {
         .expect("fixed offsets are never ambiguous")
 }
 
+/// The China-time calendar day of an instant.
+pub fn local_date(at: Millis) -> NaiveDate {
+    to_local(at).date_naive()
+}
+
+/// 00:00 China time on `date`.
+pub fn local_midnight(date: NaiveDate) -> Millis {
+    china_tz()
+        .from_local_datetime(&date.and_time(NaiveTime::MIN))
+        .single()
+        .expect("fixed offsets are never ambiguous")
+        .timestamp_millis()
+}
+
 fn from_local(date: NaiveDate, time: NaiveTime) -> Millis {
     china_tz()
         .from_local_datetime(&date.and_time(time))

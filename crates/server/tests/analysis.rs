@@ -207,6 +207,34 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
         .await;
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("id=\"opinion-total\">4<");
+    // Drill down from the station's line to its appeals in the period.
+    let page = leader.get("/staff/opinion").await;
+    let needle = format!("href=\"/staff?unit={}&amp;from=", app.units.station_b);
+    let at = page.body.find(&needle).expect("a drill-down link") + 6;
+    let end = page.body[at..].find('"').unwrap() + at;
+    let link = page.body[at..end].replace("&amp;", "&");
+    let list = leader.get(&link).await;
+    assert_eq!(list.status, StatusCode::OK, "{link}");
+    list.assert_contains("id=\"drill\"");
+    list.assert_contains(&format!("/staff/appeals/{fourth}\""));
+    for id in &ids {
+        assert!(
+            !list.body.contains(&format!("/staff/appeals/{id}\"")),
+            "{link}"
+        );
+    }
+    // A period before any appeal lists nothing; another district is out of scope.
+    let list = leader
+        .get(&format!(
+            "/staff?unit={}&from=2020-01-01&to=2020-01-31",
+            app.units.station_b
+        ))
+        .await;
+    assert!(!list.body.contains(&format!("/staff/appeals/{fourth}\"")));
+    let list = leader
+        .get(&format!("/staff?unit={}", app.units.district_b))
+        .await;
+    assert_eq!(list.status, StatusCode::NOT_FOUND);
     let page = leader
         .get(&format!("/staff/opinion?unit={}", app.units.district_b))
         .await;

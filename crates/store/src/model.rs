@@ -222,6 +222,8 @@ pub struct InboxQuery {
     /// Only cases with supervision_level > 0.
     pub supervised_only: bool,
     pub assignee_id: Option<Id>,
+    /// Only appeals received in `[from, to)` (drill-down from the opinion view).
+    pub received: Option<(Millis, Millis)>,
     pub now: Millis,
     /// Zero-based page of `page_size` rows; ordering: emergencies first, newest first.
     pub page: u32,

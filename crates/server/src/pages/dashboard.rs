@@ -7,9 +7,9 @@ use axum::{
     extract::{Query, State},
     response::Response,
 };
-use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use police_square_domain::{
-    calendar::{china_tz, to_local},
+    calendar::{local_midnight, to_local},
     Millis,
 };
 use serde::Deserialize;
@@ -63,14 +63,6 @@ struct DashboardPage {
     range: String,
     figures: Vec<Figure>,
     units: Vec<UnitRow>,
-}
-
-pub(super) fn local_midnight(date: NaiveDate) -> Millis {
-    china_tz()
-        .from_local_datetime(&date.and_time(NaiveTime::MIN))
-        .single()
-        .expect("fixed offset")
-        .timestamp_millis()
 }
 
 pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {

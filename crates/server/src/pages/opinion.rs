@@ -6,13 +6,16 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use police_square_domain::{calendar::to_local, Millis};
+use police_square_domain::{
+    calendar::{local_midnight, to_local},
+    Millis,
+};
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id};
 use serde::Deserialize;
 
 use super::{
     ctx::{group_digits, render, see_other, CsrfForm, Page},
-    dashboard::{local_midnight, parse_date},
+    dashboard::parse_date,
     staff::{rows, staff_page, Row},
     urlencode,
 };
@@ -169,10 +172,11 @@ pub async fn page(
     };
     let o = opinion::opinion(&state, &staff, unit_id, from, to).await?;
     let org = state.org();
-    // Drill-down: the search page lists the appeals behind any figure.
+    // Drill-down: the inbox, narrowed to the unit and period, lists the appeals behind
+    // any figure.
     let (from_s, to_s) = (day(from), day(to - 1));
     let drill =
-        |extra: &str, unit: Id| format!("/staff/search?unit={unit}&from={from_s}&to={to_s}{extra}");
+        |extra: &str, unit: Id| format!("/staff?unit={unit}&from={from_s}&to={to_s}{extra}");
     let keep = format!(
         "period={period}&from={}&to={}",
         urlencode(&q.from),

@@ -158,6 +158,13 @@ pub struct InboxParams {
     supervised: String,
     #[serde(default)]
     mine: String,
+    /// Drill-down from the opinion view: a unit and China-time days.
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
     #[serde(default)]
     page: u32,
 }
@@ -172,6 +179,9 @@ impl InboxParams {
             overdue: !self.overdue.is_empty(),
             supervised: !self.supervised.is_empty(),
             mine: !self.mine.is_empty(),
+            unit: self.unit.trim().parse().ok(),
+            from: super::dashboard::parse_date(&self.from),
+            to: super::dashboard::parse_date(&self.to),
             page: self.page.min(10_000),
             page_size: None,
         }
@@ -201,6 +211,15 @@ impl InboxParams {
         }
         if f.mine {
             q.push("mine=1".into());
+        }
+        if let Some(u) = f.unit {
+            q.push(format!("unit={u}"));
+        }
+        if let Some(d) = f.from {
+            q.push(format!("from={d}"));
+        }
+        if let Some(d) = f.to {
+            q.push(format!("to={d}"));
         }
         q.join("&")
     }
@@ -307,9 +326,18 @@ struct InboxPage {
     overdue: bool,
     supervised: bool,
     mine: bool,
+    /// The drill-down in force (unit, period), kept by the filter form.
+    drill: Option<Drill>,
     page: u32,
     prev: Option<String>,
     next: Option<String>,
+}
+
+struct Drill {
+    unit: String,
+    from: String,
+    to: String,
+    label: String,
 }
 
 pub async fn inbox(
@@ -343,6 +371,26 @@ pub async fn inbox(
         overdue: filter.overdue,
         supervised: filter.supervised,
         mine: filter.mine,
+        drill: (filter.unit.is_some() || filter.from.is_some() || filter.to.is_some()).then(|| {
+            let fmt = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let unit = filter
+                .unit
+                .and_then(|u| state.org().name(u).map(str::to_owned))
+                .unwrap_or_default();
+            Drill {
+                label: p.ta(
+                    "page.inbox.drill",
+                    &[
+                        ("unit", unit.as_str()),
+                        ("from", fmt(filter.from).as_str()),
+                        ("to", fmt(filter.to).as_str()),
+                    ],
+                ),
+                unit: filter.unit.map(|u| u.to_string()).unwrap_or_default(),
+                from: fmt(filter.from),
+                to: fmt(filter.to),
+            }
+        }),
         page: filter.page + 1,
         prev: (filter.page > 0).then(|| link(filter.page - 1)),
         next: page.has_next.then(|| link(filter.page + 1)),

@@ -4,8 +4,8 @@
 //! no category still surface through their keywords. Alerts name the place, period,
 //! keywords and the appeals behind them; a burst seen on several days is one alert.
 
-use chrono::{DateTime, Duration, NaiveDate};
-use police_square_domain::{org::UnitPath, Millis};
+use chrono::Duration;
+use police_square_domain::org::UnitPath;
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id, NewEmergingAlert};
 use police_square_text::{
     detect_emerging, features::content_words, Category as TextCategory, EmergingConfig,
@@ -19,24 +19,10 @@ use crate::{
     state::AppState,
 };
 
-/// China Standard Time, the day boundary of counts and periods.
-const CST_OFFSET_MS: Millis = 8 * 3_600_000;
+pub use police_square_domain::calendar::{local_date, local_midnight as date_start};
+
 /// Keywords per appeal in the keyword series.
 const KEYWORDS_PER_APPEAL: usize = 5;
-
-/// The local (CST) date of an instant.
-pub fn local_date(at: Millis) -> NaiveDate {
-    DateTime::from_timestamp_millis(at + CST_OFFSET_MS)
-        .map(|t| t.date_naive())
-        .unwrap_or_default()
-}
-
-/// The first instant of a local date.
-pub fn date_start(d: NaiveDate) -> Millis {
-    d.and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp_millis() - CST_OFFSET_MS)
-        .unwrap_or(0)
-}
 
 /// The strongest keywords of an appeal, from the tokens stored at intake.
 pub fn appeal_keywords(engine: &TextEngine, search_text: &str, k: usize) -> Vec<String> {

@@ -2,7 +2,8 @@
 //! hand-off to an external department (转交), reply (答复), extension request (延期),
 //! close (办结), reject (不予受理), and the audited reveal of personal data.
 
-use police_square_domain::{deadline::DeadlineState, Action, AppealKind, Channel, Status};
+use chrono::NaiveDate;
+use police_square_domain::{deadline::DeadlineState, Action, AppealKind, Channel, Millis, Status};
 use police_square_store::{
     Actor, Appeal, AppealEvent, AppealPatch, AppealSummary, Handoff, Id, InboxQuery, NewAudit,
     NewRequest, Page, Request, RequestKind, Staff,
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     access::{self, Need},
-    commit, event, notices, required_text,
+    commit, emerging, event, notices, required_text,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -40,6 +41,11 @@ pub struct InboxFilter {
     /// Only cases assigned to the caller.
     #[serde(default)]
     pub mine: bool,
+    /// Only this unit's subtree (a unit inside the caller's scope).
+    pub unit: Option<Id>,
+    /// Received on or after / on or before these China-time days.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
     #[serde(default)]
     pub page: u32,
     pub page_size: Option<u32>,
@@ -52,8 +58,21 @@ pub async fn inbox(
     staff: &Staff,
     filter: &InboxFilter,
 ) -> AppResult<Page<AppealSummary>> {
+    let scope = match filter.unit {
+        Some(unit) => super::opinion::unit_in_scope(state, staff, Some(unit))?.path,
+        None => staff.unit_path.clone(),
+    };
+    let received = match (filter.from, filter.to) {
+        (None, None) => None,
+        (from, to) => Some((
+            from.map(emerging::date_start).unwrap_or(Millis::MIN),
+            to.map(|d| emerging::date_start(d + chrono::Duration::days(1)))
+                .unwrap_or(Millis::MAX),
+        )),
+    };
     let query = InboxQuery {
-        scope: Some(staff.unit_path.clone()),
+        scope: Some(scope),
+        received,
         include_conduct: staff.role.sees_conduct(),
         statuses: filter.status.into_iter().collect(),
         kind: filter.kind,

@@ -14,9 +14,10 @@
 
 use std::collections::HashSet;
 
-use chrono::{NaiveDate, NaiveTime, TimeZone};
-use police_square_domain::{calendar::china_tz, AppealKind, Category, Millis, Role, Status};
+use chrono::NaiveDate;
+use police_square_domain::{calendar::local_midnight, AppealKind, Category, Role, Status};
 use police_square_store::{AppealSummary, SearchQuery, Staff};
+use police_square_text::TextEngine;
 use serde::{Deserialize, Serialize};
 
 use crate::{error::AppResult, limits::DAY, state::AppState};
@@ -76,14 +77,15 @@ pub struct SearchOutcome {
 }
 
 /// The words of a query as the index holds them: the text engine's precise-mode tokens
-/// that its search-mode index text keeps (content words), without repeats.
-pub fn query_terms(q: &str) -> Vec<String> {
+/// that its search-mode index text keeps (content words), without repeats. `engine`
+/// is the node's current one, so words admins added to the dictionary are searched
+/// whole, as intake indexed them.
+pub fn query_terms(engine: &TextEngine, q: &str) -> Vec<String> {
     let q: String = q
         .chars()
         .take(MAX_QUERY_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let engine = super::analysis::engine();
     let index = engine.index_text(&q);
     let keep: HashSet<&str> = index.split(' ').filter(|w| !w.is_empty()).collect();
     let mut out: Vec<String> = Vec::new();
@@ -93,14 +95,6 @@ pub fn query_terms(q: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn local_midnight(date: NaiveDate) -> Millis {
-    china_tz()
-        .from_local_datetime(&date.and_time(NaiveTime::MIN))
-        .single()
-        .map(|d| d.timestamp_millis())
-        .unwrap_or(0)
 }
 
 pub async fn search(
@@ -125,7 +119,7 @@ pub async fn search(
             .into());
         }
     }
-    let terms = query_terms(&filter.q);
+    let terms = query_terms(&state.text.current(), &filter.q);
     let page = filter.page.min(MAX_PAGE);
     let query = SearchQuery {
         terms: terms.clone(),
@@ -290,6 +284,7 @@ pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::services::analysis::engine;
 
     fn terms(t: &[&str]) -> Vec<String> {
         t.iter().map(|s| s.to_string()).collect()
@@ -337,13 +332,13 @@ mod tests {
 
     #[test]
     fn query_terms_are_content_words_once() {
-        let t = query_terms("电瓶车 被偷了！！电瓶车\0 OR \"*\"");
+        let t = query_terms(engine(), "电瓶车 被偷了！！电瓶车\0 OR \"*\"");
         assert!(t.contains(&"电瓶车".to_string()), "{t:?}");
         assert_eq!(t.iter().filter(|w| *w == "电瓶车").count(), 1);
         assert!(t
             .iter()
             .all(|w| !w.contains('!') && !w.contains('"') && !w.contains('*')));
-        assert!(query_terms("").is_empty());
-        assert!(query_terms("，。！？").is_empty());
+        assert!(query_terms(engine(), "").is_empty());
+        assert!(query_terms(engine(), "，。！？").is_empty());
     }
 }

@@ -94,6 +94,11 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
         let p = arg(&mut args, Arg::Int(assignee));
         conds.push(format!("assignee_id = {p}"));
     }
+    if let Some((from, to)) = q.received {
+        let from = arg(&mut args, Arg::Int(from));
+        let to = arg(&mut args, Arg::Int(to));
+        conds.push(format!("received_at >= {from} AND received_at < {to}"));
+    }
     (conds, args)
 }
 
