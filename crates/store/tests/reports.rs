@@ -7,6 +7,10 @@ use std::sync::Arc;
 use police_square_domain::{AppealKind, Channel, Millis, Role, Status, UnitKind, Urgency};
 use police_square_store::*;
 
+#[macro_use]
+mod support;
+use support::unit;
+
 /// A second connection for the rows other jobs would write (clusters, alerts).
 enum Raw {
     Sqlite(sqlx::SqlitePool),
@@ -75,17 +79,6 @@ struct Org {
     station_b: Unit,
     other_district: Unit,
     other_station: Unit,
-}
-
-async fn unit(store: &Arc<dyn Store>, parent: Option<&Unit>, name: &str, kind: UnitKind) -> Unit {
-    store
-        .create_unit(NewUnit {
-            parent_id: parent.map(|p| p.id),
-            name: name.into(),
-            kind,
-        })
-        .await
-        .unwrap()
 }
 
 async fn org(store: &Arc<dyn Store>) -> Org {

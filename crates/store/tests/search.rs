@@ -8,28 +8,9 @@ use std::sync::Arc;
 use police_square_domain::{AppealKind, Channel, Millis, Status, UnitKind, Urgency};
 use police_square_store::*;
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let (store, _dir) = police_square_store::testing::fresh_sqlite().await;
-                    super::$name(store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let store = police_square_store::testing::fresh_postgres().await;
-                    super::$name(store).await;
-                }
-            )*
-        }
-    };
-}
+#[macro_use]
+mod support;
+use support::unit;
 
 suite!(
     search_matches_every_term_newest_first_with_pages,
@@ -51,17 +32,6 @@ struct Org {
     station_a: Unit,
     station_b: Unit,
     other_station: Unit,
-}
-
-async fn unit(store: &Arc<dyn Store>, parent: Option<&Unit>, name: &str, kind: UnitKind) -> Unit {
-    store
-        .create_unit(NewUnit {
-            parent_id: parent.map(|p| p.id),
-            name: name.into(),
-            kind,
-        })
-        .await
-        .unwrap()
 }
 
 async fn org(store: &Arc<dyn Store>) -> Org {

@@ -14,28 +14,9 @@ use police_square_domain::{
 };
 use police_square_store::*;
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let (store, _dir) = police_square_store::testing::fresh_sqlite().await;
-                    super::$name(store).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let store = police_square_store::testing::fresh_postgres().await;
-                    super::$name(store).await;
-                }
-            )*
-        }
-    };
-}
+#[macro_use]
+mod support;
+use support::unit;
 
 suite!(
     units_staff_and_sessions,
@@ -80,17 +61,6 @@ struct Org {
     other_station: Unit,
     handler_a: Staff,
     supervisor: Staff,
-}
-
-async fn unit(store: &Arc<dyn Store>, parent: Option<&Unit>, name: &str, kind: UnitKind) -> Unit {
-    store
-        .create_unit(NewUnit {
-            parent_id: parent.map(|p| p.id),
-            name: name.into(),
-            kind,
-        })
-        .await
-        .unwrap()
 }
 
 async fn staff(store: &Arc<dyn Store>, username: &str, role: Role, unit: &Unit) -> Staff {

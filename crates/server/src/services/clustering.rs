@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use police_square_domain::org::UnitPath;
 use police_square_store::{AnalysisRow, ClusterLink, Id};
 use police_square_text::{
-    Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature,
+    Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
 };
 
 use crate::{error::AppResult, limits::DAY, state::AppState};
@@ -50,8 +50,7 @@ pub fn district_of(path: &UnitPath) -> String {
     format!("/{}/", parts[..keep].join("/"))
 }
 
-fn item(state: &AppState, row: &AnalysisRow) -> ClusterItem {
-    let engine = state.text.current();
+fn item(engine: &TextEngine, row: &AnalysisRow) -> ClusterItem {
     ClusterItem {
         id: row.id.to_string(),
         day: row.received_at.div_euclid(DAY),
@@ -100,6 +99,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     let work = guard.as_mut().expect("built above");
     let since = state.now() - work.window_days * DAY;
     let rows = state.store.analysis_rows(work.cursor, since, BATCH).await?;
+    let engine = state.text.current();
     let Some(last) = rows.last().map(|r| r.id) else {
         return Ok(ClusterRun::default());
     };
@@ -109,7 +109,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     let mut links: Vec<(u64, ClusterLink)> = Vec::new();
     let mut link_of: HashMap<u64, usize> = HashMap::new();
     for row in rows {
-        let it = item(state, &row);
+        let it = item(&engine, &row);
         let seed = (it.signature.clone(), it.district.clone());
         let assignment = work.index.assign(it);
         let c = assignment.cluster;
@@ -139,7 +139,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
             },
             (None, Some(first)) => ClusterLink {
                 cluster: None,
-                label: label(state, &first.text),
+                label: label(&engine, &first.text),
                 appeal_ids: vec![first.id, row.id],
                 unit_path: first.unit_path.clone(),
                 category: first.category.clone(),
@@ -150,7 +150,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
             // dropped from `first`: it is re-read as the cluster's first appeal.
             (None, None) => ClusterLink {
                 cluster: None,
-                label: label(state, &row.text),
+                label: label(&engine, &row.text),
                 appeal_ids: vec![row.id],
                 unit_path: row.unit_path.clone(),
                 category: row.category.clone(),
@@ -186,8 +186,7 @@ impl ClusterWork {
 }
 
 /// Keywords naming a cluster's problem.
-fn label(state: &AppState, text: &str) -> String {
-    let engine = state.text.current();
+fn label(engine: &TextEngine, text: &str) -> String {
     engine
         .keywords(text, 4)
         .into_iter()
@@ -209,6 +208,7 @@ async fn rebuild(state: &AppState, cursor: Id) -> AppResult<ClusterWork> {
         window_days: config.window_days,
     };
     let since = state.now() - config.window_days * DAY;
+    let engine = state.text.current();
     let mut after = 0;
     while after < cursor {
         let rows = state.store.analysis_rows(after, since, 10_000).await?;
@@ -217,7 +217,7 @@ async fn rebuild(state: &AppState, cursor: Id) -> AppResult<ClusterWork> {
         };
         after = last;
         for row in rows.into_iter().filter(|r| r.id <= cursor) {
-            let it = item(state, &row);
+            let it = item(&engine, &row);
             let seed = (it.signature.clone(), it.district.clone());
             let assignment = work.index.assign(it);
             let c = assignment.cluster;

@@ -19,7 +19,7 @@ use crate::{
     state::AppState,
 };
 
-pub use police_square_domain::calendar::{local_date, local_midnight as date_start};
+use police_square_domain::calendar::{local_date, local_midnight};
 
 /// Keywords per appeal in the keyword series.
 const KEYWORDS_PER_APPEAL: usize = 5;
@@ -57,7 +57,7 @@ pub struct ScanOutcome {
 pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
     let cfg = EmergingConfig::default();
     let now = state.now();
-    let since = date_start(local_date(now)) - (cfg.baseline_days + cfg.window_days) * DAY;
+    let since = local_midnight(local_date(now)) - (cfg.baseline_days + cfg.window_days) * DAY;
     let engine = state.text.current();
     let org = state.org();
     let mut inputs = Vec::new();
@@ -96,8 +96,8 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
         let record = NewEmergingAlert {
             district_unit_id: unit.id,
             unit_path: unit.path.clone(),
-            period_start: date_start(alert.start),
-            period_end: date_start(alert.end + Duration::days(1)),
+            period_start: local_midnight(alert.start),
+            period_end: local_midnight(alert.end + Duration::days(1)),
             keywords: alert.keywords.clone(),
             categories: alert
                 .categories

@@ -3,7 +3,9 @@
 //! close (办结), reject (不予受理), and the audited reveal of personal data.
 
 use chrono::NaiveDate;
-use police_square_domain::{deadline::DeadlineState, Action, AppealKind, Channel, Millis, Status};
+use police_square_domain::{
+    calendar::local_midnight, deadline::DeadlineState, Action, AppealKind, Channel, Millis, Status,
+};
 use police_square_store::{
     Actor, Appeal, AppealEvent, AppealPatch, AppealSummary, Handoff, Id, InboxQuery, NewAudit,
     NewRequest, Page, Request, RequestKind, Staff,
@@ -12,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     access::{self, Need},
-    commit, emerging, event, notices, required_text,
+    commit, event, notices, required_text,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -65,8 +67,8 @@ pub async fn inbox(
     let received = match (filter.from, filter.to) {
         (None, None) => None,
         (from, to) => Some((
-            from.map(emerging::date_start).unwrap_or(Millis::MIN),
-            to.map(|d| emerging::date_start(d + chrono::Duration::days(1)))
+            from.map(local_midnight).unwrap_or(Millis::MIN),
+            to.map(|d| local_midnight(d + chrono::Duration::days(1)))
                 .unwrap_or(Millis::MAX),
         )),
     };

@@ -3,7 +3,11 @@
 //! largest clusters and the emerging-issue alerts; every figure drills down to the
 //! appeals behind it.
 
-use police_square_domain::{org::UnitPath, Millis};
+use police_square_domain::{
+    calendar::{local_date, local_midnight},
+    org::UnitPath,
+    Millis,
+};
 use police_square_store::{
     Cluster, EmergingAlertRecord, Id, OpinionBucket, OpinionQuery, OpinionView, Staff, Unit,
 };
@@ -11,7 +15,6 @@ use police_square_store::{
 use crate::{
     error::{AppError, AppResult},
     limits::DAY,
-    services::emerging,
     state::AppState,
 };
 
@@ -80,7 +83,7 @@ pub async fn opinion(
     }
     let unit = unit_in_scope(state, staff, unit_id)?;
     // Days before today are pre-aggregated by the statistics refresh; today is live.
-    let today = emerging::date_start(emerging::local_date(state.now()));
+    let today = local_midnight(local_date(state.now()));
     let query = |from, to| OpinionQuery {
         scope: Some(unit.path.clone()),
         include_conduct: staff.role.sees_conduct(),

@@ -243,14 +243,7 @@ pub(crate) async fn top_clusters(
     limit: u32,
 ) -> StoreResult<Vec<Cluster>> {
     let (lo, hi) = scope_range(q.scope.as_ref());
-    let conduct = if q.include_conduct {
-        String::new()
-    } else {
-        format!(
-            " AND (category IS NULL OR category <> '{}')",
-            Category::CONDUCT
-        )
-    };
+    let conduct = without_conduct(q.include_conduct);
     let sql = format!(
         "SELECT {CLUSTER_COLUMNS} FROM clusters WHERE last_at >= $1 AND first_at < $2 \
          AND unit_path >= $3 AND unit_path < $4{conduct} \
@@ -265,6 +258,18 @@ pub(crate) async fn top_clusters(
         .fetch_all(&mut *conn)
         .await?;
     rows.iter().map(cluster).collect()
+}
+
+/// The SQL condition that leaves out the confidential conduct track, unless included.
+fn without_conduct(include_conduct: bool) -> String {
+    if include_conduct {
+        String::new()
+    } else {
+        format!(
+            " AND (category IS NULL OR category <> '{}')",
+            Category::CONDUCT
+        )
+    }
 }
 
 /// `[lo, hi)` of unit paths in scope; everything without one.
@@ -285,14 +290,7 @@ pub(crate) async fn member_appeals(
     limit: u32,
 ) -> StoreResult<Vec<AppealSummary>> {
     let (lo, hi) = scope_range(scope);
-    let conduct = if include_conduct {
-        String::new()
-    } else {
-        format!(
-            " AND (category IS NULL OR category <> '{}')",
-            Category::CONDUCT
-        )
-    };
+    let conduct = without_conduct(include_conduct);
     let (from, id) = match of {
         Members::Cluster(id) => ("appeals WHERE cluster_id = $1", id),
         Members::Alert(id) => (
@@ -643,14 +641,7 @@ pub(crate) async fn opinion(conn: &mut Conn, q: &OpinionQuery) -> StoreResult<Op
                 );
             }
         }
-        let conduct = if q.include_conduct {
-            String::new()
-        } else {
-            format!(
-                " AND (category IS NULL OR category <> '{}')",
-                Category::CONDUCT
-            )
-        };
+        let conduct = without_conduct(q.include_conduct);
         let key = dim.live_key();
         let sql = format!(
             "SELECT {key} AS k, COUNT(*) AS n, {neg} AS neg \

@@ -1,0 +1,50 @@
+//! What the storage test files share: the both-backends harness and fixtures.
+
+#![allow(dead_code, unused_macros)]
+
+use std::sync::Arc;
+
+use police_square_domain::UnitKind;
+use police_square_store::{NewUnit, Store, Unit};
+
+/// Every `async fn name(store)` listed becomes `sqlite::name` and `postgres::name`,
+/// each on a fresh, migrated database. PostgreSQL tests need a server (see
+/// `testing::fresh_postgres`): a missing server fails them.
+macro_rules! suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let (store, _dir) = police_square_store::testing::fresh_sqlite().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let store = police_square_store::testing::fresh_postgres().await;
+                    super::$name(store).await;
+                }
+            )*
+        }
+    };
+}
+
+pub async fn unit(
+    store: &Arc<dyn Store>,
+    parent: Option<&Unit>,
+    name: &str,
+    kind: UnitKind,
+) -> Unit {
+    store
+        .create_unit(NewUnit {
+            parent_id: parent.map(|p| p.id),
+            name: name.into(),
+            kind,
+        })
+        .await
+        .unwrap()
+}
