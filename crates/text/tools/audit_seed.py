@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 """Contamination audit of the seed material (种子素材查重).
 
-Every string block of seed_lexicon.py, seed_extra.py and seed_more.py is
+Every string block of seed_lexicon.py, seed_extra.py, seed_more.py and
+seed_local.py is
 compared with every text of a labelled evaluation file by character-bigram
 containment (share of the block's bigrams found in the text). Blocks at or
 above the threshold are printed, most similar first: they must be rewritten
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed_lexicon  # noqa: E402
 import seed_extra  # noqa: E402
 import seed_more  # noqa: E402
+import seed_local  # noqa: E402
 
 
 def strings(mods):
@@ -54,7 +56,7 @@ def main():
     tb = [bigrams(t) for t in texts]
     hits = []
     seen = set()
-    for where, s in strings([seed_lexicon, seed_extra, seed_more]):
+    for where, s in strings([seed_lexicon, seed_extra, seed_more, seed_local]):
         if s in seen:
             continue
         seen.add(s)

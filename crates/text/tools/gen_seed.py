@@ -14,16 +14,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from seed_lexicon import CATS, DISTRICTS, SPOTS  # noqa: E402
 import seed_extra as X  # noqa: E402
 import seed_more as M  # noqa: E402
+import seed_local as L  # noqa: E402
 
-for _cat, _more in list(X.MORE.items()) + list(M.MORE.items()):
+for _cat, _more in list(X.MORE.items()) + list(M.MORE.items()) + list(L.MORE.items()):
     CATS[_cat]["core"] = CATS[_cat]["core"] + _more
 CATS["other"]["urgent"] = CATS["other"]["urgent"] + M.CATS_OTHER_URGENT
+CATS["missing_person"]["urgent"] = CATS["missing_person"]["urgent"] + L.URGENT_MISSING
+X.CONDUCT_CONTEXT += L.CONDUCT_CONTEXT
+X.CONDUCT_BAD += L.CONDUCT_BAD
+X.NONPOLICE_PROBLEM += L.NONPOLICE_PROBLEM
+X.NONPOLICE_ASK += L.NONPOLICE_ASK
 for _cat, _more in M.EXTRA.items():
     CATS[_cat]["extra"] = CATS[_cat]["extra"] + _more
 for _cat, _more in M.ASK.items():
     CATS[_cat]["ask"] = CATS[_cat]["ask"] + _more
 
-R = random.Random(20260601)
+R = random.Random(int(os.environ.get("SEED_RNG", "20260601")))
 PER_CATEGORY = 600
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡沈钱姚潘"
 EMOJI_NEG = ["😤", "😡", "🤬", "😭", "😰", "🙄", "😷", "😣", "😨", ""]
