@@ -16,7 +16,11 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
     let AuditCommand::Verify = command;
     let store = police_square_store::connect(&config.database_url).await?;
     store.migrate().await?;
+    // The head first: appends after this moment extend the chain past it and are
+    // verified as links; the head anchors the chain against truncation.
+    let (head_seq, head_hash) = store.audit_head().await?;
     let mut verifier = ChainVerifier::default();
+    let mut anchored = false;
     let mut after = 0;
     loop {
         let page = store.audit_entries(after, PAGE).await?;
@@ -31,25 +35,50 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
                 subject: &e.subject,
                 detail: &e.detail,
             };
-            if let Err(broken) = verifier.check(&record, &e.prev_hash, &e.hash) {
-                let what = match broken {
-                    BrokenLink::WrongPrevious { seq } => {
-                        format!("entry {seq} does not follow the entry before it (rows removed or reordered)")
-                    }
-                    BrokenLink::WrongHash { seq } => {
-                        format!("entry {seq} was altered (its hash does not match its content)")
-                    }
-                    BrokenLink::Gap { after, found } => {
-                        format!("entries between {after} and {found} are missing")
-                    }
-                };
-                anyhow::bail!(
-                    "audit chain broken: {what}; {} entries before it verified",
-                    verifier.checked
-                );
+            let mut checked = verifier.check(&record, &e.prev_hash, &e.hash);
+            if checked.is_ok() && e.seq == head_seq {
+                checked = verifier.finish(head_seq, &head_hash);
+                anchored = true;
+            }
+            if let Err(broken) = checked {
+                fail(&verifier, broken)?;
             }
         }
     }
-    println!("audit chain intact: {} entries verified", verifier.checked);
+    if !anchored {
+        if let Err(broken) = verifier.finish(head_seq, &head_hash) {
+            fail(&verifier, broken)?;
+        }
+    }
+    println!(
+        "audit chain intact: {} entries verified; head {head_seq} {head_hash}",
+        verifier.checked
+    );
     Ok(())
+}
+
+/// The error for the first broken link.
+fn fail(verifier: &ChainVerifier, broken: BrokenLink) -> anyhow::Result<()> {
+    let what = match broken {
+        BrokenLink::WrongPrevious { seq } => {
+            format!("entry {seq} does not follow the entry before it (rows removed or reordered)")
+        }
+        BrokenLink::WrongHash { seq } => {
+            format!("entry {seq} was altered (its hash does not match its content)")
+        }
+        BrokenLink::Gap { after, found } => {
+            format!("entries between {after} and {found} are missing")
+        }
+        BrokenLink::Truncated { after, head } => format!(
+            "the newest entries {} to {head} are missing (the chain ends before its head)",
+            after + 1
+        ),
+        BrokenLink::HeadMismatch { seq } => format!(
+            "entry {seq} is not the head every append recorded (the newest entries were replaced)"
+        ),
+    };
+    anyhow::bail!(
+        "audit chain broken: {what}; {} entries before it verified",
+        verifier.checked
+    )
 }

@@ -1,12 +1,14 @@
 //! `police-square audit verify` finds the first broken link after tampering with the
-//! stored chain (an edited row, then a deleted row), on SQLite and PostgreSQL.
+//! stored chain (an edited row, the newest rows cut off, a forged newest row, a deleted
+//! row), on SQLite and PostgreSQL.
 
 use std::process::Command;
 
+use police_square_domain::audit::{link_hash, AuditRecord};
 use police_square_domain::{AppealKind, Channel, Status, UnitKind, Urgency};
 use police_square_store::{
-    testing::{fresh_postgres_url, sqlite_url_in},
-    NewAppeal, NewAudit, NewUnit, SealedContact,
+    testing::{fresh_postgres_db, sqlite_url_in},
+    AuditEntry, NewAppeal, NewAudit, NewUnit, SealedContact,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_police-square");
@@ -37,6 +39,15 @@ async fn tamper(db_url: &str, sql: &str) {
             .unwrap();
         sqlx::query(sql).execute(&pool).await.unwrap();
     }
+}
+
+/// SQL putting a removed entry back as it was.
+fn insert_sql(e: &AuditEntry) -> String {
+    format!(
+        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
+         VALUES ({}, {}, '{}', '{}', '{}', '{}', '{}', '{}')",
+        e.seq, e.at, e.actor, e.action, e.subject, e.detail, e.prev_hash, e.hash
+    )
 }
 
 async fn scenario(db_url: String) {
@@ -118,6 +129,46 @@ async fn scenario(db_url: String) {
     )
     .await;
     assert!(verify(&db_url).0, "restored chain verifies again");
+
+    // Cutting the newest entries off leaves a shorter chain whose links all hold:
+    // only the head, moved by every append, shows what is missing.
+    let n = entries.last().unwrap().seq;
+    tamper(&db_url, &format!("DELETE FROM audit_log WHERE seq > {}", n - 2)).await;
+    let (ok, text) = verify(&db_url);
+    assert!(!ok, "a truncated chain must fail verification: {text}");
+    assert!(
+        text.contains(&format!("newest entries {} to {n} are missing", n - 1)),
+        "{text}"
+    );
+    for e in entries.iter().filter(|e| e.seq > n - 2) {
+        tamper(&db_url, &insert_sql(e)).await;
+    }
+    assert!(verify(&db_url).0, "the chain verifies with its newest entries back");
+
+    // Replacing the newest entry with a forged one whose hash is recomputed keeps
+    // every link valid; it no longer ends at the recorded head.
+    let last = entries.last().unwrap();
+    let forged = AuditRecord {
+        seq: last.seq,
+        at: last.at,
+        actor: "staff:99",
+        action: &last.action,
+        subject: &last.subject,
+        detail: &last.detail,
+    };
+    let hash = link_hash(&last.prev_hash, &forged);
+    tamper(
+        &db_url,
+        &format!("UPDATE audit_log SET actor = 'staff:99', hash = '{hash}' WHERE seq = {n}"),
+    )
+    .await;
+    let (ok, text) = verify(&db_url);
+    assert!(!ok, "a forged newest entry must fail verification: {text}");
+    assert!(text.contains(&format!("entry {n} is not the head")), "{text}");
+    tamper(&db_url, &format!("DELETE FROM audit_log WHERE seq = {n}")).await;
+    tamper(&db_url, &insert_sql(last)).await;
+    assert!(verify(&db_url).0, "restored again");
+
     tamper(&db_url, "DELETE FROM audit_log WHERE seq = 8").await;
     let (ok, text) = verify(&db_url);
     assert!(!ok, "a deleted entry must fail verification");
@@ -132,5 +183,6 @@ async fn sqlite_audit_tampering_is_reported() {
 
 #[tokio::test]
 async fn postgres_audit_tampering_is_reported() {
-    scenario(fresh_postgres_url().await).await;
+    let db = fresh_postgres_db().await;
+    scenario(db.url.clone()).await;
 }

@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use police_square_store::testing::{fresh_postgres_url, sqlite_url_in};
+use police_square_store::testing::{fresh_postgres_db, sqlite_url_in};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_police-square");
@@ -187,5 +187,6 @@ async fn sqlite_keeps_every_acknowledged_appeal_after_sigkill() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_keeps_every_acknowledged_appeal_after_sigkill() {
-    burst_then_kill(fresh_postgres_url().await).await;
+    let db = fresh_postgres_db().await;
+    burst_then_kill(db.url.clone()).await;
 }

@@ -43,6 +43,12 @@ pub enum BrokenLink {
     WrongHash { seq: i64 },
     /// Sequence numbers are not consecutive (deleted rows at the end of a page).
     Gap { after: i64, found: i64 },
+    /// The chain ends before the head every append moves: its newest entries,
+    /// `after + 1 ..= head`, were removed (truncation leaves no gap behind).
+    Truncated { after: i64, head: i64 },
+    /// The chain ends at the head's sequence number but not at its hash: the
+    /// newest entries were replaced.
+    HeadMismatch { seq: i64 },
 }
 
 /// Checks entries one by one in `seq` order, so a chain of any length can be
@@ -88,6 +94,23 @@ impl ChainVerifier {
         self.prev_hash = hash.to_owned();
         self.prev_seq = Some(record.seq);
         self.checked += 1;
+        Ok(())
+    }
+
+    /// After the last entry: the chain must end where `audit_head` (the row every
+    /// append moves, in the same transaction) says it does. Without this anchor,
+    /// deleting the newest entries would leave a shorter chain that verifies.
+    pub fn finish(&self, head_seq: i64, head_hash: &str) -> Result<(), BrokenLink> {
+        let last = self.prev_seq.unwrap_or(0);
+        if last < head_seq {
+            return Err(BrokenLink::Truncated {
+                after: last,
+                head: head_seq,
+            });
+        }
+        if last != head_seq || self.prev_hash != head_hash {
+            return Err(BrokenLink::HeadMismatch { seq: last });
+        }
         Ok(())
     }
 }
@@ -162,6 +185,47 @@ mod tests {
         assert_eq!(
             v.check(&chain[2].0, &chain[2].1, &chain[2].2),
             Err(BrokenLink::Gap { after: 1, found: 3 })
+        );
+    }
+
+    #[test]
+    fn the_head_anchors_the_newest_entries() {
+        let mut prev = GENESIS.to_owned();
+        let mut v = ChainVerifier::default();
+        assert_eq!(
+            v.finish(0, GENESIS),
+            Ok(()),
+            "an empty chain at the genesis head"
+        );
+        let mut hashes = Vec::new();
+        for seq in 1..=3 {
+            let r = AuditRecord {
+                seq,
+                at: seq,
+                actor: "staff:1",
+                action: "login",
+                subject: "",
+                detail: "",
+            };
+            let h = link_hash(&prev, &r);
+            v.check(&r, &prev, &h).unwrap();
+            hashes.push(h.clone());
+            prev = h;
+        }
+        assert_eq!(v.finish(3, &hashes[2]), Ok(()));
+        // The head is further on: entries 4 and 5 were cut off the end.
+        assert_eq!(
+            v.finish(5, "x"),
+            Err(BrokenLink::Truncated { after: 3, head: 5 })
+        );
+        // Same length, another ending: the newest entry was replaced.
+        assert_eq!(
+            v.finish(3, &hashes[1]),
+            Err(BrokenLink::HeadMismatch { seq: 3 })
+        );
+        assert_eq!(
+            v.finish(2, &hashes[1]),
+            Err(BrokenLink::HeadMismatch { seq: 3 })
         );
     }
 }

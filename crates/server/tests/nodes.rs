@@ -27,8 +27,8 @@ async fn two_nodes_send_exactly_one_reminder_per_case(backend: Backend) {
         latest_due = latest_due.max(created["due_at"].as_i64().unwrap());
     }
     // A second node: its own connection pool (for PostgreSQL), same database.
-    let store2 = match &app.database_url {
-        Some(url) => police_square_store::connect(url).await.unwrap(),
+    let store2 = match &app.database {
+        Some(db) => police_square_store::connect(&db.url).await.unwrap(),
         None => app.store.clone(),
     };
     let mut config2 = common::base_config(&app.notify_log);

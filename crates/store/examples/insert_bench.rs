@@ -23,13 +23,18 @@ async fn main() {
     let tasks: usize = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(64);
 
     let mut _dir = None;
+    let mut _db = None;
     let store: Arc<dyn Store> = match target.as_str() {
         "sqlite" => {
             let (store, dir) = testing::fresh_sqlite().await;
             _dir = Some(dir);
             store
         }
-        "postgres" => testing::fresh_postgres().await,
+        "postgres" => {
+            let (store, db) = testing::fresh_postgres().await;
+            _db = Some(db);
+            store
+        }
         url => {
             let store = police_square_store::connect(url).await.expect("connect");
             store.migrate().await.expect("migrate");

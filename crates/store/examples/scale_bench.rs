@@ -32,8 +32,11 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let runs: usize = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(30);
+    let mut _db = None;
     let store: Arc<dyn Store> = if target == "postgres" {
-        testing::fresh_postgres().await
+        let (store, db) = testing::fresh_postgres().await;
+        _db = Some(db);
+        store
     } else {
         let s = connect(&target).await.expect("connect");
         s.migrate().await.expect("migrate");

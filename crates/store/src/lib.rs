@@ -217,6 +217,9 @@ pub trait Store: Send + Sync + 'static {
     /// Append outside an appeal change (e.g. a personal-data reveal, a login).
     async fn audit(&self, entry: NewAudit) -> StoreResult<()>;
     async fn audit_entries(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// The chain's head `(seq, hash)`, moved by every append in the same transaction:
+    /// what the newest entry must be (anchors verification against truncation).
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
 
     // ── rates ───────────────────────────────────────────────────────────
     /// Counts per owning unit for appeals received in `[from, to)`. Whole days (China

@@ -2,8 +2,9 @@
 //!
 //! PostgreSQL tests use the server at `POLICE_SQUARE_TEST_PG_URL` (default
 //! `postgres://postgres@127.0.0.1:5432/postgres`) and create a new database
-//! `ps_test_<random hex>` per call. A server that does not answer is a test failure
-//! with a clear message, never a silent skip.
+//! `ps_test_<random hex>` per call, dropped again when its [`TestDatabase`] guard goes
+//! out of scope. A server that does not answer is a test failure with a clear message,
+//! never a silent skip.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -36,9 +37,43 @@ pub fn test_pg_url() -> String {
     std::env::var(TEST_PG_URL_ENV).unwrap_or_else(|_| DEFAULT_TEST_PG_URL.to_owned())
 }
 
-/// Creates an empty database `ps_test_<random hex>` on the test server and returns its
-/// URL (not migrated: a server under test may migrate it itself).
-pub async fn fresh_postgres_url() -> String {
+/// A database created for one test on the test server; dropped (with any connection
+/// still open to it) when the guard goes out of scope, so test runs leave nothing behind.
+#[derive(Debug)]
+pub struct TestDatabase {
+    pub url: String,
+    name: String,
+    admin: String,
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        // Drop runs inside the test's runtime, which cannot be blocked on: a thread
+        // of its own with a small runtime does the one statement.
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            rt.block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) && !std::thread::panicking() {
+            panic!("could not drop test database {}: {dropped:?}", self.name);
+        }
+    }
+}
+
+/// Creates an empty database `ps_test_<random hex>` on the test server (not migrated:
+/// a server under test may migrate it itself). Keep the guard while it is used.
+pub async fn fresh_postgres_db() -> TestDatabase {
     let admin = test_pg_url();
     let mut conn = sqlx::PgConnection::connect(&admin)
         .await
@@ -57,17 +92,21 @@ pub async fn fresh_postgres_url() -> String {
         .await
         .unwrap_or_else(|e| panic!("create test database {name} at {admin}: {e}"));
     let _ = conn.close().await;
-    with_database(&admin, &name)
+    TestDatabase {
+        url: with_database(&admin, &name),
+        name,
+        admin,
+    }
 }
 
-/// A migrated PostgreSQL store on a brand-new database.
-pub async fn fresh_postgres() -> Arc<dyn Store> {
-    let url = fresh_postgres_url().await;
-    let store = crate::connect(&url)
+/// A migrated PostgreSQL store on a brand-new database (dropped with the guard).
+pub async fn fresh_postgres() -> (Arc<dyn Store>, TestDatabase) {
+    let db = fresh_postgres_db().await;
+    let store = crate::connect(&db.url)
         .await
-        .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+        .unwrap_or_else(|e| panic!("connect to {}: {e}", db.url));
     store.migrate().await.expect("migrate PostgreSQL");
-    store
+    (store, db)
 }
 
 /// `url` with its database name replaced by `name`.

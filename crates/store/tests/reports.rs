@@ -46,10 +46,10 @@ macro_rules! both {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let url = police_square_store::testing::fresh_postgres_url().await;
-                    let store = police_square_store::connect(&url).await.unwrap();
+                    let db = police_square_store::testing::fresh_postgres_db().await;
+                    let store = police_square_store::connect(&db.url).await.unwrap();
                     store.migrate().await.unwrap();
-                    let raw = sqlx::PgPool::connect(&url).await.unwrap();
+                    let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
                     super::$name(store, super::Raw::Pg(raw)).await;
                 }
             )*

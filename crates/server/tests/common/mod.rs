@@ -58,8 +58,9 @@ pub struct TestApp {
     pub notify_log: PathBuf,
     pub units: Units,
     pub http: reqwest::Client,
-    /// For PostgreSQL: the database URL, so a second node can connect.
-    pub database_url: Option<String>,
+    /// For PostgreSQL: the test database (its URL lets a second node connect; it is
+    /// dropped with the app).
+    pub database: Option<police_square_store::testing::TestDatabase>,
     _dir: tempfile::TempDir,
     _db_dir: Option<tempfile::TempDir>,
 }
@@ -103,16 +104,16 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let (store, db_dir, database_url) = match backend {
+    let (store, db_dir, database) = match backend {
         Backend::Sqlite => {
             let (store, dir) = police_square_store::testing::fresh_sqlite().await;
             (store, Some(dir), None)
         }
         Backend::Postgres => {
-            let url = police_square_store::testing::fresh_postgres_url().await;
-            let store = police_square_store::connect(&url).await.unwrap();
+            let db = police_square_store::testing::fresh_postgres_db().await;
+            let store = police_square_store::connect(&db.url).await.unwrap();
             store.migrate().await.unwrap();
-            (store, None, Some(url))
+            (store, None, Some(db))
         }
     };
     let units = seed(store.as_ref()).await;
@@ -136,7 +137,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
-        database_url,
+        database,
         _dir: dir,
         _db_dir: db_dir,
     }

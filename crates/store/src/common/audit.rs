@@ -98,6 +98,14 @@ pub(crate) async fn append_all(conn: &mut Conn, entries: &[NewAudit]) -> StoreRe
     chain.save(conn).await
 }
 
+pub(crate) async fn head(conn: &mut Conn) -> StoreResult<(i64, String)> {
+    Ok(
+        sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
 pub(crate) async fn entries(
     conn: &mut Conn,
     after_seq: i64,

@@ -352,6 +352,10 @@ impl Store for SqlStore {
         read!(self, |c| audit::entries(c, after_seq, limit).await)
     }
 
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        read!(self, |c| audit::head(c).await)
+    }
+
     // ── rates ───────────────────────────────────────────────────────────
     async fn rate_counts(
         &self,

@@ -25,7 +25,7 @@ macro_rules! suite {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let store = police_square_store::testing::fresh_postgres().await;
+                    let (store, _db) = police_square_store::testing::fresh_postgres().await;
                     super::$name(store).await;
                 }
             )*
