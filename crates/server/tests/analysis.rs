@@ -1,6 +1,7 @@
 //! Opinion analysis on both databases: the model learns from staff corrections,
-//! near-duplicates are linked into clusters visible from each appeal, an injected
-//! burst raises one emerging-issue alert seen only by the units it concerns, and the
+//! near-duplicates are linked into clusters visible from each appeal, injected
+//! bursts raise one emerging-issue alert each, naming their district or station and
+//! seen only by the units it concerns, and the
 //! opinion view (民意库) counts what was submitted and drills down within scope.
 
 mod common;
@@ -40,7 +41,7 @@ async fn submit_at(app: &TestApp, unit: Id, kind: AppealKind, text: &str, n: usi
 on_both_backends!(
     corrections_teach_the_model_the_local_language,
     near_duplicates_form_a_cluster_seen_from_each_appeal,
-    a_burst_raises_one_alert_for_its_district,
+    bursts_raise_one_alert_naming_their_place,
     admins_extend_the_dictionary_at_run_time,
 );
 
@@ -243,7 +244,7 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
 }
 
-async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
+async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     let app = spawn_pages_app(backend).await;
     let background = [
         "小区门口有人乱停车，堵住了消防通道",
@@ -293,6 +294,19 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
         burst_ids.push(submit_at(&app, unit, AppealKind::Report, burst[i as usize % 4], n).await);
         n += 1;
     }
+    // And 12 at one station of district B about another.
+    let nets = [
+        "运河航道上有人私拉渔网，货船过不去",
+        "航道里又被拉了渔网，船差点缠上",
+        "有人在航道中间下渔网，晚上船看不见很危险",
+    ];
+    let mut net_ids = Vec::new();
+    for i in 0..12 {
+        app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);
+        let text = nets[i as usize % nets.len()];
+        net_ids.push(submit_at(&app, app.units.station_c, AppealKind::Report, text, n).await);
+        n += 1;
+    }
     app.advance_to(start + 63 * DAY);
     let outcome = emerging::scan(&app.state).await.unwrap();
     assert!(outcome.new_alerts >= 1, "{outcome:?}");
@@ -310,8 +324,23 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
     assert_eq!(alert.district_unit_id, app.units.district_a);
     assert!(alert.period_end > start + 56 * DAY && alert.period_start >= start + 49 * DAY);
     assert!(alert.appeal_count >= 15, "{alert:?}");
+    // A burst at one station names that station, with all its appeals.
+    let net_alerts: Vec<_> = alerts
+        .iter()
+        .filter(|a| {
+            a.keywords
+                .iter()
+                .any(|k| k.contains("渔网") || k.contains("航道"))
+        })
+        .collect();
+    assert_eq!(net_alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(net_alerts[0].district_unit_id, app.units.station_c);
+    assert!(
+        net_alerts[0].appeal_count >= net_ids.len() as i64,
+        "{alerts:#?}"
+    );
     // At most a few false alarms on the background.
-    assert!(alerts.len() <= 4, "{alerts:#?}");
+    assert!(alerts.len() <= 5, "{alerts:#?}");
     // Scanning again folds into the same alert.
     let again = emerging::scan(&app.state).await.unwrap();
     assert_eq!(again.new_alerts, 0);
@@ -343,8 +372,17 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
     assert!(!list.body.contains(&format!("/staff/alerts/{}\"", alert.id)));
     let page = outsider.get(&format!("/staff/alerts/{}", alert.id)).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
+    // The station's own alert is theirs; the other district's stations do not see it.
+    list_contains_alert(&mut outsider, net_alerts[0].id, true).await;
+    let page = outsider
+        .get(&format!("/staff/alerts/{}", net_alerts[0].id))
+        .await;
+    for id in &net_ids {
+        page.assert_contains(&format!("/staff/appeals/{id}\""));
+    }
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
+    list_contains_alert(&mut handler, net_alerts[0].id, false).await;
     let page = handler.get(&format!("/staff/alerts/{}", alert.id)).await;
     assert_eq!(page.status, StatusCode::OK);
     let r = handler
@@ -355,6 +393,20 @@ async fn a_burst_raises_one_alert_for_its_district(backend: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn list_contains_alert(browser: &mut Browser, id: Id, expected: bool) {
+    let list = browser.get("/staff/alerts").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let link = format!("/staff/alerts/{id}\"");
+    assert_eq!(list.body.contains(&link), expected, "{}", list.body);
+    let page = browser.get(&format!("/staff/alerts/{id}")).await;
+    let status = if expected {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    assert_eq!(page.status, status);
 }
 
 async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {

@@ -73,6 +73,8 @@ pub struct Cluster {
 /// An emerging issue as the detector reported it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewEmergingAlert {
+    /// The place the alert names: a district, or a unit inside it (a station) when
+    /// all the alert's appeals belong there. (The column kept its first name.)
     pub district_unit_id: Id,
     pub unit_path: UnitPath,
     pub period_start: Millis,
@@ -120,6 +122,8 @@ impl std::str::FromStr for AlertStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmergingAlertRecord {
     pub id: Id,
+    /// The place the alert names: a district, or a unit inside it (a station) when
+    /// all the alert's appeals belong there. (The column kept its first name.)
     pub district_unit_id: Id,
     pub unit_path: UnitPath,
     pub period_start: Millis,

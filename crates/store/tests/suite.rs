@@ -2321,6 +2321,57 @@ async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc<dyn Store>
     assert_eq!(got.handled_by, Some(o.supervisor.id));
     // A dismissed burst seen again stays dismissed (no new alert).
     assert_eq!(store.save_alert(&again).await.unwrap(), (id, false));
+
+    // A burst first seen at one station, then for its whole district, is one alert
+    // that takes the wider place; until then the other station does not see it.
+    let later = T0 + 20 * DAY;
+    let at_station = NewEmergingAlert {
+        district_unit_id: o.station_a.id,
+        unit_path: o.station_a.path.clone(),
+        period_start: later,
+        period_end: later + 7 * DAY,
+        keywords: vec!["渔网".into()],
+        categories: vec![],
+        appeal_ids: ids[..1].to_vec(),
+        ..alert.clone()
+    };
+    let (sid, new) = store.save_alert(&at_station).await.unwrap();
+    assert!(new);
+    let window = (later, later + 8 * DAY);
+    let seen_by = |scope: &police_square_domain::org::UnitPath| {
+        let store = store.clone();
+        let scope = scope.clone();
+        async move {
+            store
+                .alerts(Some(&scope), window.0, window.1, 10)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(seen_by(&o.station_a.path).await, 1);
+    assert_eq!(seen_by(&o.station_b.path).await, 0);
+    let district_wide = NewEmergingAlert {
+        district_unit_id: o.district.id,
+        unit_path: o.district.path.clone(),
+        appeal_ids: ids.clone(),
+        ..at_station.clone()
+    };
+    assert_eq!(
+        store.save_alert(&district_wide).await.unwrap(),
+        (sid, false)
+    );
+    let got = store.alert(sid).await.unwrap().unwrap();
+    assert_eq!((got.district_unit_id, got.appeal_count), (o.district.id, 4));
+    assert_eq!(seen_by(&o.station_b.path).await, 1);
+    // The same words in another district are another issue.
+    let elsewhere = NewEmergingAlert {
+        district_unit_id: o.other_district.id,
+        unit_path: o.other_district.path.clone(),
+        ..at_station.clone()
+    };
+    let (eid, new) = store.save_alert(&elsewhere).await.unwrap();
+    assert!(new && eid != sid);
     assert!(matches!(
         store
             .set_alert_status(999_999, AlertStatus::Open, o.supervisor.id, None)

@@ -1,11 +1,14 @@
 //! Emerging issues (未诉先办): spikes by place and time.
 //!
-//! Daily counts are kept per series — (district, category) and
-//! (district, keyword). Each day, the last 7 days of each series are tested
-//! against that series' own baseline (the preceding weeks) with a one-sided
-//! Poisson upper-tail test, Bonferroni-corrected over the series active that
-//! day. Keyword series let patterns that fit no category still surface: a word
-//! never seen before has a near-zero baseline, so a cluster of it stands out.
+//! Daily counts are kept per series: category and keyword, each by district and
+//! by unit (the station an appeal belongs to), and cluster (一事多诉) by district.
+//! Each day, the last 7 days of each series are tested against that series' own
+//! baseline (the preceding weeks) with a one-sided Poisson upper-tail test,
+//! Bonferroni-corrected over the series active that day. Keyword series let
+//! patterns that fit no category still surface: a word never seen before has a
+//! near-zero baseline, so a cluster of it stands out. Unit series find a burst
+//! that is large for one station but small for its district; cluster series find
+//! many people suddenly writing about one problem in words that share no keyword.
 //! Significant days of a series are merged into episodes, and episodes of one
 //! district that share most of their appeals become one alert.
 
@@ -21,9 +24,14 @@ pub struct EmergingInput {
     pub id: String,
     pub date: NaiveDate,
     pub district: String,
+    /// The unit inside the district the appeal belongs to (e.g. a station), when
+    /// finer than the district.
+    pub unit: Option<String>,
     pub category: Option<Category>,
     /// The appeal's keywords (e.g. its top TF-IDF keywords).
     pub keywords: Vec<String>,
+    /// The 一事多诉 cluster the appeal was linked into, if any.
+    pub cluster: Option<String>,
 }
 
 /// Detector settings.
@@ -65,10 +73,16 @@ pub struct EmergingAlert {
     pub start: NaiveDate,
     pub end: NaiveDate,
     pub district: String,
+    /// The unit inside the district all the alert's appeals belong to, if any:
+    /// the most precise place the alert can name.
+    pub unit: Option<String>,
     /// Keywords naming the issue (most significant first).
     pub keywords: Vec<String>,
     /// Categories whose series spiked, if any.
     pub categories: Vec<Category>,
+    /// Clusters whose series spiked, if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<String>,
     pub appeal_ids: Vec<String>,
     /// Observed and expected counts of the strongest series' peak window.
     pub observed: u32,
@@ -105,6 +119,14 @@ pub fn poisson_upper_tail(x: u32, lambda: f64) -> f64 {
 enum SeriesKey {
     Category(Category),
     Keyword(String),
+    Cluster(String),
+}
+
+/// Where a series counts: a district, or a unit inside one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Place {
+    district: String,
+    unit: Option<String>,
 }
 
 struct Episode {
@@ -125,26 +147,37 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
     let days = (last - first).num_days() + 1;
     let day_of = |d: NaiveDate| (d - first).num_days();
 
-    // Series → items (index into inputs), per district.
-    let mut series: FxHashMap<(String, SeriesKey), Vec<usize>> = FxHashMap::default();
+    // Series → items (index into inputs), per district and per unit.
+    let mut series: FxHashMap<(Place, SeriesKey), Vec<usize>> = FxHashMap::default();
     for (ix, it) in inputs.iter().enumerate() {
-        if let Some(c) = it.category {
-            series
-                .entry((it.district.clone(), SeriesKey::Category(c)))
-                .or_default()
-                .push(ix);
-        }
+        let district = Place {
+            district: it.district.clone(),
+            unit: None,
+        };
+        let unit = it.unit.as_ref().map(|u| Place {
+            district: it.district.clone(),
+            unit: Some(u.clone()),
+        });
+        let mut add = |place: &Place, key: SeriesKey| {
+            series.entry((place.clone(), key)).or_default().push(ix);
+        };
         let mut kws = it.keywords.clone();
         kws.sort();
         kws.dedup();
-        for k in kws {
-            series
-                .entry((it.district.clone(), SeriesKey::Keyword(k)))
-                .or_default()
-                .push(ix);
+        for place in std::iter::once(&district).chain(&unit) {
+            if let Some(c) = it.category {
+                add(place, SeriesKey::Category(c));
+            }
+            for k in &kws {
+                add(place, SeriesKey::Keyword(k.clone()));
+            }
+        }
+        // A cluster already lies within one district.
+        if let Some(c) = &it.cluster {
+            add(&district, SeriesKey::Cluster(c.clone()));
         }
     }
-    let mut keys: Vec<&(String, SeriesKey)> = series.keys().collect();
+    let mut keys: Vec<&(Place, SeriesKey)> = series.keys().collect();
     keys.sort();
 
     // Daily counts per series, and prefix sums for O(1) window sums.
@@ -213,7 +246,8 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
             }
             let run = &hits[run_start..=i];
             let (from, to) = (run[0].0 - cfg.window_days + 1, run[run.len() - 1].0);
-            let (district, key) = keys[s].clone();
+            let (place, key) = keys[s].clone();
+            let district = place.district;
             let items: Vec<usize> = series[keys[s]]
                 .iter()
                 .copied()
@@ -260,13 +294,19 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
             ids.dedup();
             let mut keywords: Vec<String> = Vec::new();
             let mut categories: Vec<Category> = Vec::new();
+            let mut clusters: Vec<String> = Vec::new();
             for e in &g {
                 match &e.key {
                     SeriesKey::Keyword(k) if !keywords.contains(k) => keywords.push(k.clone()),
                     SeriesKey::Category(c) if !categories.contains(c) => categories.push(*c),
+                    SeriesKey::Cluster(c) if !clusters.contains(c) => clusters.push(c.clone()),
                     _ => {}
                 }
             }
+            let unit = ids
+                .first()
+                .and_then(|&f| inputs[f].unit.clone())
+                .filter(|u| ids.iter().all(|&i| inputs[i].unit.as_ref() == Some(u)));
             if keywords.is_empty() {
                 keywords = frequent_keywords(inputs, &ids, 5);
             }
@@ -275,8 +315,10 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
                 start: dates.clone().min().unwrap_or(first),
                 end: dates.max().unwrap_or(first),
                 district: g[0].district.clone(),
+                unit,
                 keywords,
                 categories,
+                clusters,
                 appeal_ids: ids.iter().map(|&i| inputs[i].id.clone()).collect(),
                 observed: g[0].observed,
                 expected: g[0].expected,
@@ -319,5 +361,95 @@ mod tests {
     #[test]
     fn empty_input_gives_no_alerts() {
         assert!(detect_emerging(&[], &EmergingConfig::default()).is_empty());
+    }
+
+    fn input(id: String, day: i64, unit: Option<&str>, keywords: &[String]) -> EmergingInput {
+        EmergingInput {
+            id,
+            date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() + chrono::Duration::days(day),
+            district: "吴兴区".into(),
+            unit: unit.map(str::to_owned),
+            category: Some(Category::Theft),
+            keywords: keywords.to_vec(),
+            cluster: None,
+        }
+    }
+
+    #[test]
+    fn a_burst_at_one_station_is_named_by_that_station() {
+        // Five stations with ten thefts each every week; one station then gets 25
+        // more in one week. For the district that is 75 against 50 (no alert);
+        // for the station 35 against 10.
+        let stations = ["织里所", "八里店所", "月河所", "凤凰所", "龙泉所"];
+        let kw = ["电瓶车".to_string(), "被偷".to_string()];
+        let mut inputs = Vec::new();
+        for week in 0..10 {
+            for s in stations {
+                for i in 0..10 {
+                    let day = week * 7 + i % 7;
+                    inputs.push(input(format!("bg-{s}-{week}-{i}"), day, Some(s), &kw));
+                }
+            }
+        }
+        for i in 0..25 {
+            inputs.push(input(
+                format!("burst-{i}"),
+                8 * 7 + i % 7,
+                Some("织里所"),
+                &kw,
+            ));
+        }
+        let alerts = detect_emerging(&inputs, &EmergingConfig::default());
+        assert_eq!(alerts.len(), 1, "{alerts:#?}");
+        let a = &alerts[0];
+        assert_eq!(a.district, "吴兴区");
+        assert_eq!(a.unit.as_deref(), Some("织里所"));
+        assert!(a.categories.contains(&Category::Theft));
+        let burst = a
+            .appeal_ids
+            .iter()
+            .filter(|id| id.starts_with("burst"))
+            .count();
+        assert_eq!(burst, 25, "every burst appeal is behind the alert");
+
+        // Without units, the same appeals raise nothing: the district's count is
+        // ordinary.
+        for i in &mut inputs {
+            i.unit = None;
+        }
+        assert!(detect_emerging(&inputs, &EmergingConfig::default()).is_empty());
+    }
+
+    #[test]
+    fn a_growing_cluster_surfaces_without_shared_keywords() {
+        // Twenty ordinary appeals a week, each in words of its own; then eight more
+        // in one week that the cluster index linked as one problem, also in words
+        // of their own. Only the cluster series sees them.
+        let mut inputs = Vec::new();
+        for n in 0..200 {
+            let kw = [format!("词{n}甲"), format!("词{n}乙")];
+            inputs.push(input(format!("bg-{n}"), n / 20 * 7 + n % 7, None, &kw));
+        }
+        for n in 0..8 {
+            let kw = [format!("说法{n}甲"), format!("说法{n}乙")];
+            let mut i = input(format!("c-{n}"), 8 * 7 + n % 7, None, &kw);
+            i.cluster = Some("cluster-9".into());
+            inputs.push(i);
+        }
+        let alerts = detect_emerging(&inputs, &EmergingConfig::default());
+        assert_eq!(alerts.len(), 1, "{alerts:#?}");
+        assert_eq!(alerts[0].clusters, vec!["cluster-9".to_string()]);
+        let mut ids = alerts[0].appeal_ids.clone();
+        ids.sort();
+        assert_eq!(ids, (0..8).map(|n| format!("c-{n}")).collect::<Vec<_>>());
+        assert!(
+            !alerts[0].keywords.is_empty(),
+            "the alert is still named by words"
+        );
+
+        for i in &mut inputs {
+            i.cluster = None;
+        }
+        assert!(detect_emerging(&inputs, &EmergingConfig::default()).is_empty());
     }
 }

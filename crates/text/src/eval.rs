@@ -2,6 +2,7 @@
 //! `police-square eval --labeled FILE [--train FILE] --json`.
 
 use chrono::{FixedOffset, NaiveDate, TimeZone};
+use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
 use crate::classify::{Category, SEED_TRAIN};
@@ -78,17 +79,25 @@ pub fn evaluate(labeled_jsonl: &str, train_jsonl: Option<&str>) -> Result<Value,
     let gold: Vec<Option<String>> = rows.iter().map(|r| r.cluster.clone()).collect();
     let clusters = pairwise_f1(&gold, &predicted);
 
-    // Emerging issues over the file's own timestamps, with predicted categories.
+    // Emerging issues over the file's own timestamps, with predicted categories and
+    // clusters (an appeal alone in its cluster is in none).
+    let mut members: FxHashMap<u64, usize> = FxHashMap::default();
+    for c in &predicted {
+        *members.entry(*c).or_default() += 1;
+    }
     let inputs: Vec<EmergingInput> = rows
         .iter()
         .zip(&analyses)
-        .filter_map(|(r, a)| {
+        .zip(&predicted)
+        .filter_map(|((r, a), cluster)| {
             Some(EmergingInput {
                 id: r.id.clone(),
                 date: local_date(r)?,
                 district: r.district.clone().unwrap_or_else(|| "unknown".into()),
+                unit: None,
                 category: Some(a.category),
                 keywords: a.keywords.clone(),
+                cluster: (members[cluster] > 1).then(|| cluster.to_string()),
             })
         })
         .collect();

@@ -153,12 +153,14 @@ fn injected_burst_is_named_and_background_stays_quiet() {
                 id: id.clone(),
                 date: *date,
                 district: d.clone(),
+                unit: None,
                 category: Some(*cat),
                 keywords: idf
                     .keywords_of(&content_words(&toks), 5)
                     .into_iter()
                     .map(|(w, _)| w)
                     .collect(),
+                cluster: None,
             }
         })
         .collect();

@@ -1,8 +1,10 @@
-//! 未诉先办 emerging issues: daily counts per district (分局) and topic category, and
-//! per district and keyword, each tested against its own baseline by the text crate's
-//! detector (Poisson upper tail with multiple-testing control). New problems that fit
-//! no category still surface through their keywords. Alerts name the place, period,
-//! keywords and the appeals behind them; a burst seen on several days is one alert.
+//! 未诉先办 emerging issues: daily counts per topic category and per keyword, by
+//! district (分局) and by the unit owning the appeal (派出所), and per 一事多诉 cluster,
+//! each tested against its own baseline by the text crate's detector (Poisson upper
+//! tail with multiple-testing control). New problems that fit no category still
+//! surface through their keywords. Alerts name the place (the station when all their
+//! appeals are there), period, keywords and the appeals behind them; a burst seen on
+//! several days, or first at a station and then for its district, is one alert.
 
 use chrono::Duration;
 use police_square_domain::org::UnitPath;
@@ -70,12 +72,15 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
         after = last;
         for r in rows {
             let district = district_of(&r.unit_path);
+            let unit = (r.unit_path.as_str() != district).then(|| r.unit_path.as_str().to_owned());
             inputs.push(EmergingInput {
                 id: r.id.to_string(),
                 date: local_date(r.received_at),
                 district,
+                unit,
                 category: r.category.as_deref().and_then(TextCategory::parse),
                 keywords: appeal_keywords(&engine, &r.search_text, KEYWORDS_PER_APPEAL),
+                cluster: r.cluster_id.map(|c| c.to_string()),
             });
         }
     }
@@ -88,7 +93,9 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
         ..Default::default()
     };
     for alert in found {
-        let unit = UnitPath::parse(&alert.district)
+        // The most precise place that holds all the alert's appeals.
+        let place = alert.unit.as_deref().unwrap_or(&alert.district);
+        let unit = UnitPath::parse(place)
             .ok()
             .and_then(|p| p.ids().last().copied())
             .and_then(|id| org.unit(id));

@@ -349,11 +349,14 @@ fn alert(r: &Row) -> StoreResult<EmergingAlertRecord> {
 /// the detector sees it). Returns the alert id and whether it is new.
 pub(crate) async fn save_alert(conn: &mut Conn, a: &NewEmergingAlert) -> StoreResult<(Id, bool)> {
     let sql = format!(
-        "SELECT {ALERT_COLUMNS} FROM emerging_alerts a WHERE a.district_unit_id = $1 \
+        "SELECT {ALERT_COLUMNS} FROM emerging_alerts a \
+         WHERE (a.unit_path LIKE ($1 || '%') OR $1 LIKE (a.unit_path || '%')) \
          AND a.period_end >= $2 AND a.period_start <= $3 ORDER BY a.id"
     );
+    // The same burst may first be seen at a station and later for its whole
+    // district (or the other way round): places on one line of the tree match.
     let earlier = sqlx::query(&sql)
-        .bind(a.district_unit_id)
+        .bind(a.unit_path.as_str())
         .bind(a.period_start)
         .bind(a.period_end)
         .fetch_all(&mut *conn)
@@ -383,10 +386,17 @@ pub(crate) async fn save_alert(conn: &mut Conn, a: &NewEmergingAlert) -> StoreRe
                         categories.push(c.clone());
                     }
                 }
+                // The alert keeps the wider of the two places.
+                let (place_id, place_path) =
+                    if a.unit_path.as_str().len() < e.unit_path.as_str().len() {
+                        (a.district_unit_id, &a.unit_path)
+                    } else {
+                        (e.district_unit_id, &e.unit_path)
+                    };
                 sqlx::query(
                 "UPDATE emerging_alerts SET period_start = $2, period_end = $3, keywords = $4, \
-                 categories = $5, observed = $6, expected = $7, p_value = $8, detected_at = $9 \
-                 WHERE id = $1",
+                 categories = $5, observed = $6, expected = $7, p_value = $8, detected_at = $9, \
+                 district_unit_id = $10, unit_path = $11 WHERE id = $1",
             )
             .bind(e.id)
             .bind(e.period_start.min(a.period_start))
@@ -397,6 +407,8 @@ pub(crate) async fn save_alert(conn: &mut Conn, a: &NewEmergingAlert) -> StoreRe
             .bind(if a.observed > e.observed { a.expected } else { e.expected })
             .bind(e.p_value.min(a.p_value))
             .bind(a.detected_at)
+            .bind(place_id)
+            .bind(place_path.as_str())
             .execute(&mut *conn)
             .await?;
                 (e.id, false)
