@@ -244,17 +244,32 @@ impl TextEngine {
     /// Full analysis: one normalisation, one segmentation and one table
     /// lookup per token and per character bigram, shared by all parts.
     pub fn analyze(&self, text: &str) -> Analysis {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+        }
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => self.analyze_with(text, &mut scratch),
+            // Re-entered on this thread (cannot happen today): fresh buffers.
+            Err(_) => self.analyze_with(text, &mut Scratch::default()),
+        })
+    }
+
+    fn analyze_with(&self, text: &str, scratch: &mut Scratch) -> Analysis {
         let norm = normalize_cow(text);
         let norm: &str = &norm;
         let tokens = self.segmenter.cut(norm);
         let v = &*self.vocab;
+        scratch.clear();
+        let Scratch {
+            roles,
+            cue_flags,
+            words,
+            rows,
+            places,
+            kw,
+        } = scratch;
 
         // Tokens: sentiment roles, cue roles, content words.
-        let mut roles: Vec<(f32, bool, bool, bool)> = Vec::with_capacity(tokens.len());
-        let mut cue_flags: Vec<u8> = Vec::with_capacity(tokens.len());
-        // (key, idf, place, byte start, byte end, is keyword candidate)
-        let mut words: Vec<Word> = Vec::with_capacity(tokens.len());
-        let mut rows: Vec<u32> = Vec::with_capacity(norm.len() / 2);
         let base = norm.as_ptr() as usize;
         for t in &tokens {
             let key = word_key(t);
@@ -282,14 +297,13 @@ impl TextEngine {
             let start = t.as_ptr() as usize - base;
             words.push(Word {
                 key,
-                text: t,
                 idf,
                 place,
                 start,
                 end: start + t.len(),
             });
         }
-        let [bad, good] = cues_of_flags(&cue_flags);
+        let [bad, good] = cues_of_flags(cue_flags);
         if bad {
             rows.extend_from_slice(&v.cue_bad_rows);
         }
@@ -300,11 +314,11 @@ impl TextEngine {
         // Character bigrams: model rows and signature weights.
         let sp = SignatureParams::default();
         let mut sig: Vec<(u64, f32)> = Vec::with_capacity(words.len() + norm.len() / 3);
-        let mut places: Vec<(usize, usize)> = Vec::new();
-        for w in &words {
-            if w.text.len() <= 3 {
+        for w in words.iter() {
+            let text = &norm[w.start..w.end];
+            if text.len() <= 3 {
                 // One CJK character (or shorter): too vague for a signature.
-                if w.text.chars().nth(1).is_none() {
+                if text.chars().nth(1).is_none() {
                     continue;
                 }
             }
@@ -343,47 +357,85 @@ impl TextEngine {
             }
             prev = Some(i);
         }
-        let pred = self.model.predict_rows(&mut rows);
+        let pred = self.model.predict_rows(rows);
 
         // Keywords: TF-IDF over content words of two or more characters.
-        let mut kw: Vec<(u64, &str, f32)> = words
-            .iter()
-            .filter(|w| {
-                w.text.chars().nth(1).is_some() && !w.text.bytes().all(|b| b.is_ascii_digit())
-            })
-            .map(|w| (w.key, w.text, w.idf))
-            .collect();
+        kw.extend(
+            words
+                .iter()
+                .filter(|w| {
+                    let text = &norm[w.start..w.end];
+                    text.chars().nth(1).is_some() && !text.bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(|w| (w.key, w.start, w.end, w.idf)),
+        );
         kw.sort_unstable_by_key(|k| k.0);
-        let mut scored: Vec<(&str, f32)> = Vec::with_capacity(kw.len());
-        for (i, k) in kw.iter().enumerate() {
-            if i > 0 && kw[i - 1].0 == k.0 {
-                if let Some(last) = scored.last_mut() {
-                    last.1 += k.2;
-                }
+        // Merge repeats of a word in place (its scores add up).
+        kw.dedup_by(|k, kept| {
+            if k.0 == kept.0 {
+                kept.3 += k.3;
+                true
             } else {
-                scored.push((k.1, k.2));
+                false
             }
+        });
+        // Highest score first, then the word: a total order (merged words
+        // are distinct), so selecting before sorting gives the same list.
+        let by_score = |a: &(u64, usize, usize, f32), b: &(u64, usize, usize, f32)| {
+            b.3.total_cmp(&a.3)
+                .then_with(|| norm[a.1..a.2].cmp(&norm[b.1..b.2]))
+        };
+        let k = self.keyword_count;
+        if kw.len() > k {
+            if k > 0 {
+                kw.select_nth_unstable_by(k - 1, by_score);
+            }
+            kw.truncate(k);
         }
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        scored.truncate(self.keyword_count);
+        kw.sort_unstable_by(by_score);
 
         Analysis {
             tokens: self.segmenter.index_text_of_tokens(&tokens),
-            keywords: scored.into_iter().map(|(w, _)| w.to_string()).collect(),
+            keywords: kw
+                .iter()
+                .map(|&(_, s, e, _)| norm[s..e].to_string())
+                .collect(),
             category: pred.category,
             confidence: pred.confidence,
             low_confidence: pred.confidence < self.low_confidence_threshold,
-            sentiment: sentiment_of_roles(&roles),
+            sentiment: sentiment_of_roles(roles),
             emergency: detect(norm),
             signature: Signature::from_weights(sig, &sp),
         }
     }
 }
 
-/// A content word of the text being analysed.
-struct Word<'a> {
+/// Per-thread buffers of `TextEngine::analyze`, reused across calls.
+#[derive(Default)]
+struct Scratch {
+    roles: Vec<(f32, bool, bool, bool)>,
+    cue_flags: Vec<u8>,
+    words: Vec<Word>,
+    rows: Vec<u32>,
+    places: Vec<(usize, usize)>,
+    /// Keyword candidates: (key, byte start, byte end, score).
+    kw: Vec<(u64, usize, usize, f32)>,
+}
+
+impl Scratch {
+    fn clear(&mut self) {
+        self.roles.clear();
+        self.cue_flags.clear();
+        self.words.clear();
+        self.rows.clear();
+        self.places.clear();
+        self.kw.clear();
+    }
+}
+
+/// A content word of the text being analysed (a byte range of it).
+struct Word {
     key: u64,
-    text: &'a str,
     idf: f32,
     place: bool,
     start: usize,
