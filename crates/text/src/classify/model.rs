@@ -141,24 +141,10 @@ struct PaddedRow([f32; LANES]);
 /// Per-category weights of one feature.
 pub type Row = [f32; N];
 
-/// `lanes += row`, lane by lane (each lane is summed in the same order as
-/// a scalar loop would; the vector form only does four lanes at once).
+/// `lanes += row`, lane by lane. Fixed-length arrays let the compiler add whole
+/// vectors; each lane is still summed in the same order as a scalar loop.
 #[inline(always)]
 fn add_row(lanes: &mut [f32; LANES], row: &PaddedRow) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_add_ps, _mm_load_ps, _mm_loadu_ps, _mm_storeu_ps};
-        // SAFETY: SSE2 is part of the x86_64 baseline; `row` is 64-byte
-        // aligned (aligned loads) and both arrays hold 16 floats.
-        unsafe {
-            for j in (0..LANES).step_by(4) {
-                let a = _mm_loadu_ps(lanes.as_ptr().add(j));
-                let b = _mm_load_ps(row.0.as_ptr().add(j));
-                _mm_storeu_ps(lanes.as_mut_ptr().add(j), _mm_add_ps(a, b));
-            }
-        }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
     for (s, x) in lanes.iter_mut().zip(&row.0) {
         *s += x;
     }
