@@ -11,7 +11,9 @@
 //! sample of appeals is segmented the way the server segments queries, and words are
 //! sorted into common (in ≥ 5% of appeals), medium (0.2–2%) and rare (one appeal of the
 //! sample). Each query shape runs `runs` times with random picks; every run is one
-//! complete `Store::search_appeals` (capped count, page of 20, texts).
+//! complete `Store::search_appeals` (capped count, page of 20, texts). With
+//! `SEARCH_BENCH_DUMP=<file>` the first few queries of each shape and their results are
+//! also written there (tab-separated), to check against a plain scan of the table.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -29,6 +31,8 @@ use rand::{Rng, SeedableRng};
 
 const DAY: Millis = 86_400_000;
 const SAMPLE: usize = 3_000;
+/// Queries per shape written by `SEARCH_BENCH_DUMP`.
+const DUMPED: usize = 4;
 
 /// Query words as the server makes them (`services::search::query_terms`): precise-mode
 /// tokens that the search-mode index text keeps (content words).
@@ -229,8 +233,40 @@ async fn main() -> anyhow::Result<()> {
         "\n{:<44} {:>8} {:>8} {:>8} {:>8} {:>10}",
         "query shape", "p50 ms", "p95 ms", "p99 ms", "max ms", "avg total"
     );
+    // `SEARCH_BENCH_DUMP=<file>`: also write the first few queries of each shape and
+    // their results (one line each), to check them against a plain scan of the table.
+    let mut dump = std::env::var_os("SEARCH_BENCH_DUMP")
+        .map(std::fs::File::create)
+        .transpose()?;
     let mut all: Vec<Duration> = Vec::new();
     for (name, make) in &shapes {
+        if let Some(out) = dump.as_mut() {
+            use std::io::Write;
+            let mut check = StdRng::seed_from_u64(7);
+            for _ in 0..DUMPED {
+                let q = make(&mut check);
+                let r = store.search_appeals(&q).await?;
+                let ids: Vec<String> = r.items.iter().map(|h| h.summary.id.to_string()).collect();
+                let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
+                writeln!(
+                    out,
+                    "{name}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    q.terms.join(" "),
+                    q.scope.as_ref().map_or("", |p| p.as_str()),
+                    q.from.map_or(String::new(), |v| v.to_string()),
+                    q.to.map_or(String::new(), |v| v.to_string()),
+                    q.category.as_deref().unwrap_or(""),
+                    statuses.join(","),
+                    q.include_conduct,
+                    q.page,
+                    q.page_size,
+                    ids.join(","),
+                    r.total,
+                    r.total_estimated,
+                    r.has_next,
+                )?;
+            }
+        }
         // Warm-up, as a server would be.
         for _ in 0..5 {
             store.search_appeals(&make(&mut rng)).await?;

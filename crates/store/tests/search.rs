@@ -20,6 +20,7 @@ suite!(
     search_query_syntax_is_never_interpreted,
     search_without_terms_finds_nothing,
     search_beyond_the_newest_appeals_finds_old_matches,
+    search_follows_transfers_reclassification_and_exact_periods,
 );
 
 const T0: Millis = 1_750_000_000_000;
@@ -487,4 +488,122 @@ async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store
     let r = store.search_appeals(&q).await.unwrap();
     assert_eq!(r.items.len(), 3);
     assert_eq!(r.total, 3);
+}
+
+async fn change(store: &Arc<dyn Store>, id: Id, at: Millis, patch: AppealPatch) {
+    let current = store.appeal(id).await.unwrap().unwrap();
+    store
+        .apply_change(AppealChange {
+            appeal_id: id,
+            expected_version: current.version,
+            actor: Actor::System,
+            at,
+            patch,
+            event: NewEvent {
+                kind: "note".into(),
+                public: false,
+                note: None,
+                from_unit_id: None,
+                to_unit_id: None,
+            },
+            notify: None,
+        })
+        .await
+        .unwrap();
+}
+
+/// The indexes narrow a search by its filters (scope, category, status, period) before
+/// the rows are read: they must follow every change of those, and a period must keep
+/// exactly its edges, whatever its length.
+async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    let st = "井盖 丢失 路口";
+    let moved = insert(&store, appeal(&o.station_a, 0, "井盖丢失", st)).await;
+    let stays = insert(&store, appeal(&o.station_a, 1, "井盖丢失", st)).await;
+    // A resident who types the index's own filter markers gains nothing by it.
+    let marker = format!("井盖 \u{E000}u{} \u{E000}ctraffic", o.other_station.id);
+    let sly = insert(&store, appeal(&o.station_b, 2, "井盖", &marker)).await;
+
+    change(
+        &store,
+        moved,
+        T0 + 5 * HOUR,
+        AppealPatch {
+            unit_id: Some(o.other_station.id),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        ids(&store, &query(&o.station_a, &["井盖"])).await,
+        vec![stays]
+    );
+    assert_eq!(
+        ids(&store, &query(&o.district, &["井盖"])).await,
+        vec![sly, stays]
+    );
+    assert_eq!(
+        ids(&store, &query(&o.other_station, &["井盖"])).await,
+        vec![moved]
+    );
+
+    change(
+        &store,
+        stays,
+        T0 + 6 * HOUR,
+        AppealPatch {
+            category: Some(("traffic".into(), 0.8)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut q = query(&o.city, &["井盖"]);
+    q.category = Some("traffic".into());
+    assert_eq!(ids(&store, &q).await, vec![stays]);
+    q.category = Some("theft".into());
+    assert_eq!(ids(&store, &q).await, vec![sly, moved]);
+    // The marker as a query word finds nothing.
+    let q = query(&o.city, &[&format!("\u{E000}u{}", o.other_station.id)]);
+    assert!(ids(&store, &q).await.is_empty());
+
+    // Appeals every 5 hours over 400 days: periods of many lengths, cut mid-day.
+    let mut batch = Vec::new();
+    for i in 0..(400 * 24 / 5) {
+        let mut a = appeal(&o.station_b, 100 + 5 * i, "积水", "积水 严重");
+        a.tracking_code = format!("RAIN{i:010}");
+        batch.push(a);
+    }
+    store.insert_appeals_bulk(batch).await.unwrap();
+    let at = |i: i64| T0 + (100 + 5 * i) * HOUR;
+    for (from, to) in [
+        (at(0), at(1)),
+        (at(3) + 1, at(9)),
+        (at(7) - 1, at(7)),
+        (at(10), at(10) + 45 * DAY + 7 * HOUR),
+        (at(0) + 13 * HOUR, at(0) + 300 * DAY),
+        (at(2), at(1)),
+    ] {
+        let mut q = query(&o.city, &["积水"]);
+        q.from = Some(from);
+        q.to = Some(to);
+        q.page_size = 100;
+        let r = store.search_appeals(&q).await.unwrap();
+        let expected: Vec<i64> = (0..(400 * 24 / 5))
+            .map(at)
+            .filter(|t| *t >= from && *t < to)
+            .collect();
+        if !r.total_estimated {
+            assert_eq!(r.total as usize, expected.len().min(1000), "{from}..{to}");
+        }
+        let got: Vec<i64> = r.items.iter().map(|h| h.summary.received_at).collect();
+        let newest: Vec<i64> = expected.iter().rev().take(100).copied().collect();
+        assert_eq!(got, newest, "{from}..{to}");
+    }
+    // Open at one end.
+    let mut q = query(&o.city, &["积水"]);
+    q.from = Some(at(1915));
+    assert_eq!(store.search_appeals(&q).await.unwrap().total, 5);
+    let mut q = query(&o.city, &["积水"]);
+    q.to = Some(at(3));
+    assert_eq!(store.search_appeals(&q).await.unwrap().total, 3);
 }

@@ -4,22 +4,30 @@
 //! search-mode tokens); the caller segments the query the same way and passes the
 //! words as [`SearchQuery::terms`]. Every term must match (AND).
 //!
-//! - **SQLite**: the FTS5 table `appeals_fts` (external content over `search_text`,
-//!   `ascii` tokenizer, kept by triggers; migration 0004). Each term becomes quoted
-//!   FTS5 strings split exactly where the tokenizer splits, so no query text is ever
-//!   read as FTS5 syntax (`OR`, `NOT`, `*`, `"`, `:`, `-`, `^`, `NEAR` are words).
-//! - **PostgreSQL**: the stored column `search_tsv = to_tsvector('simple', search_text)`
-//!   with a GIN index (migration 0004), queried with `plainto_tsquery('simple', $n)`,
-//!   which reads no operators at all.
+//! - **SQLite**: the FTS5 table `appeals_fts_filtered` (contentless, `ascii` tokenizer,
+//!   kept by triggers; migration 0007, which replaced 0004's `appeals_fts`). Each term
+//!   becomes quoted FTS5 strings split exactly where the tokenizer splits, so no query
+//!   text is ever read as FTS5 syntax (`OR`, `NOT`, `*`, `"`, `:`, `-`, `^`, `NEAR`
+//!   are words).
+//! - **PostgreSQL**: the stored column `search_doc` (`to_tsvector('simple',
+//!   search_text)` plus marker lexemes) with a GIN index (migration 0007, which replaced
+//!   0004's `search_tsv`), queried with `plainto_tsquery('simple', $n)`, which reads no
+//!   operators at all, ANDed with marker lexemes built here.
+//!
+//! Both indexes also hold, per appeal, marker tokens (U+E000 and a letter) for its units
+//! (every unit on its path), category, status and day of receipt (PostgreSQL: also its
+//! id block), so a search's filters narrow the index lookup itself: a common word at
+//! one station, in one old month, or of one category and status meets only the
+//! appeals that can pass, not every appeal with the word. The tokens only narrow: every
+//! filter is still checked on the row ([`conditions`]).
 //!
 //! **Order: newest first by id**, which is the order of intake (ids are handed out as
-//! appeals arrive; the demo and imports load in `received_at` order). Not by relevance:
-//! staff search for "what has come in about X", the texts are short and every term
-//! must match, so a relevance score mostly ranks by length; and the id order is the
-//! order the indexes can produce cheaply: FTS5 walks its doclists newest first and
-//! stops after one page (index on rowid); PostgreSQL tests the newest appeals first
-//! (common words fill a page there) and otherwise sorts the few matches the GIN index
-//! finds (rare words), see [`page_ids`].
+//! appeals arrive). Not by relevance: staff search for "what has come in about X", the
+//! texts are short and every term must match, so a relevance score mostly ranks by
+//! length; and the id order is the order the indexes can produce cheaply: FTS5 walks
+//! its doclists newest first and stops after one page (index on rowid); PostgreSQL
+//! looks up the matches among windows of the newest ids first and sorts the few found,
+//! see [`page_ids`].
 //!
 //! The count of matches stops at [`SearchResults::TOTAL_CAP`] (and on SQLite is estimated
 //! for very common words under narrow filters, see [`count`]); `has_next` comes from
@@ -42,12 +50,23 @@ const MAX_TERMS: usize = 16;
 const MAX_TERM_CHARS: usize = 64;
 /// SQLite counts among at most this many of a word's newest matches (see [`count`]).
 const SAMPLE: u64 = 10_000;
-/// PostgreSQL pages look among this many newest appeals first (see [`page_ids`]).
-const PROBE: u64 = 20_000;
-/// PostgreSQL sorts the matches of words expected fewer times than this at once.
+/// PostgreSQL looks among at most this many newest ids first (see [`page_ids`]).
+const PG_FIRST_WINDOW: i64 = 32_768;
+/// PostgreSQL counts (rather than estimates) searches expected to match fewer by the
+/// planner...
 const SORT_BELOW: u64 = 2_000;
+/// ...or by the matches among the newest ids (see [`page_ids`]).
+const COUNT_BELOW: u64 = 500;
+/// PostgreSQL: most id-block lexemes in one window (see [`id_blocks`]).
+const MAX_ID_BLOCKS: usize = 48;
 
 const SQLITE: bool = matches!(dialect::BACKEND.as_bytes(), b"sqlite");
+
+/// The first character of the marker tokens of migration 0007 (U+E000, private use).
+const MARKER: char = '\u{E000}';
+/// A period is narrowed in the index only if this many day tokens cover it.
+const MAX_PERIOD_TOKENS: usize = 24;
+const DAY_MS: i64 = 86_400_000;
 
 enum Arg {
     Int(i64),
@@ -79,27 +98,139 @@ fn match_arg(terms: &[String]) -> Option<String> {
         }
     }
     let mut seen = std::collections::HashSet::new();
-    words.retain(|w| w.chars().any(char::is_alphanumeric) && seen.insert(w.clone()));
+    // A word holding the marker of the filter tokens is not searched (see `narrowed`).
+    words.retain(|w| {
+        w.chars().any(char::is_alphanumeric) && !w.contains(MARKER) && seen.insert(w.clone())
+    });
     words.truncate(MAX_TERMS);
     if words.is_empty() {
         return None;
     }
     Some(if SQLITE {
-        // Quoted strings, implicitly ANDed. A piece holds no `"` (ASCII punctuation is
-        // a separator), but double any anyway.
+        // Quoted strings, ANDed. A piece holds no `"` (ASCII punctuation is a
+        // separator), but double any anyway.
         words
             .iter()
             .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" AND ")
     } else {
         words.join(" ")
     })
 }
 
+/// SQLite: the match expression `words` narrowed by the filter tokens of migration 0007
+/// (scope, category, statuses, period), so FTS5 itself meets only the appeals that can
+/// pass the filters. The tokens only narrow: [`conditions`] still checks every filter on
+/// the row.
+async fn narrowed(conn: &mut Conn, q: &SearchQuery, words: &str) -> StoreResult<String> {
+    let token = |kind: char, value: &str| format!("\"{MARKER}{kind}{value}\"");
+    let hex = |text: &str| hex::encode(text.as_bytes());
+    let mut parts = vec![words.to_owned()];
+    if let Some(scope) = &q.scope {
+        // A one-unit path (the city) is every appeal's ancestor: nothing to narrow.
+        let ids = scope.ids();
+        if ids.len() >= 2 {
+            parts.push(token('u', &ids[ids.len() - 1].to_string()));
+        }
+    }
+    if let Some(category) = &q.category {
+        parts.push(token('c', &hex(category)));
+    }
+    if !q.statuses.is_empty() && q.statuses.len() <= 4 {
+        let any: Vec<String> = q
+            .statuses
+            .iter()
+            .map(|s| token('s', &hex(s.as_str())))
+            .collect();
+        parts.push(format!("({})", any.join(" OR ")));
+    }
+    if let Some((from, to)) = period_bounds(conn, q).await? {
+        if let Some(days) = period_tokens(from, to) {
+            let any: Vec<String> = days
+                .iter()
+                .map(|(kind, n)| token(*kind, &n.to_string()))
+                .collect();
+            parts.push(format!("({})", any.join(" OR ")));
+        }
+    }
+    Ok(parts.join(" AND "))
+}
+
+/// The period of `q` as `from..to` (ms), an open end closed by the oldest or newest
+/// appeal's time (an index look-up); `None` without a period or appeals.
+async fn period_bounds(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Option<(i64, i64)>> {
+    if q.from.is_none() && q.to.is_none() {
+        return Ok(None);
+    }
+    let from = match q.from {
+        Some(from) => Some(from),
+        None => scalar_opt(sqlx::query("SELECT min(received_at) FROM appeals"), conn).await?,
+    };
+    let to = match q.to {
+        Some(to) => Some(to),
+        None => scalar_opt(sqlx::query("SELECT max(received_at) FROM appeals"), conn)
+            .await?
+            .map(|max| max.saturating_add(1)),
+    };
+    Ok(from.zip(to))
+}
+
+/// The day tokens (`d` a day, `e` 8 days, `f` 64 days, numbered as in migration 0007:
+/// `received_at / DAY_MS`, then `/ 8`, `/ 64`) whose appeals include every one received
+/// in `from..to` (ms): the days from `from`'s to `to - 1`'s, in the fewest tokens.
+/// `None` (no narrowing) when that takes more than [`MAX_PERIOD_TOKENS`], the period
+/// starts before 1970 (integer division truncates towards zero there, so the blocks
+/// would not line up) or is empty (the row filter finds nothing anyway).
+fn period_tokens(from: i64, to: i64) -> Option<Vec<(char, i64)>> {
+    if from < 0 || to <= from {
+        return None;
+    }
+    let mut out = Vec::new();
+    let (mut day, last) = (from / DAY_MS, (to - 1) / DAY_MS);
+    while day <= last {
+        if day % 64 == 0 && day + 63 <= last {
+            out.push(('f', day / 64));
+            day += 64;
+        } else if day % 8 == 0 && day + 7 <= last {
+            out.push(('e', day / 8));
+            day += 8;
+        } else {
+            out.push(('d', day));
+            day += 1;
+        }
+        if out.len() > MAX_PERIOD_TOKENS {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 /// The filter terms (on `appeals a`) and their arguments; `$1` is the match argument.
+///
+/// PostgreSQL: the columns are written so that no btree index can serve them (same
+/// values, same collation): the GIN lookup, narrowed by the filter lexemes, always
+/// drives, and the planner does not AND it with a scan of, say, every appeal of the
+/// scope (which it takes for selective, not knowing the lexemes already narrowed it).
 fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
     let mut conds = Vec::new();
+    let (path, received, kind_col, category_col, status) = if SQLITE {
+        (
+            "a.unit_path",
+            "a.received_at",
+            "a.kind",
+            "a.category",
+            "a.status",
+        )
+    } else {
+        (
+            "(a.unit_path || '')",
+            "(a.received_at + 0)",
+            "(a.kind || '')",
+            "(a.category || '')",
+            "(a.status || '')",
+        )
+    };
     let arg = |args: &mut Vec<Arg>, value: Arg| {
         args.push(value);
         format!("${}", args.len())
@@ -108,7 +239,7 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
         let (lo, hi) = subtree_range(scope.as_str());
         let lo = arg(args, Arg::Text(lo));
         let hi = arg(args, Arg::Text(hi));
-        conds.push(format!("a.unit_path >= {lo} AND a.unit_path < {hi}"));
+        conds.push(format!("{path} >= {lo} AND {path} < {hi}"));
     }
     let not_conduct = format!(
         "(a.category IS NULL OR a.category <> '{}')",
@@ -126,19 +257,19 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
     }
     if let Some(from) = q.from {
         let p = arg(args, Arg::Int(from));
-        conds.push(format!("a.received_at >= {p}"));
+        conds.push(format!("{received} >= {p}"));
     }
     if let Some(to) = q.to {
         let p = arg(args, Arg::Int(to));
-        conds.push(format!("a.received_at < {p}"));
+        conds.push(format!("{received} < {p}"));
     }
     if let Some(kind) = q.kind {
         let p = arg(args, Arg::Text(kind.as_str().into()));
-        conds.push(format!("a.kind = {p}"));
+        conds.push(format!("{kind_col} = {p}"));
     }
     if let Some(category) = &q.category {
         let p = arg(args, Arg::Text(category.clone()));
-        conds.push(format!("a.category = {p}"));
+        conds.push(format!("{category_col} = {p}"));
     }
     if !q.statuses.is_empty() {
         // Status keys are the enum's own constants, safe to inline.
@@ -147,44 +278,38 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
             .iter()
             .map(|s| format!("'{}'", s.as_str()))
             .collect();
-        conds.push(format!("a.status IN ({})", keys.join(", ")));
+        conds.push(format!("{status} IN ({})", keys.join(", ")));
     }
     conds
 }
 
-/// `SELECT <what>` over the matching appeals, newest first, with `limit` and `offset`.
-fn matching(what: &str, filter: &str, limit: u64, offset: u64) -> String {
-    if SQLITE {
-        // FTS5 drives (CROSS JOIN keeps it the outer loop): its doclists are walked
-        // newest rowid first and the walk stops once the page is full. Each match is
-        // checked against the small covering index of the filter columns.
-        format!(
-            "SELECT {what} FROM appeals_fts f CROSS JOIN appeals a INDEXED BY \
-             appeals_search_filter ON a.id = f.rowid \
-             WHERE appeals_fts MATCH $1 AND {filter} \
-             ORDER BY f.rowid DESC LIMIT {limit} OFFSET {offset}"
-        )
-    } else {
-        format!(
-            "SELECT {what} FROM appeals a \
-             WHERE a.search_tsv @@ plainto_tsquery('simple', $1) \
-             AND {filter} ORDER BY a.id DESC LIMIT {limit} OFFSET {offset}"
-        )
-    }
+/// SQLite: the ids of the matching appeals, newest first, with `limit` and `offset`.
+/// FTS5 drives (CROSS JOIN keeps it the outer loop): its doclists are walked newest
+/// rowid first and the walk stops once the page is full. Each match is checked against
+/// the small covering index of the filter columns.
+fn matching(filter: &str, limit: u64, offset: u64) -> String {
+    format!(
+        "SELECT a.id FROM appeals_fts_filtered f CROSS JOIN appeals a INDEXED BY \
+         appeals_search_filter ON a.id = f.rowid \
+         WHERE appeals_fts_filtered MATCH $1 AND {filter} \
+         ORDER BY f.rowid DESC LIMIT {limit} OFFSET {offset}"
+    )
 }
 
 /// The ids of one page and one more, newest first.
 ///
-/// SQLite: FTS5 walks its matches newest first and stops when the page is full.
-/// PostgreSQL: a GIN index has no order, and the planner's guess of how common a word is
-/// decides between walking the primary key backwards (fine for common words, a full
-/// table scan for a rare word it took for common) and sorting the GIN matches (fine for
-/// rare words, slow for common ones). So: words the planner expects fewer than
-/// [`SORT_BELOW`] times are sorted at once; for the others, first look among the newest
-/// [`PROBE`] / 10, then [`PROBE`] appeals only (bounded work, whichever plan); if they
-/// hold the page, done;
-/// otherwise matches are sparse and the GIN matches are sorted (`id + 0` keeps the
-/// planner off the primary key order).
+/// SQLite: FTS5 walks its matches (already narrowed by the filter tokens) newest first
+/// and stops when the page is full.
+///
+/// PostgreSQL: a GIN index has no order, so the matches it finds are sorted (`id + 0`
+/// keeps the planner off walking the primary key backwards, which reads every row
+/// until the page is full: a full table scan for a word rarer than it guessed). Each
+/// match found is one row read, so the lookup is first narrowed to the newest appeals by
+/// the id-block lexemes of migration 0007: a window expected (from the planner's
+/// estimate, filter lexemes included) to hold a few pages, at most [`PG_FIRST_WINDOW`]
+/// ids, then 8 times, then 64 times that. Every appeal with an
+/// id in the window is in the lookup, so once it holds the page (and one more) the page
+/// is exact; otherwise the full lookup is sorted.
 async fn page_ids(
     conn: &mut Conn,
     filter: &str,
@@ -192,47 +317,200 @@ async fn page_ids(
     page_size: u64,
     offset: u64,
     estimate: u64,
-) -> StoreResult<Vec<Id>> {
-    if !SQLITE && offset + page_size < PROBE / 10 && estimate >= SORT_BELOW {
-        let want = offset + page_size + 1;
+    pg_tokens: &PgTokens,
+) -> StoreResult<(Vec<Id>, Option<Counted>)> {
+    if SQLITE {
+        let sql = matching(filter, page_size + 1, offset);
+        return Ok((
+            id_list(bind_all(sqlx::query(&sql), args), conn).await?,
+            None,
+        ));
+    }
+    let want = offset + page_size + 1;
+    // A period already narrows the lookup to its days (and need not be among the newest
+    // appeals at all): few matches expected there are sorted at once.
+    if !(pg_tokens.period && estimate < SORT_BELOW) {
         let newest = scalar(
             sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"),
             conn,
         )
         .await?;
-        for window in [PROBE / 10, PROBE] {
-            let floor = newest - window as i64;
-            let sql = format!(
-                "SELECT a.id FROM appeals a WHERE a.id > {floor} \
-                 AND a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
-                 ORDER BY a.id DESC LIMIT {want}"
-            );
-            let found = id_list(bind_all(sqlx::query(&sql), args), conn).await?;
-            if found.len() as u64 == want || floor <= 0 {
-                return Ok(found.into_iter().skip(offset as usize).collect());
+        // Ids are about as many as appeals; aim at 4 pages' worth of expected matches,
+        // but look at no more than the newest PG_FIRST_WINDOW first: the planner takes
+        // words as independent, and the words of one appeal (a phrase) often are not.
+        let expected = ((want * 4) as f64 * newest.max(1) as f64 / estimate.max(1) as f64)
+            .min(i64::MAX as f64) as i64;
+        let mut window = expected.min(PG_FIRST_WINDOW);
+        for _ in 0..3 {
+            let lowest = newest.saturating_sub(window).max(0) + 1;
+            let Some(blocks) = id_blocks(lowest, newest) else {
+                break;
+            };
+            if lowest <= 1 {
+                break;
             }
+            let mut narrowed: Vec<Arg> = args
+                .iter()
+                .map(|a| match a {
+                    Arg::Int(v) => Arg::Int(*v),
+                    Arg::Text(v) => Arg::Text(v.clone()),
+                })
+                .collect();
+            let mut tokens = pg_tokens.filters.clone();
+            tokens.push(format!("( {} )", blocks.join(" | ")));
+            narrowed.truncate(pg_tokens.arg - 1);
+            narrowed.push(Arg::Text(tokens.join(" & ")));
+            let sql = format!(
+                "SELECT a.id, count(*) OVER () FROM appeals a WHERE {} \
+                 ORDER BY a.id + 0 DESC LIMIT {want}",
+                pg_tokens.narrowed_filter
+            );
+            let (found, in_window) =
+                ids_counted(bind_all(sqlx::query(&sql), &narrowed), conn).await?;
+            if found.len() as u64 == want {
+                // The window's share of the ids, scaled up: how many match in all.
+                let span = (newest - (lowest / 1024) * 1024 + 1).max(1);
+                let all = in_window as f64 * newest.max(1) as f64 / span as f64;
+                let ids = found.into_iter().skip(offset as usize).collect();
+                return Ok((ids, Some(Counted::Extrapolated(all as u64))));
+            }
+            window = window.saturating_mul(8);
         }
     }
-    if !SQLITE {
-        let sql = format!(
-            "SELECT a.id FROM appeals a \
-             WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter} \
-             ORDER BY a.id + 0 DESC LIMIT {} OFFSET {offset}",
-            page_size + 1
-        );
-        return id_list(bind_all(sqlx::query(&sql), args), conn).await;
+    // All the matches are read to be sorted: counting them is free.
+    let sql = format!(
+        "SELECT a.id, count(*) OVER () FROM appeals a WHERE {filter} \
+         ORDER BY a.id + 0 DESC LIMIT {} OFFSET {offset}",
+        page_size + 1
+    );
+    let (ids, all) = ids_counted(bind_all(sqlx::query(&sql), args), conn).await?;
+    // An offset past the end returns no row, and no count.
+    let counted = (!ids.is_empty()).then_some(Counted::Exact(all.max(0) as u64));
+    Ok((ids, counted))
+}
+
+/// PostgreSQL: what a page query learnt of the number of matches.
+enum Counted {
+    /// All of them were counted.
+    Exact(u64),
+    /// The matches among a window of the newest ids, scaled to all ids.
+    Extrapolated(u64),
+}
+
+/// Rows of `(id, count)`: the ids and the count (0 without rows).
+async fn ids_counted(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<(Vec<Id>, i64)> {
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut all = 0;
+    for r in &rows {
+        ids.push(sqlx::Row::try_get(r, 0)?);
+        all = sqlx::Row::try_get(r, 1)?;
     }
-    let sql = matching("a.id", filter, page_size + 1, offset);
-    id_list(bind_all(sqlx::query(&sql), args), conn).await
+    Ok((ids, all))
+}
+
+/// PostgreSQL: the id-block lexemes (`k` = id / 1024, `m` = id / 32768, migration 0007)
+/// of exactly the ids from `lowest` (rounded down to its block of 1024) up, through
+/// `newest`'s blocks. `None` if that takes more than [`MAX_ID_BLOCKS`].
+fn id_blocks(lowest: i64, newest: i64) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let (mut k, last) = (lowest.max(0) / 1024, newest.max(0) / 1024);
+    while k <= last {
+        if k % 32 == 0 {
+            out.push(pg_lexeme('m', &(k / 32).to_string()));
+            k += 32;
+        } else {
+            out.push(pg_lexeme('k', &k.to_string()));
+            k += 1;
+        }
+        if out.len() > MAX_ID_BLOCKS {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// A marker lexeme of migration 0007 as a `tsquery` operand. Only called with ids,
+/// numbers and keys made of `[a-z0-9_]`, which need no escaping inside the quotes.
+fn pg_lexeme(kind: char, value: &str) -> String {
+    format!("'{MARKER}{kind}{value}'")
+}
+
+/// PostgreSQL: the filter lexemes of a search and where they are bound.
+struct PgTokens {
+    /// `tsquery` operands, ANDed.
+    filters: Vec<String>,
+    /// Whether the operands narrow to a period.
+    period: bool,
+    /// The argument number (`$n`) of the token `tsquery`.
+    arg: usize,
+    /// The filter with the token `tsquery` in the match (for the id windows).
+    narrowed_filter: String,
+}
+
+impl PgTokens {
+    /// The GIN condition with `operands` only (no other filter), and its arguments.
+    fn alone(&self, operands: &[String], matcher: &str) -> (String, Vec<Arg>) {
+        let mut args = vec![Arg::Text(matcher.to_owned())];
+        if operands.is_empty() {
+            return ("a.search_doc @@ plainto_tsquery('simple', $1)".into(), args);
+        }
+        args.push(Arg::Text(operands.join(" & ")));
+        (
+            "a.search_doc @@ (plainto_tsquery('simple', $1) && $2::tsquery)".into(),
+            args,
+        )
+    }
+}
+
+/// PostgreSQL: the filter lexemes of migration 0007 for `q` (scope, category, statuses,
+/// period), as `tsquery` operands. They only narrow the GIN lookup; every filter is
+/// also checked on the row.
+fn pg_filter_tokens(q: &SearchQuery, period: Option<(i64, i64)>) -> Vec<String> {
+    let mut out = Vec::new();
+    let plain = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    if let Some(scope) = &q.scope {
+        let ids = scope.ids();
+        if ids.len() >= 2 {
+            out.push(pg_lexeme('u', &ids[ids.len() - 1].to_string()));
+        }
+    }
+    if let Some(category) = q.category.as_deref().filter(|c| plain(c)) {
+        out.push(pg_lexeme('c', category));
+    }
+    if !q.statuses.is_empty() && q.statuses.len() <= 4 {
+        let any: Vec<String> = q
+            .statuses
+            .iter()
+            .map(|s| pg_lexeme('s', s.as_str()))
+            .collect();
+        out.push(format!("( {} )", any.join(" | ")));
+    }
+    if let Some((from, to)) = period {
+        if let Some(days) = period_tokens(from, to) {
+            let any: Vec<String> = days
+                .iter()
+                .map(|(kind, n)| pg_lexeme(*kind, &n.to_string()))
+                .collect();
+            out.push(format!("( {} )", any.join(" | ")));
+        }
+    }
+    out
 }
 
 /// The planner's estimate of the matches (PostgreSQL), from `EXPLAIN` (no execution).
-async fn planned(conn: &mut Conn, filter: &str, args: &[Arg]) -> StoreResult<u64> {
-    let sql = format!(
-        "EXPLAIN SELECT 1 FROM appeals a \
-         WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter}"
-    );
-    let plan: Vec<String> = bind_all(sqlx::query(&sql), args)
+///
+/// Of the GIN condition alone (words and filter lexemes): the planner knows nothing of
+/// the other conditions as written (see [`conditions`]), and the lexemes already narrow
+/// to scope, category, status and period.
+async fn planned(conn: &mut Conn, pg_tokens: &PgTokens, matcher: &str) -> StoreResult<u64> {
+    let (sql, args) = pg_tokens.alone(&pg_tokens.filters, matcher);
+    let sql = format!("EXPLAIN SELECT 1 FROM appeals a WHERE {sql}");
+    let plan: Vec<String> = bind_all(sqlx::query(&sql), &args)
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -265,9 +543,7 @@ async fn count(
     estimate: u64,
 ) -> StoreResult<(u64, bool)> {
     if !SQLITE {
-        let from_where = format!(
-            "FROM appeals a WHERE a.search_tsv @@ plainto_tsquery('simple', $1) AND {filter}"
-        );
+        let from_where = format!("FROM appeals a WHERE {filter}");
         // Only rare words are counted: the matches of a common one would all be read
         // from the table (the filters are in the rows) to find how many pass; the
         // planner's estimate says as much at no cost.
@@ -279,8 +555,8 @@ async fn count(
         return Ok((n.max(0) as u64, false));
     }
     let sql = format!(
-        "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid FROM appeals_fts \
-         WHERE appeals_fts MATCH $1 ORDER BY rowid DESC LIMIT {SAMPLE}) AS f \
+        "SELECT count(*) FROM (SELECT 1 FROM (SELECT rowid FROM appeals_fts_filtered \
+         WHERE appeals_fts_filtered MATCH $1 ORDER BY rowid DESC LIMIT {SAMPLE}) AS f \
          CROSS JOIN appeals a INDEXED BY appeals_search_filter ON a.id = f.rowid \
          WHERE {filter} LIMIT {cap}) AS m"
     );
@@ -291,8 +567,8 @@ async fn count(
         return Ok((counted, false));
     }
     let sql = format!(
-        "SELECT count(*) FROM (SELECT 1 FROM appeals_fts WHERE appeals_fts MATCH $1 \
-         LIMIT {}) AS m",
+        "SELECT count(*) FROM (SELECT 1 FROM appeals_fts_filtered \
+         WHERE appeals_fts_filtered MATCH $1 LIMIT {}) AS m",
         SAMPLE + 1
     );
     let words = scalar(sqlx::query(&sql).bind(matcher), conn).await?.max(0) as u64;
@@ -300,7 +576,10 @@ async fn count(
         return Ok((counted, false));
     }
     let all = scalar(
-        sqlx::query("SELECT count(*) FROM appeals_fts WHERE appeals_fts MATCH $1").bind(matcher),
+        sqlx::query(
+            "SELECT count(*) FROM appeals_fts_filtered WHERE appeals_fts_filtered MATCH $1",
+        )
+        .bind(matcher),
         conn,
     )
     .await?
@@ -316,6 +595,11 @@ fn planned_rows(line: &str) -> u64 {
         .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
+}
+
+async fn scalar_opt(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Option<i64>> {
+    let row = query.fetch_one(&mut *conn).await?;
+    Ok(sqlx::Row::try_get(&row, 0)?)
 }
 
 async fn scalar(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<i64> {
@@ -342,13 +626,50 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
         total_capped: false,
         total_estimated: false,
     };
-    let Some(matcher) = match_arg(&q.terms) else {
+    let Some(mut matcher) = match_arg(&q.terms) else {
         return Ok(out);
     };
+    if SQLITE {
+        matcher = narrowed(conn, q, &matcher).await?;
+    }
     let page_size = u64::from(q.page_size.clamp(1, MAX_PAGE_SIZE));
     let offset = u64::from(q.page) * page_size;
     let mut args = vec![Arg::Text(matcher.clone())];
-    let conds = conditions(q, &mut args);
+    let mut conds = conditions(q, &mut args);
+    let mut pg_tokens = PgTokens {
+        filters: Vec::new(),
+        period: false,
+        arg: 0,
+        narrowed_filter: String::new(),
+    };
+    if !SQLITE {
+        // The words, and the filters' lexemes (`$n`, bound below) narrowing the lookup.
+        let period = period_bounds(conn, q).await?;
+        pg_tokens.filters = pg_filter_tokens(q, period);
+        pg_tokens.period = period.is_some_and(|(from, to)| period_tokens(from, to).is_some());
+        // Bound only if used: the id windows bind it (or replace it) themselves.
+        pg_tokens.arg = args.len() + 1;
+        if !pg_tokens.filters.is_empty() {
+            args.push(Arg::Text(pg_tokens.filters.join(" & ")));
+        }
+        let with_tokens = format!(
+            "a.search_doc @@ (plainto_tsquery('simple', $1) && ${}::tsquery)",
+            pg_tokens.arg
+        );
+        let rest = conds.join(" AND ");
+        let and_rest = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" AND {rest}")
+        };
+        pg_tokens.narrowed_filter = format!("{with_tokens}{and_rest}");
+        let words = if pg_tokens.filters.is_empty() {
+            "a.search_doc @@ plainto_tsquery('simple', $1)".to_owned()
+        } else {
+            with_tokens
+        };
+        conds.insert(0, words);
+    }
     let filter = if conds.is_empty() {
         "TRUE".to_owned()
     } else {
@@ -358,11 +679,15 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
     let estimate = if SQLITE {
         0
     } else {
-        planned(conn, &filter, &args).await?
+        planned(conn, &pg_tokens, &matcher).await?
     };
     let mut ids: Vec<Id> = Vec::new();
+    let mut counted_by_page = None;
     if offset <= MAX_OFFSET {
-        ids = page_ids(conn, &filter, &args, page_size, offset, estimate).await?;
+        (ids, counted_by_page) = page_ids(
+            conn, &filter, &args, page_size, offset, estimate, &pg_tokens,
+        )
+        .await?;
     }
     out.has_next = ids.len() as u64 > page_size;
     ids.truncate(page_size as usize);
@@ -372,7 +697,17 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
     let (counted, estimated) = if !out.has_next && (offset == 0 || !ids.is_empty()) {
         (offset + ids.len() as u64, false)
     } else {
-        count(conn, &filter, &args, &matcher, cap + 1, estimate).await?
+        match counted_by_page {
+            Some(Counted::Exact(n)) => (n, false),
+            // A better guess than the planner's (it takes words as independent).
+            // Counting means reading every match's row (up to the cap): only when few
+            // are expected.
+            Some(Counted::Extrapolated(n)) if n >= COUNT_BELOW => (n, true),
+            Some(Counted::Extrapolated(n)) => {
+                count(conn, &filter, &args, &matcher, cap + 1, n).await?
+            }
+            None => count(conn, &filter, &args, &matcher, cap + 1, estimate).await?,
+        }
     };
     // An estimate is never below what the pages show.
     let shown = offset + ids.len() as u64 + u64::from(out.has_next);
@@ -408,4 +743,73 @@ async fn hits(conn: &mut Conn, ids: &[Id]) -> StoreResult<Vec<SearchHit>> {
         .collect::<StoreResult<Vec<_>>>()?;
     found.sort_by_key(|h| position.get(&h.summary.id).copied().unwrap_or(usize::MAX));
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn days(tokens: &[(char, i64)]) -> Vec<i64> {
+        let mut out = Vec::new();
+        for &(kind, n) in tokens {
+            let (start, len) = match kind {
+                'd' => (n, 1),
+                'e' => (n * 8, 8),
+                'f' => (n * 64, 64),
+                _ => panic!("{kind}"),
+            };
+            out.extend(start..start + len);
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn period_tokens_cover_exactly_the_days_of_the_period() {
+        let t0 = 1_780_000_000_000;
+        for (from, to) in [
+            (t0, t0 + 1),
+            (t0, t0 + DAY_MS),
+            (t0 + 5, t0 + 30 * DAY_MS + 7),
+            (t0 - 150 * DAY_MS, t0 - 120 * DAY_MS),
+            (0, 63 * DAY_MS + 1),
+            (t0, t0 + 200 * DAY_MS),
+        ] {
+            let tokens = period_tokens(from, to).expect("few tokens");
+            assert!(tokens.len() <= MAX_PERIOD_TOKENS);
+            let expected: Vec<i64> = (from / DAY_MS..=(to - 1) / DAY_MS).collect();
+            assert_eq!(days(&tokens), expected, "{from}..{to}");
+        }
+        assert!(period_tokens(t0, t0).is_none());
+        assert!(period_tokens(-DAY_MS, t0).is_none());
+        assert!(period_tokens(DAY_MS, 20_000 * DAY_MS + 5 * DAY_MS).is_none());
+    }
+
+    #[test]
+    fn id_blocks_hold_exactly_the_ids_from_the_lowest_block_up() {
+        for (lowest, newest) in [
+            (1, 1),
+            (1_000, 5_000),
+            (30_000, 1_000_000),
+            (999_000, 1_000_000),
+        ] {
+            let blocks = id_blocks(lowest, newest).expect("few blocks");
+            let mut ks: Vec<i64> = Vec::new();
+            for b in &blocks {
+                let inner = b.trim_matches('\'').trim_start_matches(MARKER);
+                let n: i64 = inner[1..].parse().unwrap();
+                match &inner[..1] {
+                    "k" => ks.push(n),
+                    "m" => ks.extend(n * 32..n * 32 + 32),
+                    other => panic!("{other}"),
+                }
+            }
+            ks.sort_unstable();
+            let first = lowest / 1024;
+            assert_eq!(ks[0], first);
+            assert!(ks.windows(2).all(|w| w[1] == w[0] + 1));
+            assert!(*ks.last().unwrap() >= newest / 1024);
+        }
+        assert!(id_blocks(1, 100_000_000).is_none());
+    }
 }
