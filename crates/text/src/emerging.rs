@@ -115,6 +115,9 @@ pub fn poisson_upper_tail(x: u32, lambda: f64) -> f64 {
     sum.min(1.0)
 }
 
+/// Keywords an alert keeps.
+const ALERT_KEYWORDS: usize = 12;
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum SeriesKey {
     Category(Category),
@@ -271,18 +274,37 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
     }
     episodes.sort_by(|a, b| a.p_value.total_cmp(&b.p_value));
 
-    // Episodes of one district sharing most of their appeals describe one issue.
-    let mut groups: Vec<Vec<Episode>> = Vec::new();
-    for e in episodes {
-        let home = groups.iter_mut().find(|g| {
-            g[0].district == e.district && {
-                let shared = e.items.iter().filter(|i| g[0].items.contains(i)).count();
-                shared * 2 >= e.items.len().min(g[0].items.len())
+    // Episodes of one district sharing most of their appeals describe one issue,
+    // and so does a chain of them: one incident surfaces through its category, its
+    // words, its station and its cluster, each series over slightly other days.
+    let mut parent: Vec<usize> = (0..episodes.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..episodes.len() {
+        for j in 0..i {
+            let (a, b) = (&episodes[i], &episodes[j]);
+            if a.district == b.district && mostly_shared(&a.items, &b.items) {
+                // The root stays the earlier, more significant episode.
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
             }
-        });
-        match home {
-            Some(g) => g.push(e),
-            None => groups.push(vec![e]),
+        }
+    }
+    let mut groups: Vec<Vec<Episode>> = Vec::new();
+    let mut group_of_root: FxHashMap<usize, usize> = FxHashMap::default();
+    for (i, e) in episodes.into_iter().enumerate() {
+        let r = root(&mut parent, i);
+        match group_of_root.get(&r) {
+            Some(&g) => groups[g].push(e),
+            None => {
+                group_of_root.insert(r, groups.len());
+                groups.push(vec![e]);
+            }
         }
     }
 
@@ -310,6 +332,8 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
             if keywords.is_empty() {
                 keywords = frequent_keywords(inputs, &ids, 5);
             }
+            // The most significant words name the issue; a long tail says nothing more.
+            keywords.truncate(ALERT_KEYWORDS);
             let dates = ids.iter().map(|&i| inputs[i].date);
             EmergingAlert {
                 start: dates.clone().min().unwrap_or(first),
@@ -328,6 +352,23 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
         .collect();
     alerts.sort_by(|a, b| a.start.cmp(&b.start).then(a.district.cmp(&b.district)));
     alerts
+}
+
+/// Whether two sorted item lists share at least half of the shorter one.
+fn mostly_shared(a: &[usize], b: &[usize]) -> bool {
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    shared * 2 >= a.len().min(b.len())
 }
 
 /// Most frequent keywords among some appeals (ties by word, for determinism).
@@ -418,6 +459,34 @@ mod tests {
             i.unit = None;
         }
         assert!(detect_emerging(&inputs, &EmergingConfig::default()).is_empty());
+    }
+
+    #[test]
+    fn one_incident_seen_through_chained_series_is_one_alert() {
+        // Forty appeals in one week about one incident, described with three words
+        // whose appeals overlap in a chain (甲 with 乙, 乙 with 丙, never 甲 with 丙).
+        let mut inputs = Vec::new();
+        for n in 0..200 {
+            let kw = [format!("词{n}甲"), format!("词{n}乙")];
+            inputs.push(input(format!("bg-{n}"), n / 20 * 7 + n % 7, None, &kw));
+        }
+        for n in 0..40 {
+            let mut kw = Vec::new();
+            for (word, from) in [("甲词", 0), ("乙词", 10), ("丙词", 20)] {
+                if (from..from + 20).contains(&n) {
+                    kw.push(word.to_string());
+                }
+            }
+            let mut i = input(format!("inc-{n}"), 8 * 7 + n % 7, None, &kw);
+            i.category = None;
+            inputs.push(i);
+        }
+        let alerts = detect_emerging(&inputs, &EmergingConfig::default());
+        assert_eq!(alerts.len(), 1, "{alerts:#?}");
+        let mut words = alerts[0].keywords.clone();
+        words.sort();
+        assert_eq!(words, ["丙词", "乙词", "甲词"]);
+        assert_eq!(alerts[0].appeal_ids.len(), 40);
     }
 
     #[test]
