@@ -702,6 +702,13 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
             // A better guess than the planner's (it takes words as independent).
             // Counting means reading every match's row (up to the cap): only when few
             // are expected.
+            // Not with a status or period filter: open or recent appeals crowd among
+            // the newest ids, so the window's share would say far too many.
+            Some(Counted::Extrapolated(_))
+                if !q.statuses.is_empty() || q.from.is_some() || q.to.is_some() =>
+            {
+                count(conn, &filter, &args, &matcher, cap + 1, estimate).await?
+            }
             Some(Counted::Extrapolated(n)) if n >= COUNT_BELOW => (n, true),
             Some(Counted::Extrapolated(n)) => {
                 count(conn, &filter, &args, &matcher, cap + 1, n).await?
