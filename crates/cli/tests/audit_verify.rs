@@ -133,7 +133,11 @@ async fn scenario(db_url: String) {
     // Cutting the newest entries off leaves a shorter chain whose links all hold:
     // only the head, moved by every append, shows what is missing.
     let n = entries.last().unwrap().seq;
-    tamper(&db_url, &format!("DELETE FROM audit_log WHERE seq > {}", n - 2)).await;
+    tamper(
+        &db_url,
+        &format!("DELETE FROM audit_log WHERE seq > {}", n - 2),
+    )
+    .await;
     let (ok, text) = verify(&db_url);
     assert!(!ok, "a truncated chain must fail verification: {text}");
     assert!(
@@ -143,7 +147,10 @@ async fn scenario(db_url: String) {
     for e in entries.iter().filter(|e| e.seq > n - 2) {
         tamper(&db_url, &insert_sql(e)).await;
     }
-    assert!(verify(&db_url).0, "the chain verifies with its newest entries back");
+    assert!(
+        verify(&db_url).0,
+        "the chain verifies with its newest entries back"
+    );
 
     // Replacing the newest entry with a forged one whose hash is recomputed keeps
     // every link valid; it no longer ends at the recorded head.
@@ -164,7 +171,10 @@ async fn scenario(db_url: String) {
     .await;
     let (ok, text) = verify(&db_url);
     assert!(!ok, "a forged newest entry must fail verification: {text}");
-    assert!(text.contains(&format!("entry {n} is not the head")), "{text}");
+    assert!(
+        text.contains(&format!("entry {n} is not the head")),
+        "{text}"
+    );
     tamper(&db_url, &format!("DELETE FROM audit_log WHERE seq = {n}")).await;
     tamper(&db_url, &insert_sql(last)).await;
     assert!(verify(&db_url).0, "restored again");
