@@ -152,9 +152,20 @@ async fn search_matches_every_term_newest_first_with_pages(store: Arc<dyn Store>
     let got: Vec<Id> = r.items.iter().map(|h| h.summary.id).collect();
     assert_eq!(got, expected[20..].to_vec());
     assert!(!r.has_next);
+    // Just past the end: empty, and the count is still the true one.
+    q.page = 2;
+    let r = store.search_appeals(&q).await.unwrap();
+    assert!(r.items.is_empty() && !r.has_next);
+    assert_eq!(r.total, 26);
     // Far beyond the end: empty, not an error.
     q.page = 1_000;
     assert!(store.search_appeals(&q).await.unwrap().items.is_empty());
+    // A later page of a word nobody used counts nothing.
+    let mut q = query(&o.city, &["无人用过的词"]);
+    q.page = 4;
+    let r = store.search_appeals(&q).await.unwrap();
+    assert!(r.items.is_empty());
+    assert_eq!(r.total, 0);
 
     // Every term must match.
     assert_eq!(

@@ -716,8 +716,13 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
             None => count(conn, &filter, &args, &matcher, cap + 1, estimate).await?,
         }
     };
-    // An estimate is never below what the pages show.
-    let shown = offset + ids.len() as u64 + u64::from(out.has_next);
+    // An estimate is never below what the pages show (a page past the end shows
+    // nothing: the offset proves no match).
+    let shown = if ids.is_empty() {
+        0
+    } else {
+        offset + ids.len() as u64 + u64::from(out.has_next)
+    };
     let counted = counted.max(shown);
     out.total = counted.min(cap);
     out.total_capped = counted > cap;
