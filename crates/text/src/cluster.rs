@@ -175,37 +175,16 @@ impl Signature {
         dot
     }
 
-    /// The `k` heaviest features (used as inverted-index keys), heaviest
-    /// first (ties: smaller hash first).
+    /// The `k` heaviest features (used as inverted-index keys).
     fn top_features(&self, k: usize) -> Vec<u64> {
-        // One integer per feature whose ascending order is (weight
-        // descending by `f32::total_cmp`, hash ascending): hashes are unique
-        // within a signature, so this is a total order and the result is the
-        // same however the selection is done.
-        let rank = |&(h, w): &(u64, f32)| -> u128 {
-            let bits = w.to_bits() as i32;
-            // `f32::total_cmp`'s key, then flipped for descending order.
-            let total = bits ^ ((((bits >> 31) as u32) >> 1) as i32);
-            let desc = !((total as u32) ^ 0x8000_0000);
-            (u128::from(desc) << 64) | u128::from(h)
-        };
-        thread_local! {
-            static RANKS: std::cell::RefCell<Vec<u128>> = const { std::cell::RefCell::new(Vec::new()) };
+        let mut v = self.0.clone();
+        let by_weight = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if v.len() > k {
+            v.select_nth_unstable_by(k, by_weight);
+            v.truncate(k);
         }
-        RANKS.with(|ranks| {
-            let mut ranks = ranks.borrow_mut();
-            ranks.clear();
-            ranks.extend(self.0.iter().map(rank));
-            let v: &mut [u128] = &mut ranks;
-            let v = if v.len() > k {
-                v.select_nth_unstable(k);
-                &mut v[..k]
-            } else {
-                v
-            };
-            v.sort_unstable();
-            v.iter().map(|&r| r as u64).collect()
-        })
+        v.sort_unstable_by(by_weight);
+        v.into_iter().map(|(h, _)| h).collect()
     }
 }
 
@@ -225,51 +204,44 @@ macro_rules! merge_step {
 /// merge is a chain of dependent loads, four chains keep the core busy.
 /// Each result is summed in the same order as `Signature::cosine`, so the
 /// values are identical to it.
-#[cfg(test)]
 fn dot_many(q: &[(u64, f32)], others: &[&[(u64, f32)]]) -> Vec<f32> {
     let mut out = Vec::with_capacity(others.len());
     for group in others.chunks(4) {
         let mut b: [&[(u64, f32)]; 4] = [&[]; 4];
         b[..group.len()].copy_from_slice(group);
-        out.extend_from_slice(&dot4(q, b)[..group.len()]);
+        let (mut i0, mut i1, mut i2, mut i3) = (0, 0, 0, 0);
+        let (mut j0, mut j1, mut j2, mut j3) = (0, 0, 0, 0);
+        let (mut d0, mut d1, mut d2, mut d3) = (0f32, 0f32, 0f32, 0f32);
+        let n = q.len();
+        while i0 < n
+            && j0 < b[0].len()
+            && i1 < n
+            && j1 < b[1].len()
+            && i2 < n
+            && j2 < b[2].len()
+            && i3 < n
+            && j3 < b[3].len()
+        {
+            merge_step!(q, b[0], i0, j0, d0);
+            merge_step!(q, b[1], i1, j1, d1);
+            merge_step!(q, b[2], i2, j2, d2);
+            merge_step!(q, b[3], i3, j3, d3);
+        }
+        while i0 < n && j0 < b[0].len() {
+            merge_step!(q, b[0], i0, j0, d0);
+        }
+        while i1 < n && j1 < b[1].len() {
+            merge_step!(q, b[1], i1, j1, d1);
+        }
+        while i2 < n && j2 < b[2].len() {
+            merge_step!(q, b[2], i2, j2, d2);
+        }
+        while i3 < n && j3 < b[3].len() {
+            merge_step!(q, b[3], i3, j3, d3);
+        }
+        out.extend_from_slice(&[d0, d1, d2, d3][..group.len()]);
     }
     out
-}
-
-/// Dot products of `q` with four signatures (see `dot_many`).
-#[inline]
-fn dot4(q: &[(u64, f32)], b: [&[(u64, f32)]; 4]) -> [f32; 4] {
-    let (mut i0, mut i1, mut i2, mut i3) = (0, 0, 0, 0);
-    let (mut j0, mut j1, mut j2, mut j3) = (0, 0, 0, 0);
-    let (mut d0, mut d1, mut d2, mut d3) = (0f32, 0f32, 0f32, 0f32);
-    let n = q.len();
-    while i0 < n
-        && j0 < b[0].len()
-        && i1 < n
-        && j1 < b[1].len()
-        && i2 < n
-        && j2 < b[2].len()
-        && i3 < n
-        && j3 < b[3].len()
-    {
-        merge_step!(q, b[0], i0, j0, d0);
-        merge_step!(q, b[1], i1, j1, d1);
-        merge_step!(q, b[2], i2, j2, d2);
-        merge_step!(q, b[3], i3, j3, d3);
-    }
-    while i0 < n && j0 < b[0].len() {
-        merge_step!(q, b[0], i0, j0, d0);
-    }
-    while i1 < n && j1 < b[1].len() {
-        merge_step!(q, b[1], i1, j1, d1);
-    }
-    while i2 < n && j2 < b[2].len() {
-        merge_step!(q, b[2], i2, j2, d2);
-    }
-    while i3 < n && j3 < b[3].len() {
-        merge_step!(q, b[3], i3, j3, d3);
-    }
-    [d0, d1, d2, d3]
 }
 
 /// Tuning of the cluster index.
@@ -345,9 +317,6 @@ pub struct ClusterIndex {
     next_cluster: u64,
 }
 
-/// Largest `max_candidates` selected in a buffer on the stack.
-const CANDIDATES_INLINE: usize = 16;
-
 /// District id of an appeal without a district.
 const NO_DISTRICT: u32 = u32::MAX;
 /// District id of a district the index has not seen.
@@ -392,23 +361,15 @@ impl ClusterIndex {
         // the district. Votes are counted in a per-thread table indexed by
         // item (cleared again through the list of items it touched).
         thread_local! {
-            static VOTES: std::cell::RefCell<(Vec<u32>, Vec<u32>)> =
-                const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+            static VOTES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
         }
         let district = self.district_id(item.district.as_deref());
-        let m = self.config.max_candidates;
-        // The best `m` candidates by votes (ties: the more recent), kept
-        // sorted while the postings are counted.
-        let mut small = [(0u32, 0u32); CANDIDATES_INLINE];
-        let mut n_small = 0;
-        let mut cands: Vec<(u32, u32)> = Vec::new();
-        VOTES.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let (votes, voted) = &mut *scratch;
+        let mut voted: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * 4);
+        VOTES.with(|votes| {
+            let mut votes = votes.borrow_mut();
             if votes.len() < self.items.len() {
                 votes.resize(self.items.len(), 0);
             }
-            voted.clear();
             for f in keys {
                 let Some(list) = self.postings.get(f) else {
                     continue;
@@ -426,64 +387,30 @@ impl ClusterIndex {
                     }
                     let v = &mut votes[ix as usize];
                     if *v == 0 {
-                        voted.push(ix);
+                        voted.push((ix, 0));
                     }
                     *v += 1;
                 }
             }
-            // More votes first, then the higher index: a total order, so the
-            // selected set is the same however it is computed.
-            let before = |a: (u32, u32), b: (u32, u32)| a.1 > b.1 || (a.1 == b.1 && a.0 > b.0);
-            if m <= CANDIDATES_INLINE {
-                let mut top = [(0u32, 0u32); CANDIDATES_INLINE];
-                let mut n = 0;
-                for &ix in voted.iter() {
-                    let e = (ix, std::mem::take(&mut votes[ix as usize]));
-                    if n == m {
-                        if m == 0 || !before(e, top[m - 1]) {
-                            continue;
-                        }
-                        n -= 1;
-                    }
-                    let mut j = n;
-                    while j > 0 && before(e, top[j - 1]) {
-                        top[j] = top[j - 1];
-                        j -= 1;
-                    }
-                    top[j] = e;
-                    n += 1;
-                }
-                small = top;
-                n_small = n;
-            } else {
-                cands.extend(
-                    voted
-                        .iter()
-                        .map(|&ix| (ix, std::mem::take(&mut votes[ix as usize]))),
-                );
-                let by_votes = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
-                if cands.len() > m {
-                    cands.select_nth_unstable_by(m, by_votes);
-                    cands.truncate(m);
-                }
+            for (ix, n) in voted.iter_mut() {
+                *n = std::mem::take(&mut votes[*ix as usize]);
             }
         });
-        let cands: &mut [(u32, u32)] = if m <= CANDIDATES_INLINE {
-            &mut small[..n_small]
-        } else {
-            &mut cands
-        };
-        // Only candidates within the window (either side) are compared.
-        let mut kept = 0;
-        for k in 0..cands.len() {
-            let ix = cands[k].0 as usize;
-            if (item.day - self.items[ix].0.day).abs() <= self.config.window_days {
-                cands[kept] = cands[k];
-                kept += 1;
-            }
+        let by_votes = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
+        if voted.len() > self.config.max_candidates {
+            voted.select_nth_unstable_by(self.config.max_candidates, by_votes);
+            voted.truncate(self.config.max_candidates);
         }
+        voted.retain(|&(ix, _)| {
+            (item.day - self.items[ix as usize].0.day).abs() <= self.config.window_days
+        });
+        let others: Vec<&[(u64, f32)]> = voted
+            .iter()
+            .map(|&(ix, _)| self.items[ix as usize].0.signature.0.as_slice())
+            .collect();
+        let sims = dot_many(&item.signature.0, &others);
         let mut best: Option<(usize, f32)> = None;
-        let mut consider = |ix: u32, sim: f32| {
+        for (&(ix, _), sim) in voted.iter().zip(sims) {
             let other = &self.items[ix as usize].0;
             let mut sim = sim;
             if item.category.is_some() && item.category == other.category {
@@ -491,16 +418,6 @@ impl ClusterIndex {
             }
             if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
                 best = Some((ix as usize, sim));
-            }
-        };
-        for group in cands[..kept].chunks(4) {
-            let mut b: [&[(u64, f32)]; 4] = [&[]; 4];
-            for (slot, &(ix, _)) in b.iter_mut().zip(group) {
-                *slot = self.items[ix as usize].0.signature.0.as_slice();
-            }
-            let sims = dot4(&item.signature.0, b);
-            for (&(ix, _), sim) in group.iter().zip(sims) {
-                consider(ix, sim);
             }
         }
         best

@@ -51,38 +51,12 @@ impl<T: Copy> PhraseMatcher<T> {
     /// All non-overlapping leftmost-longest matches in `text`.
     pub fn find_all(&self, text: &str) -> Vec<PhraseHit<T>> {
         let mut hits = Vec::new();
-        let b = text.as_bytes();
-        let mut i = 0;
-        // Characters are decoded from the bytes directly (the text is valid
-        // UTF-8); most of them start no phrase and are passed over on one bit.
-        while i < b.len() {
-            let lead = b[i];
-            let (cp, len) = if lead < 0x80 {
-                (u32::from(lead), 1)
-            } else if lead < 0xE0 {
-                (
-                    (u32::from(lead & 0x1F) << 6) | u32::from(b[i + 1] & 0x3F),
-                    2,
-                )
-            } else if lead < 0xF0 {
-                (
-                    (u32::from(lead & 0x0F) << 12)
-                        | (u32::from(b[i + 1] & 0x3F) << 6)
-                        | u32::from(b[i + 2] & 0x3F),
-                    3,
-                )
-            } else {
-                (
-                    (u32::from(lead & 0x07) << 18)
-                        | (u32::from(b[i + 1] & 0x3F) << 12)
-                        | (u32::from(b[i + 2] & 0x3F) << 6)
-                        | u32::from(b[i + 3] & 0x3F),
-                    4,
-                )
-            };
-            let at = i;
-            i += len;
-            let cp = cp as usize;
+        let mut skip_until = 0;
+        for (i, c) in text.char_indices() {
+            if i < skip_until {
+                continue;
+            }
+            let cp = c as usize;
             if cp < 0x10000
                 && self
                     .first_bits
@@ -91,19 +65,15 @@ impl<T: Copy> PhraseMatcher<T> {
             {
                 continue;
             }
-            let Some(c) = char::from_u32(cp as u32) else {
-                continue;
-            };
             if let Some(list) = self.by_first.get(&c) {
-                let rest = &b[at..];
-                if let Some((p, v)) = list.iter().find(|(p, _)| rest.starts_with(p.as_bytes())) {
+                let rest = &text[i..];
+                if let Some((p, v)) = list.iter().find(|(p, _)| rest.starts_with(p.as_str())) {
                     hits.push(PhraseHit {
-                        start: at,
-                        end: at + p.len(),
+                        start: i,
+                        end: i + p.len(),
                         value: *v,
                     });
-                    // Matches do not overlap: carry on after this one.
-                    i = at + p.len();
+                    skip_until = i + p.len();
                 }
             }
         }
