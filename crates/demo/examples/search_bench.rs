@@ -239,7 +239,12 @@ async fn main() -> anyhow::Result<()> {
         .map(std::fs::File::create)
         .transpose()?;
     let mut all: Vec<Duration> = Vec::new();
+    // `SEARCH_BENCH_ONLY=<text>`: only the shapes whose name contains it.
+    let only = std::env::var("SEARCH_BENCH_ONLY").unwrap_or_default();
     for (name, make) in &shapes {
+        if !name.contains(only.as_str()) {
+            continue;
+        }
         if let Some(out) = dump.as_mut() {
             use std::io::Write;
             let mut check = StdRng::seed_from_u64(7);

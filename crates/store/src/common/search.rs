@@ -57,6 +57,11 @@ const PG_FIRST_WINDOW: i64 = 32_768;
 const SORT_BELOW: u64 = 2_000;
 /// ...or by the matches among the newest ids (see [`page_ids`]).
 const COUNT_BELOW: u64 = 500;
+/// PostgreSQL: most matches read and sorted at once when a window shows them to be few
+/// (see [`page_ids`]).
+const FEW_CAP: u64 = 1_000;
+/// PostgreSQL: most days of a period whose ids are looked up (see [`period_ids`]).
+const MAX_PERIOD_DAYS: i64 = 400;
 /// PostgreSQL: most id-block lexemes in one window (see [`id_blocks`]).
 const MAX_ID_BLOCKS: usize = 48;
 
@@ -304,12 +309,17 @@ fn matching(filter: &str, limit: u64, offset: u64) -> String {
 /// PostgreSQL: a GIN index has no order, so the matches it finds are sorted (`id + 0`
 /// keeps the planner off walking the primary key backwards, which reads every row
 /// until the page is full: a full table scan for a word rarer than it guessed). Each
-/// match found is one row read, so the lookup is first narrowed to the newest appeals by
-/// the id-block lexemes of migration 0007: a window expected (from the planner's
-/// estimate, filter lexemes included) to hold a few pages, at most [`PG_FIRST_WINDOW`]
-/// ids, then 8 times, then 64 times that. Every appeal with an
-/// id in the window is in the lookup, so once it holds the page (and one more) the page
-/// is exact; otherwise the full lookup is sorted.
+/// match found is one row read, so the lookup is first narrowed to a window of the
+/// newest ids by the id-block lexemes of migration 0007: the newest appeals, or with a
+/// period the newest of the period (no appeal of its days has a newer id than
+/// [`period_ids`] says). A window is expected (from the planner's estimate, filter
+/// lexemes included) to hold a few pages, at most [`PG_FIRST_WINDOW`] ids, then 8
+/// times, then 64 times that. Every appeal with an id in the window is in the lookup,
+/// so once it holds the page (and one more) the page is exact. A window that shows the
+/// matches to be few (fewer than [`COUNT_BELOW`] by its share of the ids) ends the
+/// windows: all the matches, if no more than [`FEW_CAP`], are read and sorted at once
+/// (they would be counted anyway); otherwise, or after the last window, the full
+/// lookup is sorted.
 async fn page_ids(
     conn: &mut Conn,
     filter: &str,
@@ -327,28 +337,45 @@ async fn page_ids(
         ));
     }
     let want = offset + page_size + 1;
-    // A period already narrows the lookup to its days (and need not be among the newest
-    // appeals at all): few matches expected there are sorted at once.
-    if !(pg_tokens.period && estimate < SORT_BELOW) {
-        let newest = scalar(
-            sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"),
-            conn,
-        )
-        .await?;
+    // The ids the windows count down from, the lowest id that can match, and how many
+    // ids that is in all.
+    // A period already narrows the lookup to its days (and need not be among the
+    // newest appeals at all): fewer than SORT_BELOW / 2 expected matches (SORT_BELOW
+    // without the period's ids) are sorted at once.
+    let period_ids = match pg_tokens.period_bounds {
+        Some((from, to)) if estimate >= SORT_BELOW / 2 => period_ids(conn, from, to).await?,
+        _ => None,
+    };
+    let range = match period_ids {
+        // No appeal on the period's days: nothing matches.
+        Some(None) => return Ok((Vec::new(), None)),
+        Some(Some(ids)) => Some(ids),
+        None if pg_tokens.period && estimate < SORT_BELOW => None,
+        None => {
+            let newest = scalar(
+                sqlx::query("SELECT coalesce(max(id), 0) FROM appeals"),
+                conn,
+            )
+            .await?;
+            Some((1, newest))
+        }
+    };
+    if let Some((bottom, top)) = range {
+        let span = (top - bottom + 1).max(1);
         // Ids are about as many as appeals; aim at 4 pages' worth of expected matches,
         // but look at no more than the newest PG_FIRST_WINDOW first: the planner takes
         // words as independent, and the words of one appeal (a phrase) often are not.
-        let expected = ((want * 4) as f64 * newest.max(1) as f64 / estimate.max(1) as f64)
-            .min(i64::MAX as f64) as i64;
+        let expected =
+            ((want * 4) as f64 * span as f64 / estimate.max(1) as f64).min(i64::MAX as f64) as i64;
         let mut window = expected.min(PG_FIRST_WINDOW);
         for _ in 0..3 {
-            let lowest = newest.saturating_sub(window).max(0) + 1;
-            let Some(blocks) = id_blocks(lowest, newest) else {
-                break;
-            };
-            if lowest <= 1 {
+            let lowest = top.saturating_sub(window).max(0) + 1;
+            if lowest <= bottom {
                 break;
             }
+            let Some(blocks) = id_blocks(lowest, top) else {
+                break;
+            };
             let mut narrowed: Vec<Arg> = args
                 .iter()
                 .map(|a| match a {
@@ -367,12 +394,32 @@ async fn page_ids(
             );
             let (found, in_window) =
                 ids_counted(bind_all(sqlx::query(&sql), &narrowed), conn).await?;
+            // The window's share of the ids, scaled up: how many match in all.
+            let seen = (top - (lowest / 1024) * 1024 + 1).max(1);
+            let scale = |n: i64| n as f64 * span as f64 / seen as f64;
             if found.len() as u64 == want {
-                // The window's share of the ids, scaled up: how many match in all.
-                let span = (newest - (lowest / 1024) * 1024 + 1).max(1);
-                let all = in_window as f64 * newest.max(1) as f64 / span as f64;
+                let all = scale(in_window);
                 let ids = found.into_iter().skip(offset as usize).collect();
-                return Ok((ids, Some(Counted::Extrapolated(all as u64))));
+                let all = all as u64;
+                let counted = if period_ids.is_some() {
+                    Counted::InPeriod(all)
+                } else {
+                    Counted::Extrapolated(all)
+                };
+                return Ok((ids, Some(counted)));
+            }
+            if scale(in_window + 1) < COUNT_BELOW as f64 && estimate < SORT_BELOW {
+                // Few in all, by this window: they would be counted anyway.
+                let sql = format!(
+                    "SELECT id, count(*) OVER () FROM (SELECT a.id FROM appeals a \
+                     WHERE {filter} LIMIT {FEW_CAP}) AS m ORDER BY id DESC LIMIT {want}"
+                );
+                let (ids, all) = ids_counted(bind_all(sqlx::query(&sql), args), conn).await?;
+                if (all as u64) < FEW_CAP {
+                    let ids: Vec<Id> = ids.into_iter().skip(offset as usize).collect();
+                    let counted = (!ids.is_empty()).then_some(Counted::Exact(all.max(0) as u64));
+                    return Ok((ids, counted));
+                }
             }
             window = window.saturating_mul(8);
         }
@@ -389,12 +436,47 @@ async fn page_ids(
     Ok((ids, counted))
 }
 
+/// PostgreSQL: the lowest and highest id received on the days of `from..to` (ms), the
+/// days numbered as the `d` lexemes of migration 0007 (two probes of migration 0008's
+/// index per day); `None` if there are more than [`MAX_PERIOD_DAYS`] days, or the days
+/// have no appeal (`Some(None)`).
+async fn period_ids(
+    conn: &mut Conn,
+    from: i64,
+    to: i64,
+) -> StoreResult<Option<Option<(i64, i64)>>> {
+    if from < 0 || to <= from {
+        return Ok(None);
+    }
+    let (first, last) = (from / DAY_MS, (to - 1) / DAY_MS);
+    if last - first + 1 > MAX_PERIOD_DAYS {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT min(x.lo), max(x.hi) FROM generate_series($1::bigint, $2::bigint) AS d(day) \
+         CROSS JOIN LATERAL (SELECT \
+           (SELECT id FROM appeals WHERE received_at / 86400000 = d.day \
+            ORDER BY received_at / 86400000, id LIMIT 1) AS lo, \
+           (SELECT id FROM appeals WHERE received_at / 86400000 = d.day \
+            ORDER BY received_at / 86400000 DESC, id DESC LIMIT 1) AS hi) AS x",
+    )
+    .bind(first)
+    .bind(last)
+    .fetch_one(&mut *conn)
+    .await?;
+    let lo: Option<i64> = sqlx::Row::try_get(&row, 0)?;
+    let hi: Option<i64> = sqlx::Row::try_get(&row, 1)?;
+    Ok(Some(lo.zip(hi)))
+}
+
 /// PostgreSQL: what a page query learnt of the number of matches.
 enum Counted {
     /// All of them were counted.
     Exact(u64),
     /// The matches among a window of the newest ids, scaled to all ids.
     Extrapolated(u64),
+    /// The matches among a window of the newest ids of a period, scaled to the period.
+    InPeriod(u64),
 }
 
 /// Rows of `(id, count)`: the ids and the count (0 without rows).
@@ -446,6 +528,8 @@ struct PgTokens {
     arg: usize,
     /// The filter with the token `tsquery` in the match (for the id windows).
     narrowed_filter: String,
+    /// The period (`from..to`, ms) the operands narrow to.
+    period_bounds: Option<(i64, i64)>,
 }
 
 impl PgTokens {
@@ -641,12 +725,16 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
         period: false,
         arg: 0,
         narrowed_filter: String::new(),
+        period_bounds: None,
     };
     if !SQLITE {
         // The words, and the filters' lexemes (`$n`, bound below) narrowing the lookup.
         let period = period_bounds(conn, q).await?;
         pg_tokens.filters = pg_filter_tokens(q, period);
         pg_tokens.period = period.is_some_and(|(from, to)| period_tokens(from, to).is_some());
+        if pg_tokens.period {
+            pg_tokens.period_bounds = period;
+        }
         // Bound only if used: the id windows bind it (or replace it) themselves.
         pg_tokens.arg = args.len() + 1;
         if !pg_tokens.filters.is_empty() {
@@ -703,14 +791,18 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
             // Counting means reading every match's row (up to the cap): only when few
             // are expected.
             // Not with a status or period filter: open or recent appeals crowd among
-            // the newest ids, so the window's share would say far too many.
-            Some(Counted::Extrapolated(_))
-                if !q.statuses.is_empty() || q.from.is_some() || q.to.is_some() =>
+            // the newest ids (of a period, too), so the window's share would say far
+            // too many.
+            Some(Counted::Extrapolated(_)) | Some(Counted::InPeriod(_))
+                if !q.statuses.is_empty() =>
             {
                 count(conn, &filter, &args, &matcher, cap + 1, estimate).await?
             }
-            Some(Counted::Extrapolated(n)) if n >= COUNT_BELOW => (n, true),
-            Some(Counted::Extrapolated(n)) => {
+            Some(Counted::Extrapolated(_)) if q.from.is_some() || q.to.is_some() => {
+                count(conn, &filter, &args, &matcher, cap + 1, estimate).await?
+            }
+            Some(Counted::Extrapolated(n) | Counted::InPeriod(n)) if n >= COUNT_BELOW => (n, true),
+            Some(Counted::Extrapolated(n) | Counted::InPeriod(n)) => {
                 count(conn, &filter, &args, &matcher, cap + 1, n).await?
             }
             None => count(conn, &filter, &args, &matcher, cap + 1, estimate).await?,
