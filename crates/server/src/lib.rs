@@ -12,6 +12,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod html;
 pub mod i18n;
 pub mod jobs;
 pub mod limits;

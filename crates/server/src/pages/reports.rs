@@ -14,6 +14,8 @@ use police_square_domain::calendar::to_local;
 use police_square_store::{Id, Report, ReportKind, ReportMeta, ReportStatus};
 use serde::Deserialize;
 
+use crate::html::escape;
+
 use super::{
     ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, Page},
     staff::staff_page,
@@ -79,22 +81,6 @@ fn title(p: &Page, meta_kind: ReportKind, unit: &str, label: &str) -> String {
 
 // ── SVG charts (server-rendered, no scripts) ────────────────────────────
 
-/// Escapes text for SVG/XML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// Horizontal bars: this period (solid) and the previous one (outline).
 fn bar_chart(title: &str, rows: &[(String, i64, i64)], legend: (&str, &str)) -> String {
     let label_w = 150.0;
@@ -115,12 +101,12 @@ fn bar_chart(title: &str, rows: &[(String, i64, i64)], legend: (&str, &str)) -> 
          <text x=\"{lx1}\" y=\"15\" font-size=\"11\">{l1}</text>\
          <rect x=\"{lx2}\" y=\"6\" width=\"12\" height=\"10\" fill=\"none\" stroke=\"#d08a1c\" stroke-width=\"2\"/>\
          <text x=\"{lx3}\" y=\"15\" font-size=\"11\">{l2}</text>",
-        t = esc(title),
+        t = escape(title),
         lx1 = label_w + 16.0,
         lx2 = label_w + 120.0,
         lx3 = label_w + 136.0,
-        l1 = esc(legend.0),
-        l2 = esc(legend.1),
+        l1 = escape(legend.0),
+        l2 = escape(legend.1),
     );
     for (i, (label, count, previous)) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
@@ -135,7 +121,7 @@ fn bar_chart(title: &str, rows: &[(String, i64, i64)], legend: (&str, &str)) -> 
             lx = label_w - 6.0,
             ty = y + 12.0,
             y1 = y + 1.0,
-            label = esc(label),
+            label = escape(label),
             vx = label_w + w.max(pw) + 6.0,
             v = group_digits(*count),
         ));
@@ -160,7 +146,7 @@ fn day_chart(title: &str, days: &[reports::DayPoint]) -> String {
          <line x1=\"{left}\" y1=\"{base}\" x2=\"{width}\" y2=\"{base}\" stroke=\"#8a96a3\"/>\
          <text x=\"{lx}\" y=\"20\" font-size=\"10\" text-anchor=\"end\">{max}</text>\
          <text x=\"{lx}\" y=\"{base}\" font-size=\"10\" text-anchor=\"end\">0</text>",
-        t = esc(title),
+        t = escape(title),
         base = height - bottom,
         lx = left - 4.0,
         max = group_digits(max as i64),
@@ -174,14 +160,14 @@ fn day_chart(title: &str, days: &[reports::DayPoint]) -> String {
              <title>{date}: {c}</title></rect>",
             y = height - bottom - h,
             w = (step * 0.8).max(1.0),
-            date = esc(&d.date),
+            date = escape(&d.date),
             c = d.count,
         ));
         if i % label_every == 0 {
             svg.push_str(&format!(
                 "<text x=\"{x:.1}\" y=\"{y}\" font-size=\"10\">{md}</text>",
                 y = height - 8.0,
-                md = esc(d.date.get(5..).unwrap_or(&d.date)),
+                md = escape(d.date.get(5..).unwrap_or(&d.date)),
             ));
         }
     }
@@ -198,7 +184,7 @@ fn score_chart(title: &str, rows: &[(String, Option<f64>)]) -> String {
     let mut svg = format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 680 {height}\" \
          role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
-        t = esc(title)
+        t = escape(title)
     );
     for (i, (label, score)) in rows.iter().enumerate() {
         let y = 6.0 + row_h * i as f64;
@@ -209,7 +195,7 @@ fn score_chart(title: &str, rows: &[(String, Option<f64>)]) -> String {
              <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"11\">{v}</text>",
             lx = label_w - 6.0,
             ty = y + 11.0,
-            label = esc(label),
+            label = escape(label),
             vx = label_w + w + 6.0,
             v = score
                 .map(|s| format!("{s:.1}"))
@@ -704,6 +690,35 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
 }
 
 fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
+    let bytes = workbook(p, report, c).map_err(xlsx_error)?;
+    let filename = format!(
+        "report-{}-{}-{}.xlsx",
+        c.kind.as_str(),
+        c.label,
+        report.meta.unit_id
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The report as a workbook: one sheet per part of the report.
+fn workbook(
+    p: &Page,
+    report: &Report,
+    c: &ReportContent,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let bold = Format::new().set_bold();
     let pct = Format::new().set_num_format("0.0%");
@@ -727,11 +742,11 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
 
     // Summary.
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(p.t("page.reports.sheet_summary"))
-            .map_err(xlsx_error)?;
-        ws.set_column_width(0, 24).map_err(xlsx_error)?;
-        ws.set_column_width(1, 40).map_err(xlsx_error)?;
+        let ws = sheet(
+            &mut wb,
+            p.t("page.reports.sheet_summary"),
+            &[(0, 24.0), (1, 40.0)],
+        )?;
         let lines: Vec<(String, String)> = vec![
             (
                 p.t("page.reports.col_report"),
@@ -755,17 +770,13 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
             ),
         ];
         for (i, (k, v)) in lines.iter().enumerate() {
-            ws.write_string_with_format(i as u32, 0, k, &bold)
-                .map_err(xlsx_error)?;
-            ws.write_string(i as u32, 1, v).map_err(xlsx_error)?;
+            ws.write_string_with_format(i as u32, 0, k, &bold)?;
+            ws.write_string(i as u32, 1, v)?;
         }
     }
     // Volume by dimension.
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(p.t("page.reports.sheet_volume"))
-            .map_err(xlsx_error)?;
-        ws.set_column_width(1, 24).map_err(xlsx_error)?;
+        let ws = sheet(&mut wb, p.t("page.reports.sheet_volume"), &[(1, 24.0)])?;
         head(
             ws,
             0,
@@ -776,8 +787,7 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                 p.t("page.reports.previous_period"),
                 p.t("page.reports.change"),
             ],
-        )
-        .map_err(xlsx_error)?;
+        )?;
         let mut row = 1u32;
         for (dimension, key, shares) in [
             ("kind", "page.reports.by_kind", &c.by_kind),
@@ -786,16 +796,12 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
             ("unit", "page.reports.by_unit", &c.by_unit),
         ] {
             for s in shares.iter() {
-                ws.write_string(row, 0, p.t(key)).map_err(xlsx_error)?;
-                ws.write_string(row, 1, share_label(p, dimension, s))
-                    .map_err(xlsx_error)?;
-                ws.write_number(row, 2, s.count as f64)
-                    .map_err(xlsx_error)?;
-                ws.write_number(row, 3, s.previous as f64)
-                    .map_err(xlsx_error)?;
+                ws.write_string(row, 0, p.t(key))?;
+                ws.write_string(row, 1, share_label(p, dimension, s))?;
+                ws.write_number(row, 2, s.count as f64)?;
+                ws.write_number(row, 3, s.previous as f64)?;
                 if let Some(ch) = s.change_percent() {
-                    ws.write_number_with_format(row, 4, ch / 100.0, &pct)
-                        .map_err(xlsx_error)?;
+                    ws.write_number_with_format(row, 4, ch / 100.0, &pct)?;
                 }
                 row += 1;
             }
@@ -803,29 +809,21 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
     }
     // Daily series.
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(p.t("page.reports.sheet_daily"))
-            .map_err(xlsx_error)?;
-        ws.set_column_width(0, 14).map_err(xlsx_error)?;
+        let ws = sheet(&mut wb, p.t("page.reports.sheet_daily"), &[(0, 14.0)])?;
         head(
             ws,
             0,
             &[p.t("page.reports.col_date"), p.t("page.reports.total")],
-        )
-        .map_err(xlsx_error)?;
+        )?;
         for (i, d) in c.daily.iter().enumerate() {
             let row = i as u32 + 1;
-            ws.write_string(row, 0, &d.date).map_err(xlsx_error)?;
-            ws.write_number(row, 1, d.count as f64)
-                .map_err(xlsx_error)?;
+            ws.write_string(row, 0, &d.date)?;
+            ws.write_number(row, 1, d.count as f64)?;
         }
     }
     // Concerns and quotes.
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(p.t("page.reports.sheet_concerns"))
-            .map_err(xlsx_error)?;
-        ws.set_column_width(4, 80).map_err(xlsx_error)?;
+        let ws = sheet(&mut wb, p.t("page.reports.sheet_concerns"), &[(4, 80.0)])?;
         head(
             ws,
             0,
@@ -836,20 +834,15 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                 p.t("page.reports.col_appeal"),
                 p.t("page.reports.col_quote"),
             ],
-        )
-        .map_err(xlsx_error)?;
+        )?;
         let mut row = 1u32;
         for k in &c.concerns {
-            ws.write_string(row, 0, category_label(p, &k.category))
-                .map_err(xlsx_error)?;
-            ws.write_number(row, 1, k.count as f64)
-                .map_err(xlsx_error)?;
-            ws.write_string(row, 2, fmt_change(k.count, k.previous))
-                .map_err(xlsx_error)?;
+            ws.write_string(row, 0, category_label(p, &k.category))?;
+            ws.write_number(row, 1, k.count as f64)?;
+            ws.write_string(row, 2, fmt_change(k.count, k.previous))?;
             for q in &k.quotes {
-                ws.write_number(row, 3, q.appeal_id as f64)
-                    .map_err(xlsx_error)?;
-                ws.write_string(row, 4, &q.text).map_err(xlsx_error)?;
+                ws.write_number(row, 3, q.appeal_id as f64)?;
+                ws.write_string(row, 4, &q.text)?;
                 row += 1;
             }
             if k.quotes.is_empty() {
@@ -859,10 +852,7 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
     }
     // Clusters and emerging issues.
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(p.t("page.reports.sheet_clusters"))
-            .map_err(xlsx_error)?;
-        ws.set_column_width(0, 30).map_err(xlsx_error)?;
+        let ws = sheet(&mut wb, p.t("page.reports.sheet_clusters"), &[(0, 30.0)])?;
         head(
             ws,
             0,
@@ -873,11 +863,10 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                 p.t("page.reports.col_in_period"),
                 p.t("page.reports.col_size"),
             ],
-        )
-        .map_err(xlsx_error)?;
+        )?;
         let mut row = 1u32;
         for k in &c.clusters.top {
-            ws.write_string(row, 0, &k.label).map_err(xlsx_error)?;
+            ws.write_string(row, 0, &k.label)?;
             ws.write_string(
                 row,
                 1,
@@ -885,12 +874,10 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                     .as_deref()
                     .map(|x| category_label(p, x))
                     .unwrap_or_default(),
-            )
-            .map_err(xlsx_error)?;
-            ws.write_string(row, 2, &k.unit).map_err(xlsx_error)?;
-            ws.write_number(row, 3, k.in_period as f64)
-                .map_err(xlsx_error)?;
-            ws.write_number(row, 4, k.size as f64).map_err(xlsx_error)?;
+            )?;
+            ws.write_string(row, 2, &k.unit)?;
+            ws.write_number(row, 3, k.in_period as f64)?;
+            ws.write_number(row, 4, k.size as f64)?;
             row += 1;
         }
         row += 1;
@@ -905,13 +892,11 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                 p.t("page.reports.col_expected"),
                 p.t("page.reports.col_appeals"),
             ],
-        )
-        .map_err(xlsx_error)?;
+        )?;
         row += 1;
         for e in &c.emerging {
-            ws.write_string(row, 0, e.keywords.join(" "))
-                .map_err(xlsx_error)?;
-            ws.write_string(row, 1, &e.district).map_err(xlsx_error)?;
+            ws.write_string(row, 0, e.keywords.join(" "))?;
+            ws.write_string(row, 1, &e.district)?;
             ws.write_string(
                 row,
                 2,
@@ -920,22 +905,16 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                     fmt_day(e.period_start),
                     fmt_day(e.period_end - 1)
                 ),
-            )
-            .map_err(xlsx_error)?;
-            ws.write_number(row, 3, e.observed as f64)
-                .map_err(xlsx_error)?;
-            ws.write_number(row, 4, e.expected).map_err(xlsx_error)?;
-            ws.write_number(row, 5, e.appeals as f64)
-                .map_err(xlsx_error)?;
+            )?;
+            ws.write_number(row, 3, e.observed as f64)?;
+            ws.write_number(row, 4, e.expected)?;
+            ws.write_number(row, 5, e.appeals as f64)?;
             row += 1;
         }
     }
     // Three rates and the ranking.
     {
-        let ws = wb.add_worksheet();
-        ws.set_name(p.t("page.reports.sheet_rates"))
-            .map_err(xlsx_error)?;
-        ws.set_column_width(1, 24).map_err(xlsx_error)?;
+        let ws = sheet(&mut wb, p.t("page.reports.sheet_rates"), &[(1, 24.0)])?;
         head(
             ws,
             0,
@@ -949,55 +928,45 @@ fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
                 p.t("page.reports.col_composite"),
                 p.t("page.dashboard.overdue"),
             ],
-        )
-        .map_err(xlsx_error)?;
+        )?;
         let all = std::iter::once(&c.rates.current).chain(c.rates.ranking.iter());
         for (i, r) in all.enumerate() {
             let row = i as u32 + 1;
             if let Some(rank) = r.rank {
-                ws.write_number(row, 0, rank as f64).map_err(xlsx_error)?;
+                ws.write_number(row, 0, rank as f64)?;
             }
-            ws.write_string(row, 1, &r.name).map_err(xlsx_error)?;
-            ws.write_number(row, 2, r.counts.total as f64)
-                .map_err(xlsx_error)?;
+            ws.write_string(row, 1, &r.name)?;
+            ws.write_number(row, 2, r.counts.total as f64)?;
             for (col, rate) in [
                 (3u16, &r.rates.response),
                 (4, &r.rates.resolution),
                 (5, &r.rates.satisfaction),
             ] {
                 if let Some(v) = rate.value {
-                    ws.write_number_with_format(row, col, v, &pct)
-                        .map_err(xlsx_error)?;
+                    ws.write_number_with_format(row, col, v, &pct)?;
                 }
             }
             if let Some(v) = r.rates.composite {
-                ws.write_number(row, 6, v).map_err(xlsx_error)?;
+                ws.write_number(row, 6, v)?;
             }
-            ws.write_number(row, 7, r.rates.overdue as f64)
-                .map_err(xlsx_error)?;
+            ws.write_number(row, 7, r.rates.overdue as f64)?;
         }
     }
-    let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
-    let filename = format!(
-        "report-{}-{}-{}.xlsx",
-        c.kind.as_str(),
-        c.label,
-        report.meta.unit_id
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    wb.save_to_buffer()
+}
+
+/// A new sheet with its name and column widths.
+fn sheet<'a>(
+    wb: &'a mut rust_xlsxwriter::Workbook,
+    name: String,
+    widths: &[(u16, f64)],
+) -> Result<&'a mut rust_xlsxwriter::Worksheet, rust_xlsxwriter::XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name(name)?;
+    for &(col, width) in widths {
+        ws.set_column_width(col, width)?;
+    }
+    Ok(ws)
 }
 
 // ── actions ─────────────────────────────────────────────────────────────

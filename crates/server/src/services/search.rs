@@ -226,17 +226,6 @@ fn mask_phones(chars: &mut [char]) {
     }
 }
 
-fn escape_into(out: &mut String, c: char) {
-    match c {
-        '&' => out.push_str("&amp;"),
-        '<' => out.push_str("&lt;"),
-        '>' => out.push_str("&gt;"),
-        '"' => out.push_str("&quot;"),
-        '\'' => out.push_str("&#39;"),
-        c => out.push(c),
-    }
-}
-
 /// The snippet of `text` around the first match: plain, and escaped with `<mark>`s.
 pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
     let mut chars: Vec<char> = text
@@ -269,7 +258,7 @@ pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
             open = false;
         }
         plain.push(c);
-        escape_into(&mut html, c);
+        crate::html::escape_into(&mut html, c);
     }
     if open {
         html.push_str("</mark>");
