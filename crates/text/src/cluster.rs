@@ -15,9 +15,19 @@ use crate::classify::Category;
 use crate::features::{stable_hash, TextFeatures};
 use crate::keywords::IdfModel;
 
-/// Sparse signature: (feature hash, weight), sorted by hash, unit length.
+/// Sparse signature: (feature key, weight), sorted by key, unit length.
+/// Keys are `signature_key`s: a cluster index holds hundreds of thousands of
+/// signatures, and comparing them is mostly reading them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Signature(pub Vec<(u64, f32)>);
+pub struct Signature(pub Vec<(u32, f32)>);
+
+/// A feature's key (`features::word_key` / `bigram_key`) folded to 32 bits
+/// for signatures. Two features of two appeals sharing a key by chance is
+/// about one in a million pairs, and only nudges their similarity.
+#[inline]
+pub fn signature_key(key: u64) -> u32 {
+    (key ^ (key >> 32)) as u32
+}
 
 const PLACE_SUFFIXES: &[&str] = &[
     "村",
@@ -98,7 +108,7 @@ impl Signature {
                 x.powf(p.idf_power)
             }
         };
-        let mut raw: Vec<(u64, f32)> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
+        let mut raw: Vec<(u32, f32)> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
         // Byte ranges (as addresses: words and bigrams are slices of the same
         // normalised text) of place words; bigrams inside them are boosted.
         let mut places: Vec<(usize, usize)> = Vec::new();
@@ -112,7 +122,10 @@ impl Signature {
                 places.push((start, start + w.len()));
             }
             let boost = if place { p.place_boost } else { 1.0 };
-            raw.push((stable_hash(0, w), p.word_weight * boost * pw(idf.idf(w))));
+            raw.push((
+                signature_key(stable_hash(0, w)),
+                p.word_weight * boost * pw(idf.idf(w)),
+            ));
         }
         for b in &feats.bigrams {
             let start = b.as_ptr() as usize;
@@ -123,7 +136,7 @@ impl Signature {
                 1.0
             };
             raw.push((
-                stable_hash(1, b),
+                signature_key(stable_hash(1, b)),
                 p.bigram_weight * boost * pw(idf.bigram_idf(b)),
             ));
         }
@@ -132,7 +145,7 @@ impl Signature {
 
     /// Signature from raw (feature hash, weight) pairs, in any order with
     /// repeats: merged, truncated to the heaviest and normalised.
-    pub fn from_weights(mut raw: Vec<(u64, f32)>, p: &SignatureParams) -> Self {
+    pub fn from_weights(mut raw: Vec<(u32, f32)>, p: &SignatureParams) -> Self {
         // Sort and merge repeated features (term frequency adds up).
         raw.sort_unstable_by_key(|(k, _)| *k);
         // Merge in place: `dedup_by` hands (later, kept) pairs of equal keys.
@@ -175,73 +188,103 @@ impl Signature {
         dot
     }
 
-    /// The `k` heaviest features (used as inverted-index keys).
-    fn top_features(&self, k: usize) -> Vec<u64> {
-        let mut v = self.0.clone();
-        let by_weight = |a: &(u64, f32), b: &(u64, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
-        if v.len() > k {
-            v.select_nth_unstable_by(k, by_weight);
-            v.truncate(k);
+    /// The `k` heaviest features (used as inverted-index keys), heaviest
+    /// first; equal weights go to the smaller key.
+    fn top_features(&self, k: usize) -> Vec<u32> {
+        let mut top: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
+        // Keys arrive in increasing order, so a later feature only
+        // displaces a strictly heavier-ranked one.
+        for &(key, w) in &self.0 {
+            keep_best(&mut top, k, (w, key), |a, b| a.0 > b.0);
         }
-        v.sort_unstable_by(by_weight);
-        v.into_iter().map(|(h, _)| h).collect()
+        top.into_iter().map(|(_, key)| key).collect()
     }
 }
 
-/// One step of the sorted merge behind `Signature::cosine`.
-macro_rules! merge_step {
-    ($q:expr, $b:expr, $i:ident, $j:ident, $dot:ident) => {{
-        let (ka, kb) = ($q[$i].0, $b[$j].0);
-        if ka == kb {
-            $dot += $q[$i].1 * $b[$j].1;
+/// Insert `x` into `best`, kept in rank order and at most `k` long, when it
+/// ranks among the first `k` (`before(a, b)`: a ranks strictly before b;
+/// among equals the earlier arrival stays first). One pass over n items
+/// costs about n comparisons when most of them do not make the cut.
+fn keep_best<T: Copy>(best: &mut Vec<T>, k: usize, x: T, before: impl Fn(&T, &T) -> bool) {
+    if best.len() == k {
+        if k == 0 || !before(&x, &best[k - 1]) {
+            return;
         }
-        $i += usize::from(ka <= kb);
-        $j += usize::from(kb <= ka);
-    }};
+        best.pop();
+    }
+    let mut i = best.len();
+    best.push(x);
+    while i > 0 && before(&x, &best[i - 1]) {
+        best[i] = best[i - 1];
+        i -= 1;
+    }
+    best[i] = x;
 }
 
-/// Dot products of `q` with each of `others`, four merges interleaved: one
-/// merge is a chain of dependent loads, four chains keep the core busy.
-/// Each result is summed in the same order as `Signature::cosine`, so the
-/// values are identical to it.
-fn dot_many(q: &[(u64, f32)], others: &[&[(u64, f32)]]) -> Vec<f32> {
-    let mut out = Vec::with_capacity(others.len());
-    for group in others.chunks(4) {
-        let mut b: [&[(u64, f32)]; 4] = [&[]; 4];
-        b[..group.len()].copy_from_slice(group);
-        let (mut i0, mut i1, mut i2, mut i3) = (0, 0, 0, 0);
-        let (mut j0, mut j1, mut j2, mut j3) = (0, 0, 0, 0);
-        let (mut d0, mut d1, mut d2, mut d3) = (0f32, 0f32, 0f32, 0f32);
-        let n = q.len();
-        while i0 < n
-            && j0 < b[0].len()
-            && i1 < n
-            && j1 < b[1].len()
-            && i2 < n
-            && j2 < b[2].len()
-            && i3 < n
-            && j3 < b[3].len()
-        {
-            merge_step!(q, b[0], i0, j0, d0);
-            merge_step!(q, b[1], i1, j1, d1);
-            merge_step!(q, b[2], i2, j2, d2);
-            merge_step!(q, b[3], i3, j3, d3);
+/// One signature's features in an open-addressing table, for its dot
+/// products with several others: one probe per feature of the other, where a
+/// sorted merge steps through both lists. Products are summed in key order,
+/// as `Signature::cosine` sums them, so the values are identical to it.
+#[derive(Default)]
+struct ProbeTable {
+    /// (key, weight); weight 0 marks an empty slot (features weigh more
+    /// than 0, and a feature of weight 0 adds nothing to a dot product).
+    slots: Vec<(u32, f32)>,
+    shift: u32,
+}
+
+impl ProbeTable {
+    fn fill(&mut self, sig: &[(u32, f32)]) {
+        let size = (sig.len() * 2).next_power_of_two().max(16);
+        self.slots.clear();
+        self.slots.resize(size, (0, 0.0));
+        self.shift = 32 - size.trailing_zeros();
+        let mask = size - 1;
+        for &(key, w) in sig {
+            let mut i = self.slot(key);
+            while self.slots[i].1 != 0.0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = (key, w);
         }
-        while i0 < n && j0 < b[0].len() {
-            merge_step!(q, b[0], i0, j0, d0);
-        }
-        while i1 < n && j1 < b[1].len() {
-            merge_step!(q, b[1], i1, j1, d1);
-        }
-        while i2 < n && j2 < b[2].len() {
-            merge_step!(q, b[2], i2, j2, d2);
-        }
-        while i3 < n && j3 < b[3].len() {
-            merge_step!(q, b[3], i3, j3, d3);
-        }
-        out.extend_from_slice(&[d0, d1, d2, d3][..group.len()]);
     }
-    out
+
+    #[inline]
+    fn slot(&self, key: u32) -> usize {
+        (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    fn dot(&self, other: &[(u32, f32)]) -> f32 {
+        let mask = self.slots.len() - 1;
+        let mut dot = 0f32;
+        for &(key, w) in other {
+            let mut i = self.slot(key);
+            loop {
+                let (k, qw) = self.slots[i];
+                if qw == 0.0 {
+                    break;
+                }
+                if k == key {
+                    dot += qw * w;
+                    break;
+                }
+                i = (i + 1) & mask;
+            }
+        }
+        dot
+    }
+}
+
+/// Per-thread buffers of `ClusterIndex::nearest_with`, reused across calls.
+#[derive(Default)]
+struct NearestScratch {
+    /// Votes per item, all zero between calls.
+    votes: Vec<u32>,
+    /// Items with a vote.
+    voted: Vec<u32>,
+    /// (item, votes) of the best-voted items.
+    candidates: Vec<(u32, u32)>,
+    query: ProbeTable,
 }
 
 /// Tuning of the cluster index.
@@ -260,6 +303,8 @@ pub struct ClusterConfig {
     #[serde(default = "default_query_features")]
     pub query_features: usize,
     /// Most recent postings read per feature when looking for candidates.
+    /// Only the newest few matter: the strongest features of an appeal are
+    /// rare ones, whose lists are short.
     pub max_postings_per_feature: usize,
     /// Candidates whose exact similarity is computed.
     pub max_candidates: usize,
@@ -277,7 +322,7 @@ impl Default for ClusterConfig {
             window_days: 60,
             index_features: 16,
             query_features: 16,
-            max_postings_per_feature: 32,
+            max_postings_per_feature: 16,
             max_candidates: 4,
         }
     }
@@ -313,7 +358,12 @@ pub struct ClusterIndex {
     /// scan (which must not touch the items themselves).
     meta: Vec<(i64, u32)>,
     district_ids: FxHashMap<String, u32>,
-    postings: FxHashMap<u64, Vec<u32>>,
+    /// Inverted index: feature to its newest link in `links`, plus one
+    /// (0: none). Lists are chained newest first through one shared arena,
+    /// so indexing an appeal allocates nothing per feature.
+    postings: FxHashMap<u32, u32>,
+    /// (item, older link plus one) per indexed feature of each item.
+    links: Vec<(u32, u32)>,
     next_cluster: u64,
 }
 
@@ -356,28 +406,36 @@ impl ClusterIndex {
         self.nearest_with(item, &keys)
     }
 
-    fn nearest_with(&self, item: &ClusterItem, keys: &[u64]) -> Option<(usize, f32)> {
+    fn nearest_with(&self, item: &ClusterItem, keys: &[u32]) -> Option<(usize, f32)> {
         // Candidates from the postings, recent first, within the window and
         // the district. Votes are counted in a per-thread table indexed by
         // item (cleared again through the list of items it touched).
         thread_local! {
-            static VOTES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+            static SCRATCH: std::cell::RefCell<NearestScratch> = std::cell::RefCell::new(NearestScratch::default());
         }
         let district = self.district_id(item.district.as_deref());
-        let mut voted: Vec<(u32, u32)> = Vec::with_capacity(keys.len() * 4);
-        VOTES.with(|votes| {
-            let mut votes = votes.borrow_mut();
+        SCRATCH.with(|scratch| {
+            let NearestScratch {
+                votes,
+                voted,
+                candidates,
+                query,
+            } = &mut *scratch.borrow_mut();
             if votes.len() < self.items.len() {
                 votes.resize(self.items.len(), 0);
             }
+            voted.clear();
             for f in keys {
-                let Some(list) = self.postings.get(f) else {
-                    continue;
-                };
-                // Postings are in arrival order: walk back from the newest and
-                // stop at the window edge or after enough candidates for this
-                // feature.
-                for &ix in list.iter().rev().take(self.config.max_postings_per_feature) {
+                let mut link = self.postings.get(f).copied().unwrap_or(0);
+                // Walk back from the newest and stop at the window edge or
+                // after enough candidates for this feature.
+                for _ in 0..self.config.max_postings_per_feature {
+                    let Some(&(ix, older)) =
+                        link.checked_sub(1).and_then(|l| self.links.get(l as usize))
+                    else {
+                        break;
+                    };
+                    link = older;
                     let (day, d) = self.meta[ix as usize];
                     if item.day - day > self.config.window_days {
                         break;
@@ -387,40 +445,36 @@ impl ClusterIndex {
                     }
                     let v = &mut votes[ix as usize];
                     if *v == 0 {
-                        voted.push((ix, 0));
+                        voted.push(ix);
                     }
                     *v += 1;
                 }
             }
-            for (ix, n) in voted.iter_mut() {
-                *n = std::mem::take(&mut votes[*ix as usize]);
+            // The candidates with the most votes (the newest among equals).
+            candidates.clear();
+            for &ix in voted.iter() {
+                let n = std::mem::take(&mut votes[ix as usize]);
+                keep_best(candidates, self.config.max_candidates, (ix, n), |a, b| {
+                    a.1 > b.1 || (a.1 == b.1 && a.0 > b.0)
+                });
             }
-        });
-        let by_votes = |a: &(u32, u32), b: &(u32, u32)| b.1.cmp(&a.1).then(b.0.cmp(&a.0));
-        if voted.len() > self.config.max_candidates {
-            voted.select_nth_unstable_by(self.config.max_candidates, by_votes);
-            voted.truncate(self.config.max_candidates);
-        }
-        voted.retain(|&(ix, _)| {
-            (item.day - self.items[ix as usize].0.day).abs() <= self.config.window_days
-        });
-        let others: Vec<&[(u64, f32)]> = voted
-            .iter()
-            .map(|&(ix, _)| self.items[ix as usize].0.signature.0.as_slice())
-            .collect();
-        let sims = dot_many(&item.signature.0, &others);
-        let mut best: Option<(usize, f32)> = None;
-        for (&(ix, _), sim) in voted.iter().zip(sims) {
-            let other = &self.items[ix as usize].0;
-            let mut sim = sim;
-            if item.category.is_some() && item.category == other.category {
-                sim += self.config.same_category_bonus;
+            candidates.retain(|&(ix, _)| {
+                (item.day - self.items[ix as usize].0.day).abs() <= self.config.window_days
+            });
+            query.fill(&item.signature.0);
+            let mut best: Option<(usize, f32)> = None;
+            for &(ix, _) in candidates.iter() {
+                let other = &self.items[ix as usize].0;
+                let mut sim = query.dot(&other.signature.0);
+                if item.category.is_some() && item.category == other.category {
+                    sim += self.config.same_category_bonus;
+                }
+                if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
+                    best = Some((ix as usize, sim));
+                }
             }
-            if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
-                best = Some((ix as usize, sim));
-            }
-        }
-        best
+            best
+        })
     }
 
     fn district_id(&self, district: Option<&str>) -> u32 {
@@ -444,7 +498,9 @@ impl ClusterIndex {
         };
         let ix = self.items.len() as u32;
         for f in keys {
-            self.postings.entry(f).or_default().push(ix);
+            let head = self.postings.entry(f).or_insert(0);
+            self.links.push((ix, *head));
+            *head = self.links.len() as u32;
         }
         let nearest = nearest.map(|(i, s)| (self.items[i].0.id.clone(), s));
         let d = match &item.district {
@@ -544,7 +600,7 @@ mod tests {
     }
 
     #[test]
-    fn interleaved_dots_equal_merge_cosine() {
+    fn probed_dots_equal_merge_cosine() {
         let seg = Segmenter::new();
         let corpus = ["电瓶车被偷了", "小区停车很乱", "楼道里有人充电"];
         let idf = IdfModel::fit(&seg, corpus.iter().copied());
@@ -557,15 +613,24 @@ mod tests {
             "竹岭村春笋被盗挖，桂花路违停",
         ];
         let sigs: Vec<Signature> = texts.iter().map(|t| sig(&seg, &idf, t)).collect();
-        let others: Vec<&[(u64, f32)]> = sigs.iter().map(|s| s.0.as_slice()).collect();
+        let mut table = ProbeTable::default();
         for a in &sigs {
-            let dots = dot_many(&a.0, &others);
-            assert_eq!(dots.len(), sigs.len());
-            for (b, d) in sigs.iter().zip(dots) {
-                assert_eq!(a.cosine(b).to_bits(), d.to_bits());
+            table.fill(&a.0);
+            for b in &sigs {
+                assert_eq!(a.cosine(b).to_bits(), table.dot(&b.0).to_bits());
             }
         }
-        assert!(dot_many(&sigs[0].0, &others[..1])[0] > 0.99);
+        table.fill(&sigs[0].0);
+        assert!(table.dot(&sigs[0].0) > 0.99);
+    }
+
+    #[test]
+    fn top_features_rank_by_weight_then_key() {
+        let sig = Signature(vec![(1, 0.2), (2, 0.5), (3, 0.2), (4, 0.9), (5, 0.1)]);
+        assert_eq!(sig.top_features(3), vec![4, 2, 1]);
+        assert_eq!(sig.top_features(4), vec![4, 2, 1, 3]);
+        assert_eq!(sig.top_features(9), vec![4, 2, 1, 3, 5]);
+        assert!(sig.top_features(0).is_empty());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use crate::classify::{Category, CategoryModel, Prediction, TrainOptions, SEED_TRAIN};
-use crate::cluster::{is_place_like, Signature, SignatureParams};
+use crate::cluster::{is_place_like, signature_key, Signature, SignatureParams};
 use crate::dataset::parse_jsonl;
 use crate::emergency::{detect, EmergencySignal};
 use crate::error::TextError;
@@ -313,7 +313,7 @@ impl TextEngine {
 
         // Character bigrams: model rows and signature weights.
         let sp = SignatureParams::default();
-        let mut sig: Vec<(u64, f32)> = Vec::with_capacity(words.len() + norm.len() / 3);
+        let mut sig: Vec<(u32, f32)> = Vec::with_capacity(words.len() + norm.len() / 3);
         for w in words.iter() {
             let text = &norm[w.start..w.end];
             if text.len() <= 3 {
@@ -328,7 +328,7 @@ impl TextEngine {
             } else {
                 1.0
             };
-            sig.push((w.key, sp.word_weight * boost * w.idf));
+            sig.push((signature_key(w.key), sp.word_weight * boost * w.idf));
         }
         let mut prev: Option<usize> = None;
         for (i, c) in norm.char_indices() {
@@ -353,7 +353,7 @@ impl TextEngine {
                 } else {
                     1.0
                 };
-                sig.push((key, sp.bigram_weight * boost * idf));
+                sig.push((signature_key(key), sp.bigram_weight * boost * idf));
             }
             prev = Some(i);
         }
