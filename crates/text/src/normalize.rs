@@ -53,39 +53,57 @@ pub fn normalize(text: &str) -> String {
     normalize_cow(text).into_owned()
 }
 
-/// `normalize` without a copy when the text is already normal (most are).
+/// `normalize` without a copy when the text is already normal. Unchanged
+/// stretches are copied whole; only the characters that change are looked at
+/// twice.
 pub fn normalize_cow(text: &str) -> std::borrow::Cow<'_, str> {
-    let map = traditional_map();
     let bits = traditional_bits();
-    // Most texts need no change at all: one scan, then one copy.
-    let clean = text.chars().all(|c| {
-        if c.is_ascii() {
-            !c.is_ascii_uppercase()
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    // Bytes of `text` before `copied` are in `out` (or need no copy).
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (len, normal) = if b < 0x80 {
+            (
+                1,
+                b.is_ascii_uppercase()
+                    .then(|| b.to_ascii_lowercase() as char),
+            )
         } else {
-            !matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}') && !is_set(bits, c)
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            (c.len_utf8(), normal_char(bits, c))
+        };
+        if let Some(normal) = normal {
+            let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            out.push_str(&text[copied..i]);
+            out.push(normal);
+            copied = i + len;
         }
-    });
-    if clean {
-        return std::borrow::Cow::Borrowed(text);
+        i += len;
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let c = match c {
-            // Full-width ASCII block (！ to ～) maps 1:1 onto ASCII.
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            _ => c,
-        };
-        let c = if c.is_ascii_uppercase() {
-            c.to_ascii_lowercase()
-        } else if is_set(bits, c) {
-            *map.get(&c).unwrap_or(&c)
-        } else {
-            c
-        };
-        out.push(c);
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut out) => {
+            out.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(out)
+        }
     }
-    std::borrow::Cow::Owned(out)
+}
+
+/// The normal form of a non-ASCII character, when it differs.
+#[inline]
+fn normal_char(bits: &[u64], c: char) -> Option<char> {
+    match c {
+        // Full-width ASCII block (！ to ～) maps 1:1 onto ASCII (lower case).
+        '\u{FF01}'..='\u{FF5E}' => {
+            char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase())
+        }
+        '\u{3000}' => Some(' '),
+        _ if is_set(bits, c) => traditional_map().get(&c).copied(),
+        _ => None,
+    }
 }
 
 /// Whether a character is a CJK ideograph (汉字).
@@ -125,6 +143,18 @@ mod tests {
     fn full_width_and_traditional() {
         assert_eq!(normalize("請問長興縣ＡＢＣ１２３"), "请问长兴县abc123");
         assert_eq!(normalize("电瓶车　被偷"), "电瓶车 被偷");
+    }
+
+    #[test]
+    fn unchanged_stretches_are_kept_and_clean_text_is_not_copied() {
+        assert_eq!(normalize("Ab电瓶车😡被偷，ＯＫ"), "ab电瓶车😡被偷,ok");
+        assert_eq!(normalize("报警！"), "报警!");
+        assert_eq!(normalize("X"), "x");
+        assert_eq!(normalize(""), "");
+        assert!(matches!(
+            normalize_cow("电瓶车被偷了😡 ok"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
