@@ -192,8 +192,8 @@ impl Signature {
     /// first; equal weights go to the smaller key.
     fn top_features(&self, k: usize) -> Vec<u32> {
         let mut top: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
-        // Keys arrive in increasing order, so a later feature only
-        // displaces a strictly heavier-ranked one.
+        // Features arrive in key order, so among equal weights the smaller
+        // key, arriving first, stays first.
         for &(key, w) in &self.0 {
             keep_best(&mut top, k, (w, key), |a, b| a.0 > b.0);
         }
