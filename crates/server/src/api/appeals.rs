@@ -18,6 +18,7 @@ use crate::{
         directory::{self, StaffProfile},
         handling::{self, AppealDetail, InboxFilter, ReplyInput, RevealedContact, TransferOutcome},
         intake::{self, NewAppealInput},
+        learning,
     },
     state::AppState,
 };
@@ -240,6 +241,24 @@ pub async fn assignees(
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<Vec<StaffProfile>>> {
     Ok(Json(directory::assignees(&state, &staff, id).await?))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryBody {
+    pub category: String,
+}
+
+/// Correct the topic category (kept for retraining the model); the appeal after it.
+pub async fn correct_category(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(body): ApiJson<CategoryBody>,
+) -> AppResult<Json<Appeal>> {
+    Ok(Json(
+        learning::correct_category(&state, &staff, id, &body.category).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,7 +7,9 @@
 mod appeals;
 pub mod extract;
 pub mod openapi;
+mod opinion;
 mod ops;
+mod reports;
 mod search;
 mod staff;
 mod track;
@@ -40,6 +42,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/appeals/{id}/reject", post(appeals::reject))
         .route("/api/v1/appeals/{id}/reveal", post(appeals::reveal))
         .route("/api/v1/appeals/{id}/assignees", get(appeals::assignees))
+        .route(
+            "/api/v1/appeals/{id}/category",
+            post(appeals::correct_category),
+        )
         .route("/api/v1/callers/lookup", post(appeals::caller_lookup))
         .route("/api/v1/requests/{id}/decide", post(staff::decide))
         .route(
@@ -47,6 +53,21 @@ pub fn routes() -> Router<AppState> {
             post(staff::acknowledge),
         )
         .route("/api/v1/search", get(search::search))
+        .route("/api/v1/opinion", get(opinion::opinion))
+        .route("/api/v1/clusters/{id}", get(opinion::cluster))
+        .route("/api/v1/alerts", get(opinion::alerts))
+        .route("/api/v1/alerts/{id}", get(opinion::alert))
+        .route(
+            "/api/v1/alerts/{id}/status",
+            post(opinion::set_alert_status),
+        )
+        .route(
+            "/api/v1/reports",
+            get(reports::list).post(reports::generate),
+        )
+        .route("/api/v1/reports/{id}", get(reports::show))
+        .route("/api/v1/reports/{id}/publish", post(reports::publish))
+        .route("/api/v1/reports/{id}/annotate", post(reports::annotate))
         .route("/api/v1/dashboard", get(staff::dashboard))
         .route("/api/v1/supervision", get(staff::supervision))
         .route("/api/v1/units", get(staff::units))

@@ -11,12 +11,16 @@
 use std::collections::HashMap;
 
 use police_square_domain::org::UnitPath;
-use police_square_store::{AnalysisRow, ClusterLink, Id};
+use police_square_store::{AnalysisRow, AppealSummary, Cluster, ClusterLink, Id, Staff};
 use police_square_text::{
     Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
 };
 
-use crate::{error::AppResult, limits::DAY, state::AppState};
+use crate::{
+    error::{AppError, AppResult},
+    limits::DAY,
+    state::AppState,
+};
 
 /// The setting holding the last appeal id the job looked at.
 pub const CURSOR: &str = "cluster_cursor";
@@ -48,6 +52,25 @@ pub fn district_of(path: &UnitPath) -> String {
     let parts: Vec<&str> = path.as_str().split('/').filter(|p| !p.is_empty()).collect();
     let keep = parts.len().min(2);
     format!("/{}/", parts[..keep].join("/"))
+}
+
+/// A cluster with up to `limit` of its appeals that the staff member may see. A
+/// cluster with none visible to them does not exist for them (404).
+pub async fn visible(
+    state: &AppState,
+    staff: &Staff,
+    id: Id,
+    limit: u32,
+) -> AppResult<(Cluster, Vec<AppealSummary>)> {
+    let cluster = state.store.cluster(id).await?.ok_or(AppError::NotFound)?;
+    let members = state
+        .store
+        .cluster_appeals(id, Some(&staff.unit_path), staff.role.sees_conduct(), limit)
+        .await?;
+    if members.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok((cluster, members))
 }
 
 fn item(engine: &TextEngine, row: &AnalysisRow) -> ClusterItem {

@@ -8,7 +8,9 @@
 
 use chrono::Duration;
 use police_square_domain::org::UnitPath;
-use police_square_store::{AlertStatus, EmergingAlertRecord, Id, NewEmergingAlert};
+use police_square_store::{
+    AlertStatus, AppealSummary, EmergingAlertRecord, Id, NewEmergingAlert, Staff,
+};
 use police_square_text::{
     detect_emerging, features::content_words, Category as TextCategory, EmergingConfig,
     EmergingInput, TextEngine,
@@ -138,10 +140,47 @@ pub fn concerns(scope: &UnitPath, alert: &EmergingAlertRecord) -> bool {
     a.starts_with(s) || s.starts_with(a)
 }
 
+/// How far back the alert list reaches, and how many it shows.
+pub const LIST_DAYS: i64 = 180;
+pub const LIST_LIMIT: u32 = 200;
+
+/// The alerts concerning the staff member's scope, detected in the last [`LIST_DAYS`].
+pub async fn list(state: &AppState, staff: &Staff) -> AppResult<Vec<EmergingAlertRecord>> {
+    let now = state.now();
+    Ok(state
+        .store
+        .alerts(
+            Some(&staff.unit_path),
+            now - LIST_DAYS * DAY,
+            now + DAY,
+            LIST_LIMIT,
+        )
+        .await?)
+}
+
+/// An alert concerning the staff member's scope (else 404, never revealing that it
+/// exists) with up to `limit` of the appeals behind it that they may see.
+pub async fn visible(
+    state: &AppState,
+    staff: &Staff,
+    id: Id,
+    limit: u32,
+) -> AppResult<(EmergingAlertRecord, Vec<AppealSummary>)> {
+    let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
+    if !concerns(&staff.unit_path, &alert) {
+        return Err(AppError::NotFound);
+    }
+    let members = state
+        .store
+        .alert_appeals(id, Some(&staff.unit_path), staff.role.sees_conduct(), limit)
+        .await?;
+    Ok((alert, members))
+}
+
 /// 已研判 / 不予处理: a supervisor or leader marks what was done about an alert.
 pub async fn set_status(
     state: &AppState,
-    staff: &police_square_store::Staff,
+    staff: &Staff,
     id: Id,
     status: AlertStatus,
     note: Option<&str>,

@@ -10,13 +10,18 @@
 
 use std::{collections::HashMap, sync::Arc};
 
+use police_square_domain::{Category, Status};
+use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff, CATEGORY_CORRECTED};
 use police_square_text::{Category as TextCategory, CategoryModel, IdfModel, TextEngine};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{AppError, AppResult},
     limits::DAY,
-    services::analysis,
+    services::{
+        access::{self, Need},
+        analysis,
+    },
     state::{AppState, SETTING_TEXT_DICTIONARY},
 };
 
@@ -211,4 +216,55 @@ pub async fn reload(state: &AppState) -> AppResult<bool> {
     .await?;
     state.text.install(model_id, dict, Arc::new(engine));
     Ok(true)
+}
+
+// ── staff corrections ───────────────────────────────────────────────────
+
+/// Handlers may correct the topic category of an open appeal they handle, except into
+/// or out of the confidential `conduct` track (that would need re-routing away from
+/// the accused unit). The same rule as the console's case page.
+pub fn may_correct_category(staff: &Staff, appeal: &Appeal) -> bool {
+    staff.role.handles_appeals()
+        && access::check(staff, appeal, Need::Handle).is_ok()
+        && !access::is_conduct(appeal)
+        && appeal.status != Status::Closed
+        && appeal.status != Status::Rejected
+}
+
+/// Record a staff member's correction of an appeal's category (one audited change,
+/// kept for the next retraining); correcting to the current category changes nothing.
+pub async fn correct_category(
+    state: &AppState,
+    staff: &Staff,
+    id: Id,
+    category: &str,
+) -> AppResult<Appeal> {
+    let appeal = access::load(state, staff, id, Need::Handle).await?;
+    let category = Category::new(category.trim())?;
+    if !may_correct_category(staff, &appeal)
+        || category.is_conduct()
+        || !Category::DEFAULTS.contains(&category.as_str())
+    {
+        return Err(police_square_domain::DomainError::invalid(
+            "category",
+            "not a category this appeal can be corrected to",
+        )
+        .into());
+    }
+    if appeal.category.as_deref() == Some(category.as_str()) {
+        return Ok(appeal);
+    }
+    super::commit(
+        state,
+        &appeal,
+        Actor::Staff(staff.id),
+        None,
+        AppealPatch {
+            category: Some((category.to_string(), 1.0)),
+            ..Default::default()
+        },
+        super::event(CATEGORY_CORRECTED, false, Some(category.to_string())),
+        None,
+    )
+    .await
 }
