@@ -35,6 +35,7 @@ suite!(
     requests_are_decided_once,
     handoff_and_acknowledgement,
     hostile_text_is_stored_verbatim,
+    summaries_mask_numbers_typed_into_the_text,
     forged_ids_find_nothing,
     deadline_candidates_are_open_and_due,
     bulk_insert_carries_history,
@@ -1691,6 +1692,29 @@ async fn hostile_text_is_stored_verbatim(store: Arc<dyn Store>) {
     let u = unit(&store, Some(&o.city), nasty, UnitKind::Office).await;
     assert_eq!(u.name, nasty);
     assert_eq!(store.count_appeals().await.unwrap(), 1);
+}
+
+async fn summaries_mask_numbers_typed_into_the_text(store: Arc<dyn Store>) {
+    let o = org(&store).await;
+    // A phone at the start, an ID number, and a phone cut by the excerpt's end.
+    let text = format!(
+        "电话13800001234，身份证33050219900101123X，{}找我13900005678",
+        "楼下噪音".repeat(9)
+    );
+    let mut a = new_appeal(&o.station_a, 1);
+    a.text = text.clone();
+    let stored = insert(&store, a).await;
+    assert_eq!(stored.text, text, "the appeal itself keeps its words");
+    let rows = store.inbox(&inbox_query(&o.station_a)).await.unwrap().items;
+    let excerpt = &rows.iter().find(|r| r.id == stored.id).unwrap().excerpt;
+    assert!(
+        excerpt.starts_with("电话138****1234，身份证330***********123X，"),
+        "{excerpt}"
+    );
+    assert_eq!(excerpt.chars().count(), 80);
+    for raw in ["13800001234", "050219900101", "139000"] {
+        assert!(!excerpt.contains(raw), "{raw} in {excerpt}");
+    }
 }
 
 async fn forged_ids_find_nothing(store: Arc<dyn Store>) {

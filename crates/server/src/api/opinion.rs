@@ -3,7 +3,7 @@
 //! rules (the services apply them).
 //!
 //! Appeal excerpts, cluster labels and alert keywords come from residents' free text;
-//! long digit runs (phone and ID numbers) in them are masked before they leave.
+//! the store and the jobs mask long digit runs (phone and ID numbers) in them.
 
 use axum::{extract::State, Json};
 use chrono::NaiveDate;
@@ -25,7 +25,6 @@ use crate::{
         clustering, emerging,
         opinion::{self, count_of},
         optional_text,
-        reports::mask_numbers,
     },
     state::AppState,
 };
@@ -151,18 +150,6 @@ fn figures(now: &[OpinionBucket], before: &[OpinionBucket]) -> Vec<Figure> {
         .collect()
 }
 
-fn masked_cluster(mut c: Cluster) -> Cluster {
-    c.label = mask_numbers(&c.label);
-    c
-}
-
-fn masked_appeals(mut items: Vec<AppealSummary>) -> Vec<AppealSummary> {
-    for a in &mut items {
-        a.excerpt = mask_numbers(&a.excerpt);
-    }
-    items
-}
-
 pub async fn opinion(
     State(state): State<AppState>,
     staff: CurrentStaff,
@@ -211,7 +198,7 @@ pub async fn opinion(
             })
             .collect(),
         daily,
-        clusters: o.clusters.into_iter().map(masked_cluster).collect(),
+        clusters: o.clusters,
         alerts: alert_items(&state, o.alerts),
         unit: o.unit,
     }))
@@ -240,9 +227,9 @@ pub async fn cluster(
         .last()
         .and_then(|&u| state.org().name(u).map(str::to_owned));
     Ok(Json(ClusterResponse {
-        cluster: masked_cluster(c),
+        cluster: c,
         unit_name,
-        appeals: masked_appeals(members),
+        appeals: members,
     }))
 }
 
@@ -260,12 +247,9 @@ fn alert_items(state: &AppState, alerts: Vec<EmergingAlertRecord>) -> Vec<AlertI
     let org = state.org();
     alerts
         .into_iter()
-        .map(|mut a| {
-            a.keywords = a.keywords.iter().map(|k| mask_numbers(k)).collect();
-            AlertItem {
-                place_name: org.name(a.district_unit_id).map(str::to_owned),
-                alert: a,
-            }
+        .map(|a| AlertItem {
+            place_name: org.name(a.district_unit_id).map(str::to_owned),
+            alert: a,
         })
         .collect()
 }
@@ -296,7 +280,7 @@ async fn alert_response(
     Ok(AlertResponse {
         alert: alert_items(state, vec![a]).remove(0),
         can_handle: staff.role.studies_opinion(),
-        appeals: masked_appeals(members),
+        appeals: members,
     })
 }
 

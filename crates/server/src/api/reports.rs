@@ -6,14 +6,13 @@
 //! The content is the stored snapshot: quotes were masked when it was assembled.
 
 use axum::{extract::State, http::StatusCode, Json};
-use chrono::{Datelike, NaiveDate};
 use police_square_store::{Id, Report, ReportAnnotation, ReportKind, ReportMeta, ReportStatus};
 use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiJson, ApiPath};
 use crate::{
     auth::CurrentStaff,
-    error::{AppError, AppResult},
+    error::AppResult,
     services::reports::{self, Period, ReportContent},
     state::AppState,
 };
@@ -113,12 +112,7 @@ pub async fn generate(
     staff: CurrentStaff,
     ApiJson(body): ApiJson<GenerateBody>,
 ) -> AppResult<(StatusCode, Json<ReportView>)> {
-    let date = NaiveDate::parse_from_str(body.date.trim(), "%Y-%m-%d")
-        .ok()
-        // Far-off years would overflow the period arithmetic; no report lives there.
-        .filter(|d| (1970..=9999).contains(&d.year()))
-        .ok_or_else(|| AppError::Unprocessable("date: a YYYY-MM-DD day is required".into()))?;
-    let period = Period::containing_date(body.kind, date);
+    let period = Period::containing_date(body.kind, reports::report_date(&body.date)?);
     let report = reports::generate_for(&state, &staff, body.unit_id, period).await?;
     let status = match report.meta.status {
         ReportStatus::Published => StatusCode::OK,

@@ -24,7 +24,7 @@ use crate::{
     error::{AppError, AppResult},
     limits::DAY,
     services::{
-        emerging,
+        clustering, emerging,
         opinion::{self, count_of},
     },
     state::AppState,
@@ -342,20 +342,7 @@ pub async fn cluster(
     Path(id): Path<Id>,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
-    let c = state.store.cluster(id).await?.ok_or(AppError::NotFound)?;
-    let members = state
-        .store
-        .cluster_appeals(
-            id,
-            Some(&staff.unit_path),
-            staff.role.sees_conduct(),
-            MEMBERS_SHOWN,
-        )
-        .await?;
-    // A cluster with nothing visible to this person does not exist for them.
-    if members.is_empty() {
-        return Err(AppError::NotFound);
-    }
+    let (c, members) = clustering::visible(&state, &staff, id, MEMBERS_SHOWN).await?;
     let org = state.org();
     render(&ClusterPage {
         label: c.label.clone(),
@@ -385,11 +372,7 @@ pub async fn alerts(
     staff: CurrentStaff,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
-    let now = state.now();
-    let found = state
-        .store
-        .alerts(Some(&staff.unit_path), now - 180 * DAY, now + DAY, 200)
-        .await?;
+    let found = emerging::list(&state, &staff).await?;
     render(&AlertsPage {
         alerts: alert_lines(&state, &p, &found),
         p,
@@ -417,19 +400,7 @@ pub async fn alert(
     Path(id): Path<Id>,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
-    let a = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
-    if !emerging::concerns(&staff.unit_path, &a) {
-        return Err(AppError::NotFound);
-    }
-    let members = state
-        .store
-        .alert_appeals(
-            id,
-            Some(&staff.unit_path),
-            staff.role.sees_conduct(),
-            MEMBERS_SHOWN,
-        )
-        .await?;
+    let (a, members) = emerging::visible(&state, &staff, id, MEMBERS_SHOWN).await?;
     let line = alert_lines(&state, &p, std::slice::from_ref(&a)).remove(0);
     render(&AlertPage {
         id,

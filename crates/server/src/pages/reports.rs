@@ -9,7 +9,6 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use chrono::NaiveDate;
 use police_square_domain::calendar::to_local;
 use police_square_store::{Id, Report, ReportKind, ReportMeta, ReportStatus};
 use serde::Deserialize;
@@ -299,8 +298,7 @@ pub async fn generate(
 ) -> AppResult<Response> {
     let kind = ReportKind::parse(form.kind.trim())
         .ok_or_else(|| AppError::Unprocessable("kind".into()))?;
-    let date = NaiveDate::parse_from_str(form.date.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::Unprocessable("date".into()))?;
+    let date = reports::report_date(&form.date)?;
     let unit_id: Id = form
         .unit_id
         .trim()

@@ -8,7 +8,7 @@ use axum::{
 };
 use police_square_domain::{deadline::DeadlineState, AppealKind, Category, Channel, Status};
 use police_square_store::{
-    Actor, AppealPatch, AppealSummary, Department, Id, ReplyTemplate, RequestKind, RequestState,
+    AppealSummary, Department, Id, ReplyTemplate, RequestKind, RequestState,
 };
 use serde::Deserialize;
 
@@ -17,9 +17,9 @@ use crate::{
     auth::{self, session_cookie, ClientIp, CurrentStaff, STAFF_COOKIE},
     error::{AppError, AppResult},
     services::{
-        access::{self, Need},
         directory,
         handling::{self, AppealDetail, InboxFilter, ReplyInput, RevealedContact, TransferOutcome},
+        learning,
     },
     state::AppState,
 };
@@ -619,7 +619,7 @@ async fn detail_page(
         DeadlineState::Near if open => "near",
         _ => "",
     };
-    let can_correct = can_correct_category(staff, a);
+    let can_correct = learning::may_correct_category(staff, a);
     let cluster = match a.cluster_id {
         Some(id) => state
             .store
@@ -811,7 +811,7 @@ pub async fn act(
             "reject" => handling::reject(&state, &staff, id, &form.reason)
                 .await
                 .map(|_| "reject"),
-            "category" => correct_category(&state, &staff, id, &form.category)
+            "category" => learning::correct_category(&state, &staff, id, &form.category)
                 .await
                 .map(|_| "category"),
             "reveal" => Ok("reveal"),
@@ -844,53 +844,4 @@ pub async fn act(
         }
         Err(e) => Err(e),
     }
-}
-
-// ── category correction (a thin helper over the services' commit) ───────
-
-/// Handlers may correct the topic category, except into or out of the confidential
-/// `conduct` track (that would need re-routing away from the accused unit).
-fn can_correct_category(staff: &CurrentStaff, appeal: &police_square_store::Appeal) -> bool {
-    staff.role.handles_appeals()
-        && access::check(staff, appeal, Need::Handle).is_ok()
-        && !access::is_conduct(appeal)
-        && appeal.status != Status::Closed
-        && appeal.status != Status::Rejected
-}
-
-async fn correct_category(
-    state: &AppState,
-    staff: &CurrentStaff,
-    id: Id,
-    category: &str,
-) -> AppResult<()> {
-    let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let category = Category::new(category.trim())?;
-    if !can_correct_category(staff, &appeal)
-        || category.is_conduct()
-        || !Category::DEFAULTS.contains(&category.as_str())
-    {
-        return Err(AppError::Unprocessable("category".into()));
-    }
-    if appeal.category.as_deref() == Some(category.as_str()) {
-        return Ok(());
-    }
-    crate::services::commit(
-        state,
-        &appeal,
-        Actor::Staff(staff.id),
-        None,
-        AppealPatch {
-            category: Some((category.to_string(), 1.0)),
-            ..Default::default()
-        },
-        crate::services::event(
-            police_square_store::CATEGORY_CORRECTED,
-            false,
-            Some(category.to_string()),
-        ),
-        None,
-    )
-    .await?;
-    Ok(())
 }

@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use police_square_domain::org::UnitPath;
+use police_square_domain::{org::UnitPath, pii};
 use police_square_store::{AnalysisRow, AppealSummary, Cluster, ClusterLink, Id, Staff};
 use police_square_text::{
     Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
@@ -208,14 +208,14 @@ impl ClusterWork {
     }
 }
 
-/// Keywords naming a cluster's problem.
+/// Keywords naming a cluster's problem (long numbers masked: residents' words).
 fn label(engine: &TextEngine, text: &str) -> String {
-    engine
+    let words: Vec<String> = engine
         .keywords(text, 4)
         .into_iter()
         .map(|(w, _)| w)
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect();
+    pii::mask_numbers(&words.join(" "))
 }
 
 /// Index the window's appeals up to `cursor`, remembering their stored clusters.

@@ -7,7 +7,11 @@
 //! several days, or first at a station and then for its district, is one alert.
 
 use chrono::Duration;
-use police_square_domain::org::UnitPath;
+use police_square_domain::{
+    calendar::{local_date, local_midnight},
+    org::UnitPath,
+    pii,
+};
 use police_square_store::{
     AlertStatus, AppealSummary, EmergingAlertRecord, Id, NewEmergingAlert, Staff,
 };
@@ -22,8 +26,6 @@ use crate::{
     services::clustering::district_of,
     state::AppState,
 };
-
-use police_square_domain::calendar::{local_date, local_midnight};
 
 /// Keywords per appeal in the keyword series.
 const KEYWORDS_PER_APPEAL: usize = 5;
@@ -107,7 +109,12 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
             unit_path: unit.path.clone(),
             period_start: local_midnight(alert.start),
             period_end: local_midnight(alert.end + Duration::days(1)),
-            keywords: alert.keywords.clone(),
+            // Residents' words: a number typed into many appeals is still personal data.
+            keywords: alert
+                .keywords
+                .iter()
+                .map(|k| pii::mask_numbers(k))
+                .collect(),
             categories: alert
                 .categories
                 .iter()

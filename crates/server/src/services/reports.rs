@@ -79,6 +79,15 @@ fn next_month(date: NaiveDate) -> NaiveDate {
     }
 }
 
+/// A report's day as a form or an API body gives it, `YYYY-MM-DD`, in the years a
+/// report can cover (far-off years would overflow the period arithmetic).
+pub fn report_date(text: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1970..=9999).contains(&d.year()))
+        .ok_or_else(|| AppError::Unprocessable("date: a YYYY-MM-DD day is required".into()))
+}
+
 impl Period {
     /// The period of `kind` containing the local day `date`.
     pub fn containing_date(kind: ReportKind, date: NaiveDate) -> Period {
@@ -288,63 +297,6 @@ impl ReportContent {
 
 // ── personal data in quotes ─────────────────────────────────────────────
 
-fn ascii_digit(c: char) -> Option<char> {
-    match c {
-        '0'..='9' => Some(c),
-        // Full-width digits ０–９.
-        '\u{FF10}'..='\u{FF19}' => char::from_u32(c as u32 - 0xFF10 + '0' as u32),
-        _ => None,
-    }
-}
-
-/// Masks every run of seven or more digits (phone numbers, ID-card numbers with their
-/// final `X`, bank cards…), allowing single spaces or dashes inside the run, with
-/// [`pii::mask_phone`]: `13800001234` → `138****1234`.
-pub fn mask_numbers(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if ascii_digit(chars[i]).is_none() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        // Extend the run over digits and single separators between digits.
-        let mut digits = String::new();
-        let mut groups = vec![0usize];
-        let mut j = i;
-        while j < chars.len() {
-            if let Some(d) = ascii_digit(chars[j]) {
-                digits.push(d);
-                *groups.last_mut().expect("one group") += 1;
-                j += 1;
-            } else if matches!(chars[j], ' ' | '-')
-                && j + 1 < chars.len()
-                && ascii_digit(chars[j + 1]).is_some()
-            {
-                groups.push(0);
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        if digits.len() == 17 && j < chars.len() && matches!(chars[j], 'X' | 'x') {
-            digits.push('X');
-            j += 1;
-        }
-        // 2026-03-04 is a date, not a number to hide.
-        let date = groups.len() == 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2;
-        if digits.len() >= 7 && !date {
-            out.push_str(&pii::mask_phone(&digits));
-        } else {
-            out.extend(&chars[i..j]);
-        }
-        i = j;
-    }
-    out
-}
-
 /// A quote fit to show: the resident's own contact details masked where the text
 /// repeats them, every long number masked, whitespace folded, cut to a length.
 pub fn mask_quote(text: &str, name: Option<&str>, address: Option<&str>) -> String {
@@ -355,7 +307,7 @@ pub fn mask_quote(text: &str, name: Option<&str>, address: Option<&str>) -> Stri
     if let Some(name) = name.map(str::trim).filter(|n| n.chars().count() >= 2) {
         t = t.replace(name, &pii::mask_name(name));
     }
-    let t = mask_numbers(&t);
+    let t = pii::mask_numbers(&t);
     let folded: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() > QUOTE_MAX_CHARS {
         let cut: String = folded.chars().take(QUOTE_MAX_CHARS).collect();
@@ -919,26 +871,30 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_masked_in_quotes() {
-        assert_eq!(mask_numbers("电话13800001234找我"), "电话138****1234找我");
-        assert_eq!(mask_numbers("打 138 0000 1234"), "打 138****1234");
-        assert_eq!(
-            mask_numbers("身份证33050219900101123X丢了"),
-            "身份证330***********123X丢了"
-        );
-        assert_eq!(mask_numbers("１３８００００１２３４"), "138****1234");
-        // Short numbers (house numbers, dates, counts) stay.
-        assert_eq!(
-            mask_numbers("红旗路18号 2026-03-04 共3次"),
-            "红旗路18号 2026-03-04 共3次"
-        );
+    fn report_dates_are_days_of_years_a_report_can_cover() {
+        assert_eq!(report_date(" 2026-03-04 ").unwrap(), date("2026-03-04"));
+        // chrono accepts these; the period arithmetic would overflow on them.
+        for bad in [
+            "+262142-12-31",
+            "-0001-01-01",
+            "1969-12-31",
+            "2026-02-30",
+            "",
+            "x",
+        ] {
+            assert!(report_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn contact_details_are_masked_in_quotes() {
         assert_eq!(
             mask_quote(
                 "我是王小明，住吴兴区爱山街道红旗路18号，电话0572-2345678",
                 Some("王小明"),
                 Some("吴兴区爱山街道红旗路18号")
             ),
-            "我是王**，住吴兴区爱山街****，电话057****5678"
+            "我是王**，住吴兴区爱山街****，电话057*-***5678"
         );
     }
 }

@@ -15,7 +15,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use police_square_domain::{calendar::local_midnight, AppealKind, Category, Role, Status};
+use police_square_domain::{calendar::local_midnight, pii, AppealKind, Category, Role, Status};
 use police_square_store::{AppealSummary, SearchQuery, Staff};
 use police_square_text::TextEngine;
 use serde::{Deserialize, Serialize};
@@ -206,26 +206,6 @@ fn match_ranges(text: &[char], terms: &[String]) -> Vec<(usize, usize)> {
     merged
 }
 
-/// Masks the middle four digits of 11-digit mobile numbers (1xxxxxxxxxx) in place.
-fn mask_phones(chars: &mut [char]) {
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i - start == 11 && chars[start] == '1' {
-            for c in &mut chars[start + 3..start + 7] {
-                *c = '*';
-            }
-        }
-    }
-}
-
 /// The snippet of `text` around the first match: plain, and escaped with `<mark>`s.
 pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
     let mut chars: Vec<char> = text
@@ -233,7 +213,8 @@ pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
     let ranges = match_ranges(&chars, terms);
-    mask_phones(&mut chars);
+    // Long numbers (phones, ID cards) masked in place: the match ranges stay valid.
+    pii::mask_number_runs(&mut chars);
     let first = ranges.first().map_or(0, |r| r.0);
     let mut start = first.saturating_sub(SNIPPET_LEAD);
     let end = (start + SNIPPET_CHARS).min(chars.len());

@@ -1,6 +1,6 @@
 //! Column lists and row decoding, shared by every query that returns a record.
 
-use police_square_domain::{org::UnitPath, Satisfaction};
+use police_square_domain::{org::UnitPath, pii, Satisfaction};
 use sqlx::Row as _;
 
 use super::{parse_key, Row};
@@ -14,10 +14,22 @@ pub(crate) const APPEAL_COLUMNS: &str = "id, tracking_code, kind, channel, text,
     reopen_count, supervision_level, phone_masked, address_masked, cluster_id, version, \
     updated_at";
 
-/// Inbox rows: no text beyond an 80-character excerpt, no personal data but the mask.
+/// Inbox rows: no text beyond an excerpt, no personal data but the mask. A little
+/// more than the excerpt is read, so that a number cut at its end is still masked.
 pub(crate) const SUMMARY_COLUMNS: &str = "id, tracking_code, kind, channel, \
-    substr(text, 1, 80) AS excerpt, category, urgency, emergency, unit_id, status, \
+    substr(text, 1, 100) AS excerpt, category, urgency, emergency, unit_id, status, \
     received_at, due_at, supervision_level, phone_masked";
+
+/// Characters of appeal text in an inbox row.
+const EXCERPT_CHARS: usize = 80;
+
+/// The start of an appeal's text with long numbers (phones, ID cards a resident typed
+/// into it) masked: summaries go to lists, exports and the API.
+fn excerpt(text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    pii::mask_number_runs(&mut chars);
+    chars.into_iter().take(EXCERPT_CHARS).collect()
+}
 
 pub(crate) const STAFF_COLUMNS: &str = "s.id, s.username, s.display_name, s.role, s.unit_id, \
     u.path AS unit_path, s.password_hash, s.disabled, s.created_at";
@@ -108,7 +120,7 @@ pub(crate) fn summary(r: &Row) -> StoreResult<AppealSummary> {
         tracking_code: r.try_get("tracking_code")?,
         kind: parse_key(r.try_get("kind")?, "appeal kind")?,
         channel: parse_key(r.try_get("channel")?, "channel")?,
-        excerpt: r.try_get("excerpt")?,
+        excerpt: excerpt(&r.try_get::<String, _>("excerpt")?),
         category: r.try_get("category")?,
         urgency: parse_key(r.try_get("urgency")?, "urgency")?,
         emergency: r.try_get("emergency")?,
