@@ -358,12 +358,10 @@ pub struct ClusterIndex {
     /// scan (which must not touch the items themselves).
     meta: Vec<(i64, u32)>,
     district_ids: FxHashMap<String, u32>,
-    /// Inverted index: feature to its newest link in `links`, plus one
-    /// (0: none). Lists are chained newest first through one shared arena,
-    /// so indexing an appeal allocates nothing per feature.
-    postings: FxHashMap<u32, u32>,
-    /// (item, older link plus one) per indexed feature of each item.
-    links: Vec<(u32, u32)>,
+    /// Inverted index: feature to the items indexed under it, oldest first.
+    /// Each list is contiguous, so reading its newest entries is one or two
+    /// cache lines however large the index grows.
+    postings: FxHashMap<u32, Vec<u32>>,
     next_cluster: u64,
 }
 
@@ -426,16 +424,12 @@ impl ClusterIndex {
             }
             voted.clear();
             for f in keys {
-                let mut link = self.postings.get(f).copied().unwrap_or(0);
+                let Some(list) = self.postings.get(f) else {
+                    continue;
+                };
                 // Walk back from the newest and stop at the window edge or
                 // after enough candidates for this feature.
-                for _ in 0..self.config.max_postings_per_feature {
-                    let Some(&(ix, older)) =
-                        link.checked_sub(1).and_then(|l| self.links.get(l as usize))
-                    else {
-                        break;
-                    };
-                    link = older;
+                for &ix in list.iter().rev().take(self.config.max_postings_per_feature) {
                     let (day, d) = self.meta[ix as usize];
                     if item.day - day > self.config.window_days {
                         break;
@@ -498,9 +492,7 @@ impl ClusterIndex {
         };
         let ix = self.items.len() as u32;
         for f in keys {
-            let head = self.postings.entry(f).or_insert(0);
-            self.links.push((ix, *head));
-            *head = self.links.len() as u32;
+            self.postings.entry(f).or_default().push(ix);
         }
         let nearest = nearest.map(|(i, s)| (self.items[i].0.id.clone(), s));
         let d = match &item.district {
