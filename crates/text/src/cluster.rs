@@ -221,58 +221,54 @@ fn keep_best<T: Copy>(best: &mut Vec<T>, k: usize, x: T, before: impl Fn(&T, &T)
     best[i] = x;
 }
 
-/// One signature's features in an open-addressing table, for its dot
-/// products with several others: one probe per feature of the other, where a
-/// sorted merge steps through both lists. Products are summed in key order,
-/// as `Signature::cosine` sums them, so the values are identical to it.
-#[derive(Default)]
-struct ProbeTable {
-    /// (key, weight); weight 0 marks an empty slot (features weigh more
-    /// than 0, and a feature of weight 0 adds nothing to a dot product).
-    slots: Vec<(u32, f32)>,
-    shift: u32,
+/// One step of the sorted merge behind `Signature::cosine`.
+macro_rules! merge_step {
+    ($q:expr, $b:expr, $i:ident, $j:ident, $dot:ident) => {{
+        let (ka, kb) = ($q[$i].0, $b[$j].0);
+        if ka == kb {
+            $dot += $q[$i].1 * $b[$j].1;
+        }
+        $i += usize::from(ka <= kb);
+        $j += usize::from(kb <= ka);
+    }};
 }
 
-impl ProbeTable {
-    fn fill(&mut self, sig: &[(u32, f32)]) {
-        let size = (sig.len() * 2).next_power_of_two().max(16);
-        self.slots.clear();
-        self.slots.resize(size, (0, 0.0));
-        self.shift = 32 - size.trailing_zeros();
-        let mask = size - 1;
-        for &(key, w) in sig {
-            let mut i = self.slot(key);
-            while self.slots[i].1 != 0.0 {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = (key, w);
-        }
+/// Dot products of `q` with four others at once, as four interleaved merges:
+/// one merge is a chain of dependent loads, four keep the core busy, and the
+/// steps have no branch to mispredict. Each result is summed in the same
+/// order as `Signature::cosine`, so the values are identical to it.
+fn dot4(q: &[(u32, f32)], b: [&[(u32, f32)]; 4]) -> [f32; 4] {
+    let (mut i0, mut i1, mut i2, mut i3) = (0, 0, 0, 0);
+    let (mut j0, mut j1, mut j2, mut j3) = (0, 0, 0, 0);
+    let (mut d0, mut d1, mut d2, mut d3) = (0f32, 0f32, 0f32, 0f32);
+    let n = q.len();
+    while i0 < n
+        && j0 < b[0].len()
+        && i1 < n
+        && j1 < b[1].len()
+        && i2 < n
+        && j2 < b[2].len()
+        && i3 < n
+        && j3 < b[3].len()
+    {
+        merge_step!(q, b[0], i0, j0, d0);
+        merge_step!(q, b[1], i1, j1, d1);
+        merge_step!(q, b[2], i2, j2, d2);
+        merge_step!(q, b[3], i3, j3, d3);
     }
-
-    #[inline]
-    fn slot(&self, key: u32) -> usize {
-        (key.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    while i0 < n && j0 < b[0].len() {
+        merge_step!(q, b[0], i0, j0, d0);
     }
-
-    fn dot(&self, other: &[(u32, f32)]) -> f32 {
-        let mask = self.slots.len() - 1;
-        let mut dot = 0f32;
-        for &(key, w) in other {
-            let mut i = self.slot(key);
-            loop {
-                let (k, qw) = self.slots[i];
-                if qw == 0.0 {
-                    break;
-                }
-                if k == key {
-                    dot += qw * w;
-                    break;
-                }
-                i = (i + 1) & mask;
-            }
-        }
-        dot
+    while i1 < n && j1 < b[1].len() {
+        merge_step!(q, b[1], i1, j1, d1);
     }
+    while i2 < n && j2 < b[2].len() {
+        merge_step!(q, b[2], i2, j2, d2);
+    }
+    while i3 < n && j3 < b[3].len() {
+        merge_step!(q, b[3], i3, j3, d3);
+    }
+    [d0, d1, d2, d3]
 }
 
 /// Per-thread buffers of `ClusterIndex::nearest_with`, reused across calls.
@@ -284,7 +280,6 @@ struct NearestScratch {
     voted: Vec<u32>,
     /// (item, votes) of the best-voted items.
     candidates: Vec<(u32, u32)>,
-    query: ProbeTable,
 }
 
 /// Tuning of the cluster index.
@@ -417,7 +412,6 @@ impl ClusterIndex {
                 votes,
                 voted,
                 candidates,
-                query,
             } = &mut *scratch.borrow_mut();
             if votes.len() < self.items.len() {
                 votes.resize(self.items.len(), 0);
@@ -455,16 +449,22 @@ impl ClusterIndex {
             candidates.retain(|&(ix, _)| {
                 (item.day - self.items[ix as usize].0.day).abs() <= self.config.window_days
             });
-            query.fill(&item.signature.0);
             let mut best: Option<(usize, f32)> = None;
-            for &(ix, _) in candidates.iter() {
-                let other = &self.items[ix as usize].0;
-                let mut sim = query.dot(&other.signature.0);
-                if item.category.is_some() && item.category == other.category {
-                    sim += self.config.same_category_bonus;
+            for group in candidates.chunks(4) {
+                let mut others: [&[(u32, f32)]; 4] = [&[]; 4];
+                for (o, &(ix, _)) in others.iter_mut().zip(group) {
+                    *o = &self.items[ix as usize].0.signature.0;
                 }
-                if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
-                    best = Some((ix as usize, sim));
+                let sims = dot4(&item.signature.0, others);
+                for (&(ix, _), sim) in group.iter().zip(sims) {
+                    let other = &self.items[ix as usize].0;
+                    let mut sim = sim;
+                    if item.category.is_some() && item.category == other.category {
+                        sim += self.config.same_category_bonus;
+                    }
+                    if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
+                        best = Some((ix as usize, sim));
+                    }
                 }
             }
             best
@@ -592,7 +592,7 @@ mod tests {
     }
 
     #[test]
-    fn probed_dots_equal_merge_cosine() {
+    fn interleaved_dots_equal_merge_cosine() {
         let seg = Segmenter::new();
         let corpus = ["电瓶车被偷了", "小区停车很乱", "楼道里有人充电"];
         let idf = IdfModel::fit(&seg, corpus.iter().copied());
@@ -605,15 +605,19 @@ mod tests {
             "竹岭村春笋被盗挖，桂花路违停",
         ];
         let sigs: Vec<Signature> = texts.iter().map(|t| sig(&seg, &idf, t)).collect();
-        let mut table = ProbeTable::default();
         for a in &sigs {
-            table.fill(&a.0);
-            for b in &sigs {
-                assert_eq!(a.cosine(b).to_bits(), table.dot(&b.0).to_bits());
+            for group in sigs.chunks(4) {
+                let mut others: [&[(u32, f32)]; 4] = [&[]; 4];
+                for (o, b) in others.iter_mut().zip(group) {
+                    *o = &b.0;
+                }
+                let dots = dot4(&a.0, others);
+                for (b, d) in group.iter().zip(dots) {
+                    assert_eq!(a.cosine(b).to_bits(), d.to_bits());
+                }
             }
         }
-        table.fill(&sigs[0].0);
-        assert!(table.dot(&sigs[0].0) > 0.99);
+        assert!(dot4(&sigs[0].0, [&sigs[0].0, &[], &[], &[]])[0] > 0.99);
     }
 
     #[test]
