@@ -9,33 +9,17 @@ mod pages_support;
 
 use common::{Backend, TestApp};
 use pages_support::{spawn_pages_app, Browser};
-use police_square_domain::{AppealKind, Channel, Millis};
-use police_square_server::services::{
-    analysis, clustering, emerging,
-    intake::{self, NewAppealInput},
-    learning,
-};
+use police_square_domain::{AppealKind, Millis};
+use police_square_server::services::{analysis, clustering, emerging, learning};
 use police_square_store::Id;
 use reqwest::StatusCode;
 
 const DAY: Millis = 86_400_000;
 
+/// An appeal through the intake service from resident `n` (a fake number of theirs).
 async fn submit_at(app: &TestApp, unit: Id, kind: AppealKind, text: &str, n: usize) -> Id {
-    let input = NewAppealInput {
-        kind,
-        text: text.into(),
-        channel: Channel::Web,
-        contact_phone: format!("1380000{:04}", n % 10_000),
-        address: None,
-        name: None,
-        unit_id: Some(unit),
-        district: None,
-    };
-    intake::submit(&app.state, input, None, None)
-        .await
-        .unwrap()
-        .appeal
-        .id
+    let phone = format!("1380000{:04}", n % 10_000);
+    app.submit_direct(unit, kind, text, &phone).await
 }
 
 on_both_backends!(

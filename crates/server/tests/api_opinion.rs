@@ -8,13 +8,10 @@
 mod common;
 
 use common::{expect, Backend, Session, TestApp, PASSWORD, START};
-use police_square_domain::{AppealKind, Channel, Millis, Role};
+use police_square_domain::{AppealKind, Millis, Role};
 use police_square_server::{
     auth::hash_password,
-    services::{
-        clustering, emerging,
-        intake::{self, NewAppealInput},
-    },
+    services::{clustering, emerging},
 };
 use police_square_store::{Id, NewStaff};
 use reqwest::{header, StatusCode};
@@ -92,23 +89,9 @@ async fn bad_ids(s: &Session, prefix: &str, suffix: &str, payload: Option<Value>
     }
 }
 
-/// An appeal through the intake service (as the web form and the hotline do).
+/// An appeal through the intake service, from the resident with [`RAW_PHONE`].
 async fn submit(app: &TestApp, unit: Id, kind: AppealKind, text: &str) -> Id {
-    let input = NewAppealInput {
-        kind,
-        text: text.into(),
-        channel: Channel::Web,
-        contact_phone: RAW_PHONE.into(),
-        address: None,
-        name: None,
-        unit_id: Some(unit),
-        district: None,
-    };
-    intake::submit(&app.state, input, None, None)
-        .await
-        .unwrap()
-        .appeal
-        .id
+    app.submit_direct(unit, kind, text, RAW_PHONE).await
 }
 
 /// A district B analyst: the fixtures have no opinion role outside district A.
