@@ -6,11 +6,7 @@
 //! the store and the jobs mask long digit runs (phone and ID numbers) in them.
 
 use axum::{extract::State, Json};
-use chrono::NaiveDate;
-use police_square_domain::{
-    calendar::{local_midnight, to_local},
-    Millis, UnitKind,
-};
+use police_square_domain::{calendar::to_local, Millis, UnitKind};
 use police_square_store::{
     AlertStatus, AppealSummary, Cluster, EmergingAlertRecord, Id, OpinionBucket, Unit,
 };
@@ -19,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
     auth::CurrentStaff,
-    error::{AppError, AppResult},
+    error::AppResult,
     limits::DAY,
     services::{
         clustering, emerging,
@@ -114,29 +110,16 @@ fn day(at: Millis) -> String {
     to_local(at).format("%Y-%m-%d").to_string()
 }
 
-fn parse_day(field: &str, value: Option<&str>) -> AppResult<NaiveDate> {
-    value
-        .and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
-        .ok_or_else(|| {
-            AppError::BadRequest(format!(
-                "{field}: a YYYY-MM-DD day is required with period=custom"
-            ))
-        })
-}
-
-/// `[from, to)` of the window, in the console's terms.
+/// `[from, to)` of the window, by the console's rule.
 fn window(state: &AppState, q: &OpinionParams) -> AppResult<(Millis, Millis)> {
-    let end = local_midnight(to_local(state.now()).date_naive()) + DAY;
-    Ok(match q.period {
-        Window::Days7 => (end - 7 * DAY, end),
-        Window::Days30 => (end - 30 * DAY, end),
-        Window::Days90 => (end - 90 * DAY, end),
-        Window::Custom => {
-            let from = parse_day("from", q.from.as_deref())?;
-            let to = parse_day("to", q.to.as_deref())?;
-            (local_midnight(from), local_midnight(to) + DAY)
-        }
-    })
+    let key = match q.period {
+        Window::Days7 => "7d",
+        Window::Days30 => "30d",
+        Window::Days90 => "90d",
+        Window::Custom => "custom",
+    };
+    let (_, from, to) = opinion::period(state.now(), key, q.from.as_deref(), q.to.as_deref())?;
+    Ok((from, to))
 }
 
 fn figures(now: &[OpinionBucket], before: &[OpinionBucket]) -> Vec<Figure> {

@@ -6,16 +6,12 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use police_square_domain::{
-    calendar::{local_midnight, to_local},
-    Millis,
-};
+use police_square_domain::{calendar::to_local, Millis};
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id};
 use serde::Deserialize;
 
 use super::{
     ctx::{group_digits, render, see_other, CsrfForm, Page},
-    dashboard::parse_date,
     staff::{rows, staff_page, Row},
     urlencode,
 };
@@ -137,24 +133,6 @@ fn day(at: Millis) -> String {
     to_local(at).format("%Y-%m-%d").to_string()
 }
 
-/// The period a form asks for: the last 7/30/90 days (default 30) or custom dates.
-fn period_of(state: &AppState, q: &OpinionParams) -> AppResult<(&'static str, Millis, Millis)> {
-    let now = state.now();
-    let today = local_midnight(to_local(now).date_naive());
-    let last = |days: i64| (today + DAY - days * DAY, today + DAY);
-    Ok(match q.period.as_str() {
-        "7d" => ("7d", last(7).0, last(7).1),
-        "90d" => ("90d", last(90).0, last(90).1),
-        "custom" => {
-            let (Some(f), Some(t)) = (parse_date(&q.from), parse_date(&q.to)) else {
-                return Err(AppError::BadRequest("dates".into()));
-            };
-            ("custom", local_midnight(f), local_midnight(t) + DAY)
-        }
-        _ => ("30d", last(30).0, last(30).1),
-    })
-}
-
 pub async fn page(
     State(state): State<AppState>,
     p: Page,
@@ -162,7 +140,8 @@ pub async fn page(
     Query(q): Query<OpinionParams>,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
-    let (period, from, to) = period_of(&state, &q)?;
+    let (period, from, to) =
+        opinion::period(state.now(), q.period.trim(), Some(&q.from), Some(&q.to))?;
     let unit_id = match q.unit.trim() {
         "" => None,
         v => Some(

@@ -71,6 +71,35 @@ pub fn unit_in_scope(state: &AppState, staff: &Staff, unit_id: Option<Id>) -> Ap
     Ok(unit.clone())
 }
 
+/// The live view's period: the last 7, 30 (any other key) or 90 days up to today,
+/// or the China-time days `from` to `to` inclusive for `custom`. Returns the
+/// period's key and `[from, to)`.
+pub fn period(
+    now: Millis,
+    key: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AppResult<(&'static str, Millis, Millis)> {
+    let end = local_midnight(local_date(now)) + DAY;
+    let last = |key, days: i64| (key, end - days * DAY, end);
+    Ok(match key {
+        "7d" => last("7d", 7),
+        "90d" => last("90d", 90),
+        "custom" => {
+            let day = |d: Option<&str>| {
+                d.and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            };
+            let (Some(from), Some(to)) = (day(from), day(to)) else {
+                return Err(AppError::BadRequest(
+                    "from, to: YYYY-MM-DD days are required with period=custom".into(),
+                ));
+            };
+            ("custom", local_midnight(from), local_midnight(to) + DAY)
+        }
+        _ => last("30d", 30),
+    })
+}
+
 pub async fn opinion(
     state: &AppState,
     staff: &Staff,
