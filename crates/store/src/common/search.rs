@@ -395,7 +395,7 @@ async fn page_ids(
             let (found, in_window) =
                 ids_counted(bind_all(sqlx::query(&sql), &narrowed), conn).await?;
             // The window's share of the ids, scaled up: how many match in all.
-            let seen = (top - (lowest / 1024) * 1024 + 1).max(1);
+            let seen = ids_seen(bottom, lowest, top);
             let scale = |n: i64| n as f64 * span as f64 / seen as f64;
             if found.len() as u64 == want {
                 let all = scale(in_window);
@@ -489,6 +489,13 @@ async fn ids_counted(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<(V
         all = sqlx::Row::try_get(r, 1)?;
     }
     Ok((ids, all))
+}
+
+/// How many of the ids `bottom..=top` a window from `lowest` up looks at: the id
+/// blocks reach down to `lowest`'s block of 1024, but not below `bottom` (ids below
+/// a period cannot match, and counting them would scale the total down).
+fn ids_seen(bottom: i64, lowest: i64, top: i64) -> i64 {
+    (top - ((lowest / 1024) * 1024).max(bottom) + 1).max(1)
 }
 
 /// PostgreSQL: the id-block lexemes (`k` = id / 1024, `m` = id / 32768, migration 0007)
@@ -887,6 +894,15 @@ mod tests {
         assert!(period_tokens(t0, t0).is_none());
         assert!(period_tokens(-DAY_MS, t0).is_none());
         assert!(period_tokens(DAY_MS, 20_000 * DAY_MS + 5 * DAY_MS).is_none());
+    }
+
+    #[test]
+    fn a_window_sees_its_blocks_within_the_period() {
+        // The window's blocks start at 2048; the period's ids at 2100.
+        assert_eq!(ids_seen(2100, 2200, 3000), 901);
+        // A period that starts below the window's first block: the whole blocks.
+        assert_eq!(ids_seen(1, 2200, 3000), 953);
+        assert_eq!(ids_seen(5000, 5000, 4000), 1);
     }
 
     #[test]
