@@ -20,15 +20,12 @@ use crate::{
     services::{
         clustering, emerging,
         opinion::{self, count_of},
-        optional_text,
     },
     state::AppState,
 };
 
 /// Appeals listed under a cluster or an alert (as on the console pages).
 const MEMBERS_SHOWN: u32 = 200;
-/// Longest note on an alert.
-const NOTE_MAX_CHARS: usize = 2000;
 
 /// The period of the live view: the last 7, 30 or 90 days (today included) or custom.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -290,7 +287,6 @@ pub async fn set_alert_status(
     ApiPath(id): ApiPath<Id>,
     ApiJson(body): ApiJson<AlertStatusBody>,
 ) -> AppResult<Json<AlertResponse>> {
-    let note = optional_text("note", body.note.as_deref(), NOTE_MAX_CHARS)?;
-    emerging::set_status(&state, &staff, id, body.status, note.as_deref()).await?;
+    emerging::set_status(&state, &staff, id, body.status, body.note.as_deref()).await?;
     Ok(Json(alert_response(&state, &staff, id).await?))
 }

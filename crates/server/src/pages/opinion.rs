@@ -416,17 +416,6 @@ pub async fn set_alert_status(
         .status
         .parse()
         .map_err(|_| AppError::Unprocessable("status".into()))?;
-    let note = form.note.trim();
-    if note.chars().count() > 2000 {
-        return Err(AppError::Unprocessable("note".into()));
-    }
-    emerging::set_status(
-        &state,
-        &staff,
-        id,
-        status,
-        (!note.is_empty()).then_some(note),
-    )
-    .await?;
+    emerging::set_status(&state, &staff, id, status, Some(&form.note)).await?;
     Ok(see_other(&format!("/staff/alerts/{id}")))
 }

@@ -147,6 +147,9 @@ pub fn concerns(scope: &UnitPath, alert: &EmergingAlertRecord) -> bool {
     a.starts_with(s) || s.starts_with(a)
 }
 
+/// Longest note on an alert's status.
+const NOTE_MAX_CHARS: usize = 2000;
+
 /// How far back the alert list reaches, and how many it shows.
 pub const LIST_DAYS: i64 = 180;
 pub const LIST_LIMIT: u32 = 200;
@@ -195,13 +198,14 @@ pub async fn set_status(
     if !staff.role.studies_opinion() {
         return Err(AppError::Forbidden);
     }
+    let note = super::optional_text("note", note, NOTE_MAX_CHARS)?;
     let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
     if !concerns(&staff.unit_path, &alert) {
         return Err(AppError::NotFound);
     }
     state
         .store
-        .set_alert_status(id, status, staff.id, note)
+        .set_alert_status(id, status, staff.id, note.as_deref())
         .await?;
     Ok(())
 }
