@@ -294,12 +294,7 @@ async fn alerts_by_scope_and_status(backend: Backend) {
         }
     }
     // …then a burst in district A and another at station C in the last week.
-    let burst = [
-        "小区里的共享充电宝柜被人撬了，充电宝全被偷走",
-        "共享充电宝柜又被撬，里面的充电宝没了",
-        "商场门口共享充电宝柜被撬坏，充电宝被盗",
-        "有人专门撬共享充电宝柜偷充电宝，已经好几家了",
-    ];
+    let burst = common::NEW_PATTERN_BURST;
     let mut burst_ids = Vec::new();
     for i in 0..20 {
         app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);

@@ -3,6 +3,15 @@
 
 #![allow(dead_code)]
 
+/// Residents' words for one new pattern (shared charging-bank lockers broken into), for
+/// tests that inject an emerging-issue burst.
+pub const NEW_PATTERN_BURST: [&str; 4] = [
+    "小区里的共享充电宝柜被人撬了，充电宝全被偷走",
+    "共享充电宝柜又被撬，里面的充电宝没了",
+    "商场门口共享充电宝柜被撬坏，充电宝被盗",
+    "有人专门撬共享充电宝柜偷充电宝，已经好几家了",
+];
+
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, sync::OnceLock};
 
 use police_square_domain::{calendar::to_local, AppealKind, Channel, Millis, Role, UnitKind};

@@ -403,16 +403,7 @@ pub async fn show(
         _ => None,
     };
     let c = &content;
-    let period = Period {
-        kind: c.kind,
-        start: c.period_start,
-        end: c.period_end,
-    };
-    let previous = Period {
-        kind: c.kind,
-        start: c.previous_start,
-        end: c.previous_end,
-    };
+    let (period, previous) = c.periods();
     let category_rows: Vec<(String, i64, i64)> = c
         .by_category
         .iter()

@@ -10,7 +10,7 @@ use super::{category_label, fmt_change, fmt_day, share_label, status_label, titl
 use crate::{
     error::{AppError, AppResult},
     pages::ctx::Page,
-    services::reports::{Period, ReportContent},
+    services::reports::ReportContent,
 };
 
 // ── XLSX export ─────────────────────────────────────────────────────────
@@ -59,16 +59,7 @@ fn workbook(
         }
         Ok::<(), rust_xlsxwriter::XlsxError>(())
     };
-    let period = Period {
-        kind: c.kind,
-        start: c.period_start,
-        end: c.period_end,
-    };
-    let previous = Period {
-        kind: c.kind,
-        start: c.previous_start,
-        end: c.previous_end,
-    };
+    let (period, previous) = c.periods();
 
     // Summary.
     {

@@ -8,6 +8,7 @@ use police_square_domain::{
 use police_square_store::{Id, ReportKind};
 use serde::{Deserialize, Serialize};
 
+use super::Period;
 use crate::error::{AppError, AppResult};
 
 /// Version of the [`ReportContent`] layout (stored in every snapshot).
@@ -149,5 +150,18 @@ pub struct ReportContent {
 impl ReportContent {
     pub fn parse(json: &str) -> AppResult<ReportContent> {
         serde_json::from_str(json).map_err(AppError::internal)
+    }
+
+    /// The period the report covers, and the one before it that it compares with.
+    pub fn periods(&self) -> (Period, Period) {
+        let period = |start, end| Period {
+            kind: self.kind,
+            start,
+            end,
+        };
+        (
+            period(self.period_start, self.period_end),
+            period(self.previous_start, self.previous_end),
+        )
     }
 }
