@@ -273,7 +273,7 @@ impl TextEngine {
         let base = norm.as_ptr() as usize;
         for t in &tokens {
             let key = word_key(t);
-            let info = v.get(key);
+            let info = v.word(key);
             let (flags, pol, cue) = info.map_or((0, 0.0, 0), |i| (i.flags, i.polarity, i.cue));
             roles.push((
                 pol,
@@ -339,7 +339,7 @@ impl TextEngine {
             if let Some(p) = prev {
                 let end = i + c.len_utf8();
                 let key = bigram_key(&norm[p..end]);
-                let idf = match v.get(key) {
+                let idf = match v.bigram(key) {
                     Some(info) => {
                         if info.row != NO_ROW {
                             rows.push(info.row);
