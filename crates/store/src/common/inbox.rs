@@ -16,8 +16,6 @@
 //!
 //! `has_next` comes from fetching one row more than a page (no `COUNT(*)`).
 
-use std::collections::HashMap;
-
 use police_square_domain::Category;
 
 use super::{rows, subtree_range, Conn, OPEN};
@@ -185,22 +183,5 @@ async fn ids(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
 
 /// The inbox rows of `ids`, in the order given.
 async fn summaries(conn: &mut Conn, ids: &[Id]) -> StoreResult<Vec<AppealSummary>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
-    let sql = format!(
-        "SELECT {} FROM appeals WHERE id IN ({})",
-        rows::SUMMARY_COLUMNS,
-        list.join(", ")
-    );
-    let position: HashMap<Id, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    let mut found = sqlx::query(&sql)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(rows::summary)
-        .collect::<StoreResult<Vec<_>>>()?;
-    found.sort_by_key(|s| position.get(&s.id).copied().unwrap_or(usize::MAX));
-    Ok(found)
+    rows::appeals_in_order(conn, rows::SUMMARY_COLUMNS, ids, rows::summary).await
 }

@@ -3,7 +3,7 @@
 use police_square_domain::{org::UnitPath, pii, Satisfaction};
 use sqlx::Row as _;
 
-use super::{parse_key, Row};
+use super::{parse_key, Conn, Row};
 use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 
@@ -112,6 +112,34 @@ pub(crate) fn appeal(r: &Row) -> StoreResult<Appeal> {
         version: r.try_get("version")?,
         updated_at: r.try_get("updated_at")?,
     })
+}
+
+/// The rows of the appeals `ids` (already checked and paged by the caller), with
+/// `columns`, decoded by `decode`, in the order of `ids`.
+pub(crate) async fn appeals_in_order<T>(
+    conn: &mut Conn,
+    columns: &str,
+    ids: &[Id],
+    decode: impl Fn(&Row) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(Id::to_string).collect();
+    let sql = format!(
+        "SELECT {columns} FROM appeals WHERE id IN ({})",
+        list.join(", ")
+    );
+    let position: std::collections::HashMap<Id, usize> =
+        ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
+    let mut found = sqlx::query(&sql)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get::<Id, _>("id")?, decode(r)?)))
+        .collect::<StoreResult<Vec<_>>>()?;
+    found.sort_by_key(|(id, _)| position.get(id).copied().unwrap_or(usize::MAX));
+    Ok(found.into_iter().map(|(_, t)| t).collect())
 }
 
 pub(crate) fn summary(r: &Row) -> StoreResult<AppealSummary> {

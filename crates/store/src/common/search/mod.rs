@@ -33,8 +33,6 @@
 //! for very common words under narrow filters, see [`count`]); `has_next` comes from
 //! fetching one row more than a page.
 
-use std::collections::HashMap;
-
 use police_square_domain::Category;
 
 mod windows;
@@ -43,7 +41,7 @@ use windows::{page_ids, Counted};
 
 use super::{dialect, rows, subtree_range, Conn, Query};
 use crate::error::StoreResult;
-use crate::model::{AppealSummary, Id, SearchHit, SearchQuery, SearchResults};
+use crate::model::{Id, SearchHit, SearchQuery, SearchResults};
 
 /// Largest page the store will return, whatever the caller asks.
 const MAX_PAGE_SIZE: u32 = 100;
@@ -618,28 +616,14 @@ pub(crate) async fn search(conn: &mut Conn, q: &SearchQuery) -> StoreResult<Sear
 
 /// The rows of `ids` with their full text, in the order given.
 async fn hits(conn: &mut Conn, ids: &[Id]) -> StoreResult<Vec<SearchHit>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<String> = ids.iter().map(Id::to_string).collect();
-    let sql = format!(
-        "SELECT {}, text FROM appeals WHERE id IN ({})",
-        rows::SUMMARY_COLUMNS,
-        list.join(", ")
-    );
-    let position: HashMap<Id, usize> = ids.iter().enumerate().map(|(i, &id)| (id, i)).collect();
-    let mut found = sqlx::query(&sql)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| {
-            let summary: AppealSummary = rows::summary(r)?;
-            let text: String = sqlx::Row::try_get(r, "text")?;
-            Ok(SearchHit { summary, text })
+    let columns = format!("{}, text", rows::SUMMARY_COLUMNS);
+    rows::appeals_in_order(conn, &columns, ids, |r| {
+        Ok(SearchHit {
+            summary: rows::summary(r)?,
+            text: sqlx::Row::try_get(r, "text")?,
         })
-        .collect::<StoreResult<Vec<_>>>()?;
-    found.sort_by_key(|h| position.get(&h.summary.id).copied().unwrap_or(usize::MAX));
-    Ok(found)
+    })
+    .await
 }
 
 #[cfg(test)]
