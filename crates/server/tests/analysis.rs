@@ -274,11 +274,7 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
         n += 1;
     }
     // And 12 at one station of district B about another.
-    let nets = [
-        "运河航道上有人私拉渔网，货船过不去",
-        "航道里又被拉了渔网，船差点缠上",
-        "有人在航道中间下渔网，晚上船看不见很危险",
-    ];
+    let nets = common::STATION_BURST;
     let mut net_ids = Vec::new();
     for i in 0..12 {
         app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);

@@ -301,11 +301,7 @@ async fn alerts_by_scope_and_status(backend: Backend) {
         let unit = [u.station_a, u.station_b][i as usize % 2];
         burst_ids.push(submit(&app, unit, AppealKind::Report, burst[i as usize % 4]).await);
     }
-    let nets = [
-        "运河航道上有人私拉渔网，货船过不去",
-        "航道里又被拉了渔网，船差点缠上",
-        "有人在航道中间下渔网，晚上船看不见很危险",
-    ];
+    let nets = common::STATION_BURST;
     let mut net_ids = Vec::new();
     for i in 0..12 {
         app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);

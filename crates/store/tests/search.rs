@@ -10,7 +10,7 @@ use police_square_store::*;
 
 #[macro_use]
 mod support;
-use support::unit;
+use support::{insert_in_batches, unit};
 
 suite!(
     search_matches_every_term_newest_first_with_pages,
@@ -443,8 +443,7 @@ async fn search_without_terms_finds_nothing(store: Arc<dyn Store>) {
 async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store>) {
     let o = org(&store).await;
     let n: i64 = 21_000;
-    let mut batch = Vec::new();
-    for i in 0..n {
+    let appeals = (0..n).map(|i| {
         let st = match i {
             0 | 1 => "古老 纠纷 邻居",
             _ if i % 1000 == 7 => "稀疏 邻居 吵架",
@@ -452,15 +451,9 @@ async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store
         };
         let mut a = appeal(&o.station_a, i, "批量", st);
         a.tracking_code = format!("OLD{i:012}");
-        batch.push(a);
-        if batch.len() == 5_000 {
-            store
-                .insert_appeals_bulk(std::mem::take(&mut batch))
-                .await
-                .unwrap();
-        }
-    }
-    store.insert_appeals_bulk(batch).await.unwrap();
+        a
+    });
+    insert_in_batches(&store, appeals).await;
     let first = store
         .search_appeals(&query(&o.city, &["古老"]))
         .await

@@ -15,7 +15,7 @@ use police_square_store::*;
 
 #[macro_use]
 mod support;
-use support::unit;
+use support::{insert_in_batches, unit};
 
 suite!(search_answers_common_words_from_the_newest_ids);
 
@@ -151,20 +151,10 @@ async fn search_answers_common_words_from_the_newest_ids(store: Arc<dyn Store>) 
     let other = unit(&store, Some(&city), "南浔区分局", UnitKind::District).await;
     let other_station = unit(&store, Some(&other), "南浔派出所", UnitKind::Station).await;
 
-    let mut truth: Vec<Fields> = Vec::with_capacity(APPEALS);
-    let mut batch = Vec::new();
-    for i in 0..APPEALS {
-        let (appeal, fields) = generated(i, station_a.id, station_b.id, other_station.id);
-        truth.push(fields);
-        batch.push(appeal);
-        if batch.len() == 5_000 {
-            store
-                .insert_appeals_bulk(std::mem::take(&mut batch))
-                .await
-                .unwrap();
-        }
-    }
-    store.insert_appeals_bulk(batch).await.unwrap();
+    let (appeals, truth): (Vec<NewAppeal>, Vec<Fields>) = (0..APPEALS)
+        .map(|i| generated(i, station_a.id, station_b.id, other_station.id))
+        .unzip();
+    insert_in_batches(&store, appeals).await;
     // The planner's statistics, as after any bulk load (PostgreSQL plans the windows
     // from its estimate of the matches).
     store.optimize().await.unwrap();

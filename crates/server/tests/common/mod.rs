@@ -12,6 +12,13 @@ pub const NEW_PATTERN_BURST: [&str; 4] = [
     "有人专门撬共享充电宝柜偷充电宝，已经好几家了",
 ];
 
+/// Another pattern (fishing nets strung across the canal), for a burst at one station.
+pub const STATION_BURST: [&str; 3] = [
+    "运河航道上有人私拉渔网，货船过不去",
+    "航道里又被拉了渔网，船差点缠上",
+    "有人在航道中间下渔网，晚上船看不见很危险",
+];
+
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, sync::OnceLock};
 
 use police_square_domain::{calendar::to_local, AppealKind, Channel, Millis, Role, UnitKind};

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use police_square_domain::UnitKind;
-use police_square_store::{NewUnit, Store, Unit};
+use police_square_store::{NewAppeal, NewUnit, Store, Unit};
 
 /// Every `async fn name(store)` listed becomes `sqlite::name` and `postgres::name`,
 /// each on a fresh, migrated database. PostgreSQL tests need a server (see
@@ -31,6 +31,24 @@ macro_rules! suite {
             )*
         }
     };
+}
+
+/// Insert many appeals through the bulk path, 5,000 at a time (as an import does).
+pub async fn insert_in_batches(
+    store: &Arc<dyn Store>,
+    appeals: impl IntoIterator<Item = NewAppeal>,
+) {
+    let mut batch = Vec::new();
+    for a in appeals {
+        batch.push(a);
+        if batch.len() == 5_000 {
+            store
+                .insert_appeals_bulk(std::mem::take(&mut batch))
+                .await
+                .unwrap();
+        }
+    }
+    store.insert_appeals_bulk(batch).await.unwrap();
 }
 
 pub async fn unit(
