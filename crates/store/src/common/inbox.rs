@@ -57,13 +57,7 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
         ));
     }
     if !q.statuses.is_empty() {
-        // Status keys are the enum's own constants, safe to inline.
-        let keys: Vec<String> = q
-            .statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        conds.push(format!("status IN ({})", keys.join(", ")));
+        conds.push(super::status_in("status", &q.statuses));
         if q.statuses.iter().all(|s| s.is_open()) {
             // Implied, but spelled out so the partial index of open cases applies.
             conds.push(OPEN.to_owned());

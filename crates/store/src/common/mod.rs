@@ -50,6 +50,16 @@ pub(crate) const DAY_MS: Millis = 86_400_000;
 pub(crate) const DAY_OFFSET_MS: Millis = 8 * 3_600_000;
 
 /// The statistics day of an instant.
+/// `column IN ('…', …)` for statuses: their keys are the enum's own constants, safe to
+/// inline.
+pub(crate) fn status_in(column: &str, statuses: &[police_square_domain::Status]) -> String {
+    let keys: Vec<String> = statuses
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!("{column} IN ({})", keys.join(", "))
+}
+
 pub(crate) fn day_of(at: Millis) -> i64 {
     (at + DAY_OFFSET_MS).div_euclid(DAY_MS)
 }

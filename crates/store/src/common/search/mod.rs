@@ -39,7 +39,7 @@ mod windows;
 
 use windows::{page_ids, Counted};
 
-use super::{dialect, rows, subtree_range, Conn, Query};
+use super::{dialect, rows, subtree_range, Conn, Query, DAY_MS};
 use crate::error::StoreResult;
 use crate::model::{Id, SearchHit, SearchQuery, SearchResults};
 
@@ -73,7 +73,6 @@ const SQLITE: bool = matches!(dialect::BACKEND.as_bytes(), b"sqlite");
 const MARKER: char = '\u{E000}';
 /// A period is narrowed in the index only if this many day tokens cover it.
 const MAX_PERIOD_TOKENS: usize = 24;
-const DAY_MS: i64 = 86_400_000;
 
 enum Arg {
     Int(i64),
@@ -279,13 +278,7 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
         conds.push(format!("{category_col} = {p}"));
     }
     if !q.statuses.is_empty() {
-        // Status keys are the enum's own constants, safe to inline.
-        let keys: Vec<String> = q
-            .statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect();
-        conds.push(format!("{status} IN ({})", keys.join(", ")));
+        conds.push(super::status_in(status, &q.statuses));
     }
     conds
 }
