@@ -141,13 +141,29 @@ struct PaddedRow([f32; LANES]);
 /// Per-category weights of one feature.
 pub type Row = [f32; N];
 
-/// `lanes += row`, lane by lane. Fixed-length arrays let the compiler add whole
+/// The sum of the distinct rows among `rows`, lane by lane; `rows` keeps only
+/// the first of each repeat and `seen` has their bits set. The sum lives in
+/// registers (a local array of fixed length), so the compiler adds whole
 /// vectors; each lane is still summed in the same order as a scalar loop.
-#[inline(always)]
-fn add_row(lanes: &mut [f32; LANES], row: &PaddedRow) {
-    for (s, x) in lanes.iter_mut().zip(&row.0) {
-        *s += x;
+fn sum_distinct_rows(table: &[PaddedRow], rows: &mut Vec<u32>, seen: &mut [u64]) -> [f32; LANES] {
+    let mut lanes = [0f32; LANES];
+    let mut kept = 0;
+    for i in 0..rows.len() {
+        let id = rows[i];
+        let (w, b) = (id as usize / 64, 1u64 << (id % 64));
+        if seen[w] & b != 0 {
+            continue;
+        }
+        seen[w] |= b;
+        let row = &table[id as usize].0;
+        for l in 0..LANES {
+            lanes[l] += row[l];
+        }
+        rows[kept] = id;
+        kept += 1;
     }
+    rows.truncate(kept);
+    lanes
 }
 
 /// Scores of one prediction.
@@ -313,25 +329,17 @@ impl CategoryModel {
         thread_local! {
             static SEEN: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
         }
-        let mut lanes = [0f32; LANES];
-        SEEN.with(|seen| {
+        let lanes = SEEN.with(|seen| {
             let mut seen = seen.borrow_mut();
             let words = self.rows.len().div_ceil(64);
             if seen.len() < words {
                 seen.resize(words, 0);
             }
-            rows.retain(|&id| {
-                let (w, b) = (id as usize / 64, 1u64 << (id % 64));
-                if seen[w] & b != 0 {
-                    return false;
-                }
-                seen[w] |= b;
-                true
-            });
+            let lanes = sum_distinct_rows(&self.rows, rows, &mut seen);
             for &id in rows.iter() {
                 seen[id as usize / 64] = 0;
-                add_row(&mut lanes, &self.rows[id as usize]);
             }
+            lanes
         });
         let mut scores = [0f32; N];
         scores.copy_from_slice(&lanes[..N]);
