@@ -1,0 +1,252 @@
+//! One storage test suite, run against both backends: every `async fn` listed in
+//! `suite!` below becomes `sqlite::<name>` and `postgres::<name>`, each on a fresh,
+//! migrated database. PostgreSQL tests need a server (see `testing::fresh_postgres`):
+//! a missing server fails them.
+//!
+//! This file holds the shared fixtures and the list; the tests live in the modules
+//! below by what they cover, each `pub(super)` and glob-imported here, so the list
+//! (and the test names) stay flat: `sqlite::idempotent_insert`, not
+//! `sqlite::appeals::idempotent_insert`.
+
+use std::sync::Arc;
+
+use police_square_domain::audit::{link_hash, AuditRecord, GENESIS};
+use police_square_domain::{AppealKind, Channel, Millis, Role, Status, UnitKind, Urgency};
+use police_square_store::*;
+
+#[macro_use]
+#[path = "../support/mod.rs"]
+mod support;
+use support::unit;
+
+mod appeals;
+mod audit_and_jobs;
+mod inbox;
+mod opinion;
+mod rates;
+mod staff_and_requests;
+
+use appeals::*;
+use audit_and_jobs::*;
+use inbox::*;
+use opinion::*;
+use rates::*;
+use staff_and_requests::*;
+
+suite!(
+    units_staff_and_sessions,
+    idempotent_insert,
+    concurrent_inserts_are_all_acknowledged_and_present,
+    stale_version_is_a_conflict,
+    transfer_moves_unit_path_and_scope,
+    inbox_filters_paging_and_order,
+    audit_chain_links_across_concurrent_writers,
+    job_claims_are_exclusive,
+    jobs_unique_keys_and_expired_leases,
+    outbox_claim_fail_retry,
+    rate_counts_match_hand_computation,
+    rate_limits_count_per_window,
+    one_time_codes_round_trip,
+    requests_are_decided_once,
+    handoff_and_acknowledgement,
+    hostile_text_is_stored_verbatim,
+    summaries_mask_numbers_typed_into_the_text,
+    forged_ids_find_nothing,
+    deadline_candidates_are_open_and_due,
+    bulk_insert_carries_history,
+    phone_lookup_settings_templates,
+    inbox_pages_match_brute_force,
+    corrections_are_kept_and_models_stored,
+    clusters_link_appeals_and_move_the_cursor,
+    alerts_merge_overlapping_bursts_and_respect_scope,
+    opinion_view_counts_by_dimension,
+);
+
+// ── fixtures ────────────────────────────────────────────────────────────
+
+pub(crate) const T0: Millis = 1_750_000_000_000; // 2025-06-15
+pub(crate) const HOUR: Millis = 3_600_000;
+pub(crate) const DAY: Millis = 24 * HOUR;
+
+pub(crate) struct Org {
+    city: Unit,
+    district: Unit,
+    station_a: Unit,
+    station_b: Unit,
+    other_district: Unit,
+    other_station: Unit,
+    handler_a: Staff,
+    supervisor: Staff,
+}
+
+pub(crate) async fn staff(
+    store: &Arc<dyn Store>,
+    username: &str,
+    role: Role,
+    unit: &Unit,
+) -> Staff {
+    store
+        .create_staff(NewStaff {
+            username: username.into(),
+            display_name: format!("{username} 民警"),
+            role,
+            unit_id: unit.id,
+            password_hash: "$argon2id$fake".into(),
+        })
+        .await
+        .unwrap()
+}
+
+pub(crate) async fn org(store: &Arc<dyn Store>) -> Org {
+    let city = unit(store, None, "湖州市公安局", UnitKind::City).await;
+    let district = unit(store, Some(&city), "吴兴区分局", UnitKind::District).await;
+    let station_a = unit(store, Some(&district), "爱山派出所", UnitKind::Station).await;
+    let station_b = unit(store, Some(&district), "月河派出所", UnitKind::Station).await;
+    let other_district = unit(store, Some(&city), "南浔区分局", UnitKind::District).await;
+    let other_station = unit(
+        store,
+        Some(&other_district),
+        "南浔派出所",
+        UnitKind::Station,
+    )
+    .await;
+    let handler_a = staff(store, "handler_a", Role::Handler, &station_a).await;
+    let supervisor = staff(store, "supervisor", Role::Supervisor, &district).await;
+    Org {
+        city,
+        district,
+        station_a,
+        station_b,
+        other_district,
+        other_station,
+        handler_a,
+        supervisor,
+    }
+}
+
+pub(crate) fn new_appeal(unit: &Unit, n: u64) -> NewAppeal {
+    NewAppeal {
+        tracking_code: format!("TC{n:014}"),
+        idempotency_key: None,
+        kind: AppealKind::Help,
+        channel: Channel::Web,
+        text: format!("第{n}号诉求：小区门口有人乱停车"),
+        search_text: "小区 门口 乱停车".into(),
+        category: Some("traffic".into()),
+        category_confidence: Some(0.9),
+        category_needs_review: false,
+        urgency: Urgency::Normal,
+        emergency: false,
+        sentiment: Some("negative".into()),
+        unit_id: unit.id,
+        subject_unit_id: None,
+        status: Status::Received,
+        received_at: T0 + n as Millis * 1000,
+        accept_by: T0 + n as Millis * 1000 + 2 * HOUR,
+        due_at: T0 + n as Millis * 1000 + 7 * DAY,
+        contact: SealedContact {
+            phone_enc: vec![1, 2, 3, n as u8],
+            phone_hash: format!("hash-{}", n % 3).into_bytes(),
+            phone_masked: "138****1234".into(),
+            name_enc: None,
+            address_enc: Some(vec![9, 9]),
+            address_masked: Some("吴兴区爱山街****".into()),
+        },
+        recorded_by: None,
+        history: None,
+    }
+}
+
+pub(crate) async fn insert(store: &Arc<dyn Store>, a: NewAppeal) -> Appeal {
+    let id = store.insert_appeal(a).await.unwrap().id();
+    store.appeal(id).await.unwrap().unwrap()
+}
+
+pub(crate) fn event(kind: &str) -> NewEvent {
+    NewEvent {
+        kind: kind.into(),
+        public: true,
+        note: None,
+        from_unit_id: None,
+        to_unit_id: None,
+    }
+}
+
+pub(crate) fn change(
+    a: &Appeal,
+    actor: Actor,
+    at: Millis,
+    patch: AppealPatch,
+    kind: &str,
+) -> AppealChange {
+    AppealChange {
+        appeal_id: a.id,
+        expected_version: a.version,
+        actor,
+        at,
+        patch,
+        event: event(kind),
+        notify: None,
+    }
+}
+
+pub(crate) fn accept(a: &Appeal, by: &Staff, at: Millis) -> AppealChange {
+    change(
+        a,
+        Actor::Staff(by.id),
+        at,
+        AppealPatch {
+            status: Some(Status::Accepted),
+            accepted_at: Some(at),
+            assignee_id: Some(Some(by.id)),
+            ..Default::default()
+        },
+        "accepted",
+    )
+}
+
+pub(crate) fn verify_chain(entries: &[AuditEntry]) {
+    let mut prev = GENESIS.to_owned();
+    for (i, e) in entries.iter().enumerate() {
+        assert_eq!(e.seq, i as i64 + 1, "audit seq is dense");
+        assert_eq!(
+            e.prev_hash, prev,
+            "entry {} links to its predecessor",
+            e.seq
+        );
+        let expect = link_hash(
+            &prev,
+            &AuditRecord {
+                seq: e.seq,
+                at: e.at,
+                actor: &e.actor,
+                action: &e.action,
+                subject: &e.subject,
+                detail: &e.detail,
+            },
+        );
+        assert_eq!(e.hash, expect, "entry {} hash", e.seq);
+        prev = e.hash.clone();
+    }
+}
+
+pub(crate) async fn all_audit(store: &Arc<dyn Store>) -> Vec<AuditEntry> {
+    let mut out = Vec::new();
+    loop {
+        let after = out.last().map_or(0, |e: &AuditEntry| e.seq);
+        let page = store.audit_entries(after, 500).await.unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        out.extend(page);
+    }
+}
+
+pub(crate) fn inbox_query(scope: &Unit) -> InboxQuery {
+    InboxQuery {
+        scope: Some(scope.path.clone()),
+        now: T0,
+        page_size: 20,
+        ..Default::default()
+    }
+}
