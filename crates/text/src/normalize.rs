@@ -27,10 +27,10 @@ fn traditional_map() -> &'static FxHashMap<char, char> {
 
 /// Bit per BMP character: has a simplified form (skips the hash lookup for
 /// the common case).
-fn traditional_bits() -> &'static [u64] {
-    static BITS: OnceLock<Vec<u64>> = OnceLock::new();
+fn traditional_bits() -> &'static [u64; BMP_WORDS] {
+    static BITS: OnceLock<[u64; BMP_WORDS]> = OnceLock::new();
     BITS.get_or_init(|| {
-        let mut b = vec![0u64; 0x10000 / 64];
+        let mut b = [0u64; BMP_WORDS];
         for c in traditional_map().keys() {
             let cp = *c as usize;
             if cp < 0x10000 {
@@ -41,11 +41,8 @@ fn traditional_bits() -> &'static [u64] {
     })
 }
 
-#[inline]
-fn is_set(bits: &[u64], c: char) -> bool {
-    let cp = c as usize;
-    cp >= 0x10000 || bits[cp / 64] & (1 << (cp % 64)) != 0
-}
+/// Words of a bit set over the Basic Multilingual Plane.
+const BMP_WORDS: usize = 0x10000 / 64;
 
 /// Normalise one text: full-width ASCII to half-width, ASCII to lower case,
 /// ideographic space to space, traditional characters to simplified ones.
@@ -71,6 +68,13 @@ pub fn normalize_cow(text: &str) -> std::borrow::Cow<'_, str> {
                 b.is_ascii_uppercase()
                     .then(|| b.to_ascii_lowercase() as char),
             )
+        } else if (0xE0..0xF0).contains(&b) {
+            // Three bytes: every CJK ideograph and punctuation mark. Decoded
+            // here because it is nearly every character of an appeal.
+            let cp = u32::from(b & 0x0F) << 12
+                | u32::from(bytes[i + 1] & 0x3F) << 6
+                | u32::from(bytes[i + 2] & 0x3F);
+            (3, normal_bmp(bits, cp))
         } else {
             let c = text[i..].chars().next().expect("i is a char boundary");
             (c.len_utf8(), normal_char(bits, c))
@@ -94,14 +98,25 @@ pub fn normalize_cow(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The normal form of a non-ASCII character, when it differs.
 #[inline]
-fn normal_char(bits: &[u64], c: char) -> Option<char> {
-    match c {
+fn normal_char(bits: &[u64; BMP_WORDS], c: char) -> Option<char> {
+    let cp = c as u32;
+    if cp < 0x10000 {
+        normal_bmp(bits, cp)
+    } else {
+        None
+    }
+}
+
+/// `normal_char` of a character of the Basic Multilingual Plane, by code point.
+#[inline]
+fn normal_bmp(bits: &[u64; BMP_WORDS], cp: u32) -> Option<char> {
+    match cp {
         // Full-width ASCII block (！ to ～) maps 1:1 onto ASCII (lower case).
-        '\u{FF01}'..='\u{FF5E}' => {
-            char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase())
+        0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).map(|a| a.to_ascii_lowercase()),
+        0x3000 => Some(' '),
+        _ if bits[(cp as usize / 64) % BMP_WORDS] & (1 << (cp % 64)) != 0 => {
+            char::from_u32(cp).and_then(|c| traditional_map().get(&c).copied())
         }
-        '\u{3000}' => Some(' '),
-        _ if is_set(bits, c) => traditional_map().get(&c).copied(),
         _ => None,
     }
 }
