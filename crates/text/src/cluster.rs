@@ -146,8 +146,19 @@ impl Signature {
     /// Signature from raw (feature hash, weight) pairs, in any order with
     /// repeats: merged, truncated to the heaviest and normalised.
     pub fn from_weights(mut raw: Vec<(u32, f32)>, p: &SignatureParams) -> Self {
-        // Sort and merge repeated features (term frequency adds up).
-        raw.sort_unstable_by_key(|(k, _)| *k);
+        // Sort and merge repeated features (term frequency adds up). Sorted
+        // as one integer each (key, then the weight's bits): sorting plain
+        // integers is about three times cheaper than sorting pairs by key,
+        // and repeats of a feature add up in an order that does not depend on
+        // the text's word order.
+        let mut packed: Vec<u64> = raw
+            .iter()
+            .map(|&(k, w)| u64::from(k) << 32 | u64::from(w.to_bits()))
+            .collect();
+        packed.sort_unstable();
+        for (slot, x) in raw.iter_mut().zip(&packed) {
+            *slot = ((x >> 32) as u32, f32::from_bits(*x as u32));
+        }
         // Merge in place: `dedup_by` hands (later, kept) pairs of equal keys.
         raw.dedup_by(|(k, w), (kk, kw)| {
             if k == kk {
