@@ -130,6 +130,15 @@ pub fn is_cjk(c: char) -> bool {
 /// Whether a token carries content: at least one CJK ideograph, letter or digit.
 #[inline]
 pub fn is_content_token(token: &str) -> bool {
+    // Most tokens begin with an ideograph and are answered by their first two
+    // bytes: lead bytes E5–E9 are U+5000–U+9FFF, all ideographs; E4 is
+    // U+4000–U+4FFF, ideographs too except the Yijing hexagram symbols
+    // (U+4DC0–U+4DFF, second byte B7).
+    match token.as_bytes() {
+        [0xE5..=0xE9, ..] => return true,
+        [0xE4, second, ..] if *second != 0xB7 => return true,
+        _ => {}
+    }
     token.chars().any(|c| {
         if c.is_ascii() {
             c.is_ascii_alphanumeric()
@@ -180,6 +189,13 @@ mod tests {
         assert!(is_content_token("ａ"));
         assert!(is_content_token("é"));
         assert!(is_content_token("电瓶车"));
+        // First and last ideographs of each range, and the symbols between.
+        for c in ['\u{3400}', '\u{4DBF}', '\u{4E00}', '\u{9FFF}', '丁'] {
+            assert!(is_content_token(&c.to_string()), "{c}");
+        }
+        for c in ['\u{4DC0}', '\u{4DFF}', '䷀'] {
+            assert!(!is_content_token(&c.to_string()), "{c}");
+        }
         assert!(is_content_token("110"));
         assert!(!is_content_token("，"));
         assert!(!is_content_token(" "));

@@ -102,31 +102,37 @@ impl Segmenter {
             if !is_content_token(t) {
                 continue;
             }
-            // Only tokens of three or more characters have sub-words.
-            let mut chars = t.char_indices();
-            if chars.nth(2).is_some() {
+            // Only tokens of three or more characters have sub-words (nine
+            // bytes or more are three characters or more).
+            if t.len() >= 9 || (t.len() >= 3 && t.chars().nth(2).is_some()) {
                 // Character boundaries; tokens are short, so a fixed buffer
                 // holds them (longer ones fall back to a vector).
-                let mut buf = [0usize; 33];
+                let mut buf = [0u32; 17];
                 let mut long: Vec<usize> = Vec::new();
                 let mut n = 0;
                 for (i, _) in t.char_indices().chain([(t.len(), ' ')]) {
                     if n < buf.len() {
-                        buf[n] = i;
+                        buf[n] = i as u32;
                     } else {
                         if long.is_empty() {
-                            long.extend_from_slice(&buf);
+                            long.extend(buf.iter().map(|&b| b as usize));
                         }
                         long.push(i);
                     }
                     n += 1;
                 }
-                let bounds: &[usize] = if long.is_empty() { &buf[..n] } else { &long };
-                let n = bounds.len() - 1;
+                let bound = |k: usize| {
+                    if long.is_empty() {
+                        buf[k] as usize
+                    } else {
+                        long[k]
+                    }
+                };
+                let n = n - 1;
                 for size in [2, 3] {
                     if n > size {
                         for i in 0..=n - size {
-                            let sub = &t[bounds[i]..bounds[i + size]];
+                            let sub = &t[bound(i)..bound(i + size)];
                             if self.jieba.has_word(sub) {
                                 push(sub);
                             }
