@@ -9,16 +9,16 @@ use std::sync::{Arc, OnceLock};
 use serde::Serialize;
 
 use crate::classify::{Category, CategoryModel, Prediction, TrainOptions, SEED_TRAIN};
-use crate::cluster::{is_place_like, signature_key, Signature, SignatureParams};
+use crate::cluster::Signature;
 use crate::dataset::parse_jsonl;
 use crate::emergency::{detect, EmergencySignal};
 use crate::error::TextError;
-use crate::features::{bigram_key, cues_of_flags, word_key, TextFeatures};
+use crate::features::TextFeatures;
 use crate::keywords::IdfModel;
-use crate::normalize::{is_cjk, is_content_token, normalize, normalize_cow};
+use crate::normalize::normalize;
 use crate::segment::{DictWord, Segmenter};
-use crate::sentiment::{sentiment_of_roles, sentiment_of_tokens, Sentiment};
-use crate::vocab::{Vocab, F_INTENSIFIER, F_NEGATOR, F_PLACE, F_STOP, NO_ROW};
+use crate::sentiment::{sentiment_of_tokens, Sentiment};
+use crate::vocab::Vocab;
 
 /// Default confidence below which an appeal is marked for a person to check.
 pub const DEFAULT_LOW_CONFIDENCE: f32 = 0.5;
@@ -43,11 +43,11 @@ pub struct Analysis {
 
 /// Chinese text engine.
 pub struct TextEngine {
-    segmenter: Segmenter,
-    idf: Arc<IdfModel>,
-    model: Arc<CategoryModel>,
+    pub(crate) segmenter: Segmenter,
+    pub(crate) idf: Arc<IdfModel>,
+    pub(crate) model: Arc<CategoryModel>,
     /// Compiled from `model` and `idf`; rebuilt whenever either changes.
-    vocab: Arc<Vocab>,
+    pub(crate) vocab: Arc<Vocab>,
     /// Confidence threshold for `low_confidence`.
     pub low_confidence_threshold: f32,
     /// Number of keywords in an analysis.
@@ -234,212 +234,6 @@ impl TextEngine {
     pub fn is_emergency(&self, text: &str) -> EmergencySignal {
         is_emergency(text)
     }
-
-    pub fn signature(&self, text: &str) -> Signature {
-        let n = normalize(text);
-        let t = self.segmenter.cut(&n);
-        Signature::build(&TextFeatures::new(&n, &t), &self.idf)
-    }
-
-    /// Full analysis: one normalisation, one segmentation and one table
-    /// lookup per token and per character bigram, shared by all parts.
-    pub fn analyze(&self, text: &str) -> Analysis {
-        thread_local! {
-            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
-        }
-        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.analyze_with(text, &mut scratch),
-            // Re-entered on this thread (cannot happen today): fresh buffers.
-            Err(_) => self.analyze_with(text, &mut Scratch::default()),
-        })
-    }
-
-    fn analyze_with(&self, text: &str, scratch: &mut Scratch) -> Analysis {
-        let norm = normalize_cow(text);
-        let norm: &str = &norm;
-        let tokens = self.segmenter.cut(norm);
-        let v = &*self.vocab;
-        scratch.clear();
-        let Scratch {
-            roles,
-            cue_flags,
-            words,
-            rows,
-            places,
-            kw,
-        } = scratch;
-
-        // Tokens: sentiment roles, cue roles, content words.
-        let base = norm.as_ptr() as usize;
-        for t in &tokens {
-            let key = word_key(t);
-            let info = v.word(key);
-            let (flags, pol, cue) = info.map_or((0, 0.0, 0), |i| (i.flags, i.polarity, i.cue));
-            roles.push((
-                pol,
-                flags & F_NEGATOR != 0,
-                flags & F_INTENSIFIER != 0,
-                *t == "好",
-            ));
-            cue_flags.push(cue);
-            if flags & F_STOP != 0 || !is_content_token(t) {
-                continue;
-            }
-            let (idf, place) = match info {
-                Some(i) => {
-                    if i.row != NO_ROW {
-                        rows.push(i.row);
-                    }
-                    (i.idf, i.flags & F_PLACE != 0)
-                }
-                None => (v.unseen_idf, is_place_like(t)),
-            };
-            let start = t.as_ptr() as usize - base;
-            words.push(Word {
-                key,
-                idf,
-                place,
-                start,
-                end: start + t.len(),
-            });
-        }
-        let [bad, good] = cues_of_flags(cue_flags);
-        if bad {
-            rows.extend_from_slice(&v.cue_bad_rows);
-        }
-        if good {
-            rows.extend_from_slice(&v.cue_good_rows);
-        }
-
-        // Character bigrams: model rows and signature weights.
-        let sp = SignatureParams::default();
-        let mut sig: Vec<(u32, f32)> = Vec::with_capacity(words.len() + norm.len() / 3);
-        for w in words.iter() {
-            let text = &norm[w.start..w.end];
-            if text.len() <= 3 {
-                // One CJK character (or shorter): too vague for a signature.
-                if text.chars().nth(1).is_none() {
-                    continue;
-                }
-            }
-            let boost = if w.place {
-                places.push((w.start, w.end));
-                sp.place_boost
-            } else {
-                1.0
-            };
-            sig.push((signature_key(w.key), sp.word_weight * boost * w.idf));
-        }
-        let mut prev: Option<usize> = None;
-        for (i, c) in norm.char_indices() {
-            if !is_cjk(c) {
-                prev = None;
-                continue;
-            }
-            if let Some(p) = prev {
-                let end = i + c.len_utf8();
-                let key = bigram_key(&norm[p..end]);
-                let idf = match v.bigram(key) {
-                    Some(info) => {
-                        if info.row != NO_ROW {
-                            rows.push(info.row);
-                        }
-                        info.idf
-                    }
-                    None => v.unseen_idf,
-                };
-                let boost = if places.iter().any(|&(s, e)| s <= p && end <= e) {
-                    sp.place_boost
-                } else {
-                    1.0
-                };
-                sig.push((signature_key(key), sp.bigram_weight * boost * idf));
-            }
-            prev = Some(i);
-        }
-        let pred = self.model.predict_rows(rows);
-
-        // Keywords: TF-IDF over content words of two or more characters.
-        kw.extend(
-            words
-                .iter()
-                .filter(|w| {
-                    let text = &norm[w.start..w.end];
-                    text.chars().nth(1).is_some() && !text.bytes().all(|b| b.is_ascii_digit())
-                })
-                .map(|w| (w.key, w.start, w.end, w.idf)),
-        );
-        kw.sort_unstable_by_key(|k| k.0);
-        // Merge repeats of a word in place (its scores add up).
-        kw.dedup_by(|k, kept| {
-            if k.0 == kept.0 {
-                kept.3 += k.3;
-                true
-            } else {
-                false
-            }
-        });
-        // Highest score first, then the word: a total order (merged words
-        // are distinct), so selecting before sorting gives the same list.
-        let by_score = |a: &(u64, usize, usize, f32), b: &(u64, usize, usize, f32)| {
-            b.3.total_cmp(&a.3)
-                .then_with(|| norm[a.1..a.2].cmp(&norm[b.1..b.2]))
-        };
-        let k = self.keyword_count;
-        if kw.len() > k {
-            if k > 0 {
-                kw.select_nth_unstable_by(k - 1, by_score);
-            }
-            kw.truncate(k);
-        }
-        kw.sort_unstable_by(by_score);
-
-        Analysis {
-            tokens: self.segmenter.index_text_of_tokens(&tokens),
-            keywords: kw
-                .iter()
-                .map(|&(_, s, e, _)| norm[s..e].to_string())
-                .collect(),
-            category: pred.category,
-            confidence: pred.confidence,
-            low_confidence: pred.confidence < self.low_confidence_threshold,
-            sentiment: sentiment_of_roles(roles),
-            emergency: detect(norm),
-            signature: Signature::from_weights(sig, &sp),
-        }
-    }
-}
-
-/// Per-thread buffers of `TextEngine::analyze`, reused across calls.
-#[derive(Default)]
-struct Scratch {
-    roles: Vec<(f32, bool, bool, bool)>,
-    cue_flags: Vec<u8>,
-    words: Vec<Word>,
-    rows: Vec<u32>,
-    places: Vec<(usize, usize)>,
-    /// Keyword candidates: (key, byte start, byte end, score).
-    kw: Vec<(u64, usize, usize, f32)>,
-}
-
-impl Scratch {
-    fn clear(&mut self) {
-        self.roles.clear();
-        self.cue_flags.clear();
-        self.words.clear();
-        self.rows.clear();
-        self.places.clear();
-        self.kw.clear();
-    }
-}
-
-/// A content word of the text being analysed (a byte range of it).
-struct Word {
-    key: u64,
-    idf: f32,
-    place: bool,
-    start: usize,
-    end: usize,
 }
 
 /// The urgency gate on a raw text (no engine needed: lexicon only).
@@ -492,7 +286,7 @@ mod tests {
 
     #[test]
     fn fast_analysis_agrees_with_the_plain_paths() {
-        // `analyze` reads the compiled feature table; `classify`, `signature`
+        // `analyze` reads the compiled feature table; `classify`, the string-keyed signature
         // and `sentiment` go through the string-keyed models. Same answers.
         let e = TextEngine::new();
         let seed = examples_from_jsonl(SEED_TRAIN).unwrap();
@@ -512,8 +306,13 @@ mod tests {
             let p = e.classify(t);
             assert_eq!(a.category, p.category, "{t}");
             assert!((a.confidence - p.confidence).abs() < 1e-4, "{t}");
-            let s = e.signature(t);
+            // The string-keyed signature (no feature table) and the one the
+            // clustering job computes.
+            let n = normalize(t);
+            let toks = e.segmenter().cut(&n);
+            let s = Signature::build(&TextFeatures::new(&n, &toks), e.idf());
             assert!(a.signature.cosine(&s) > 0.9999, "{t}");
+            assert_eq!(a.signature, e.signature(t), "{t}");
             assert_eq!(a.sentiment.label, e.sentiment(t).label, "{t}");
             let kw: Vec<String> = e
                 .keywords(t, e.keyword_count)

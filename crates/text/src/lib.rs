@@ -10,6 +10,7 @@
 //! - [`eval`]: evaluation and cross-validation on labelled JSONL.
 //! - [`TextEngine`]: the facade used at intake.
 
+mod analysis;
 pub mod classify;
 pub mod cluster;
 pub mod dataset;
