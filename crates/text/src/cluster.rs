@@ -202,13 +202,24 @@ impl Signature {
     /// The `k` heaviest features (used as inverted-index keys), heaviest
     /// first; equal weights go to the smaller key.
     fn top_features(&self, k: usize) -> Vec<u32> {
-        let mut top: Vec<(f32, u32)> = Vec::with_capacity(k + 1);
-        // Features arrive in key order, so among equal weights the smaller
-        // key, arriving first, stays first.
-        for &(key, w) in &self.0 {
-            keep_best(&mut top, k, (w, key), |a, b| a.0 > b.0);
+        if k == 0 {
+            return Vec::new();
         }
-        top.into_iter().map(|(_, key)| key).collect()
+        // One integer per feature that sorts in rank order: the weight's bits
+        // inverted (weights are not negative, so their bits order like the
+        // weights), then the key. Selecting and sorting plain integers is
+        // about three times cheaper than ranking pairs.
+        let mut ranked: Vec<u64> = self
+            .0
+            .iter()
+            .map(|&(key, w)| u64::from(!w.to_bits()) << 32 | u64::from(key))
+            .collect();
+        if ranked.len() > k {
+            ranked.select_nth_unstable(k - 1);
+            ranked.truncate(k);
+        }
+        ranked.sort_unstable();
+        ranked.into_iter().map(|r| r as u32).collect()
     }
 }
 
