@@ -6,12 +6,12 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use police_square_store::{Id, RequestKind};
+use police_square_store::Id;
 use serde::Deserialize;
 
 use super::{
     ctx::{render, see_other, CsrfForm, Page},
-    staff::{request_kind, rows, staff_page, Row},
+    staff::{request_detail, request_kind, rows, staff_page, Row},
 };
 use crate::{auth::CurrentStaff, error::AppResult, services::supervision, state::AppState};
 
@@ -71,18 +71,7 @@ pub async fn page(
             id: r.id,
             appeal_id: r.appeal_id,
             kind: p.t(&format!("page.request.{}", request_kind(r.kind))),
-            detail: match r.kind {
-                RequestKind::Extension => r
-                    .days
-                    .map(|n| p.t1("page.detail.days", "n", &n.to_string()))
-                    .unwrap_or_default(),
-                RequestKind::Transfer => r
-                    .to_unit_id
-                    .and_then(|u| org.name(u))
-                    .map(|n| format!("→ {n}"))
-                    .unwrap_or_default(),
-                RequestKind::Review => String::new(),
-            },
+            detail: request_detail(&p, &org, r),
             reason: r.reason.clone(),
             at: p.time(&r.requested_at),
             by,

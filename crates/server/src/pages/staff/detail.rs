@@ -7,13 +7,14 @@ use axum::{
     response::Response,
 };
 use police_square_domain::{deadline::DeadlineState, Category};
-use police_square_store::{Department, Id, ReplyTemplate, RequestKind, RequestState};
+use police_square_store::{Department, Id, ReplyTemplate, Request, RequestKind, RequestState};
 use serde::Deserialize;
 
 use super::{options, staff_page, Options};
 use crate::{
     auth::CurrentStaff,
     error::AppResult,
+    org::OrgTree,
     pages::ctx::{fmt_remaining, render, Page},
     services::{
         directory,
@@ -178,18 +179,7 @@ pub(super) async fn detail_page(
             state: r.state,
             state_label: p.t(&format!("page.request.state_{}", request_state(r.state))),
             reason: r.reason.clone(),
-            detail: match r.kind {
-                RequestKind::Extension => r
-                    .days
-                    .map(|n| p.t1("page.detail.days", "n", &n.to_string()))
-                    .unwrap_or_default(),
-                RequestKind::Transfer => r
-                    .to_unit_id
-                    .and_then(|u| org.name(u))
-                    .map(|n| format!("→ {n}"))
-                    .unwrap_or_default(),
-                RequestKind::Review => String::new(),
-            },
+            detail: request_detail(&p, &org, r),
             at: p.time(&r.requested_at),
         })
         .collect();
@@ -301,6 +291,22 @@ pub(in crate::pages) fn request_kind(k: RequestKind) -> &'static str {
         RequestKind::Extension => "extension",
         RequestKind::Transfer => "transfer",
         RequestKind::Review => "review",
+    }
+}
+
+/// What a request asks for, in words: an extension's days, a transfer's unit.
+pub(in crate::pages) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> String {
+    match r.kind {
+        RequestKind::Extension => r
+            .days
+            .map(|n| p.t1("page.detail.days", "n", &n.to_string()))
+            .unwrap_or_default(),
+        RequestKind::Transfer => r
+            .to_unit_id
+            .and_then(|u| org.name(u))
+            .map(|n| format!("→ {n}"))
+            .unwrap_or_default(),
+        RequestKind::Review => String::new(),
     }
 }
 
