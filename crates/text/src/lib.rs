@@ -11,6 +11,7 @@
 //! - [`TextEngine`]: the facade used at intake.
 
 mod analysis;
+mod bits;
 pub mod classify;
 pub mod cluster;
 pub mod dataset;

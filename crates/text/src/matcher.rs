@@ -6,6 +6,8 @@
 
 use rustc_hash::FxHashMap;
 
+use crate::bits::Bits16;
+
 /// One match: byte offset of the phrase in the text and the phrase's payload.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PhraseHit<T: Copy> {
@@ -15,50 +17,40 @@ pub struct PhraseHit<T: Copy> {
 }
 
 /// Matches a fixed set of phrases, each carrying a payload `T`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PhraseMatcher<T: Copy> {
     by_first: FxHashMap<char, Vec<(String, T)>>,
-    /// Bit per Basic Multilingual Plane character: may start a phrase.
-    /// Most characters of a text start none, and this answers without hashing.
-    first_bits: Vec<u64>,
-    /// Bit per BMP character: is a phrase of one character by itself.
-    single_bits: Vec<u64>,
-    /// Bits over hashed pairs of characters that begin a phrase of two or
-    /// more: common first characters (打, 有, 人…) then rarely need the
-    /// phrase list compared.
-    pair_bits: Vec<u64>,
+    /// Characters that may start a phrase. Most characters of a text start
+    /// none, and this answers without hashing.
+    first: Bits16,
+    /// Characters that are a phrase of one character by themselves.
+    single: Bits16,
+    /// Hashed pairs of characters that begin a phrase of two or more: common
+    /// first characters (打, 有, 人…) then rarely need the phrase list compared.
+    pairs: Bits16,
 }
 
-/// Bits of `single_bits`/`first_bits` (the BMP) and of `pair_bits`.
-const BMP_BITS: usize = 0x10000;
-const PAIR_BITS: usize = 1 << 16;
-
-#[inline]
-fn pair_slot(a: char, b: char) -> usize {
-    let x = (u64::from(a as u32) << 21 | u64::from(b as u32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    (x >> 48) as usize % PAIR_BITS
-}
-
-#[inline]
-fn bit(bits: &[u64], i: usize) -> bool {
-    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
-}
-
-#[inline]
-fn set_bit(bits: &mut [u64], i: usize) {
-    if let Some(w) = bits.get_mut(i / 64) {
-        *w |= 1 << (i % 64);
+impl<T: Copy> Default for PhraseMatcher<T> {
+    fn default() -> Self {
+        Self {
+            by_first: FxHashMap::default(),
+            first: Bits16::default(),
+            single: Bits16::default(),
+            pairs: Bits16::default(),
+        }
     }
+}
+
+/// A pair of characters folded to 16 bits for `PhraseMatcher::pairs`.
+#[inline]
+fn pair_slot(a: char, b: char) -> u16 {
+    let x = (u64::from(a) << 21 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (x >> 48) as u16
 }
 
 impl<T: Copy> PhraseMatcher<T> {
     pub fn new() -> Self {
-        Self {
-            by_first: FxHashMap::default(),
-            first_bits: vec![0; BMP_BITS / 64],
-            single_bits: vec![0; BMP_BITS / 64],
-            pair_bits: vec![0; PAIR_BITS / 64],
-        }
+        Self::default()
     }
 
     /// Add a phrase; longer phrases are tried first so that the longest wins.
@@ -66,16 +58,14 @@ impl<T: Copy> PhraseMatcher<T> {
         let Some(first) = phrase.chars().next() else {
             return;
         };
-        if self.first_bits.is_empty() {
-            *self = Self {
-                by_first: std::mem::take(&mut self.by_first),
-                ..Self::new()
-            };
-        }
-        set_bit(&mut self.first_bits, first as usize);
-        match phrase.chars().nth(1) {
-            Some(second) => set_bit(&mut self.pair_bits, pair_slot(first, second)),
-            None => set_bit(&mut self.single_bits, first as usize),
+        // Characters beyond the BMP are not in the bit sets: `find_all`
+        // always looks them up.
+        if let Ok(v) = u16::try_from(u32::from(first)) {
+            self.first.insert(v);
+            match phrase.chars().nth(1) {
+                Some(second) => self.pairs.insert(pair_slot(first, second)),
+                None => self.single.insert(v),
+            }
         }
         let list = self.by_first.entry(first).or_default();
         list.push((phrase.to_string(), value));
@@ -90,15 +80,14 @@ impl<T: Copy> PhraseMatcher<T> {
             if i < skip_until {
                 continue;
             }
-            let cp = c as usize;
             // Characters beyond the BMP are always looked up.
-            if cp < BMP_BITS {
-                if !bit(&self.first_bits, cp) {
+            if let Ok(cp) = u16::try_from(u32::from(c)) {
+                if !self.first.contains(cp) {
                     continue;
                 }
-                if !bit(&self.single_bits, cp) {
+                if !self.single.contains(cp) {
                     let next = text[i + c.len_utf8()..].chars().next();
-                    if next.is_none_or(|n| !bit(&self.pair_bits, pair_slot(c, n))) {
+                    if next.is_none_or(|n| !self.pairs.contains(pair_slot(c, n))) {
                         continue;
                     }
                 }

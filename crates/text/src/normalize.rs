@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
+use crate::bits::Bits16;
+
 /// Common traditional characters and their simplified forms, position by position.
 /// Not a full converter: it covers the characters that actually occur in appeals
 /// (places, police services, everyday verbs); rarer characters pass through.
@@ -25,24 +27,20 @@ fn traditional_map() -> &'static FxHashMap<char, char> {
     })
 }
 
-/// Bit per BMP character: has a simplified form (skips the hash lookup for
-/// the common case).
-fn traditional_bits() -> &'static [u64; BMP_WORDS] {
-    static BITS: OnceLock<[u64; BMP_WORDS]> = OnceLock::new();
+/// The characters that have a simplified form (skips the hash lookup for the
+/// common case).
+fn traditional_bits() -> &'static Bits16 {
+    static BITS: OnceLock<Bits16> = OnceLock::new();
     BITS.get_or_init(|| {
-        let mut b = [0u64; BMP_WORDS];
+        let mut b = Bits16::default();
         for c in traditional_map().keys() {
-            let cp = *c as usize;
-            if cp < 0x10000 {
-                b[cp / 64] |= 1 << (cp % 64);
+            if let Ok(v) = u16::try_from(u32::from(*c)) {
+                b.insert(v);
             }
         }
         b
     })
 }
-
-/// Words of a bit set over the Basic Multilingual Plane.
-const BMP_WORDS: usize = 0x10000 / 64;
 
 /// Normalise one text: full-width ASCII to half-width, ASCII to lower case,
 /// ideographic space to space, traditional characters to simplified ones.
@@ -71,9 +69,9 @@ pub fn normalize_cow(text: &str) -> std::borrow::Cow<'_, str> {
         } else if (0xE0..0xF0).contains(&b) {
             // Three bytes: every CJK ideograph and punctuation mark. Decoded
             // here because it is nearly every character of an appeal.
-            let cp = u32::from(b & 0x0F) << 12
-                | u32::from(bytes[i + 1] & 0x3F) << 6
-                | u32::from(bytes[i + 2] & 0x3F);
+            let cp = u16::from(b & 0x0F) << 12
+                | u16::from(bytes[i + 1] & 0x3F) << 6
+                | u16::from(bytes[i + 2] & 0x3F);
             (3, normal_bmp(bits, cp))
         } else {
             let c = text[i..].chars().next().expect("i is a char boundary");
@@ -98,24 +96,21 @@ pub fn normalize_cow(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The normal form of a non-ASCII character, when it differs.
 #[inline]
-fn normal_char(bits: &[u64; BMP_WORDS], c: char) -> Option<char> {
-    let cp = c as u32;
-    if cp < 0x10000 {
-        normal_bmp(bits, cp)
-    } else {
-        None
-    }
+fn normal_char(bits: &Bits16, c: char) -> Option<char> {
+    u16::try_from(u32::from(c))
+        .ok()
+        .and_then(|cp| normal_bmp(bits, cp))
 }
 
 /// `normal_char` of a character of the Basic Multilingual Plane, by code point.
 #[inline]
-fn normal_bmp(bits: &[u64; BMP_WORDS], cp: u32) -> Option<char> {
+fn normal_bmp(bits: &Bits16, cp: u16) -> Option<char> {
     match cp {
         // Full-width ASCII block (！ to ～) maps 1:1 onto ASCII (lower case).
-        0xFF01..=0xFF5E => char::from_u32(cp - 0xFEE0).map(|a| a.to_ascii_lowercase()),
+        0xFF01..=0xFF5E => char::from_u32(u32::from(cp - 0xFEE0)).map(|a| a.to_ascii_lowercase()),
         0x3000 => Some(' '),
-        _ if bits[(cp as usize / 64) % BMP_WORDS] & (1 << (cp % 64)) != 0 => {
-            char::from_u32(cp).and_then(|c| traditional_map().get(&c).copied())
+        _ if bits.contains(cp) => {
+            char::from_u32(u32::from(cp)).and_then(|c| traditional_map().get(&c).copied())
         }
         _ => None,
     }
