@@ -150,14 +150,7 @@ async fn insert_all(store: &Arc<dyn Store>, specs: Vec<Spec>) -> Vec<Id> {
             received_at: s.at,
             accept_by: s.at + 2 * HOUR,
             due_at: s.at + 7 * DAY,
-            contact: SealedContact {
-                phone_enc: vec![1, 2, 3],
-                phone_hash: vec![n as u8],
-                phone_masked: "138****1234".into(),
-                name_enc: None,
-                address_enc: None,
-                address_masked: None,
-            },
+            contact: support::phone_only_contact(vec![n as u8]),
             recorded_by: None,
             history: None,
         };

@@ -73,14 +73,7 @@ fn appeal(unit: &Unit, n: i64, text: &str, search_text: &str) -> NewAppeal {
         received_at: at,
         accept_by: at + 2 * HOUR,
         due_at: at + 7 * DAY,
-        contact: SealedContact {
-            phone_enc: vec![1, 2, 3],
-            phone_hash: b"hash".to_vec(),
-            phone_masked: "138****1234".into(),
-            name_enc: None,
-            address_enc: None,
-            address_masked: None,
-        },
+        contact: support::phone_only_contact(b"hash".to_vec()),
         recorded_by: None,
         history: None,
     }

@@ -112,14 +112,7 @@ fn generated(i: usize, station_a: Id, station_b: Id, other: Id) -> (NewAppeal, F
         received_at: at,
         accept_by: at + 2 * HOUR,
         due_at: at + 7 * DAY,
-        contact: SealedContact {
-            phone_enc: vec![1, 2, 3],
-            phone_hash: vec![(i % 251) as u8; 32],
-            phone_masked: "138****1234".into(),
-            name_enc: None,
-            address_enc: None,
-            address_masked: None,
-        },
+        contact: support::phone_only_contact(vec![(i % 251) as u8; 32]),
         recorded_by: None,
         history: None,
     };

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use police_square_domain::UnitKind;
-use police_square_store::{NewAppeal, NewUnit, Store, Unit};
+use police_square_store::{NewAppeal, NewUnit, SealedContact, Store, Unit};
 
 /// Every `async fn name(store)` listed becomes `sqlite::name` and `postgres::name`,
 /// each on a fresh, migrated database. PostgreSQL tests need a server (see
@@ -65,4 +65,17 @@ pub async fn unit(
         })
         .await
         .unwrap()
+}
+
+/// A sealed contact with a (fake) phone only, as a resident who gave no name or
+/// address leaves; `phone_hash` tells residents apart where a test needs that.
+pub fn phone_only_contact(phone_hash: Vec<u8>) -> SealedContact {
+    SealedContact {
+        phone_enc: vec![1, 2, 3],
+        phone_hash,
+        phone_masked: "138****1234".into(),
+        name_enc: None,
+        address_enc: None,
+        address_masked: None,
+    }
 }
