@@ -249,6 +249,10 @@ fn matcher() -> &'static PhraseMatcher<Cue> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EmergencySignal {
     pub emergency: bool,
+    /// 可能紧急: the gate is unsure. Staff see it at the top of the inbox and the
+    /// resident is told to call 110 if anyone is in danger. True whenever
+    /// `emergency` is.
+    pub possible: bool,
     /// 0 = no sign of ongoing danger; ≥ `EMERGENCY_THRESHOLD` = emergency.
     pub score: f32,
     /// The danger and immediacy phrases that were found.
@@ -257,6 +261,9 @@ pub struct EmergencySignal {
 
 /// Score at which the gate fires.
 pub const EMERGENCY_THRESHOLD: f32 = 1.0;
+
+/// Score from which an appeal is shown as possibly urgent (可能紧急).
+pub const POSSIBLE_THRESHOLD: f32 = 0.5;
 
 /// Detect ongoing danger in a normalised text.
 pub fn detect(norm: &str) -> EmergencySignal {
@@ -292,6 +299,7 @@ pub fn detect(norm: &str) -> EmergencySignal {
     let score = (danger * immediacy - penalty).max(0.0);
     EmergencySignal {
         emergency: score >= EMERGENCY_THRESHOLD,
+        possible: score >= POSSIBLE_THRESHOLD,
         score,
         cues,
     }
