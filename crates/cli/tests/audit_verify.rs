@@ -75,6 +75,7 @@ async fn scenario(db_url: String) {
                 category_needs_review: false,
                 urgency: Urgency::Normal,
                 emergency: false,
+                possible_emergency: false,
                 sentiment: None,
                 unit_id: unit.id,
                 subject_unit_id: None,

@@ -2,7 +2,8 @@
 //! and the reply templates offered to handlers.
 
 use anyhow::Context;
-use police_square_store::{Id, Store};
+use police_square_domain::AppealKind;
+use police_square_store::{Id, NewReplyTemplate, Store};
 
 /// The demo departments, in creation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,39 +75,57 @@ impl Dept {
     }
 }
 
-/// Reply templates (title, body) for the staff console.
-pub const REPLY_TEMPLATES: &[(&str, &str)] = &[
+/// Reply templates for the staff console: (title, body, the kinds and the categories
+/// it fits; empty = any). Bodies use the fields `【单位】` and `【电话】`; a `……` marks
+/// what the handler must write (a reply still holding it is refused).
+pub const REPLY_TEMPLATES: &[(&str, &str, &[AppealKind], &[&str])] = &[
     (
         "已受理通用答复",
-        "您好，您反映的问题我们已收悉并受理，承办民警将尽快与您联系核实情况，办理结果会及时答复您。感谢您对公安工作的支持！",
+        "您好，您反映的问题【单位】已收悉并受理，承办民警将尽快与您联系核实情况，办理结果会及时答复您。感谢您对公安工作的支持！",
+        &[AppealKind::Complaint, AppealKind::Report, AppealKind::Help],
+        &[],
     ),
     (
         "盗窃案件答复",
-        "您好，您反映的被盗情况我们已登记立案，民警已调取周边监控并开展走访，有进展会第一时间告知您。请妥善保管好报案回执，近期停放车辆请尽量选择有监控的位置并加装防盗锁。",
+        "您好，您反映的被盗情况【单位】已登记，民警正在调取周边监控并开展走访，有进展会第一时间告知您。请妥善保管好报案回执，如想起新的线索请拨打【电话】告诉我们。",
+        &[AppealKind::Report, AppealKind::Help, AppealKind::Complaint],
+        &["theft"],
     ),
     (
         "电信诈骗答复",
         "您好，您反映的被骗情况已由反诈专班受理，涉案账户已提交止付冻结。请保留好聊天记录和转账凭证，不要再向对方转账，也不要相信任何“帮你追回损失”的说法。",
+        &[AppealKind::Report, AppealKind::Help, AppealKind::Complaint],
+        &["fraud", "cyber"],
     ),
     (
         "非警务转交说明",
         "您好，您反映的问题属于其他职能部门的职责范围，我们已按照规定转交相关部门办理，并将跟踪办理结果。如有疑问可继续与我们联系。",
+        &[],
+        &["non_police"],
     ),
     (
         "咨询解答",
-        "您好，关于您咨询的事项，具体办理要求如下：……如还有疑问，可在工作日到就近派出所户籍窗口或拨打96110咨询。",
+        "您好，关于您咨询的事项，答复如下：……如还有疑问，可拨打【电话】咨询。",
+        &[AppealKind::Consultation],
+        &[],
     ),
     (
         "建议采纳答复",
         "您好，感谢您提出的宝贵建议！我们已将建议转交相关业务部门研究，能落实的将尽快落实，欢迎继续为平安湖州建设出谋划策。",
+        &[AppealKind::Suggestion],
+        &[],
     ),
     (
         "表扬致谢",
         "您好，感谢您对我们工作的肯定！您的表扬已转达给相关民警，这是对我们最大的鼓励，我们将继续努力，做好为民服务。",
+        &[AppealKind::Praise],
+        &[],
     ),
     (
         "不予受理说明",
         "您好，经核实，您反映的事项不属于受理范围（或与此前诉求重复，已合并办理），具体原因如下：……如有新的情况，欢迎再次反映。",
+        &[],
+        &[],
     ),
 ];
 
@@ -121,9 +140,14 @@ pub async fn create(store: &dyn Store) -> anyhow::Result<Vec<Id>> {
             .with_context(|| format!("creating department {name}"))?;
         ids.push(d.id);
     }
-    for (title, body) in REPLY_TEMPLATES {
+    for (title, body, kinds, categories) in REPLY_TEMPLATES {
         store
-            .create_reply_template(title, body)
+            .create_fitting_reply_template(NewReplyTemplate {
+                title: (*title).into(),
+                body: (*body).into(),
+                kinds: kinds.to_vec(),
+                categories: categories.iter().map(|c| (*c).to_owned()).collect(),
+            })
             .await
             .with_context(|| format!("creating reply template {title}"))?;
     }

@@ -318,6 +318,7 @@ impl Batch {
             category_needs_review: g.category_confidence < 0.5,
             urgency: g.urgency,
             emergency: g.emergency,
+            possible_emergency: g.emergency,
             sentiment: Some(g.sentiment.to_owned()),
             unit_id: g.unit_id,
             subject_unit_id: g.subject_unit_id,

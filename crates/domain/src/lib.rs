@@ -11,6 +11,7 @@ pub mod org;
 pub mod pii;
 pub mod rates;
 pub mod rating;
+pub mod reply;
 pub mod tracking;
 
 pub use appeal::{Action, AppealKind, Category, Channel, Status, Urgency};

@@ -2,7 +2,9 @@
 
 use crate::error::DomainError;
 
-/// A mainland phone number, digits only (mobile 11 digits, or a fixed line with area code).
+/// A mainland phone number, digits only: a mobile number (11 digits, `1[3-9]…`), which
+/// receives the one-time code and SMS notices, or a fixed line with its area code
+/// (`0572-1234567`), which cannot: a resident giving one is called back instead.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Phone(String);
 
@@ -14,22 +16,46 @@ impl std::fmt::Debug for Phone {
 }
 
 impl Phone {
-    /// Accepts spaces, dashes and a +86/86 prefix; keeps digits.
+    /// Accepts spaces, dashes and a +86/86 prefix; keeps digits. Anything that is
+    /// neither a mobile number nor a fixed line with area code is refused, so a number
+    /// missing digits (`1380000`) never becomes a contact nobody can reach.
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let mut digits: String = raw
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '+'))
             .collect();
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(DomainError::invalid("contact_phone", "digits only"));
         }
         if digits.len() == 13 && digits.starts_with("86") {
             digits.drain(..2);
         }
-        if !(7..=12).contains(&digits.len()) {
-            return Err(DomainError::invalid("contact_phone", "7 to 12 digits"));
+        if is_mobile(&digits) || is_landline(&digits) {
+            Ok(Self(digits))
+        } else {
+            Err(DomainError::invalid(
+                "contact_phone",
+                "a mobile number (11 digits starting 13-19) or a fixed line with area code",
+            ))
         }
-        Ok(Self(digits))
+    }
+
+    /// Only a mobile number: where a one-time code must reach the resident.
+    pub fn parse_mobile(raw: &str) -> Result<Self, DomainError> {
+        let phone = Self::parse(raw)?;
+        if phone.is_mobile() {
+            Ok(phone)
+        } else {
+            Err(DomainError::invalid(
+                "contact_phone",
+                "a mobile number (11 digits starting 13-19)",
+            ))
+        }
+    }
+
+    /// Reachable by SMS (a fixed line is not).
+    pub fn is_mobile(&self) -> bool {
+        is_mobile(&self.0)
     }
 
     pub fn as_str(&self) -> &str {
@@ -40,6 +66,24 @@ impl Phone {
     pub fn masked(&self) -> String {
         mask_phone(&self.0)
     }
+}
+
+/// 11 digits, `1` then `3`–`9`.
+fn is_mobile(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+}
+
+/// `0` + a 2–3 digit area code + a 7–8 digit local number (10 to 12 digits).
+fn is_landline(digits: &str) -> bool {
+    let b = digits.as_bytes();
+    (10..=12).contains(&b.len()) && b[0] == b'0' && b[1] != b'0'
+}
+
+/// Whether a stored mask (see [`mask_phone`]) is a mobile number's: SMS can reach it.
+/// Masks keep the first digit, and fixed lines start with `0`.
+pub fn mask_is_mobile(masked: &str) -> bool {
+    masked.starts_with('1')
 }
 
 pub fn mask_phone(digits: &str) -> String {
@@ -163,6 +207,24 @@ mod tests {
         assert_eq!(format!("{p:?}"), "Phone(138****1234)");
         assert!(Phone::parse("1380000123a").is_err());
         assert!(Phone::parse("12").is_err());
+    }
+
+    #[test]
+    fn only_whole_mobiles_or_landlines_with_area_code_are_phones() {
+        // Seen in the browser: a 7-digit number was accepted, and no code could reach it.
+        assert!(Phone::parse("1380000").is_err());
+        assert!(Phone::parse("2345678").is_err(), "a landline needs its area code");
+        assert!(Phone::parse("12800001234").is_err(), "no mobile starts 12");
+        assert!(Phone::parse("138000012345").is_err());
+        assert!(Phone::parse("19900001234").unwrap().is_mobile());
+        let landline = Phone::parse("0572-2345678").unwrap();
+        assert_eq!(landline.as_str(), "05722345678");
+        assert!(!landline.is_mobile());
+        assert!(!mask_is_mobile(&landline.masked()));
+        assert!(mask_is_mobile(&Phone::parse("13800001234").unwrap().masked()));
+        assert!(Phone::parse("010-12345678").is_ok());
+        assert!(Phone::parse_mobile("0572-2345678").is_err());
+        assert!(Phone::parse_mobile("138 0000 1234").is_ok());
     }
 
     #[test]

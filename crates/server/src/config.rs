@@ -15,6 +15,13 @@
 //!
 //! [jobs]
 //! deadline_scan_secs = 60
+//!
+//! public_base_url = "https://jwgc.example.gov.cn"  # links in residents' SMS
+//!
+//! [emergency]                                 # where emergencies go (see EmergencyConfig)
+//! duty_units = { "吴兴区" = "吴兴区分局指挥中心" }
+//! city_duty_unit = "湖州市公安局指挥中心"
+//! duty_phones = { "吴兴区分局指挥中心" = "13800000000" }
 //! ```
 //!
 //! Secrets (`key`, transport passwords) never print through `Debug`.
@@ -68,6 +75,27 @@ pub struct Config {
     pub workers: bool,
     pub jobs: JobsConfig,
     pub limits: LimitsConfig,
+    /// Where residents reach this service, for the links in their SMS
+    /// (`POLICE_SQUARE_PUBLIC_BASE_URL`); empty: `http://<bind>`.
+    pub public_base_url: String,
+    pub emergency: EmergencyConfig,
+}
+
+/// Where an emergency goes at once (never into an office queue): the duty command
+/// (指挥中心) of its district, else the station of its place, else the district or city
+/// bureau itself; and who is told at once.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmergencyConfig {
+    /// District (`吴兴区`, or the bureau's full name) → the unit that takes its
+    /// emergencies (its 指挥中心). Without an entry, a unit under the district bureau
+    /// whose name holds 指挥中心 is used, if there is one.
+    pub duty_units: std::collections::BTreeMap<String, String>,
+    /// The unit taking emergencies whose district is not known (市局指挥中心).
+    pub city_duty_unit: Option<String>,
+    /// Unit name → the mobile number of its duty contact (值班电话), texted at once
+    /// beside the internal notice every duty unit gets.
+    pub duty_phones: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -130,6 +158,8 @@ impl Default for Config {
             workers: true,
             jobs: JobsConfig::default(),
             limits: LimitsConfig::default(),
+            public_base_url: String::new(),
+            emergency: EmergencyConfig::default(),
         }
     }
 }
@@ -214,6 +244,9 @@ impl Config {
         if let Some(v) = get("POLICE_SQUARE_NODE_ID") {
             self.node_id = v;
         }
+        if let Some(v) = get("POLICE_SQUARE_PUBLIC_BASE_URL") {
+            self.public_base_url = v;
+        }
         if let Some(v) = get("POLICE_SQUARE_NOTIFY_LOG") {
             self.notify = RouterConfig::dev(v);
         }
@@ -235,6 +268,21 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The public base URL without a trailing slash (see [`Config::public_base_url`]).
+    pub fn public_base(&self) -> String {
+        let base = self.public_base_url.trim().trim_end_matches('/');
+        if base.is_empty() {
+            format!("http://{}", self.bind)
+        } else {
+            base.to_owned()
+        }
+    }
+
+    /// The short link residents get by SMS for an appeal (`<base>/t/<code>`).
+    pub fn tracking_link(&self, tracking_code: &str) -> String {
+        format!("{}/t/{tracking_code}", self.public_base())
     }
 
     /// The personal-data vault (see [`Config::master_key`]).
@@ -316,6 +364,23 @@ mod tests {
             !format!("{c:?}").contains(&"00".repeat(32)),
             "key never printed"
         );
+    }
+
+    #[test]
+    fn emergency_routing_and_links_are_configured() {
+        let c = Config::from_toml(
+            "public_base_url = \"https://jwgc.example.org/\"\n[emergency]\nduty_units = { \"吴兴区\" = \"吴兴区分局指挥中心\" }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.emergency.duty_units.get("吴兴区").map(String::as_str),
+            Some("吴兴区分局指挥中心")
+        );
+        assert_eq!(
+            c.tracking_link("ABCDEFGHJKMNPQRS"),
+            "https://jwgc.example.org/t/ABCDEFGHJKMNPQRS"
+        );
+        assert_eq!(Config::default().public_base(), "http://127.0.0.1:8080");
     }
 
     #[test]

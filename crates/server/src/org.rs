@@ -101,6 +101,55 @@ impl OrgTree {
             })
     }
 
+    /// A unit by its exact name (configuration names units this way).
+    pub fn unit_named(&self, name: &str) -> Option<&Unit> {
+        let name = name.trim();
+        self.units.iter().find(|u| u.name == name)
+    }
+
+    /// The short name residents know a district by (`吴兴区` for `吴兴区公安分局`).
+    pub fn area_name(unit: &Unit) -> &str {
+        short_name(&unit.name).unwrap_or(&unit.name)
+    }
+
+    /// The unit that takes an emergency at once, never an office's queue:
+    /// 1. the duty command configured for the place's district (`duty_unit_of`),
+    /// 2. else the station or traffic team of the place,
+    /// 3. else a 指挥中心 under the place's bureau, else that bureau itself,
+    /// 4. else (no place known) the city's configured duty unit, its 指挥中心, or the
+    ///    city bureau.
+    pub fn emergency_unit<'a>(
+        &'a self,
+        place: Option<&'a Unit>,
+        duty_unit_of: impl Fn(&Unit) -> Option<&'a Unit>,
+        city_duty: Option<&'a Unit>,
+    ) -> Option<&'a Unit> {
+        let bureau = place.and_then(|p| self.bureau_at_or_above(p.id));
+        if let Some(duty) = bureau.and_then(|b| duty_unit_of(b)) {
+            return Some(duty);
+        }
+        if let Some(p) = place.filter(|p| matches!(p.kind, UnitKind::Station | UnitKind::TrafficTeam))
+        {
+            return Some(p);
+        }
+        match bureau {
+            Some(b) if b.kind == UnitKind::District => {
+                Some(self.command_centre_under(b.id).unwrap_or(b))
+            }
+            _ => city_duty.or_else(|| {
+                let city = self.city()?;
+                Some(self.command_centre_under(city.id).unwrap_or(city))
+            }),
+        }
+    }
+
+    /// A unit directly under a bureau whose name says it is the duty command (指挥中心).
+    fn command_centre_under(&self, bureau_id: Id) -> Option<&Unit> {
+        self.children(bureau_id)
+            .filter(|u| u.name.contains("指挥中心"))
+            .min_by_key(|u| u.id)
+    }
+
     /// The most specific unit named in free text ("爱山派出所门口…", "吴兴区…").
     pub fn named_in(&self, text: &str) -> Option<&Unit> {
         self.units
@@ -174,5 +223,22 @@ pub(crate) mod tests {
         assert_eq!(t.named_in("吴兴区爱山派出所门口有人吵架").unwrap().id, 5);
         assert_eq!(t.named_in("德清县的路灯").unwrap().id, 7);
         assert!(t.named_in("没有单位").is_none());
+    }
+
+    #[test]
+    fn emergencies_go_to_a_duty_unit_never_an_office() {
+        let t = sample();
+        let none = |_: &Unit| None;
+        // A station's place: that station.
+        assert_eq!(t.emergency_unit(t.unit(5), none, None).unwrap().id, 5);
+        // Only the district known: the district bureau itself, not its office.
+        assert_eq!(t.emergency_unit(t.unit(3), none, None).unwrap().id, 3);
+        // Nothing known: the city bureau, not the public-relations office (2).
+        assert_eq!(t.emergency_unit(None, none, None).unwrap().id, 1);
+        // A configured duty command wins for its district.
+        let configured = |b: &Unit| (b.id == 3).then(|| t.unit(6)).flatten();
+        assert_eq!(t.emergency_unit(t.unit(5), configured, None).unwrap().id, 6);
+        assert_eq!(t.emergency_unit(t.unit(8), configured, None).unwrap().id, 8);
+        assert_eq!(OrgTree::area_name(t.unit(3).unwrap()), "吴兴区");
     }
 }

@@ -29,7 +29,8 @@ pub fn loggable_path(path: &str) -> String {
         } else {
             out.push_str(segment);
         }
-        redact_next = segment == "track";
+        // `/t/<code>` is the short link residents get by SMS.
+        redact_next = segment == "track" || (i == 1 && segment == "t");
     }
     out
 }
@@ -38,6 +39,10 @@ pub fn loggable_path(path: &str) -> String {
 mod tests {
     #[test]
     fn tracking_codes_are_not_logged() {
+        assert_eq!(
+            super::loggable_path("/t/ABCD1234EFGH5678"),
+            "/t/{code}"
+        );
         assert_eq!(
             super::loggable_path("/api/v1/track/ABCD1234EFGH5678/otp"),
             "/api/v1/track/{code}/otp"

@@ -127,6 +127,7 @@ fn sample(n: usize, unit_id: i64) -> NewAppeal {
         category_needs_review: false,
         urgency: Urgency::Normal,
         emergency: n % 97 == 1,
+        possible_emergency: n % 97 == 1,
         sentiment: Some("negative".into()),
         unit_id,
         subject_unit_id: None,

@@ -474,6 +474,7 @@ fn generate(rng: &mut StdRng, n: usize, total: usize, leaves: &[Unit], now: Mill
             Urgency::Normal
         },
         emergency,
+        possible_emergency: emergency,
         sentiment: Some("negative".into()),
         unit_id: unit.id,
         subject_unit_id: None,

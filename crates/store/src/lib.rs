@@ -100,6 +100,13 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> StoreResult<Vec<AppealSummary>>;
     async fn inbox(&self, query: &InboxQuery) -> StoreResult<Page<AppealSummary>>;
+    /// Open cases per status in a unit subtree (`conduct` only when `include_conduct`),
+    /// in status order; statuses with none are left out.
+    async fn open_counts(
+        &self,
+        scope: &UnitPath,
+        include_conduct: bool,
+    ) -> StoreResult<Vec<(police_square_domain::Status, i64)>>;
     async fn events(&self, appeal_id: Id) -> StoreResult<Vec<AppealEvent>>;
     /// Apply one change atomically. Fails with [`StoreError::Conflict`] if the
     /// appeal's version moved on since it was read.
@@ -154,7 +161,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Request>;
 
     // ── reply templates ─────────────────────────────────────────────────
+    /// A template that fits any appeal.
     async fn create_reply_template(&self, title: &str, body: &str) -> StoreResult<ReplyTemplate>;
+    /// A template for the kinds and categories named (see [`ReplyTemplate::fits`]).
+    async fn create_fitting_reply_template(
+        &self,
+        template: NewReplyTemplate,
+    ) -> StoreResult<ReplyTemplate>;
     async fn reply_templates(&self) -> StoreResult<Vec<ReplyTemplate>>;
 
     // ── resident one-time codes ─────────────────────────────────────────

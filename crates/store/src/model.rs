@@ -93,6 +93,8 @@ pub struct NewAppeal {
     pub category_needs_review: bool,
     pub urgency: Urgency,
     pub emergency: bool,
+    /// 可能紧急: the urgency gate was unsure; true whenever `emergency` is.
+    pub possible_emergency: bool,
     pub sentiment: Option<String>,
     pub unit_id: Id,
     /// For `conduct` complaints: the unit the complaint is about (hidden from it).
@@ -137,6 +139,8 @@ pub struct Appeal {
     pub category_needs_review: bool,
     pub urgency: Urgency,
     pub emergency: bool,
+    /// 可能紧急: the urgency gate was unsure; true whenever `emergency` is.
+    pub possible_emergency: bool,
     pub sentiment: Option<String>,
     pub unit_id: Id,
     pub unit_path: UnitPath,
@@ -185,6 +189,8 @@ pub struct AppealSummary {
     pub category: Option<String>,
     pub urgency: Urgency,
     pub emergency: bool,
+    /// 可能紧急 (see [`Appeal::possible_emergency`]).
+    pub possible_emergency: bool,
     pub unit_id: Id,
     pub status: Status,
     pub received_at: Millis,
@@ -222,6 +228,8 @@ pub struct InboxQuery {
     /// Only cases with supervision_level > 0.
     pub supervised_only: bool,
     pub assignee_id: Option<Id>,
+    /// Only possibly urgent cases (可能紧急), listed above the rest of the inbox.
+    pub possible_only: bool,
     /// Only appeals received in `[from, to)` (drill-down from the opinion view).
     pub received: Option<(Millis, Millis)>,
     pub now: Millis,
@@ -397,6 +405,30 @@ pub struct ReplyTemplate {
     pub id: Id,
     pub title: String,
     pub body: String,
+    /// The appeal kinds it fits (empty: any kind).
+    #[serde(default)]
+    pub kinds: Vec<AppealKind>,
+    /// The category keys it fits (empty: any category).
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+impl ReplyTemplate {
+    /// Whether it suits an appeal of this kind and category (an empty list fits all).
+    pub fn fits(&self, kind: AppealKind, category: Option<&str>) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&kind))
+            && (self.categories.is_empty()
+                || category.is_some_and(|c| self.categories.iter().any(|t| t == c)))
+    }
+}
+
+/// A reply template to create (see [`ReplyTemplate`]).
+#[derive(Debug, Clone, Default)]
+pub struct NewReplyTemplate {
+    pub title: String,
+    pub body: String,
+    pub kinds: Vec<AppealKind>,
+    pub categories: Vec<String>,
 }
 
 /// A row of the notification outbox.

@@ -143,6 +143,7 @@ async fn insert_all(store: &Arc<dyn Store>, specs: Vec<Spec>) -> Vec<Id> {
             category_needs_review: false,
             urgency: Urgency::Normal,
             emergency: false,
+            possible_emergency: false,
             sentiment: None,
             unit_id: s.unit,
             subject_unit_id: s.subject,

@@ -66,6 +66,7 @@ fn appeal(unit: &Unit, n: i64, text: &str, search_text: &str) -> NewAppeal {
         category_needs_review: false,
         urgency: Urgency::Normal,
         emergency: false,
+        possible_emergency: false,
         sentiment: Some("negative".into()),
         unit_id: unit.id,
         subject_unit_id: None,

@@ -105,6 +105,7 @@ fn generated(i: usize, station_a: Id, station_b: Id, other: Id) -> (NewAppeal, F
         category_needs_review: false,
         urgency: Urgency::Normal,
         emergency: false,
+        possible_emergency: false,
         sentiment: Some("negative".into()),
         unit_id,
         subject_unit_id: None,

@@ -302,7 +302,7 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
         ("/api/v1/track/{code}/rate", "post", Op {
             summary: "Rate the reply (closes the case; unsatisfied opens a review)", tag: "resident", auth: "resident",
             params: vec![code_param()],
-            body: Some(body(strict(&["resolved", "satisfaction"], json!({"resolved": {"type": "boolean"}, "satisfaction": {"enum": keys(Satisfaction::ALL)}})))),
+            body: Some(body(strict(&["resolved", "satisfaction"], json!({"resolved": {"type": "boolean"}, "satisfaction": {"enum": keys(Satisfaction::ALL)}, "comment": {"type": ["string", "null"], "maxLength": 1000, "description": "Optional: why (shown to the supervisor deciding a review)"}})))),
             success: ("200", ok("The appeal as the resident sees it", schema("TrackView"))),
             errors: &["400", "401", "403", "404", "409", "422", "429"],
         }),
@@ -339,7 +339,9 @@ fn schemas() -> Value {
             "id": int(), "tracking_code": string(), "kind": {"enum": keys(AppealKind::ALL)},
             "channel": {"enum": keys(Channel::ALL)}, "text": string(), "category": nullable("string"),
             "category_confidence": {"type": ["number", "null"]}, "category_needs_review": {"type": "boolean"},
-            "urgency": {"enum": keys(Urgency::ALL)}, "emergency": {"type": "boolean"}, "sentiment": nullable("string"),
+            "urgency": {"enum": keys(Urgency::ALL)}, "emergency": {"type": "boolean"},
+            "possible_emergency": {"type": "boolean", "description": "可能紧急: the urgency gate was unsure; true whenever emergency is"},
+            "sentiment": nullable("string"),
             "unit_id": int(), "unit_path": string(), "subject_unit_id": int_or_null(), "assignee_id": int_or_null(),
             "status": {"enum": keys(Status::ALL)}, "received_at": ms(), "accept_by": ms(), "accepted_at": ms_or_null(),
             "due_at": ms(), "replied_at": ms_or_null(), "closed_at": ms_or_null(), "reply_text": nullable("string"),
@@ -352,7 +354,8 @@ fn schemas() -> Value {
         "AppealSummary": object(&["id", "tracking_code", "kind", "status", "unit_id"], json!({
             "id": int(), "tracking_code": string(), "kind": {"enum": keys(AppealKind::ALL)},
             "channel": {"enum": keys(Channel::ALL)}, "excerpt": string(), "category": nullable("string"),
-            "urgency": {"enum": keys(Urgency::ALL)}, "emergency": {"type": "boolean"}, "unit_id": int(),
+            "urgency": {"enum": keys(Urgency::ALL)}, "emergency": {"type": "boolean"},
+            "possible_emergency": {"type": "boolean"}, "unit_id": int(),
             "status": {"enum": keys(Status::ALL)}, "received_at": ms(), "due_at": ms(),
             "supervision_level": {"type": "integer"}, "phone_masked": string()})),
         "AppealPage": object(&["items", "page", "has_next"], json!({
@@ -393,6 +396,9 @@ fn schemas() -> Value {
         "TrackView": object(&["tracking_code", "kind", "status", "timeline", "verified", "can_rate"], json!({
             "tracking_code": string(), "kind": {"enum": keys(AppealKind::ALL)}, "kind_label": string(),
             "status": {"enum": keys(Status::ALL)}, "status_label": string(), "emergency": {"type": "boolean"},
+            "possible_emergency": {"type": "boolean", "description": "Tell the resident to call 110 if anyone is in danger"},
+            "under_review": {"type": "boolean", "description": "A review is pending: the status label reads 复核中"},
+            "landline": {"type": "boolean", "description": "A fixed-line contact: no SMS or one-time code, a call back instead"},
             "received_at": ms(), "due_at": ms(),
             "timeline": {"type": "array", "items": object(&["at", "kind", "label"], json!({
                 "at": ms(), "kind": string(), "label": string(), "to": nullable("string")}))},
@@ -424,7 +430,9 @@ fn schemas() -> Value {
         "Unit": object(&["id", "name", "kind", "path"], json!({
             "id": int(), "parent_id": int_or_null(), "name": string(), "kind": {"enum": keys(UnitKind::ALL)}, "path": string()})),
         "Department": object(&["id", "name", "contact"], json!({"id": int(), "name": string(), "contact": string()})),
-        "ReplyTemplate": object(&["id", "title", "body"], json!({"id": int(), "title": string(), "body": string()})),
+        "ReplyTemplate": object(&["id", "title", "body"], json!({"id": int(), "title": string(), "body": string(),
+            "kinds": {"type": "array", "items": {"enum": keys(AppealKind::ALL)}, "description": "Kinds it fits; empty: any"},
+            "categories": {"type": "array", "items": string(), "description": "Category keys it fits; empty: any"}})),
     })
 }
 

@@ -41,11 +41,14 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(resident::home))
         .route("/static/app.css", get(static_css))
+        .route("/favicon.ico", get(favicon))
+        .route("/static/favicon.svg", get(favicon))
         .route(
             "/appeals/new",
             get(resident::new_form).post(resident::submit),
         )
         .route("/track", get(resident::track_form))
+        .route("/t/{code}", get(resident::short_link))
         .route("/track/{code}", get(resident::track_page))
         .route("/track/{code}/otp", post(resident::send_otp))
         .route("/track/{code}/verify", post(resident::verify))
@@ -85,12 +88,27 @@ async fn static_css() -> Response {
         .into_response()
 }
 
-/// True for the paths the pages own (so API errors stay JSON).
+/// The browser tab's icon: a small badge, served for `/favicon.ico` too (browsers ask
+/// there first; they accept SVG whatever the name).
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
+/// True for the paths the pages own: everything but the JSON API (`/api/…`) and the
+/// health checks, so an unknown page (`/stats`) gets an HTML 404 while API errors
+/// stay JSON.
 pub fn is_page_path(path: &str) -> bool {
-    path == "/"
-        || ["/appeals", "/track", "/staff", "/static"]
-            .iter()
-            .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
+    let api = ["/api", "/healthz", "/readyz"]
+        .iter()
+        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')));
+    !api
 }
 
 /// Outermost middleware for page paths; see the module docs.

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::ctx::{render, render_status, see_other, CsrfForm, Page};
 use crate::{
+    org::OrgTree,
     auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
     error::{AppError, AppResult},
     services::{
@@ -26,17 +27,29 @@ use crate::{
 
 // ── home ────────────────────────────────────────────────────────────────
 
+/// A kind of appeal as the home page offers it: a link to the form with it chosen.
+struct KindChip {
+    key: &'static str,
+    label: String,
+    /// Everyday examples (丢了身份证怎么补办…).
+    examples: String,
+}
+
 #[derive(Template)]
 #[template(path = "resident/home.html")]
 struct HomePage {
     p: Page,
-    kinds: Vec<String>,
+    kinds: Vec<KindChip>,
 }
 
 pub async fn home(p: Page) -> AppResult<Response> {
     let kinds = AppealKind::ALL
         .iter()
-        .map(|k| p.t(&format!("kind.{k}")))
+        .map(|k| KindChip {
+            key: k.as_str(),
+            label: p.t(&format!("kind.{k}")),
+            examples: p.t(&format!("page.portal.kind_examples.{k}")),
+        })
         .collect();
     render(&HomePage { p, kinds })
 }
@@ -66,6 +79,7 @@ struct KindChoice {
     key: &'static str,
     label: String,
     hint: String,
+    examples: String,
     checked: bool,
 }
 
@@ -106,18 +120,23 @@ fn new_appeal_page(
             key: k.as_str(),
             label: p.t(&format!("kind.{k}")),
             hint: p.t(&format!("page.new.kind_hint.{k}")),
+            examples: p.t(&format!("page.portal.kind_examples.{k}")),
             checked: form.kind == k.as_str(),
         })
         .collect();
+    // Residents know districts (吴兴区), not the police units behind them.
     let districts = state
         .org()
         .all()
         .iter()
         .filter(|u| u.kind == UnitKind::District)
-        .map(|u| super::staff::Opt {
-            value: u.name.clone(),
-            label: u.name.clone(),
-            selected: form.district == u.name,
+        .map(|u| {
+            let area = OrgTree::area_name(u).to_owned();
+            super::staff::Opt {
+                selected: form.district == area || form.district == u.name,
+                label: area.clone(),
+                value: area,
+            }
         })
         .collect();
     NewAppealPage {
@@ -129,9 +148,23 @@ fn new_appeal_page(
     }
 }
 
-pub async fn new_form(State(state): State<AppState>, p: Page) -> AppResult<Response> {
+#[derive(Debug, Deserialize)]
+pub struct NewFormQuery {
+    /// The kind chosen on the home page.
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    p: Page,
+    Query(q): Query<NewFormQuery>,
+) -> AppResult<Response> {
     let form = NewAppealForm {
         idem: new_token(),
+        kind: AppealKind::parse(&q.kind)
+            .map(|k| k.as_str().to_owned())
+            .unwrap_or_default(),
         ..Default::default()
     };
     render(&new_appeal_page(&state, p, form, Vec::new()))
@@ -144,6 +177,12 @@ struct SubmittedPage {
     code: String,
     code_display: String,
     emergency: bool,
+    /// 可能紧急 without the gate firing: "call 110 if anyone is in danger".
+    possibly_urgent: bool,
+    /// The tracking link went to the resident's mobile by SMS.
+    texted: bool,
+    /// Minutes the duty unit has to accept an emergency.
+    accept_minutes: i64,
     unit: String,
 }
 
@@ -213,8 +252,11 @@ pub async fn submit(
     let mut response = render(&SubmittedPage {
         p,
         code_display: tracking::display(&appeal.tracking_code),
-        code: appeal.tracking_code,
         emergency: outcome.call_110,
+        possibly_urgent: outcome.possibly_urgent && !outcome.call_110,
+        texted: outcome.texted,
+        accept_minutes: ((appeal.accept_by - appeal.received_at) / 60_000).max(1),
+        code: appeal.tracking_code,
         unit,
     })?;
     response
@@ -238,6 +280,12 @@ struct TrackFormPage {
     p: Page,
     code: String,
     error: Option<String>,
+}
+
+/// `/t/<code>`: the short link in residents' SMS, to the tracking page.
+pub async fn short_link(Path(code): Path<String>) -> AppResult<Response> {
+    let code = tracking::normalize(&code).map_err(|_| AppError::NotFound)?;
+    Ok(see_other(&format!("/track/{code}")))
 }
 
 /// `/track` and `/track?code=…` (a GET form, so it works without JavaScript).
@@ -494,6 +542,9 @@ pub struct RateForm {
     resolved: String,
     #[serde(default)]
     satisfaction: String,
+    /// Optional: why (an unsatisfied resident says what is wrong).
+    #[serde(default)]
+    comment: String,
 }
 
 pub async fn rate(
@@ -528,6 +579,7 @@ pub async fn rate(
         RatingInput {
             resolved,
             satisfaction,
+            comment: Some(form.comment.trim().to_owned()).filter(|c| !c.is_empty()),
         },
         &ip,
     )

@@ -140,6 +140,7 @@ mod tests {
             category_needs_review: false,
             urgency: Urgency::Normal,
             emergency: false,
+            possible_emergency: false,
             sentiment: None,
             unit_id: *unit_path.ids().last().unwrap(),
             unit_path,

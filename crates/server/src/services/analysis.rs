@@ -18,6 +18,9 @@ pub struct TextAnalysis {
     pub needs_review: bool,
     /// Ongoing danger (urgency gate): the resident is told to call 110 at once.
     pub emergency: bool,
+    /// 可能紧急: the gate is unsure (true whenever `emergency` is). Staff see it first
+    /// and the resident is told to call 110 if anyone is in danger.
+    pub possible_emergency: bool,
     pub urgency: Urgency,
     /// `negative` | `neutral` | `positive`
     pub sentiment: String,
@@ -95,13 +98,15 @@ pub fn analyze(engine: &TextEngine, kind: AppealKind, text: &str) -> TextAnalysi
         category = "other".into();
     }
     // Praise and suggestions describe no danger, whatever words they quote.
-    let emergency =
-        a.emergency.emergency && !matches!(kind, AppealKind::Praise | AppealKind::Suggestion);
+    let describes_danger = !matches!(kind, AppealKind::Praise | AppealKind::Suggestion);
+    let emergency = a.emergency.emergency && describes_danger;
+    let possible_emergency = emergency || (a.emergency.possible && describes_danger);
     TextAnalysis {
         category,
         confidence: f64::from(a.confidence),
         needs_review: a.low_confidence,
         emergency,
+        possible_emergency,
         urgency: if emergency {
             Urgency::Emergency
         } else {
@@ -129,6 +134,7 @@ mod tests {
             "救命！现在有人拿着刀在我家楼下砍人，快来！",
         );
         assert!(e.emergency);
+        assert!(e.possible_emergency, "an emergency is always possibly one");
         assert_eq!(e.urgency, Urgency::Emergency);
         let t = analyze(
             engine(),
@@ -136,6 +142,7 @@ mod tests {
             "我的电瓶车昨天晚上在小区楼下被偷了",
         );
         assert!(!t.emergency);
+        assert!(!t.possible_emergency);
         assert_eq!(t.category, "theft");
         assert!(!t.search_text.is_empty());
     }

@@ -4,11 +4,13 @@
 
 use chrono::NaiveDate;
 use police_square_domain::{
-    calendar::local_midnight, deadline::DeadlineState, Action, AppealKind, Channel, Millis, Status,
+    calendar::{local_midnight, to_local},
+    deadline::DeadlineState,
+    reply, Action, AppealKind, Channel, Millis, Status,
 };
 use police_square_store::{
     Actor, Appeal, AppealEvent, AppealPatch, AppealSummary, Handoff, Id, InboxQuery, NewAudit,
-    NewRequest, Page, Request, RequestKind, Staff,
+    NewRequest, Page, ReplyTemplate, Request, RequestKind, Staff,
 };
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +45,9 @@ pub struct InboxFilter {
     /// Only cases assigned to the caller.
     #[serde(default)]
     pub mine: bool,
+    /// Only open cases, the work still to do (the console's 待办 tab; `status` wins).
+    #[serde(skip)]
+    pub open_only: bool,
     /// Only this unit's subtree (a unit inside the caller's scope).
     pub unit: Option<Id>,
     /// Received on or after / on or before these China-time days.
@@ -60,6 +65,11 @@ pub async fn inbox(
     staff: &Staff,
     filter: &InboxFilter,
 ) -> AppResult<Page<AppealSummary>> {
+    let query = inbox_query(state, staff, filter)?;
+    Ok(visible(state, staff, state.store.inbox(&query).await?))
+}
+
+fn inbox_query(state: &AppState, staff: &Staff, filter: &InboxFilter) -> AppResult<InboxQuery> {
     let scope = match filter.unit {
         Some(unit) => super::opinion::unit_in_scope(state, staff, Some(unit))?.path,
         None => staff.unit_path.clone(),
@@ -72,11 +82,19 @@ pub async fn inbox(
                 .unwrap_or(Millis::MAX),
         )),
     };
-    let query = InboxQuery {
+    Ok(InboxQuery {
         scope: Some(scope),
         received,
         include_conduct: staff.role.sees_conduct(),
-        statuses: filter.status.into_iter().collect(),
+        statuses: match filter.status {
+            Some(status) => vec![status],
+            None if filter.open_only => Status::ALL
+                .iter()
+                .copied()
+                .filter(|s| s.is_open())
+                .collect(),
+            None => Vec::new(),
+        },
         kind: filter.kind,
         category: filter.category.clone(),
         channel: filter.channel,
@@ -89,9 +107,12 @@ pub async fn inbox(
             .page_size
             .unwrap_or(PAGE_SIZE)
             .clamp(1, MAX_PAGE_SIZE),
-    };
-    let mut page = state.store.inbox(&query).await?;
-    // Belt and braces: the accused unit's own supervisors never see a conduct case.
+        ..Default::default()
+    })
+}
+
+/// Belt and braces: the accused unit's own supervisors never see a conduct case.
+fn visible(state: &AppState, staff: &Staff, mut page: Page<AppealSummary>) -> Page<AppealSummary> {
     if staff.role.sees_conduct() {
         let org = state.org();
         page.items.retain(|s| {
@@ -102,7 +123,32 @@ pub async fn inbox(
                     .is_some_and(|u| staff.unit_path.contains(&u.path))
         });
     }
-    Ok(page)
+    page
+}
+
+/// The top of the 待办 tab: open cases in the caller's scope flagged 可能紧急 (an
+/// emergency is always one), newest first, at most `limit`.
+pub async fn possibly_urgent(
+    state: &AppState,
+    staff: &Staff,
+    limit: u32,
+) -> AppResult<Vec<AppealSummary>> {
+    let filter = InboxFilter {
+        open_only: true,
+        page_size: Some(limit),
+        ..Default::default()
+    };
+    let mut query = inbox_query(state, staff, &filter)?;
+    query.possible_only = true;
+    Ok(visible(state, staff, state.store.inbox(&query).await?).items)
+}
+
+/// How many open cases of each status the caller's scope holds (the 待办 counts).
+pub async fn open_counts(state: &AppState, staff: &Staff) -> AppResult<Vec<(Status, i64)>> {
+    Ok(state
+        .store
+        .open_counts(&staff.unit_path, staff.role.sees_conduct())
+        .await?)
 }
 
 /// Everything the case page shows.
@@ -150,6 +196,8 @@ pub async fn accept(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let patch = AppealPatch {
         accepted_at: Some(appeal.accepted_at.unwrap_or(state.now())),
+        // 首接负责: whoever accepts owns the case until it is assigned to someone else.
+        assignee_id: appeal.assignee_id.is_none().then_some(Some(staff.id)),
         ..Default::default()
     };
     commit(
@@ -351,12 +399,45 @@ pub async fn acknowledge_handoff(
         .await?)
 }
 
-/// A reply: free text, or a reply template's body (text wins when both are given).
+/// A reply: free text, or a reply template's body with its fields filled in (text wins
+/// when both are given). Either way a reply still holding a placeholder is refused.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReplyInput {
     pub text: Option<String>,
     pub template_id: Option<Id>,
+}
+
+/// The reply templates that fit this appeal's kind and category, bodies filled in for
+/// it, for the handler to edit before sending.
+pub async fn templates_for(state: &AppState, appeal: &Appeal) -> AppResult<Vec<ReplyTemplate>> {
+    let fields = template_fields(state, appeal);
+    Ok(state
+        .store
+        .reply_templates()
+        .await?
+        .into_iter()
+        .filter(|t| t.fits(appeal.kind, appeal.category.as_deref()))
+        .map(|t| ReplyTemplate {
+            body: reply::fill(&t.body, &fields),
+            ..t
+        })
+        .collect())
+}
+
+fn template_fields(state: &AppState, appeal: &Appeal) -> reply::TemplateFields {
+    let day = |at: Millis| to_local(at).format("%Y年%-m月%-d日").to_string();
+    reply::TemplateFields {
+        unit: state
+            .org()
+            .name(appeal.unit_id)
+            .unwrap_or_default()
+            .to_owned(),
+        // Units have no public phone of their own yet: the police service hotline.
+        phone: "96110".into(),
+        date: day(state.now()),
+        received: day(appeal.received_at),
+    }
 }
 
 /// 答复: answer the resident, who is notified by SMS and may then rate the reply.
@@ -369,16 +450,14 @@ pub async fn reply(
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let text = match (&input.text, input.template_id) {
         (Some(t), _) if !t.trim().is_empty() => t.clone(),
-        (_, Some(template_id)) => state
-            .store
-            .reply_templates()
+        (_, Some(template_id)) => templates_for(state, &appeal)
             .await?
             .into_iter()
             .find(|t| t.id == template_id)
             .map(|t| t.body)
             .ok_or_else(|| {
                 AppError::Unprocessable(format!(
-                    "invalid value for template_id: no template {template_id}"
+                    "invalid value for template_id: no template {template_id} fits this appeal"
                 ))
             })?,
         _ => {
@@ -388,10 +467,13 @@ pub async fn reply(
         }
     };
     let text = required_text("text", &text, MAX_REPLY)?;
+    reply::check_reply(&text)?;
     let now = state.now();
     let patch = AppealPatch {
         replied_at: Some(now),
         reply_text: Some(text),
+        // 首接负责: a reply without an earlier acceptance makes the replier the owner.
+        assignee_id: appeal.assignee_id.is_none().then_some(Some(staff.id)),
         ..Default::default()
     };
     let notice = notices::to_resident(state, &appeal, "reply_ready", &[]).await?;
@@ -402,7 +484,7 @@ pub async fn reply(
         Some(Action::Reply),
         patch,
         event("replied", true, None),
-        Some(notice),
+        notice,
     )
     .await
 }
@@ -487,7 +569,7 @@ pub async fn reject(state: &AppState, staff: &Staff, id: Id, reason: &str) -> Ap
             ..Default::default()
         },
         event("rejected", true, Some(reason)),
-        Some(notice),
+        notice,
     )
     .await
 }

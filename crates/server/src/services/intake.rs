@@ -6,7 +6,7 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{analysis, optional_text};
+use super::{analysis, notices, optional_text};
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
@@ -40,6 +40,11 @@ pub struct IntakeOutcome {
     pub created: bool,
     /// Urgency gate fired: tell the resident to call 110 now.
     pub call_110: bool,
+    /// 可能紧急: tell the resident to call 110 if anyone is in danger.
+    pub possibly_urgent: bool,
+    /// The contact is a mobile number: the tracking link and the reply come by SMS.
+    /// A fixed line gets a call back instead.
+    pub texted: bool,
 }
 
 const MAX_NAME: usize = 50;
@@ -65,7 +70,8 @@ pub async fn submit(
 
     let found = analysis::analyze(&state.text.current(), input.kind, text.as_str());
     let conduct = found.category == Category::CONDUCT;
-    let (unit_id, subject_unit_id) = route(state, &input, text.as_str(), conduct).await?;
+    let (unit_id, subject_unit_id) =
+        route(state, &input, text.as_str(), conduct, found.emergency).await?;
 
     let now = state.now();
     let settings = state.settings();
@@ -88,6 +94,7 @@ pub async fn submit(
         category_needs_review: found.needs_review,
         urgency: found.urgency,
         emergency: found.emergency,
+        possible_emergency: found.possible_emergency,
         sentiment: Some(found.sentiment),
         unit_id,
         subject_unit_id,
@@ -113,14 +120,38 @@ pub async fn submit(
             appeal_id = appeal.id,
             unit_id = appeal.unit_id,
             emergency = appeal.emergency,
+            possible_emergency = appeal.possible_emergency,
             "appeal received"
         );
+        // The appeal is stored: a notice that cannot be queued is logged, not turned
+        // into an error that would make the resident submit again.
+        if let Err(e) = send_intake_notices(state, &appeal).await {
+            tracing::error!(appeal_id = appeal.id, error = %e.detail(), "intake notices not queued");
+        }
     }
     Ok(IntakeOutcome {
         call_110: appeal.emergency,
+        possibly_urgent: appeal.possible_emergency,
+        texted: phone.is_mobile(),
         created,
         appeal,
     })
+}
+
+/// What intake sends at once: the tracking link to the resident's mobile (every
+/// channel, so nobody reads 16 characters aloud), and for an emergency a notice to the
+/// duty contact of the unit that now owns it.
+async fn send_intake_notices(state: &AppState, appeal: &Appeal) -> AppResult<()> {
+    let now = state.now();
+    if let Some(sms) = notices::to_resident(state, appeal, "portal.intake_received", &[]).await? {
+        state.store.enqueue(sms, now).await?;
+    }
+    if appeal.emergency {
+        for notice in notices::to_duty(state, appeal) {
+            state.store.enqueue(notice, now).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Anti-flooding budget for anonymous intake (web form and JSON API share one counter
@@ -163,15 +194,21 @@ fn scoped_idempotency_key(state: &AppState, key: &str, phone: &Phone) -> AppResu
 
 /// Owning unit and, for complaints about officers, the accused unit.
 ///
+/// - emergencies: at once to the duty unit of the place ([`OrgTree::emergency_unit`]:
+///   the district's configured 指挥中心, the station of the place, the bureau itself),
+///   never an office's queue;
 /// - ordinary appeals: the unit given, else the district chosen, else a unit named in
 ///   the text, else the city bureau's public-relations office;
 /// - `conduct` complaints: the accused unit is the unit given or named; the case goes
 ///   to the office of the bureau above it (督察/公共关系办公室), outside the accused unit.
+///
+/// [`OrgTree::emergency_unit`]: crate::org::OrgTree::emergency_unit
 async fn route(
     state: &AppState,
     input: &NewAppealInput,
     text: &str,
     conduct: bool,
+    emergency: bool,
 ) -> AppResult<(Id, Option<Id>)> {
     let org = match input.unit_id {
         Some(id) => state.org_knowing(id).await?,
@@ -191,8 +228,32 @@ async fn route(
             .map(|u| u.id)
             .ok_or_else(|| AppError::internal(anyhow::anyhow!("no units configured")))
     };
+    let subject = conduct.then(|| chosen.map(|u| u.id)).flatten();
+    if emergency {
+        // Danger first; a complaint about a unit's officers still never lands in the
+        // accused unit itself, but with the duty command above it.
+        let place = match subject {
+            Some(s) => org.bureau_above(s),
+            None => chosen,
+        };
+        let duty = &state.config.emergency;
+        let duty_unit_of = |bureau: &police_square_store::Unit| {
+            duty.duty_units
+                .iter()
+                .find(|(district, _)| {
+                    *district == &bureau.name
+                        || org.district(district).is_some_and(|d| d.id == bureau.id)
+                })
+                .and_then(|(_, unit)| org.unit_named(unit))
+        };
+        let city_duty = duty
+            .city_duty_unit
+            .as_deref()
+            .and_then(|name| org.unit_named(name));
+        let owner = org.emergency_unit(place, duty_unit_of, city_duty).map(|u| u.id);
+        return Ok((owner.map_or_else(fallback, Ok)?, subject));
+    }
     if conduct {
-        let subject = chosen.map(|u| u.id);
         let owner = subject
             .and_then(|s| org.bureau_above(s))
             .and_then(|b| org.office_of(b.id))

@@ -1,7 +1,7 @@
 //! Residents follow their appeal (查询) by tracking code, prove they own it with a
 //! one-time code sent to the contact phone, then read the reply and rate it (评价).
 
-use police_square_domain::{tracking, Action, AppealKind, Millis, Satisfaction, Status};
+use police_square_domain::{pii, tracking, Action, AppealKind, Millis, Satisfaction, Status};
 use police_square_store::{
     Actor, Appeal, AppealPatch, Id, OneTimeCode, RequestKind, RequestState, Session,
 };
@@ -9,7 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{commit, event, notices, supervision};
+use super::{commit, event, notices, optional_text, supervision};
 use crate::{
     auth::{constant_time_eq, new_token, token_hash, ClientIp, CurrentResident},
     error::{AppError, AppResult},
@@ -46,6 +46,12 @@ pub struct TrackView {
     pub can_rate: bool,
     /// State of the review (复核) opened by an unsatisfied rating, if any.
     pub review: Option<RequestState>,
+    /// A review is pending: the status reads 复核中, not 办结, until it is decided.
+    pub under_review: bool,
+    /// 可能紧急: the resident is told to call 110 if anyone is in danger.
+    pub possible_emergency: bool,
+    /// The contact is a fixed line: no SMS, no one-time code; a call back instead.
+    pub landline: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +126,8 @@ pub async fn track(
             kind: e.kind,
         })
         .collect();
-    let review = if verified {
+    // Only rated cases can have a review; others skip the query.
+    let latest_review = if appeal.rated_at.is_some() {
         state
             .store
             .requests_for(appeal.id)
@@ -132,6 +139,9 @@ pub async fn track(
     } else {
         None
     };
+    let under_review =
+        appeal.status == Status::Closed && latest_review == Some(RequestState::Pending);
+    let review = latest_review.filter(|_| verified);
     let rating = match (
         appeal.rating_resolved,
         appeal.rating_satisfaction,
@@ -149,8 +159,15 @@ pub async fn track(
         kind: appeal.kind,
         kind_label: catalog.t(lang, &format!("kind.{}", appeal.kind)),
         status: appeal.status,
-        status_label: catalog.t(lang, &format!("status.{}", appeal.status)),
+        status_label: if under_review {
+            catalog.t(lang, "page.portal.status_under_review")
+        } else {
+            catalog.t(lang, &format!("status.{}", appeal.status))
+        },
         emergency: appeal.emergency,
+        possible_emergency: appeal.possible_emergency,
+        landline: !pii::mask_is_mobile(&appeal.phone_masked),
+        under_review,
         received_at: appeal.received_at,
         due_at: appeal.due_at,
         timeline,
@@ -180,6 +197,14 @@ pub struct CodeSent {
 /// template `otp`). Limited per appeal per hour; refused while locked out.
 pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult<CodeSent> {
     let appeal = find(state, code, ip, None).await?;
+    if !pii::mask_is_mobile(&appeal.phone_masked) {
+        // A fixed line cannot receive a code; the handler calls the resident back.
+        return Err(AppError::Unprocessable(
+            "the contact phone is a fixed line, which cannot receive a one-time code: \
+             the handling unit will call back"
+                .into(),
+        ));
+    }
     let now = state.now();
     let previous = state.store.one_time_code(appeal.id).await?;
     if previous
@@ -210,8 +235,9 @@ pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult
             lockouts: previous.as_ref().map_or(0, |p| p.lockouts),
         })
         .await?;
-    let message = notices::to_resident(state, &appeal, "otp", &[("otp", &otp)]).await?;
-    state.store.enqueue(message, now).await?;
+    if let Some(message) = notices::to_resident(state, &appeal, "otp", &[("otp", &otp)]).await? {
+        state.store.enqueue(message, now).await?;
+    }
     Ok(CodeSent {
         phone_masked: appeal.phone_masked,
         expires_at,
@@ -307,12 +333,18 @@ pub async fn verify_code(
 }
 
 /// The resident's two answers (已解决/未解决, 满意/基本满意/不满意).
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RatingInput {
     pub resolved: bool,
     pub satisfaction: Satisfaction,
+    /// Why (optional): an unsatisfied resident says what is wrong; the supervisor
+    /// deciding the review reads it on the case page.
+    #[serde(default)]
+    pub comment: Option<String>,
 }
+
+const MAX_COMMENT: usize = 1_000;
 
 /// Rate the reply, which closes the case; "unsatisfied" opens a review (复核) that a
 /// supervisor decides.
@@ -327,6 +359,7 @@ pub async fn rate(
     if appeal.id != resident.appeal_id {
         return Err(AppError::Forbidden);
     }
+    let comment = optional_text("comment", input.comment.as_deref(), MAX_COMMENT)?;
     let now = state.now();
     let rated = commit(
         state,
@@ -338,7 +371,7 @@ pub async fn rate(
             closed_at: Some(now),
             ..Default::default()
         },
-        event("rated", true, None),
+        event("rated", true, comment),
         None,
     )
     .await?;

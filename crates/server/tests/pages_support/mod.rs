@@ -65,7 +65,7 @@ impl Html {
 }
 
 /// `value="…"` of the tag containing `marker`.
-fn attr_after(body: &str, marker: &str, attr: &str) -> Option<String> {
+pub fn attr_after(body: &str, marker: &str, attr: &str) -> Option<String> {
     let at = body.find(marker)?;
     let tag_start = body[..at].rfind('<')?;
     let tag_end = at + body[at..].find('>')?;

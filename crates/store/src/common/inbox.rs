@@ -82,6 +82,11 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
     if q.supervised_only {
         conds.push("supervision_level > 0".into());
     }
+    if q.possible_only {
+        // Not in the covering index: such queries filter first (see `inbox`), where
+        // the partial index `appeals_possible_open` finds the few open ones.
+        conds.push("possible_emergency".into());
+    }
     if let Some(assignee) = q.assignee_id {
         let p = arg(&mut args, Arg::Int(assignee));
         conds.push(format!("assignee_id = {p}"));
@@ -127,7 +132,7 @@ pub(crate) async fn inbox(conn: &mut Conn, q: &InboxQuery) -> StoreResult<Page<A
 
     let mut items = None;
     // One officer's cases are few: no need to look among the newest of everyone's.
-    let selective = q.assignee_id.is_some();
+    let selective = q.assignee_id.is_some() || q.possible_only;
     if offset <= MAX_PROBE_OFFSET && !selective {
         for k in probe_sizes(want) {
             let sql = format!(
@@ -178,4 +183,34 @@ async fn ids(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
 /// The inbox rows of `ids`, in the order given.
 async fn summaries(conn: &mut Conn, ids: &[Id]) -> StoreResult<Vec<AppealSummary>> {
     rows::appeals_in_order(conn, rows::SUMMARY_COLUMNS, ids, rows::summary).await
+}
+
+/// How many open cases of each status a unit subtree holds (the 待办 tab's counts),
+/// `conduct` complaints only when `include_conduct`.
+pub(crate) async fn open_counts(
+    conn: &mut Conn,
+    scope: &police_square_domain::org::UnitPath,
+    include_conduct: bool,
+) -> StoreResult<Vec<(police_square_domain::Status, i64)>> {
+    let (lo, hi) = subtree_range(scope.as_str());
+    let conduct = if include_conduct {
+        String::new()
+    } else {
+        format!(" AND (category IS NULL OR category <> '{}')", Category::CONDUCT)
+    };
+    let sql = format!(
+        "SELECT status, COUNT(*) FROM appeals WHERE unit_path >= $1 AND unit_path < $2 \
+         AND {OPEN}{conduct} GROUP BY status"
+    );
+    let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut counts = rows
+        .into_iter()
+        .map(|(status, n)| Ok((super::parse_key(&status, "status")?, n)))
+        .collect::<StoreResult<Vec<_>>>()?;
+    counts.sort();
+    Ok(counts)
 }

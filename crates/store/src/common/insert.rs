@@ -69,7 +69,7 @@ pub(crate) async fn defer_foreign_keys(conn: &mut Conn) -> StoreResult<()> {
     Ok(())
 }
 
-/// Statement sizes for appeals (37 values a row; SQLite allows 32,766 per statement).
+/// Statement sizes for appeals (38 values a row; SQLite allows 32,766 per statement).
 const APPEAL_SHAPES: [usize; 5] = [200, 64, 16, 4, 1];
 
 /// Inserts `appeals` (their unit paths looked up in `paths`). With `skip_taken_keys`,
@@ -176,7 +176,7 @@ pub(crate) async fn insert_events(conn: &mut Conn, events: &[EventRow]) -> Store
     Ok(())
 }
 
-pub(crate) const APPEAL_INSERT_COLUMNS: [&str; 37] = [
+pub(crate) const APPEAL_INSERT_COLUMNS: [&str; 38] = [
     "tracking_code",
     "idempotency_key",
     "kind",
@@ -188,6 +188,7 @@ pub(crate) const APPEAL_INSERT_COLUMNS: [&str; 37] = [
     "category_needs_review",
     "urgency",
     "emergency",
+    "possible_emergency",
     "sentiment",
     "unit_id",
     "unit_path",
@@ -249,6 +250,7 @@ fn bind_appeal<'q>(
         .bind(a.category_needs_review)
         .bind(a.urgency.as_str())
         .bind(a.emergency)
+        .bind(a.possible_emergency)
         .bind(a.sentiment.as_deref())
         .bind(a.unit_id)
         .bind(unit_path)

@@ -279,32 +279,55 @@ pub(crate) async fn put_setting(conn: &mut Conn, key: &str, value: &str) -> Stor
 
 pub(crate) async fn create_reply_template(
     conn: &mut Conn,
-    title: &str,
-    body: &str,
+    t: &NewReplyTemplate,
 ) -> StoreResult<ReplyTemplate> {
+    let kinds = t
+        .kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let categories = t.categories.join(" ");
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reply_templates (title, body) VALUES ($1, $2) RETURNING id",
+        "INSERT INTO reply_templates (title, body, kinds, categories) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
-    .bind(title)
-    .bind(body)
+    .bind(&t.title)
+    .bind(&t.body)
+    .bind(&kinds)
+    .bind(&categories)
     .fetch_one(&mut *conn)
     .await?;
     Ok(ReplyTemplate {
         id,
-        title: title.to_owned(),
-        body: body.to_owned(),
+        title: t.title.clone(),
+        body: t.body.clone(),
+        kinds: t.kinds.clone(),
+        categories: t.categories.clone(),
     })
 }
 
 pub(crate) async fn reply_templates(conn: &mut Conn) -> StoreResult<Vec<ReplyTemplate>> {
-    let found: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, title, body FROM reply_templates ORDER BY id")
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(found
+    let found: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, title, body, kinds, categories FROM reply_templates ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    found
         .into_iter()
-        .map(|(id, title, body)| ReplyTemplate { id, title, body })
-        .collect())
+        .map(|(id, title, body, kinds, categories)| {
+            Ok(ReplyTemplate {
+                id,
+                title,
+                body,
+                kinds: kinds
+                    .split_whitespace()
+                    .map(|k| super::parse_key(k, "appeal kind"))
+                    .collect::<StoreResult<_>>()?,
+                categories: categories.split_whitespace().map(str::to_owned).collect(),
+            })
+        })
+        .collect()
 }
 
 pub(crate) async fn create_department(

@@ -8,7 +8,8 @@ use crate::error::{StoreError, StoreResult};
 use crate::model::*;
 
 pub(crate) const APPEAL_COLUMNS: &str = "id, tracking_code, kind, channel, text, category, \
-    category_confidence, category_needs_review, urgency, emergency, sentiment, unit_id, \
+    category_confidence, category_needs_review, urgency, emergency, possible_emergency, \
+    sentiment, unit_id, \
     unit_path, subject_unit_id, assignee_id, status, received_at, accept_by, accepted_at, \
     due_at, replied_at, closed_at, reply_text, rating_resolved, rating_satisfaction, rated_at, \
     reopen_count, supervision_level, phone_masked, address_masked, cluster_id, version, \
@@ -17,7 +18,8 @@ pub(crate) const APPEAL_COLUMNS: &str = "id, tracking_code, kind, channel, text,
 /// Inbox rows: no text beyond an excerpt, no personal data but the mask. A little
 /// more than the excerpt is read, so that a number cut at its end is still masked.
 pub(crate) const SUMMARY_COLUMNS: &str = "id, tracking_code, kind, channel, \
-    substr(text, 1, 100) AS excerpt, category, urgency, emergency, unit_id, status, \
+    substr(text, 1, 100) AS excerpt, category, urgency, emergency, possible_emergency, unit_id, \
+    status, \
     received_at, due_at, supervision_level, phone_masked";
 
 /// Characters of appeal text in an inbox row.
@@ -86,6 +88,7 @@ pub(crate) fn appeal(r: &Row) -> StoreResult<Appeal> {
         category_needs_review: r.try_get("category_needs_review")?,
         urgency: parse_key(r.try_get("urgency")?, "urgency")?,
         emergency: r.try_get("emergency")?,
+        possible_emergency: r.try_get("possible_emergency")?,
         sentiment: r.try_get("sentiment")?,
         unit_id: r.try_get("unit_id")?,
         unit_path: path(r.try_get("unit_path")?)?,
@@ -152,6 +155,7 @@ pub(crate) fn summary(r: &Row) -> StoreResult<AppealSummary> {
         category: r.try_get("category")?,
         urgency: parse_key(r.try_get("urgency")?, "urgency")?,
         emergency: r.try_get("emergency")?,
+        possible_emergency: r.try_get("possible_emergency")?,
         unit_id: r.try_get("unit_id")?,
         status: parse_key(r.try_get("status")?, "status")?,
         received_at: r.try_get("received_at")?,

@@ -1,7 +1,7 @@
 //! [`Store`] for [`SqlStore`]: each method is one transaction on the right pool.
 
 use async_trait::async_trait;
-use police_square_domain::{org::UnitPath, Millis, Role};
+use police_square_domain::{org::UnitPath, Millis, Role, Status};
 
 use super::{
     analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR,
@@ -150,6 +150,14 @@ impl Store for SqlStore {
         read!(self, |c| inbox::inbox(c, query).await)
     }
 
+    async fn open_counts(
+        &self,
+        scope: &UnitPath,
+        include_conduct: bool,
+    ) -> StoreResult<Vec<(Status, i64)>> {
+        read!(self, |c| inbox::open_counts(c, scope, include_conduct).await)
+    }
+
     async fn search_appeals(&self, query: &SearchQuery) -> StoreResult<SearchResults> {
         read!(self, |c| super::search::search(c, query).await)
     }
@@ -234,7 +242,19 @@ impl Store for SqlStore {
 
     // ── reply templates ─────────────────────────────────────────────────
     async fn create_reply_template(&self, title: &str, body: &str) -> StoreResult<ReplyTemplate> {
-        write!(self, |c| org::create_reply_template(c, title, body).await)
+        let t = NewReplyTemplate {
+            title: title.to_owned(),
+            body: body.to_owned(),
+            ..Default::default()
+        };
+        write!(self, |c| org::create_reply_template(c, &t).await)
+    }
+
+    async fn create_fitting_reply_template(
+        &self,
+        t: NewReplyTemplate,
+    ) -> StoreResult<ReplyTemplate> {
+        write!(self, |c| org::create_reply_template(c, &t).await)
     }
 
     async fn reply_templates(&self) -> StoreResult<Vec<ReplyTemplate>> {

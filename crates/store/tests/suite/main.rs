@@ -137,6 +137,7 @@ pub(crate) fn new_appeal(unit: &Unit, n: u64) -> NewAppeal {
         category_needs_review: false,
         urgency: Urgency::Normal,
         emergency: false,
+        possible_emergency: false,
         sentiment: Some("negative".into()),
         unit_id: unit.id,
         subject_unit_id: None,

@@ -130,11 +130,18 @@ pub async fn act(
                 AppError::Conflict(_) => format!("page.detail.err_conflict.{action}"),
                 _ => format!("page.detail.err_invalid.{action}"),
             };
-            let msg = match crate::i18n::Catalog::global().lookup(p.lang, &key) {
-                Some(m) => m.to_owned(),
-                None => p.t(e.message_key()),
+            let placeholder = (action == "reply")
+                .then(|| police_square_domain::reply::placeholder_in(&form.text))
+                .flatten();
+            let msg = match (placeholder, crate::i18n::Catalog::global().lookup(p.lang, &key)) {
+                (Some(ph), _) => p.t1("page.portal.err_placeholder", "placeholder", &ph),
+                (None, Some(m)) => m.to_owned(),
+                (None, None) => p.t(e.message_key()),
             };
-            let page = detail_page(&state, p, &staff, id, None, None, Some(msg)).await?;
+            let mut page = detail_page(&state, p, &staff, id, None, None, Some(msg)).await?;
+            if action == "reply" {
+                page.reply_draft = form.text.clone();
+            }
             render_status(status, &page)
         }
         Err(e) => Err(e),

@@ -75,6 +75,9 @@ pub(super) struct DetailPage {
     units: Vec<(Id, String)>,
     departments: Vec<Department>,
     templates: Vec<ReplyTemplate>,
+    /// What the reply box holds: a chosen template's filled body, or the text of a
+    /// reply that was refused (kept, not lost).
+    pub(super) reply_draft: String,
     categories: Options,
     revealed: Option<RevealedContact>,
     notice: Option<String>,
@@ -220,8 +223,9 @@ pub(super) async fn detail_page(
     } else {
         Vec::new()
     };
+    // Only templates that fit this appeal, their fields filled in for it.
     let templates = if d.actions.contains(&"reply") {
-        directory::reply_templates(state).await?
+        handling::templates_for(state, a).await?
     } else {
         Vec::new()
     };
@@ -274,6 +278,7 @@ pub(super) async fn detail_page(
         units,
         departments,
         templates,
+        reply_draft: String::new(),
         categories: options(&p, "category", &corrections, &current_category),
         revealed,
         notice,
@@ -321,6 +326,8 @@ fn request_state(s: RequestState) -> &'static str {
 #[derive(Debug, Deserialize)]
 pub struct DetailQuery {
     done: Option<String>,
+    /// A reply template chosen to fill the reply box.
+    template: Option<Id>,
 }
 
 /// Actions that may be reported back after a redirect (`?done=`).
@@ -351,6 +358,11 @@ pub async fn detail(
         .as_deref()
         .filter(|d| ACTIONS.contains(d))
         .map(|d| p.t(&format!("page.detail.done.{d}")));
-    let page = detail_page(&state, p, &staff, id, None, notice, None).await?;
+    let mut page = detail_page(&state, p, &staff, id, None, notice, None).await?;
+    if let Some(chosen) = q.template {
+        if let Some(t) = page.templates.iter().find(|t| t.id == chosen) {
+            page.reply_draft = t.body.clone();
+        }
+    }
     render(&page)
 }

@@ -65,7 +65,17 @@ impl InboxParams {
             to: dashboard::parse_date(&self.to),
             page: self.page.min(10_000),
             page_size: None,
+            open_only: self.todo(),
         }
+    }
+
+    /// The 待办 tab: no status chosen (`all` lists every status) and no drill-down
+    /// from the opinion view, which counts every appeal of its period.
+    fn todo(&self) -> bool {
+        self.status.is_empty()
+            && self.unit.trim().is_empty()
+            && self.from.is_empty()
+            && self.to.is_empty()
     }
 
     /// Query string of the filters (for paging links), without `page`.
@@ -74,6 +84,8 @@ impl InboxParams {
         let mut q = Vec::new();
         if let Some(s) = f.status {
             q.push(format!("status={s}"));
+        } else if self.status == ALL_STATUSES {
+            q.push(format!("status={ALL_STATUSES}"));
         }
         if let Some(k) = f.kind {
             q.push(format!("kind={k}"));
@@ -106,6 +118,11 @@ impl InboxParams {
     }
 }
 
+/// The status filter's value for "every status, closed ones too".
+const ALL_STATUSES: &str = "all";
+/// Most possibly urgent cases listed above the 待办 list.
+const URGENT_LIMIT: u32 = 20;
+
 /// One row of a case list.
 pub(in crate::pages) struct Row {
     pub id: Id,
@@ -116,6 +133,8 @@ pub(in crate::pages) struct Row {
     pub status: Status,
     pub status_label: String,
     pub emergency: bool,
+    /// 可能紧急 (not shown beside 紧急, which says more).
+    pub possible: bool,
     pub overdue: bool,
     pub near: bool,
     pub supervision: String,
@@ -147,6 +166,7 @@ pub(in crate::pages) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]
                 status: s.status,
                 status_label: p.t(&format!("status.{}", s.status)),
                 emergency: s.emergency,
+                possible: s.possible_emergency && !s.emergency,
                 overdue: open && dl == DeadlineState::Overdue,
                 near: open && dl == DeadlineState::Near,
                 supervision: match s.supervision_level {
@@ -172,6 +192,13 @@ pub(in crate::pages) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]
 struct InboxPage {
     p: Page,
     rows: Vec<Row>,
+    /// The 待办 tab (open cases only) rather than a chosen status or every status.
+    todo: bool,
+    /// Open 可能紧急 / emergency cases, above the list on the 待办 tab's first page.
+    urgent: Vec<Row>,
+    /// Open cases per status: (status key, label, count).
+    counts: Vec<(String, String, i64)>,
+    all_selected: bool,
     statuses: Options,
     kinds: Options,
     categories: Options,
@@ -201,7 +228,26 @@ pub async fn inbox(
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
     let filter = params.filter();
-    let page = handling::inbox(&state, &staff, &filter).await?;
+    let todo = filter.open_only;
+    let mut page = handling::inbox(&state, &staff, &filter).await?;
+    let urgent = if todo && filter.page == 0 {
+        handling::possibly_urgent(&state, &staff, URGENT_LIMIT).await?
+    } else {
+        Vec::new()
+    };
+    // Listed once: in the urgent block, not again below it.
+    page.items.retain(|s| !urgent.iter().any(|u| u.id == s.id));
+    let counts = handling::open_counts(&state, &staff)
+        .await?
+        .into_iter()
+        .map(|(status, n)| {
+            (
+                status.to_string(),
+                p.t(&format!("status.{status}")),
+                n,
+            )
+        })
+        .collect();
     let base = params.query();
     let link = |n: u32| {
         if base.is_empty() {
@@ -217,6 +263,10 @@ pub async fn inbox(
         .collect();
     let view = InboxPage {
         rows: rows(&state, &p, &page.items),
+        urgent: rows(&state, &p, &urgent),
+        todo,
+        counts,
+        all_selected: params.status == ALL_STATUSES,
         statuses: options(&p, "status", Status::ALL, &params.status),
         kinds: options(&p, "kind", AppealKind::ALL, &params.kind),
         categories: options(&p, "category", &categories, &params.category),
