@@ -319,17 +319,39 @@ pub fn headline_of_texts(seg: &Segmenter, texts: &[&str]) -> Headline {
 }
 
 /// Headline of an alert from its keywords (most significant first): the
-/// place words among them and the problem their words describe.
+/// place words among them and the problem their words describe. A problem
+/// only named by its kind (盗窃, 诈骗) takes the alert's strongest other
+/// keyword as its object (充电宝被盗): a new pattern has no rule of its own.
 pub fn headline_of_keywords(keywords: &[String]) -> Headline {
     let words: Vec<String> = keywords
         .iter()
         .map(|k| normalize(k).to_lowercase())
         .collect();
     let place = words.iter().find(|w| is_specific_place(w)).cloned();
-    Headline {
-        place,
-        problem: shared_problem(&[words.concat()]).map(str::to_string),
-    }
+    let problem = shared_problem(&[words.concat()]).map(|p| {
+        // Keywords from search-mode tokens hold a word and its parts (充电宝,
+        // 充电): the strongest keyword, or a longer one that contains it.
+        let object = || {
+            let fits = |w: &&String| {
+                w.chars().count() >= 2
+                    && w.chars().all(crate::normalize::is_cjk)
+                    && !is_specific_place(w)
+                    && !STEAL.iter().chain(&["骗"]).any(|s| w.contains(s))
+            };
+            let first = words.iter().find(fits)?;
+            words
+                .iter()
+                .filter(fits)
+                .filter(|w| w.contains(first.as_str()))
+                .max_by_key(|w| w.len())
+        };
+        match (p, object()) {
+            ("盗窃", Some(o)) => format!("{o}被盗"),
+            ("诈骗", Some(o)) => format!("{o}诈骗"),
+            _ => p.to_string(),
+        }
+    });
+    Headline { place, problem }
 }
 
 #[cfg(test)]
