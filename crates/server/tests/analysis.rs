@@ -353,6 +353,25 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     let opinion = analyst.get("/staff/opinion").await;
     opinion.assert_contains("充电宝被盗");
     opinion.assert_contains("平常几乎没有");
+    // The week's report names it the same way, the test's details folded away.
+    let day = police_square_domain::calendar::local_date(start + 60 * DAY).to_string();
+    let reports = analyst.get("/staff/reports").await;
+    let r = analyst
+        .post(
+            &reports,
+            "/staff/reports",
+            &[
+                ("kind", "weekly"),
+                ("date", &day),
+                ("unit_id", &app.units.district_a.to_string()),
+            ],
+        )
+        .await;
+    let location = r.location.clone().expect("a redirect to the report");
+    let report = analyst.get(&location).await;
+    assert_eq!(report.status, StatusCode::OK);
+    report.assert_contains("充电宝被盗");
+    report.assert_contains("<details><summary>平常几乎没有");
     page.assert_contains(&format!("/staff/appeals/{}\"", burst_ids[0]));
     let r = analyst
         .post(
