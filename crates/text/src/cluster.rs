@@ -167,6 +167,12 @@ const GENERIC_PREFIXES: &[&str] = &[
     "附近", "旁边", "隔壁", "对面", "老", "新", "大", "小", "整条", "一条", "这条", "那条", "每条",
 ];
 
+/// Single characters that join words rather than spell names (驾驶人因路 is no road).
+const NOT_NAME_CHARS: &[&str] = &[
+    "人", "因", "在", "的", "了", "和", "与", "及", "被", "把", "给", "向", "从", "到", "对", "是",
+    "有", "也", "都", "就", "还", "又", "说", "让", "叫", "等", "个", "这", "那", "我", "你", "他",
+];
+
 /// Verbs ending like a road (集资跑路 is no road).
 const NOT_PLACE_ENDINGS: &[&str] = &[
     "跑路", "走路", "出路", "让路", "带路", "问路", "过路", "上路", "半路", "一路",
@@ -174,7 +180,8 @@ const NOT_PLACE_ENDINGS: &[&str] = &[
 
 /// Leading words that are no part of a name (阿拉荃步村 is 荃步村, "we" in Wu).
 const NOT_NAME_STARTS: &[&str] = &[
-    "阿拉", "我们", "你们", "他们", "家住", "人系", "系", "在", "住",
+    "阿拉", "我们", "你们", "他们", "家住", "人系", "系", "在", "住", "来访", "村民", "居民",
+    "群众",
 ];
 
 /// Whether a token names a specific place (织里镇, 大河路, 春晖小区).
@@ -223,7 +230,9 @@ pub fn place_pieces_with(
 ) -> Vec<(String, usize, usize)> {
     let single = |t: &str| {
         let mut c = t.chars();
-        matches!((c.next(), c.next()), (Some(ch), None) if is_cjk(ch)) && !is_stopword(t)
+        matches!((c.next(), c.next()), (Some(ch), None) if is_cjk(ch))
+            && !is_stopword(t)
+            && !NOT_NAME_CHARS.contains(&t)
     };
     let word = |t: &str| t.len() >= 6 && t.chars().all(is_cjk) && !is_stopword(t);
     let mut out = Vec::new();
@@ -235,7 +244,12 @@ pub fn place_pieces_with(
             while start > 0 && i - start < 3 && single(tokens[start - 1]) {
                 start -= 1;
             }
-            if start > 0 && word(tokens[start - 1]) && !maybe_place(start - 1) {
+            // A two-character word only: longer ones are people (来访人, 驾驶人).
+            if start > 0
+                && word(tokens[start - 1])
+                && tokens[start - 1].chars().count() == 2
+                && !maybe_place(start - 1)
+            {
                 start -= 1;
             }
             if start < i && (is_suffix(i) || start + 1 < i || single(tokens[start])) {

@@ -54,6 +54,10 @@ const UNPAID: &[&str] = &["欠", "拖", "没给", "没拿到", "不给", "不发
 /// Problems, most specific first.
 const RULES: &[Rule] = &[
     Rule {
+        all: &[&["打架", "斗殴", "干架", "打群架"]],
+        phrase: "打架斗殴",
+    },
+    Rule {
         all: &[&["烧烤"], NOISE],
         phrase: "烧烤店夜间噪音",
     },

@@ -27,8 +27,10 @@ fn held_out_categories_and_clusters() {
     );
     // Measured 0.885 (0.862 before this work).
     assert!(macro_f1 >= 0.88, "category macro-F1 {macro_f1:.3}");
-    // Measured P 0.72, F1 0.57 (before: P 0.54, F1 0.68 — recall bought with
-    // wrong merges). A wrong merge misleads more than a missed one.
+    // Measured P 0.71 R 0.46 F1 0.56 (before: P 0.54 R 0.94 F1 0.68 — recall
+    // bought with wrong merges). A wrong merge misleads more than a missed one;
+    // the target F1 0.6 is not reached: members put in different categories
+    // by the classifier no longer join.
     assert!(precision >= 0.7, "cluster precision {precision:.2}");
     assert!(f1 >= 0.55, "cluster F1 {f1:.2}");
 }
