@@ -167,6 +167,8 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
     page.assert_contains(&format!("/staff/clusters/{c}"));
     let page = handler.get(&format!("/staff/clusters/{c}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    // Named like a headline (place + problem), not a keyword pile.
+    page.assert_contains("红旗路路灯损坏");
     for id in &ids {
         page.assert_contains(&format!("/staff/appeals/{id}\""));
     }
@@ -326,8 +328,50 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     let list = analyst.get("/staff/alerts").await;
     assert_eq!(list.status, StatusCode::OK);
     list.assert_contains(&format!("/staff/alerts/{}", alert.id));
+    // Named by its problem, with how unusual it is in plain words and the
+    // statistical test one click away (inside a <details>).
+    list.assert_contains("充电宝被盗");
+    list.assert_contains("平常几乎没有");
     let page = analyst.get(&format!("/staff/alerts/{}", alert.id)).await;
     assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("充电宝被盗");
+    page.assert_contains("id=\"alert-unusual\"><b>平常几乎没有");
+    let details = page
+        .body
+        .find("<details id=\"alert-test\">")
+        .expect("test details");
+    let main = &page.body[..details];
+    for jargon in ["p = ", "泊松", "多重比较"] {
+        assert!(!main.contains(jargon), "{jargon} outside the details");
+    }
+    // No p-value in scientific notation (3.2e-43) outside the details either.
+    assert!(
+        !(0..10).any(|d| main.contains(&format!("{d}e-"))),
+        "a p-value outside the details"
+    );
+    assert!(page.body[details..].contains("p = "));
+    let opinion = analyst.get("/staff/opinion").await;
+    opinion.assert_contains("充电宝被盗");
+    opinion.assert_contains("平常几乎没有");
+    // The week's report names it the same way, the test's details folded away.
+    let day = police_square_domain::calendar::local_date(start + 60 * DAY).to_string();
+    let reports = analyst.get("/staff/reports").await;
+    let r = analyst
+        .post(
+            &reports,
+            "/staff/reports",
+            &[
+                ("kind", "weekly"),
+                ("date", &day),
+                ("unit_id", &app.units.district_a.to_string()),
+            ],
+        )
+        .await;
+    let location = r.location.clone().expect("a redirect to the report");
+    let report = analyst.get(&location).await;
+    assert_eq!(report.status, StatusCode::OK);
+    report.assert_contains("充电宝被盗");
+    report.assert_contains("<details><summary>平常几乎没有");
     page.assert_contains(&format!("/staff/appeals/{}\"", burst_ids[0]));
     let r = analyst
         .post(

@@ -22,6 +22,7 @@ fn main() {
         place_boost: args[2],
         idf_power: args[3],
         max_features: args[4] as usize,
+        place_weight: 1.0,
     };
     let sigs: Vec<Signature> = rows
         .iter()

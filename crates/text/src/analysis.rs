@@ -5,13 +5,16 @@
 
 use std::cell::RefCell;
 
-use crate::cluster::{is_place_like, signature_key, Signature, SignatureParams};
+use crate::cluster::{
+    is_place_like, place_key, place_pieces_with, signature_key, specific_idf, Signature,
+    SignatureParams,
+};
 use crate::emergency::detect;
 use crate::engine::{Analysis, TextEngine};
 use crate::features::{bigram_key, cues_of_flags, word_key};
 use crate::normalize::{is_cjk, is_content_token, normalize_cow};
 use crate::sentiment::sentiment_of_roles;
-use crate::vocab::{F_INTENSIFIER, F_NEGATOR, F_PLACE, F_STOP, NO_ROW};
+use crate::vocab::{F_INTENSIFIER, F_NEGATOR, F_PLACE, F_STOP, F_SUFFIX, NO_ROW};
 
 impl TextEngine {
     /// Full analysis: one normalisation, one segmentation and one table
@@ -26,8 +29,8 @@ impl TextEngine {
         with_scratch(|scratch| {
             let norm = normalize_cow(text);
             let tokens = self.segmenter.cut(&norm);
-            let sig = self.feature_passes(&norm, &tokens, scratch);
-            Signature::from_weights(sig, &SignatureParams::default())
+            let (sig, specific) = self.feature_passes(&norm, &tokens, scratch);
+            Signature::from_weights(sig, &SignatureParams::default()).with_specific(specific)
         })
     }
 
@@ -35,7 +38,7 @@ impl TextEngine {
         let norm = normalize_cow(text);
         let norm: &str = &norm;
         let tokens = self.segmenter.cut(norm);
-        let sig = self.feature_passes(norm, &tokens, scratch);
+        let (sig, specific) = self.feature_passes(norm, &tokens, scratch);
         let sp = SignatureParams::default();
         let Scratch {
             roles,
@@ -92,24 +95,25 @@ impl TextEngine {
             low_confidence: pred.confidence < self.low_confidence_threshold,
             sentiment: sentiment_of_roles(roles),
             emergency: detect(norm),
-            signature: Signature::from_weights(sig, &sp),
+            signature: Signature::from_weights(sig, &sp).with_specific(specific),
         }
     }
 
     /// The passes over tokens (sentiment roles, cue roles, content words and
     /// their model rows) and over character bigrams (model rows), filling
-    /// `scratch`; returns the signature's raw weights.
+    /// `scratch`; returns the signature's raw weights and its specific keys.
     fn feature_passes(
         &self,
         norm: &str,
         tokens: &[&str],
         scratch: &mut Scratch,
-    ) -> Vec<(u32, f32)> {
+    ) -> (Vec<(u32, f32)>, Vec<u32>) {
         let v = &*self.vocab;
         scratch.clear();
         let Scratch {
             roles,
             cue_flags,
+            token_places,
             words,
             rows,
             places,
@@ -129,6 +133,9 @@ impl TextEngine {
                 *t == "好",
             ));
             cue_flags.push(cue);
+            let suffix = flags & F_SUFFIX != 0;
+            let maybe_place = flags & F_PLACE != 0 || (info.is_none() && is_place_like(t));
+            token_places.push(u8::from(suffix) | u8::from(maybe_place) << 1);
             if flags & F_STOP != 0 || !is_content_token(t) {
                 continue;
             }
@@ -160,6 +167,8 @@ impl TextEngine {
 
         // Character bigrams: model rows and signature weights.
         let sp = SignatureParams::default();
+        let cut = specific_idf(v.unseen_idf);
+        let mut specific = Vec::new();
         let mut sig: Vec<(u32, f32)> = Vec::with_capacity(words.len() + norm.len() / 3);
         for w in words.iter() {
             let text = &norm[w.start..w.end];
@@ -175,7 +184,11 @@ impl TextEngine {
             } else {
                 1.0
             };
-            sig.push((signature_key(w.key), sp.word_weight * boost * w.idf));
+            let key = signature_key(w.key);
+            if w.idf >= cut {
+                specific.push(key);
+            }
+            sig.push((key, sp.word_weight * boost * w.idf));
         }
         let mut prev: Option<usize> = None;
         for (i, c) in norm.char_indices() {
@@ -200,11 +213,29 @@ impl TextEngine {
                 } else {
                     1.0
                 };
-                sig.push((signature_key(key), sp.bigram_weight * boost * idf));
+                let key = signature_key(key);
+                if idf >= cut {
+                    specific.push(key);
+                }
+                sig.push((key, sp.bigram_weight * boost * idf));
             }
             prev = Some(i);
         }
-        sig
+        // Specific place names (织里镇, 春晖小区): the evidence a cluster needs.
+        let pieces = place_pieces_with(
+            tokens,
+            |i| token_places[i] & 1 != 0,
+            |i| token_places[i] & 2 != 0,
+        );
+        for (place, _, _) in pieces {
+            let idf = v.word(word_key(&place)).map_or(v.unseen_idf, |i| i.idf);
+            let key = place_key(&place);
+            if idf >= cut {
+                specific.push(key);
+            }
+            sig.push((key, sp.place_weight * idf));
+        }
+        (sig, specific)
     }
 }
 
@@ -225,6 +256,8 @@ fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 struct Scratch {
     roles: Vec<(f32, bool, bool, bool)>,
     cue_flags: Vec<u8>,
+    /// Per token: bit 0 a place suffix, bit 1 possibly a place name.
+    token_places: Vec<u8>,
     words: Vec<Word>,
     rows: Vec<u32>,
     places: Vec<(usize, usize)>,
@@ -236,6 +269,7 @@ impl Scratch {
     fn clear(&mut self) {
         self.roles.clear();
         self.cue_flags.clear();
+        self.token_places.clear();
         self.words.clear();
         self.rows.clear();
         self.places.clear();

@@ -12,24 +12,53 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::classify::Category;
-use crate::features::{stable_hash, TextFeatures};
+use crate::features::{is_stopword, stable_hash, TextFeatures};
 use crate::keywords::IdfModel;
+use crate::normalize::is_cjk;
 
 /// Sparse signature: (feature key, weight), sorted by key, unit length.
 /// Keys are `signature_key`s: a cluster index holds hundreds of thousands of
 /// signatures, and comparing them is mostly reading them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Signature(pub Vec<(u32, f32)>);
+pub struct Signature(
+    pub Vec<(u32, f32)>,
+    /// Keys of the signature's specific features (sorted): rare words and
+    /// character pairs, and place names — names of places, shops, estates and
+    /// firms are rare in a corpus, problem words are not. Two appeals about one
+    /// problem in one place share one; two about one kind of problem in two
+    /// places need not.
+    #[serde(default)]
+    pub Vec<u32>,
+);
+
+/// IDF from which a feature counts as specific: seen in at most one document
+/// in a thousand (at most three in a small corpus). `unseen_idf` is the IDF of
+/// a feature the corpus never saw, ln(N + 1) + 1.
+pub fn specific_idf(unseen_idf: f32) -> f32 {
+    (1.0 + 1000f32.ln()).min(unseen_idf - 4f32.ln())
+}
 
 /// A feature's key (`features::word_key` / `bigram_key`) folded to 32 bits
 /// for signatures. Two features of two appeals sharing a key by chance is
 /// about one in a million pairs, and only nudges their similarity.
 #[inline]
 pub fn signature_key(key: u64) -> u32 {
-    (key ^ (key >> 32)) as u32
+    (key ^ (key >> 32)) as u32 & !PLACE_BIT
 }
 
-const PLACE_SUFFIXES: &[&str] = &[
+/// The top bit of a signature key marks a specific place name (织里镇,
+/// 春晖小区): the evidence two appeals must share to be about one problem in
+/// one place. Other features never have it.
+pub const PLACE_BIT: u32 = 1 << 31;
+
+/// Signature key of a specific place name.
+#[inline]
+pub fn place_key(place: &str) -> u32 {
+    signature_key(stable_hash(2, place)) | PLACE_BIT
+}
+
+/// Endings of place names (地名后缀).
+pub const PLACE_SUFFIXES: &[&str] = &[
     "村",
     "镇",
     "乡",
@@ -68,6 +97,200 @@ pub fn is_place_like(word: &str) -> bool {
             .any(|s| word.ends_with(s) && word != *s)
 }
 
+/// Words that end like a place name but name none (马路, 农村, 老小区…).
+const NOT_PLACES: &[&str] = &[
+    "农村",
+    "乡村",
+    "老乡",
+    "家乡",
+    "城乡",
+    "下乡",
+    "同乡",
+    "逛街",
+    "上街",
+    "满街",
+    "老街",
+    "过桥",
+    "花园",
+    "公园",
+    "家园",
+    "校园",
+    "菜园",
+    "果园",
+    "游乐园",
+    "市场",
+    "菜市场",
+    "农贸市场",
+    "超市",
+    "工地",
+    "小学",
+    "中学",
+    "幼儿园",
+    "酒店",
+    "大山",
+    "上山",
+    "下山",
+    "爬山",
+    "山上",
+    "老小区",
+    "新小区",
+    "小区里",
+    "村里",
+    "镇上",
+    "本村",
+    "我村",
+    "该村",
+    "全村",
+    "整个村",
+    "新村",
+    "跑路",
+    "走路",
+    "出路",
+    "让路",
+    "带路",
+    "问路",
+    "过路",
+    "上路",
+    "半路",
+    "一路",
+    "老路",
+    "小路",
+    "大路",
+    "马路",
+    "公路",
+    "山路",
+];
+
+/// Leading words that make a place word generic (我们小区, 这个村).
+const GENERIC_PREFIXES: &[&str] = &[
+    "我们", "你们", "他们", "咱们", "这个", "那个", "哪个", "本", "该", "某", "各", "全", "整个",
+    "附近", "旁边", "隔壁", "对面", "老", "新", "大", "小", "整条", "一条", "这条", "那条", "每条",
+];
+
+/// Single characters that join words rather than spell names (驾驶人因路 is no road).
+const NOT_NAME_CHARS: &[&str] = &[
+    "人", "因", "在", "的", "了", "和", "与", "及", "被", "把", "给", "向", "从", "到", "对", "是",
+    "有", "也", "都", "就", "还", "又", "说", "让", "叫", "等", "个", "这", "那", "我", "你", "他",
+];
+
+/// Verbs ending like a road (集资跑路 is no road).
+const NOT_PLACE_ENDINGS: &[&str] = &[
+    "跑路", "走路", "出路", "让路", "带路", "问路", "过路", "上路", "半路", "一路",
+];
+
+/// Leading words that are no part of a name (阿拉荃步村 is 荃步村, "we" in Wu).
+const NOT_NAME_STARTS: &[&str] = &[
+    "阿拉", "我们", "你们", "他们", "家住", "人系", "系", "在", "住", "来访", "村民", "居民",
+    "群众",
+];
+
+/// Whether a token names a specific place (织里镇, 大河路, 春晖小区).
+pub fn is_specific_place(word: &str) -> bool {
+    let chars = word.chars().count();
+    if chars < 2
+        || !word.chars().all(is_cjk)
+        || NOT_PLACES.contains(&word)
+        || NOT_NAME_STARTS.iter().any(|p| word.starts_with(p))
+        || NOT_PLACE_ENDINGS.iter().any(|e| word.ends_with(e))
+    {
+        return false;
+    }
+    PLACE_SUFFIXES.iter().any(|s| {
+        word.ends_with(s) && word != *s && {
+            let head = &word[..word.len() - s.len()];
+            // One character before a one-character suffix is a common word (马路, 出路).
+            (s.chars().count() > 1 || head.chars().count() >= 2)
+                && !GENERIC_PREFIXES.contains(&head)
+        }
+    })
+}
+
+/// The specific place names of a token sequence with their token ranges,
+/// where a name segmented apart from its suffix ("春晖" + "小区") is joined.
+pub fn place_pieces(tokens: &[&str]) -> Vec<(String, usize, usize)> {
+    place_pieces_with(
+        tokens,
+        |i| PLACE_SUFFIXES.contains(&tokens[i]),
+        |i| is_place_like(tokens[i]),
+    )
+}
+
+/// `place_pieces` with the two token tests supplied (the analysis fast path
+/// reads them from its feature table): whether token `i` is a place suffix,
+/// and whether it may be a place name (`is_place_like`).
+///
+/// Names the dictionary does not know come out as single characters
+/// ("荃" "步" "村", "浔溪" "锦" "苑"): up to three of them, after at most one
+/// word, are joined with the suffix that follows them. So is a two-character
+/// word ending in a one-character suffix ("蠡" "山村").
+pub fn place_pieces_with(
+    tokens: &[&str],
+    is_suffix: impl Fn(usize) -> bool,
+    maybe_place: impl Fn(usize) -> bool,
+) -> Vec<(String, usize, usize)> {
+    let single = |t: &str| {
+        let mut c = t.chars();
+        matches!((c.next(), c.next()), (Some(ch), None) if is_cjk(ch))
+            && !is_stopword(t)
+            && !NOT_NAME_CHARS.contains(&t)
+    };
+    let word = |t: &str| t.len() >= 6 && t.chars().all(is_cjk) && !is_stopword(t);
+    let mut out = Vec::new();
+    for (i, &t) in tokens.iter().enumerate() {
+        let short_suffix_word =
+            t.len() == 6 && maybe_place(i) && ONE_CHAR_SUFFIXES.iter().any(|s| t.ends_with(s));
+        if i > 0 && (is_suffix(i) || short_suffix_word) {
+            let mut start = i;
+            while start > 0 && i - start < 3 && single(tokens[start - 1]) {
+                start -= 1;
+            }
+            // A two-character word only: longer ones are people (来访人, 驾驶人).
+            if start > 0
+                && word(tokens[start - 1])
+                && tokens[start - 1].chars().count() == 2
+                && !maybe_place(start - 1)
+            {
+                start -= 1;
+            }
+            if start < i && (is_suffix(i) || start + 1 < i || single(tokens[start])) {
+                let name = tokens[start..=i].concat();
+                if is_specific_place(&name) {
+                    out.push((name, start, i + 1));
+                    continue;
+                }
+            }
+        }
+        if t.len() >= 6 && maybe_place(i) && is_specific_place(t) {
+            out.push((t.to_string(), i, i + 1));
+        }
+    }
+    out
+}
+
+/// One-character place suffixes that end two-character words (山村, 东路).
+const ONE_CHAR_SUFFIXES: &[&str] = &["村", "镇", "乡", "路", "街", "弄", "巷", "苑", "园", "桥"];
+
+/// Place chains of one text: runs of adjacent place names (织里镇 + 大河路),
+/// at most three long.
+pub fn place_chains(tokens: &[&str]) -> Vec<String> {
+    let mut chains: Vec<String> = Vec::new();
+    let (mut end, mut parts) = (usize::MAX, 0);
+    for (piece, start, stop) in place_pieces(tokens) {
+        match chains.last_mut() {
+            Some(chain) if start == end && parts < 3 => {
+                chain.push_str(&piece);
+                parts += 1;
+            }
+            _ => {
+                chains.push(piece);
+                parts = 1;
+            }
+        }
+        end = stop;
+    }
+    chains
+}
+
 /// How a signature weighs its features.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct SignatureParams {
@@ -79,6 +302,8 @@ pub struct SignatureParams {
     pub idf_power: f32,
     /// Keep only the heaviest features (long texts otherwise drown in generic ones).
     pub max_features: usize,
+    /// Weight of a specific place name's own feature (`place_key`), times its IDF.
+    pub place_weight: f32,
 }
 
 impl Default for SignatureParams {
@@ -89,6 +314,7 @@ impl Default for SignatureParams {
             place_boost: 2.0,
             idf_power: 1.0,
             max_features: usize::MAX,
+            place_weight: 1.0,
         }
     }
 }
@@ -109,6 +335,8 @@ impl Signature {
             }
         };
         let mut raw: Vec<(u32, f32)> = Vec::with_capacity(feats.words.len() + feats.bigrams.len());
+        let cut = specific_idf(idf.idf_of_df(0));
+        let mut specific = Vec::new();
         // Byte ranges (as addresses: words and bigrams are slices of the same
         // normalised text) of place words; bigrams inside them are boosted.
         let mut places: Vec<(usize, usize)> = Vec::new();
@@ -122,10 +350,12 @@ impl Signature {
                 places.push((start, start + w.len()));
             }
             let boost = if place { p.place_boost } else { 1.0 };
-            raw.push((
-                signature_key(stable_hash(0, w)),
-                p.word_weight * boost * pw(idf.idf(w)),
-            ));
+            let key = signature_key(stable_hash(0, w));
+            let w_idf = idf.idf(w);
+            if w_idf >= cut {
+                specific.push(key);
+            }
+            raw.push((key, p.word_weight * boost * pw(w_idf)));
         }
         for b in &feats.bigrams {
             let start = b.as_ptr() as usize;
@@ -135,12 +365,22 @@ impl Signature {
             } else {
                 1.0
             };
-            raw.push((
-                signature_key(stable_hash(1, b)),
-                p.bigram_weight * boost * pw(idf.bigram_idf(b)),
-            ));
+            let key = signature_key(stable_hash(1, b));
+            let b_idf = idf.bigram_idf(b);
+            if b_idf >= cut {
+                specific.push(key);
+            }
+            raw.push((key, p.bigram_weight * boost * pw(b_idf)));
         }
-        Self::from_weights(raw, p)
+        for place in &feats.places {
+            let key = place_key(place);
+            let p_idf = idf.idf(place);
+            if p_idf >= cut {
+                specific.push(key);
+            }
+            raw.push((key, p.place_weight * pw(p_idf)));
+        }
+        Self::from_weights(raw, p).with_specific(specific)
     }
 
     /// Signature from raw (feature hash, weight) pairs, in any order with
@@ -180,7 +420,15 @@ impl Signature {
                 *w /= norm;
             }
         }
-        Signature(v)
+        Signature(v, Vec::new())
+    }
+
+    /// The signature with its specific features' keys (any order, repeats allowed).
+    pub fn with_specific(mut self, mut keys: Vec<u32>) -> Self {
+        keys.sort_unstable();
+        keys.dedup();
+        self.1 = keys;
+        self
     }
 
     /// Cosine similarity of two unit vectors (sorted merge).
@@ -197,6 +445,24 @@ impl Signature {
             j += usize::from(kb <= ka);
         }
         dot
+    }
+
+    /// How many specific features the two signatures share.
+    pub fn shared_specific(&self, other: &Signature) -> usize {
+        let (a, b) = (&self.1, &other.1);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
     }
 
     /// The `k` heaviest features (used as inverted-index keys), heaviest
@@ -325,6 +591,35 @@ pub struct ClusterConfig {
     pub max_postings_per_feature: usize,
     /// Candidates whose exact similarity is computed.
     pub max_candidates: usize,
+    /// Similarity at which two appeals join without sharing a specific place
+    /// name (near-duplicates); below it, a shared place is required. A wrong
+    /// merge misleads more than a missed one: "same place + same problem".
+    #[serde(default = "default_strong_threshold")]
+    pub strong_threshold: f32,
+    /// Specific features (`Signature::shared_specific`) two appeals must share
+    /// to join below `strong_threshold`.
+    #[serde(default = "default_min_shared_specific")]
+    pub min_shared_specific: usize,
+    /// Below `strong_threshold`, only appeals of the same category join: a
+    /// shared place is not enough, the problem must be of one kind too...
+    #[serde(default)]
+    pub same_category_only: bool,
+    /// ...unless they share at least this many specific features and are
+    /// this similar: then one of them was most likely put in the wrong category.
+    #[serde(default = "default_cross_category")]
+    pub cross_category: (usize, f32),
+}
+
+fn default_cross_category() -> (usize, f32) {
+    (4, 0.4)
+}
+
+fn default_min_shared_specific() -> usize {
+    2
+}
+
+fn default_strong_threshold() -> f32 {
+    0.6
 }
 
 fn default_query_features() -> usize {
@@ -334,13 +629,17 @@ fn default_query_features() -> usize {
 impl Default for ClusterConfig {
     fn default() -> Self {
         Self {
-            threshold: 0.16,
+            threshold: 0.12,
             same_category_bonus: 0.05,
             window_days: 60,
             index_features: 16,
             query_features: 16,
             max_postings_per_feature: 16,
             max_candidates: 4,
+            strong_threshold: default_strong_threshold(),
+            min_shared_specific: default_min_shared_specific(),
+            same_category_only: true,
+            cross_category: default_cross_category(),
         }
     }
 }
@@ -418,10 +717,12 @@ impl ClusterIndex {
     /// window), then exact cosine is computed for the best few candidates only.
     pub fn nearest(&self, item: &ClusterItem) -> Option<(usize, f32)> {
         let keys = item.signature.top_features(self.config.query_features);
-        self.nearest_with(item, &keys)
+        self.nearest_with(item, &keys).map(|(i, s, _)| (i, s))
     }
 
-    fn nearest_with(&self, item: &ClusterItem, keys: &[u32]) -> Option<(usize, f32)> {
+    /// The nearest earlier appeal, its similarity and whether it has the
+    /// evidence to join (a shared place, or near-duplicate similarity).
+    fn nearest_with(&self, item: &ClusterItem, keys: &[u32]) -> Option<(usize, f32, bool)> {
         // Candidates from the postings, recent first, within the window and
         // the district. Votes are counted in a per-thread table indexed by
         // item (cleared again through the list of items it touched).
@@ -471,7 +772,7 @@ impl ClusterIndex {
             candidates.retain(|&(ix, _)| {
                 (item.day - self.items[ix as usize].0.day).abs() <= self.config.window_days
             });
-            let mut best: Option<(usize, f32)> = None;
+            let mut best: Option<(usize, f32, bool)> = None;
             for group in candidates.chunks(4) {
                 let mut others: [&[(u32, f32)]; 4] = [&[]; 4];
                 for (o, &(ix, _)) in others.iter_mut().zip(group) {
@@ -484,8 +785,19 @@ impl ClusterIndex {
                     if item.category.is_some() && item.category == other.category {
                         sim += self.config.same_category_bonus;
                     }
-                    if best.is_none_or(|(i, s)| sim > s || (sim == s && ix as usize > i)) {
-                        best = Some((ix as usize, sim));
+                    // Without shared specific evidence (a place name) only a
+                    // near-duplicate may join: ranked below every appeal that has it.
+                    let c = &self.config;
+                    let shared = item.signature.shared_specific(&other.signature);
+                    let evidence = sim >= c.strong_threshold
+                        || ((!c.same_category_only || item.category == other.category)
+                            && shared >= c.min_shared_specific)
+                        || (shared >= c.cross_category.0 && sim >= c.cross_category.1);
+                    let rank = (evidence, sim);
+                    if best.is_none_or(|(i, s, e)| {
+                        rank > (e, s) || (rank == (e, s) && ix as usize > i)
+                    }) {
+                        best = Some((ix as usize, sim, evidence));
                     }
                 }
             }
@@ -506,7 +818,7 @@ impl ClusterIndex {
         let q = self.config.query_features.min(keys.len());
         let nearest = self.nearest_with(&item, &keys[..q]);
         let (cluster, new_cluster) = match nearest {
-            Some((ix, sim)) if sim >= self.config.threshold => (self.items[ix].1, false),
+            Some((ix, sim, true)) if sim >= self.config.threshold => (self.items[ix].1, false),
             _ => {
                 self.next_cluster += 1;
                 (self.next_cluster, true)
@@ -516,7 +828,7 @@ impl ClusterIndex {
         for f in keys {
             self.postings.entry(f).or_default().push(ix);
         }
-        let nearest = nearest.map(|(i, s)| (self.items[i].0.id.clone(), s));
+        let nearest = nearest.map(|(i, s, _)| (self.items[i].0.id.clone(), s));
         let d = match &item.district {
             None => NO_DISTRICT,
             Some(name) => {
@@ -644,11 +956,72 @@ mod tests {
 
     #[test]
     fn top_features_rank_by_weight_then_key() {
-        let sig = Signature(vec![(1, 0.2), (2, 0.5), (3, 0.2), (4, 0.9), (5, 0.1)]);
+        let sig = Signature(
+            vec![(1, 0.2), (2, 0.5), (3, 0.2), (4, 0.9), (5, 0.1)],
+            vec![],
+        );
         assert_eq!(sig.top_features(3), vec![4, 2, 1]);
         assert_eq!(sig.top_features(4), vec![4, 2, 1, 3]);
         assert_eq!(sig.top_features(9), vec![4, 2, 1, 3, 5]);
         assert!(sig.top_features(0).is_empty());
+    }
+
+    fn engine_item(
+        e: &crate::TextEngine,
+        id: &str,
+        day: i64,
+        cat: Category,
+        t: &str,
+    ) -> ClusterItem {
+        ClusterItem {
+            id: id.into(),
+            day,
+            district: Some("吴兴区".into()),
+            category: Some(cat),
+            signature: e.signature(t),
+        }
+    }
+
+    #[test]
+    fn one_problem_in_one_place_joins_but_not_its_neighbours() {
+        let mut e = crate::TextEngine::new();
+        let texts = [
+            "织里镇大河路楼下烧烤店每天开到凌晨，划拳喝酒吵得睡不着",
+            "大河路那家烧烤店半夜还在吵，喝多了摔瓶子，住户天天失眠",
+            "八里店小区门口的KTV每天晚上唱到很晚，吵得睡不着",
+            "大河路的路灯坏了一排，晚上走路黑乎乎的",
+        ];
+        let seed = crate::classify::SEED_TRAIN;
+        let seed = crate::parse_jsonl(seed).unwrap();
+        e.fit_idf(seed.iter().map(|r| r.text.as_str()).chain(texts));
+        let mut ix = ClusterIndex::new(ClusterConfig::default());
+        let a = ix.assign(engine_item(&e, "a", 0, Category::PublicOrder, texts[0]));
+        let b = ix.assign(engine_item(&e, "b", 1, Category::PublicOrder, texts[1]));
+        // Same kind of problem elsewhere; another problem in the same place.
+        let c = ix.assign(engine_item(&e, "c", 2, Category::PublicOrder, texts[2]));
+        let d = ix.assign(engine_item(&e, "d", 2, Category::NonPolice, texts[3]));
+        assert_eq!(b.cluster, a.cluster, "{b:?}");
+        assert!(c.new_cluster, "{c:?}");
+        assert!(d.new_cluster, "{d:?}");
+    }
+
+    #[test]
+    fn unknown_names_are_joined_with_their_suffix() {
+        let seg = Segmenter::new();
+        let pieces = |t: &str| -> Vec<String> {
+            place_pieces(&seg.cut(t))
+                .into_iter()
+                .map(|(p, _, _)| p)
+                .collect()
+        };
+        assert_eq!(pieces("荃步村昨晚又有电瓶被拆走"), vec!["荃步村"]);
+        assert_eq!(pieces("我们织里镇大河路那边"), vec!["织里镇", "大河路"]);
+        assert_eq!(pieces("梅林小区停水"), vec!["梅林小区"]);
+        assert!(pieces("老板集资跑路了，走了一路").is_empty());
+        assert_eq!(
+            place_chains(&seg.cut("我们织里镇大河路那边")),
+            vec!["织里镇大河路"]
+        );
     }
 
     #[test]

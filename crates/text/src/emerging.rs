@@ -384,9 +384,36 @@ fn frequent_keywords(inputs: &[EmergingInput], ids: &[usize], k: usize) -> Vec<S
     v.into_iter().take(k).map(|(w, _)| w.to_string()).collect()
 }
 
+/// How unusual a count is, in words a leader reads ("比平常多 6 倍") rather
+/// than a p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unusual {
+    /// The usual count for a period this long is below one: "usually almost none".
+    UsuallyNone,
+    /// The count is more than `n` times the usual (rounded down, at least 1).
+    Times(u32),
+}
+
+/// The plain-words unusualness of `observed` appeals where `expected` were usual.
+pub fn unusualness(observed: f64, expected: f64) -> Unusual {
+    if expected < 1.0 {
+        return Unusual::UsuallyNone;
+    }
+    let ratio = observed / expected;
+    Unusual::Times((ratio.floor() as u32).max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unusualness_in_plain_words() {
+        assert_eq!(unusualness(14.0, 2.0), Unusual::Times(7));
+        assert_eq!(unusualness(7.9, 2.0), Unusual::Times(3));
+        assert_eq!(unusualness(1.0, 2.0), Unusual::Times(1));
+        assert_eq!(unusualness(9.0, 0.4), Unusual::UsuallyNone);
+    }
 
     #[test]
     fn poisson_tail_matches_known_values() {

@@ -220,6 +220,12 @@ impl TextEngine {
         self.idf.keywords(&self.segmenter, text, k)
     }
 
+    /// Headline (place + problem) of a group of appeal texts, e.g. the first
+    /// appeals of a cluster; `None` when no known problem fits them.
+    pub fn headline(&self, texts: &[&str]) -> Option<String> {
+        crate::headline::headline_of_texts(&self.segmenter, texts).text()
+    }
+
     pub fn classify(&self, text: &str) -> Prediction {
         let n = normalize(text);
         let t = self.segmenter.cut(&n);

@@ -28,6 +28,15 @@ fn day_number(d: NaiveDate) -> i64 {
 /// and cluster signatures is learned from the seed texts plus the evaluated
 /// texts (unsupervised: labels are never read for it).
 pub fn evaluate(labeled_jsonl: &str, train_jsonl: Option<&str>) -> Result<Value, TextError> {
+    evaluate_with(labeled_jsonl, train_jsonl, &ClusterConfig::default())
+}
+
+/// `evaluate` with explicit cluster settings (for tuning them).
+pub fn evaluate_with(
+    labeled_jsonl: &str,
+    train_jsonl: Option<&str>,
+    cluster_config: &ClusterConfig,
+) -> Result<Value, TextError> {
     let rows = parse_jsonl(labeled_jsonl)?;
     let mut engine = TextEngine::new();
     let model_desc = match train_jsonl {
@@ -62,7 +71,7 @@ pub fn evaluate(labeled_jsonl: &str, train_jsonl: Option<&str>) -> Result<Value,
     // Clusters: appeals arrive in time order, as at intake.
     let mut order: Vec<usize> = (0..rows.len()).collect();
     order.sort_by_key(|&i| (rows[i].submitted_at, i));
-    let mut index = ClusterIndex::new(ClusterConfig::default());
+    let mut index = ClusterIndex::new(*cluster_config);
     let mut predicted = vec![0u64; rows.len()];
     for &i in &order {
         let a = &analyses[i];

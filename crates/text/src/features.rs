@@ -126,11 +126,28 @@ const OFFICER_BAD: &[&str] = &[
     "选择性",
     "不开票",
     "乱罚款",
+    // Everyday words for a case left lying or a service that failed.
+    "下文",
+    "白跑",
+    "走过场",
+    "踢皮球",
+    "回执",
+    "占线",
+    "不通",
+    "看手机",
+    "聊天",
+    "打游戏",
+    "歧视",
+    "收钱",
+    "吓唬",
+    "不闻不问",
+    "迟迟",
+    "一次性",
 ];
 /// What officers did, as residents praise it.
 const OFFICER_GOOD: &[&str] = &[
     "感谢", "谢谢", "表扬", "锦旗", "点赞", "耐心", "辛苦", "热情", "尽职", "致谢", "谢意", "好评",
-    "公道",
+    "公道", "感动", "感激", "好人", "负责",
 ];
 
 /// Synthetic cue features (线索特征): an officer word with a behaviour word
@@ -209,6 +226,8 @@ pub struct TextFeatures<'a> {
     /// Synthetic cue features (`CUE_*`): for the classifier only, never
     /// keywords or cluster evidence.
     pub cues: Vec<&'static str>,
+    /// Specific place names (`cluster::place_pieces`): cluster evidence only.
+    pub places: Vec<String>,
 }
 
 impl<'a> TextFeatures<'a> {
@@ -225,6 +244,10 @@ impl<'a> TextFeatures<'a> {
             words: content_words(tokens),
             bigrams: char_bigrams(norm),
             cues,
+            places: crate::cluster::place_pieces(tokens)
+                .into_iter()
+                .map(|(p, _, _)| p)
+                .collect(),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - [`emergency`]: the urgency gate (ongoing danger vs past events).
 //! - [`classify`]: topic category model, trainable and serializable.
 //! - [`cluster`]: near-duplicate signatures and the incremental cluster index.
+//! - [`headline`]: place + problem headlines for clusters and alerts.
 //! - [`emerging`]: spike detection per district and topic/keyword.
 //! - [`eval`]: evaluation and cross-validation on labelled JSONL.
 //! - [`TextEngine`]: the facade used at intake.
@@ -21,6 +22,7 @@ mod engine;
 pub mod error;
 pub mod eval;
 pub mod features;
+pub mod headline;
 pub mod keywords;
 pub mod matcher;
 pub mod metrics;
@@ -39,7 +41,7 @@ pub use engine::{
     DEFAULT_LOW_CONFIDENCE,
 };
 pub use error::TextError;
-pub use eval::{cross_validate, evaluate};
+pub use eval::{cross_validate, evaluate, evaluate_with};
 pub use keywords::IdfModel;
 pub use segment::{DictWord, Segmenter};
 pub use sentiment::{Polarity, Sentiment};

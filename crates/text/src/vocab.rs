@@ -7,7 +7,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::classify::CategoryModel;
-use crate::cluster::is_place_like;
+use crate::cluster::{is_place_like, PLACE_SUFFIXES};
 use crate::features::{
     bigram_key, cue_flags, is_stopword, word_key, CUE_OFFICER_BAD, CUE_OFFICER_GOOD, STOPWORDS,
 };
@@ -21,6 +21,8 @@ pub const F_STOP: u8 = 1;
 pub const F_PLACE: u8 = 2;
 pub const F_NEGATOR: u8 = 4;
 pub const F_INTENSIFIER: u8 = 8;
+/// A place-name suffix (村, 小区…) segmented on its own.
+pub const F_SUFFIX: u8 = 16;
 
 /// What analysis needs to know about one word or bigram.
 #[derive(Debug, Clone, Copy)]
@@ -81,6 +83,9 @@ impl Vocab {
                 if is_place_like(w) {
                     i.flags |= F_PLACE;
                 }
+                if PLACE_SUFFIXES.contains(&w) {
+                    i.flags |= F_SUFFIX;
+                }
                 i
             });
             k
@@ -105,7 +110,7 @@ impl Vocab {
                 SentimentRole::Intensifier => i.flags |= F_INTENSIFIER,
             }
         }
-        for w in crate::features::cue_words() {
+        for w in crate::features::cue_words().chain(PLACE_SUFFIXES.iter().copied()) {
             word(&mut map, w);
         }
         let mut bigrams: FxHashMap<u64, BigramInfo> = FxHashMap::default();

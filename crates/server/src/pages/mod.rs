@@ -20,6 +20,7 @@ mod resident;
 mod search;
 mod staff;
 mod supervision;
+mod unusual;
 mod views;
 
 use axum::{

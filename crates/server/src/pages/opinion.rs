@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{
     ctx::{group_digits, render, see_other, CsrfForm, Page},
     staff::{rows, staff_page, Row},
-    urlencode,
+    unusual, urlencode,
 };
 use crate::{
     auth::CurrentStaff,
@@ -69,6 +69,12 @@ struct ClusterLine {
 
 struct AlertLine {
     id: Id,
+    /// Place + problem (织里镇烧烤店夜间噪音), not the keyword pile.
+    headline: String,
+    /// How unusual the burst is in plain words (比平常多 6 倍).
+    unusual: String,
+    /// The statistical test behind `unusual`, shown on request.
+    test: String,
     district: String,
     period: String,
     keywords: String,
@@ -292,6 +298,9 @@ fn alert_lines(state: &AppState, p: &Page, alerts: &[EmergingAlertRecord]) -> Ve
         .iter()
         .map(|a| AlertLine {
             id: a.id,
+            headline: unusual::alert_headline(p, &a.keywords, &a.categories),
+            unusual: unusual::unusual(p, a.observed, a.expected),
+            test: unusual::test_details(p, a.observed, a.expected, a.p_value),
             district: org.name(a.district_unit_id).unwrap_or_default().to_owned(),
             period: format!("{} — {}", day(a.period_start), day(a.period_end - 1)),
             keywords: a.keywords.join(" · "),

@@ -162,7 +162,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
             },
             (None, Some(first)) => ClusterLink {
                 cluster: None,
-                label: label(&engine, &first.text),
+                label: label(&engine, &[&first.text, &row.text]),
                 appeal_ids: vec![first.id, row.id],
                 unit_path: first.unit_path.clone(),
                 category: first.category.clone(),
@@ -173,7 +173,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
             // dropped from `first`: it is re-read as the cluster's first appeal.
             (None, None) => ClusterLink {
                 cluster: None,
-                label: label(&engine, &row.text),
+                label: label(&engine, &[&row.text]),
                 appeal_ids: vec![row.id],
                 unit_path: row.unit_path.clone(),
                 category: row.category.clone(),
@@ -208,10 +208,15 @@ impl ClusterWork {
     }
 }
 
-/// Keywords naming a cluster's problem (long numbers masked: residents' words).
-fn label(engine: &TextEngine, text: &str) -> String {
+/// The name of a cluster: a headline (place + problem, 织里镇大河路烧烤店夜间噪音)
+/// from its first appeals; when no known problem fits them, their strongest
+/// keywords (long numbers masked: residents' words).
+fn label(engine: &TextEngine, texts: &[&str]) -> String {
+    if let Some(headline) = engine.headline(texts) {
+        return headline;
+    }
     let words: Vec<String> = engine
-        .keywords(text, 4)
+        .keywords(texts.first().copied().unwrap_or_default(), 4)
         .into_iter()
         .map(|(w, _)| w)
         .collect();

@@ -20,6 +20,7 @@ use charts::{bar_chart, day_chart, score_chart};
 use super::{
     ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, Page},
     staff::staff_page,
+    unusual,
 };
 use crate::{
     auth::CurrentStaff,
@@ -228,13 +229,15 @@ struct ClusterView {
 
 struct EmergingView {
     id: Id,
+    /// Place + problem, and how unusual in plain words (the test on request).
+    headline: String,
+    unusual: String,
+    test: String,
     district: String,
     span: String,
     keywords: String,
     categories: String,
     observed: String,
-    expected: String,
-    p_value: String,
     appeals: String,
 }
 
@@ -512,6 +515,9 @@ pub async fn show(
             .iter()
             .map(|e| EmergingView {
                 id: e.id,
+                headline: unusual::alert_headline(&p, &e.keywords, &e.categories),
+                unusual: unusual::unusual(&p, e.observed, e.expected),
+                test: unusual::test_details(&p, e.observed, e.expected, e.p_value),
                 district: e.district.clone(),
                 span: format!(
                     "{} — {}",
@@ -526,8 +532,6 @@ pub async fn show(
                     .collect::<Vec<_>>()
                     .join("、"),
                 observed: group_digits(e.observed),
-                expected: format!("{:.1}", e.expected),
-                p_value: format!("{:.1e}", e.p_value),
                 appeals: group_digits(e.appeals),
             })
             .collect(),

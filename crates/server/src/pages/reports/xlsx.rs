@@ -9,7 +9,7 @@ use police_square_store::Report;
 use super::{category_label, fmt_change, fmt_day, share_label, status_label, title};
 use crate::{
     error::{AppError, AppResult},
-    pages::ctx::Page,
+    pages::{ctx::Page, unusual},
     services::reports::ReportContent,
 };
 
@@ -206,17 +206,23 @@ fn workbook(
             ws,
             row,
             &[
-                p.t("page.reports.col_keywords"),
+                p.t("analysis.unusual.problem"),
                 p.t("page.reports.col_district"),
                 p.t("page.reports.col_period"),
                 p.t("page.reports.col_observed"),
+                p.t("analysis.unusual.heading"),
                 p.t("page.reports.col_expected"),
                 p.t("page.reports.col_appeals"),
+                p.t("page.reports.col_keywords"),
             ],
         )?;
         row += 1;
         for e in &c.emerging {
-            ws.write_string(row, 0, e.keywords.join(" "))?;
+            ws.write_string(
+                row,
+                0,
+                unusual::alert_headline(p, &e.keywords, &e.categories),
+            )?;
             ws.write_string(row, 1, &e.district)?;
             ws.write_string(
                 row,
@@ -228,8 +234,10 @@ fn workbook(
                 ),
             )?;
             ws.write_number(row, 3, e.observed as f64)?;
-            ws.write_number(row, 4, e.expected)?;
-            ws.write_number(row, 5, e.appeals as f64)?;
+            ws.write_string(row, 4, unusual::unusual(p, e.observed, e.expected))?;
+            ws.write_number(row, 5, e.expected)?;
+            ws.write_number(row, 6, e.appeals as f64)?;
+            ws.write_string(row, 7, e.keywords.join(" "))?;
             row += 1;
         }
     }
