@@ -16,6 +16,7 @@ pub mod classify;
 pub mod cluster;
 pub mod dataset;
 pub mod emergency;
+pub mod emergency_eval;
 pub mod emerging;
 mod engine;
 pub mod error;
@@ -39,6 +40,7 @@ pub use engine::{
     DEFAULT_LOW_CONFIDENCE,
 };
 pub use error::TextError;
+pub use emergency_eval::evaluate_emergency;
 pub use eval::{cross_validate, evaluate};
 pub use keywords::IdfModel;
 pub use segment::{DictWord, Segmenter};

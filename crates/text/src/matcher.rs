@@ -74,10 +74,24 @@ impl<T: Copy> PhraseMatcher<T> {
 
     /// All non-overlapping leftmost-longest matches in `text`.
     pub fn find_all(&self, text: &str) -> Vec<PhraseHit<T>> {
+        self.find(text, true)
+    }
+
+    /// The longest match at each position that is not inside an earlier
+    /// match: overlapping matches are all kept ("一直在" and "在我后面" in
+    /// "一直在我后面"), a phrase within a longer one is not ("没回来" in
+    /// "还没回来").
+    pub fn find_maximal(&self, text: &str) -> Vec<PhraseHit<T>> {
+        self.find(text, false)
+    }
+
+    fn find(&self, text: &str, skip_overlaps: bool) -> Vec<PhraseHit<T>> {
         let mut hits = Vec::new();
-        let mut skip_until = 0;
+        // End of the furthest match so far: with `skip_overlaps` no match
+        // starts before it, without it no match ends within it.
+        let mut covered = 0;
         for (i, c) in text.char_indices() {
-            if i < skip_until {
+            if skip_overlaps && i < covered {
                 continue;
             }
             // Characters beyond the BMP are always looked up.
@@ -95,12 +109,15 @@ impl<T: Copy> PhraseMatcher<T> {
             if let Some(list) = self.by_first.get(&c) {
                 let rest = &text[i..];
                 if let Some((p, v)) = list.iter().find(|(p, _)| rest.starts_with(p.as_str())) {
-                    hits.push(PhraseHit {
-                        start: i,
-                        end: i + p.len(),
-                        value: *v,
-                    });
-                    skip_until = i + p.len();
+                    let end = i + p.len();
+                    if end > covered {
+                        hits.push(PhraseHit {
+                            start: i,
+                            end,
+                            value: *v,
+                        });
+                        covered = end;
+                    }
                 }
             }
         }
@@ -139,6 +156,21 @@ mod tests {
         // A phrase's first character at the very end of the text.
         assert!(m.find_all("打").is_empty());
         assert_eq!(m.find_all("火").len(), 1);
+    }
+
+    #[test]
+    fn maximal_matches_keep_overlaps_but_not_phrases_inside_others() {
+        let mut m = PhraseMatcher::new();
+        m.insert("一直在", 1);
+        m.insert("在我后面", 2);
+        m.insert("还没回来", 3);
+        m.insert("没回来", 4);
+        let v = |t: &str| m.find_maximal(t).iter().map(|h| h.value).collect::<Vec<_>>();
+        assert_eq!(v("他一直在我后面"), vec![1, 2]);
+        assert_eq!(v("到现在还没回来"), vec![3]);
+        assert_eq!(v("没回来"), vec![4]);
+        // The non-overlapping scan keeps only the first of two overlapping phrases.
+        assert_eq!(m.find_all("他一直在我后面").len(), 1);
     }
 
     #[test]
