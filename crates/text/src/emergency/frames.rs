@@ -30,6 +30,8 @@ pub enum Frame {
     Crowd,
     Animal,
     CryForHelp,
+    /// The learned model's evidence (`model.rs`).
+    Learned,
 }
 
 impl Frame {
@@ -56,6 +58,7 @@ impl Frame {
             Frame::Crowd => "frame:crowd",
             Frame::Animal => "frame:animal",
             Frame::CryForHelp => "frame:cry_for_help",
+            Frame::Learned => "frame:learned",
         }
     }
 }
@@ -92,7 +95,11 @@ pub(super) fn frames(f: &Found) -> Vec<(Frame, f32)> {
     if has(C::Fire) {
         // Cooking fumes, cigarettes and fireworks explain weak smoke words away.
         let w = f.weight(C::Fire).min(2.0);
-        let s = if has(C::FireBenign) { 0.35 * w } else { 0.4 + 0.75 * w };
+        let s = if has(C::FireBenign) && w < 1.2 {
+            0.35 * w
+        } else {
+            0.4 + 0.75 * w
+        };
         push(Frame::Fire, s.min(1.7));
     }
     if has(C::Gas) || (has(C::GasThing) && has(C::Smell)) {
@@ -100,7 +107,10 @@ pub(super) fn frames(f: &Found) -> Vec<(Frame, f32)> {
     }
     if has(C::SelfHarm) {
         push(Frame::SelfHarm, 1.2 + bonus(C::HighPlace, 0.2));
-    } else if has(C::HighPlace) && (has(C::HelpCry) || has(C::Now)) {
+    } else if has(C::HighPlace) && (has(C::HelpCry) || has(C::Lying)) {
+        // Someone sitting or standing at a roof's edge or on a bridge's rail.
+        push(Frame::SelfHarm, 1.0);
+    } else if has(C::HighPlace) && has(C::Now) {
         push(Frame::SelfHarm, 0.7);
     }
     if has(C::Missing) && !(has(C::Thing) && !has(C::Vulnerable)) {
@@ -126,13 +136,13 @@ pub(super) fn frames(f: &Found) -> Vec<(Frame, f32)> {
     // A fraud under way: a fraud marker and the victim still in it (on the
     // phone, at the counter, in the app), or a clear marker and "now".
     let mark = f.weight(C::FraudMark);
-    if mark > 0.0 && (has(C::FraudLive) || (has(C::Now) && mark >= 1.0)) {
+    if mark > 0.0 && (has(C::FraudLive) || (has(C::Now) && mark >= 1.0) || mark >= 2.0) {
         push(
             Frame::Fraud,
             1.0 + 0.15 * f.weight(C::FraudLive).min(3.0) + bonus(C::Money, 0.15),
         );
     } else if has(C::Money) && has(C::FraudLive) {
-        push(Frame::Fraud, 0.6 + bonus(C::Now, 0.2));
+        push(Frame::Fraud, 0.8 + bonus(C::Now, 0.25));
     } else if mark > 0.0 {
         push(Frame::Fraud, 0.35);
     }

@@ -13,6 +13,7 @@
 
 mod frames;
 mod lexicon;
+mod model;
 pub mod time;
 
 use std::sync::OnceLock;
@@ -78,8 +79,9 @@ pub(crate) fn scan(norm: &str) -> Found<'_> {
         }
         seen.push(phrase);
         let (a, b, weight) = hit.value;
-        // "没找到人" is not "找到人": a settled outcome negated is none.
-        if a == C::Settled && negated(norm, hit.start) {
+        // "没找到人" is not "找到人", "还好没烧起来" is no fire: a settled
+        // outcome or a danger negated is none.
+        if (a == C::Settled || is_cue(a) && a != C::Now) && negated(norm, hit.start) {
             continue;
         }
         found.mask |= 1 << a as u8 | 1 << b as u8;
@@ -136,10 +138,23 @@ pub const EMERGENCY_THRESHOLD: f32 = 1.0;
 /// Score from which an appeal is shown as possibly urgent (可能紧急).
 pub const POSSIBLE_THRESHOLD: f32 = 0.5;
 
+fn tuning_knobs() -> (f32, f32) {
+    static K: OnceLock<(f32, f32)> = OnceLock::new();
+    *K.get_or_init(|| {
+        let get = |n: &str, d: f32| std::env::var(n).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        (get("EK", 0.3), get("ET0", 1.5))
+    })
+}
+
 /// Detect ongoing danger in a normalised text.
 pub fn detect(norm: &str) -> EmergencySignal {
     let found = scan(norm);
-    let frames = frames::frames(&found);
+    let mut frames = frames::frames(&found);
+    let learned = model::model().score(norm);
+    let (k, t0) = tuning_knobs();
+    if learned > t0 {
+        frames.push((Frame::Learned, k * (learned - t0)));
+    }
     let danger = frames::danger(&frames);
     let time = time::read(&found);
     // Saying "now" insistently adds a little; other readings take off.
