@@ -164,3 +164,42 @@ pub fn evaluate_emergency(labeled_jsonl: &str) -> Result<Value, TextError> {
         "false_alarms": list(false, |s| s.emergency),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"{"id":"a","text":"对面楼着火了，浓烟很大，快来人","channel":"hotline","register":"hotline","scenario":"fire","urgency":"emergency"}
+{"id":"b","text":"请问身份证在哪里补办","channel":"web","scenario":"consult","urgency":"normal"}
+{"id":"c","text":"没有标签的行"}
+{"id":"d","text":"我昨天丢了一把钥匙","channel":"sms","scenario":"lost_item","urgency":"normal"}"#;
+
+    #[test]
+    fn only_labelled_lines_are_measured() {
+        let cases = parse_urgency_cases(SAMPLE).unwrap();
+        assert_eq!(cases.len(), 3);
+        let r = measure_urgency(cases);
+        assert_eq!(r.emergency.emergencies, 1);
+        assert_eq!(r.emergency.recall, 1.0);
+        assert_eq!(r.emergency.precision, 1.0);
+        assert!(r.possible.recall >= r.emergency.recall);
+    }
+
+    #[test]
+    fn report_breaks_down_by_tag_and_lists_errors() {
+        let v = evaluate_emergency(SAMPLE).unwrap();
+        assert_eq!(v["n"], 3);
+        assert_eq!(v["emergency"]["emergencies"], 1);
+        assert!(v["by_channel"]["hotline"]["emergency"]["recall"].as_f64().is_some());
+        assert!(v["by_scenario"]["fire"]["possible"]["recall"].as_f64().is_some());
+        assert!(v["by_register"].get("hotline").is_some());
+        assert!(v["missed_emergencies"].as_array().unwrap().is_empty());
+        assert!(v["false_alarms"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_bad_line_is_reported_with_its_number() {
+        let err = parse_urgency_cases("{\"text\":\"a\",\"urgency\":\"normal\"}\nnot json").unwrap_err();
+        assert!(err.to_string().contains("line 2"), "{err}");
+    }
+}

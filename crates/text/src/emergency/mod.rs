@@ -138,22 +138,21 @@ pub const EMERGENCY_THRESHOLD: f32 = 1.0;
 /// Score from which an appeal is shown as possibly urgent (可能紧急).
 pub const POSSIBLE_THRESHOLD: f32 = 0.5;
 
-fn tuning_knobs() -> (f32, f32) {
-    static K: OnceLock<(f32, f32)> = OnceLock::new();
-    *K.get_or_init(|| {
-        let get = |n: &str, d: f32| std::env::var(n).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        (get("EK", 0.3), get("ET0", 1.5))
-    })
-}
+/// The learned model's evidence counts from `LEARNED_FROM` on, scaled by
+/// `LEARNED_SCALE`: alone it makes an appeal possibly urgent from a model
+/// score of about 2.75 and an emergency from about 4. The scale is the
+/// largest that kept precision on the dev file at 0.9 or more (0.5 fell to
+/// 0.87); the tuning half cannot tell, the model having been trained on it.
+const LEARNED_FROM: f32 = 1.5;
+const LEARNED_SCALE: f32 = 0.4;
 
 /// Detect ongoing danger in a normalised text.
 pub fn detect(norm: &str) -> EmergencySignal {
     let found = scan(norm);
     let mut frames = frames::frames(&found);
     let learned = model::model().score(norm);
-    let (k, t0) = tuning_knobs();
-    if learned > t0 {
-        frames.push((Frame::Learned, k * (learned - t0)));
+    if learned > LEARNED_FROM {
+        frames.push((Frame::Learned, LEARNED_SCALE * (learned - LEARNED_FROM)));
     }
     let danger = frames::danger(&frames);
     let time = time::read(&found);
@@ -233,5 +232,83 @@ mod tests {
         let urgent = detect(&normalize("现在有人打架，快来"));
         assert!(urgent.score > calm.score);
         assert!(urgent.cues.iter().any(|c| c == "打架"));
+    }
+
+    #[test]
+    fn situations_without_alarm_words_fire() {
+        // Written for this test, none in the evaluation files.
+        for t in [
+            // A vulnerable person gone for hours, night or weather making it worse.
+            "我公公老年痴呆，午饭后出门到现在没回家，天已经黑了",
+            // A person on the road.
+            "国道上有个人躺在路中间，车子一辆辆从他边上开过去",
+            // A fraud under way: still on the phone, at the counter.
+            "我妈在银行柜台，一个自称检察院的人电话里让她转到安全账户，她还没挂",
+            // Smoke just starting.
+            "楼道里一股焦味，三楼门缝里往外冒烟，敲门没人应",
+            // Someone trapped.
+            "电梯卡在两层中间，里面有个老人喘不上气",
+            // Violence still going on, in dialect.
+            "阿拉楼下两个人在相打，一个头上都是血，还在打",
+            // Traditional characters.
+            "現在有人在撬我家的門，我一個人在家",
+        ] {
+            let s = detect(&normalize(t));
+            assert!(s.emergency, "should fire: {t} {s:?}");
+            assert!(s.cues.iter().any(|c| c.starts_with("frame:")), "{t} {s:?}");
+        }
+    }
+
+    #[test]
+    fn near_misses_stay_quiet() {
+        for t in [
+            // Past, settled, a question, a hypothetical, hearsay, thanks, refused.
+            "前天晚上我在烧烤摊被人打了一拳，验伤去哪里",
+            "刚才孩子找不到了，后来在小卖部找到了，虚惊一场",
+            "请问家里老人有点糊涂，怎么办防走失手环",
+            "楼道里堆满纸箱，万一着火就完了，物业管不管",
+            "听说昨天镇上有个厂着火了，有没有人受伤",
+            "感谢民警上个月帮我们找回走失的爷爷",
+            "有人打电话说我涉嫌洗钱，让我转到安全账户，我没理他直接挂了",
+            // Nuisance words that look like danger.
+            "楼下广场舞天天吵到十点，吵死人了",
+            "我家电瓶车钥匙找不到了",
+        ] {
+            let s = detect(&normalize(t));
+            assert!(!s.emergency, "should not fire: {t} {s:?}");
+        }
+    }
+
+    #[test]
+    fn cues_name_the_frame_and_the_time_reading() {
+        let s = detect(&normalize("上个月我家楼下着火了，烧了三辆电动车"));
+        assert!(!s.emergency, "{s:?}");
+        assert!(s.cues.iter().any(|c| c == "frame:fire"), "{s:?}");
+        assert!(s.cues.iter().any(|c| c == "time:past"), "{s:?}");
+        // No danger, no cues: "现在" alone explains nothing.
+        assert!(detect(&normalize("我现在在派出所门口排队")).cues.is_empty());
+    }
+
+    #[test]
+    fn possible_is_true_whenever_emergency_is() {
+        for t in [
+            "对面楼着火了，浓烟很大，快来人",
+            "有人在车库门口转来转去",
+            "请问身份证在哪里办",
+            "",
+        ] {
+            let s = detect(&normalize(t));
+            assert!(!s.emergency || s.possible, "{t} {s:?}");
+            assert_eq!(s.emergency, s.score >= EMERGENCY_THRESHOLD);
+            assert_eq!(s.possible, s.score >= POSSIBLE_THRESHOLD);
+        }
+    }
+
+    #[test]
+    fn calendar_dates_read_as_past() {
+        assert!(has_calendar_date("3月21日在南浔被人打了"));
+        assert!(has_calendar_date("12月的事"));
+        assert!(!has_calendar_date("三个月没发工资"));
+        assert!(!has_calendar_date("月亮酒店门口"));
     }
 }
