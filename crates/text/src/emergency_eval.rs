@@ -121,7 +121,9 @@ fn by_tag(
     signals: &[(UrgencyCase, EmergencySignal)],
     tag: fn(&UrgencyCase) -> Option<&str>,
 ) -> Value {
-    let mut groups: BTreeMap<&str, (Vec<(bool, bool)>, Vec<(bool, bool)>)> = BTreeMap::new();
+    // Per tag value: (gold, emergency) and (gold, possible) pairs.
+    type Pairs = Vec<(bool, bool)>;
+    let mut groups: BTreeMap<&str, (Pairs, Pairs)> = BTreeMap::new();
     for (c, s) in signals {
         let Some(t) = tag(c) else { continue };
         let g = groups.entry(t).or_default();
@@ -190,8 +192,12 @@ mod tests {
         let v = evaluate_emergency(SAMPLE).unwrap();
         assert_eq!(v["n"], 3);
         assert_eq!(v["emergency"]["emergencies"], 1);
-        assert!(v["by_channel"]["hotline"]["emergency"]["recall"].as_f64().is_some());
-        assert!(v["by_scenario"]["fire"]["possible"]["recall"].as_f64().is_some());
+        assert!(v["by_channel"]["hotline"]["emergency"]["recall"]
+            .as_f64()
+            .is_some());
+        assert!(v["by_scenario"]["fire"]["possible"]["recall"]
+            .as_f64()
+            .is_some());
         assert!(v["by_register"].get("hotline").is_some());
         assert!(v["missed_emergencies"].as_array().unwrap().is_empty());
         assert!(v["false_alarms"].as_array().unwrap().is_empty());
@@ -199,7 +205,8 @@ mod tests {
 
     #[test]
     fn a_bad_line_is_reported_with_its_number() {
-        let err = parse_urgency_cases("{\"text\":\"a\",\"urgency\":\"normal\"}\nnot json").unwrap_err();
+        let err =
+            parse_urgency_cases("{\"text\":\"a\",\"urgency\":\"normal\"}\nnot json").unwrap_err();
         assert!(err.to_string().contains("line 2"), "{err}");
     }
 }

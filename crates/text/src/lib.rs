@@ -34,13 +34,13 @@ pub use classify::{Category, CategoryModel, Prediction, TrainOptions};
 pub use cluster::{Assignment, ClusterConfig, ClusterIndex, ClusterItem, Signature};
 pub use dataset::{parse_jsonl, LabeledAppeal};
 pub use emergency::EmergencySignal;
+pub use emergency_eval::evaluate_emergency;
 pub use emerging::{detect_emerging, EmergingAlert, EmergingConfig, EmergingInput};
 pub use engine::{
     examples_from_jsonl, is_emergency, train_model, train_model_with, Analysis, TextEngine,
     DEFAULT_LOW_CONFIDENCE,
 };
 pub use error::TextError;
-pub use emergency_eval::evaluate_emergency;
 pub use eval::{cross_validate, evaluate};
 pub use keywords::IdfModel;
 pub use segment::{DictWord, Segmenter};

@@ -13,16 +13,15 @@ fn held_out_emergencies_meet_the_targets() {
     assert!(cases.len() >= 400, "held-out set has {} cases", cases.len());
     let r = measure_urgency(cases);
     assert!(r.emergency.emergencies >= 180, "{:?}", r.emergency);
-    // The target is recall 0.95 with precision 0.75. Measured when
-    // the gate was last tuned: precision 0.950, recall 0.946 (191 of 202):
-    // the recall floor here is what the gate reaches, a hair under the target.
+    // The target: recall 0.95 with precision 0.75. Measured when the
+    // gate was last changed: precision 0.960, recall 0.950 (192 of 202).
     assert!(
-        r.emergency.recall >= 0.94 && r.emergency.precision >= 0.75,
+        r.emergency.recall >= 0.95 && r.emergency.precision >= 0.75,
         "emergency on held-out: {:?}",
         r.emergency
     );
     // 可能紧急 is the safety net: it must catch nearly every emergency
-    // (measured: recall 0.990, precision 0.885).
+    // (measured: recall 0.980, precision 0.880).
     assert!(
         r.possible.recall >= 0.98 && r.possible.precision >= 0.5,
         "possible on held-out: {:?}",
@@ -36,7 +35,11 @@ fn evaluation_files_are_well_formed_and_disjoint() {
     let tune = parse_urgency_cases(TUNING).unwrap();
     for c in held.iter().chain(&tune) {
         assert!(!c.id.is_empty() && !c.text.trim().is_empty());
-        assert!(matches!(c.urgency.as_deref(), Some("emergency" | "normal")), "{}", c.id);
+        assert!(
+            matches!(c.urgency.as_deref(), Some("emergency" | "normal")),
+            "{}",
+            c.id
+        );
         assert!(c.scenario.is_some() && c.channel.is_some(), "{}", c.id);
     }
     let tuned: std::collections::HashSet<&str> = tune.iter().map(|c| c.text.as_str()).collect();

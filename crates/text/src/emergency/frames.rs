@@ -113,7 +113,8 @@ pub(super) fn frames(f: &Found) -> Vec<(Frame, f32)> {
     } else if has(C::HighPlace) && has(C::Now) {
         push(Frame::SelfHarm, 0.7);
     }
-    if has(C::Missing) && !(has(C::Thing) && !has(C::Vulnerable)) {
+    // "钥匙找不到了" is a thing; a person may be missing with their things.
+    if has(C::Missing) && (has(C::Vulnerable) || !has(C::Thing)) {
         let s = 0.6
             + bonus(C::Vulnerable, 0.45)
             + bonus(C::Duration, 0.25)
@@ -123,7 +124,10 @@ pub(super) fn frames(f: &Found) -> Vec<(Frame, f32)> {
     }
     let on_road = has(C::Road) || has(C::Crash);
     if on_road && (has(C::Lying) || has(C::Injury) || has(C::Trapped)) {
-        push(Frame::Traffic, 1.05 + bonus(C::Crash, 0.2) + bonus(C::Injury, 0.2));
+        push(
+            Frame::Traffic,
+            1.05 + bonus(C::Crash, 0.2) + bonus(C::Injury, 0.2),
+        );
     } else if has(C::Crash) && has(C::Road) {
         push(Frame::Traffic, 0.6);
     }
@@ -159,7 +163,14 @@ pub(super) fn frames(f: &Found) -> Vec<(Frame, f32)> {
         // "对方还威胁我" in a dispute is no emergency; a threat with a weapon,
         // "now" or someone at the door is.
         let backed = has(C::Weapon) || has(C::Now) || has(C::Stalk);
-        push(Frame::Threat, if backed { 1.0 + bonus(C::Weapon, 0.3) } else { 0.6 });
+        push(
+            Frame::Threat,
+            if backed {
+                1.0 + bonus(C::Weapon, 0.3)
+            } else {
+                0.6
+            },
+        );
     }
     if has(C::Water) {
         push(Frame::Water, 1.2);

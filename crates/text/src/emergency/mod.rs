@@ -64,20 +64,15 @@ impl Found<'_> {
     }
 }
 
-/// Find the concepts of a normalised text. A phrase repeated counts once.
+/// Find the concepts of a normalised text. A phrase repeated adds its weight
+/// again; the frames and the time reading cap what they read.
 pub(crate) fn scan(norm: &str) -> Found<'_> {
     let mut found = Found {
         mask: 0,
         weights: [0.0; CONCEPTS],
         phrases: Vec::new(),
     };
-    let mut seen: Vec<&str> = Vec::new();
     for hit in matcher().find_maximal(norm) {
-        let phrase = &norm[hit.start..hit.end];
-        if seen.contains(&phrase) {
-            continue;
-        }
-        seen.push(phrase);
         let (a, b, weight) = hit.value;
         // "没找到人" is not "找到人", "还好没烧起来" is no fire: a settled
         // outcome or a danger negated is none.
@@ -90,7 +85,7 @@ pub(crate) fn scan(norm: &str) -> Found<'_> {
             found.weights[b as usize] += weight;
         }
         if is_cue(a) || is_cue(b) {
-            found.phrases.push(phrase);
+            found.phrases.push(&norm[hit.start..hit.end]);
         }
     }
     if has_calendar_date(norm) {
@@ -102,7 +97,10 @@ pub(crate) fn scan(norm: &str) -> Found<'_> {
 
 /// Whether the character before `at` negates what follows (没, 未, 不).
 fn negated(norm: &str, at: usize) -> bool {
-    matches!(norm[..at].chars().next_back(), Some('没' | '未' | '不' | '弗'))
+    matches!(
+        norm[..at].chars().next_back(),
+        Some('没' | '未' | '不' | '弗')
+    )
 }
 
 /// Whether the text names a calendar date ("3月21日", "1月上旬", "5月14号"):
@@ -160,7 +158,11 @@ pub fn detect(norm: &str) -> EmergencySignal {
     let score = (danger * (1.0 + 0.1 * time.now) - time.penalty).max(0.0);
     let mut cues: Vec<String> = Vec::new();
     if danger > 0.0 {
-        cues.extend(found.phrases.iter().map(|p| p.to_string()));
+        for p in &found.phrases {
+            if !cues.iter().any(|c| c == p) {
+                cues.push(p.to_string());
+            }
+        }
         cues.extend(frames.iter().map(|(f, _)| f.as_str().to_string()));
         if time.reading != Reading::Now {
             cues.push(format!("time:{}", time.reading.as_str()));

@@ -6,7 +6,6 @@
 
 use std::sync::OnceLock;
 
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::classify::SEED_TRAIN;
@@ -21,9 +20,19 @@ struct Labelled {
     urgency: Option<String>,
 }
 
-/// Log-ratio weight of each character and character pair.
+/// Slots of the weight table: features are hashed into it (the hashing
+/// trick), one multiply and one load per feature instead of a hash-map lookup.
+const SLOT_BITS: u32 = 18;
+
+#[inline]
+fn slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOT_BITS)) as usize
+}
+
+/// Log-ratio weight of each (hashed) character and character pair; NaN
+/// where no training text had the feature.
 pub(super) struct UrgencyModel {
-    weights: FxHashMap<u64, f32>,
+    weights: Box<[f32]>,
 }
 
 /// A character (one feature) or a pair of neighbouring characters.
@@ -32,7 +41,7 @@ fn key(a: char, b: Option<char>) -> u64 {
     u64::from(a) << 32 | b.map_or(0, u64::from)
 }
 
-/// The features of a normalised text, each once, spaces left out.
+/// The features of a normalised text, spaces left out.
 fn features(norm: &str, mut emit: impl FnMut(u64)) {
     let mut prev: Option<char> = None;
     for c in norm.chars().filter(|c| !c.is_whitespace()) {
@@ -47,9 +56,10 @@ fn features(norm: &str, mut emit: impl FnMut(u64)) {
 impl UrgencyModel {
     /// Train on labelled JSONL texts (lines without an urgency are skipped).
     pub(super) fn train(sources: &[&str]) -> Self {
-        let mut counts: FxHashMap<u64, [u32; 2]> = FxHashMap::default();
+        let slots = 1usize << SLOT_BITS;
+        let mut counts = vec![[0u32; 2]; slots];
         let mut docs = [0u32; 2];
-        let mut seen: Vec<u64> = Vec::new();
+        let mut seen: Vec<usize> = Vec::new();
         for line in sources.iter().flat_map(|s| s.lines()) {
             let Ok(row) = serde_json::from_str::<Labelled>(line) else {
                 continue;
@@ -61,31 +71,37 @@ impl UrgencyModel {
             };
             docs[class] += 1;
             seen.clear();
-            features(&crate::normalize::normalize(&row.text), |k| seen.push(k));
+            features(&crate::normalize::normalize(&row.text), |k| {
+                seen.push(slot(k))
+            });
             seen.sort_unstable();
             seen.dedup();
-            for k in &seen {
-                counts.entry(*k).or_default()[class] += 1;
+            for s in &seen {
+                counts[*s][class] += 1;
             }
         }
         let alpha = 1.0f32;
         let weights = counts
-            .into_iter()
-            .map(|(k, [n, e])| {
+            .iter()
+            .map(|&[n, e]| {
+                if n + e == 0 {
+                    return f32::NAN;
+                }
                 let pe = (e as f32 + alpha) / (docs[1] as f32 + 2.0 * alpha);
                 let pn = (n as f32 + alpha) / (docs[0] as f32 + 2.0 * alpha);
-                (k, (pe / pn).ln())
+                (pe / pn).ln()
             })
             .collect();
         Self { weights }
     }
 
-    /// Evidence for an emergency: the features' summed weight over the square
-    /// root of their number (long texts do not win by length alone).
+    /// Evidence for an emergency: the known features' summed weight over the
+    /// square root of their number (long texts do not win by length alone).
     pub(super) fn score(&self, norm: &str) -> f32 {
         let (mut sum, mut n) = (0f32, 0u32);
         features(norm, |k| {
-            if let Some(w) = self.weights.get(&k) {
+            let w = self.weights[slot(k)];
+            if !w.is_nan() {
                 sum += w;
                 n += 1;
             }
