@@ -128,3 +128,42 @@ fn eval_rejects_a_missing_file_clearly() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/appeals.jsonl"));
 }
+
+#[test]
+fn eval_emergency_reports_the_gate_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let labeled = dir.path().join("labeled.jsonl");
+    std::fs::write(&labeled, fixture(0)).unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "eval",
+            "--labeled",
+            labeled.to_str().unwrap(),
+            "--emergency",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(report["n"].as_u64(), Some(80));
+    assert_eq!(report["emergency"]["emergencies"].as_u64(), Some(16));
+    for flag in ["emergency", "possible"] {
+        let recall = report[flag]["recall"].as_f64().unwrap();
+        assert!(
+            recall >= 0.9,
+            "{flag}: burning buildings are emergencies: {recall}"
+        );
+        assert!(report[flag]["precision"].is_number());
+    }
+    assert!(report["by_channel"]["hotline"]["emergency"]["recall"].is_number());
+    assert!(report["by_scenario"].is_object());
+    assert!(report["missed_emergencies"].is_array());
+    assert!(report["false_alarms"].is_array());
+    // No classification or clusters: the gate alone.
+    assert!(report.get("classification").is_none());
+}

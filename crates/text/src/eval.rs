@@ -59,14 +59,18 @@ pub fn evaluate_with(
         .collect();
     let report = classification_report(&class_pairs);
 
-    let emergency = binary_prf(
-        &rows
-            .iter()
-            .zip(&analyses)
-            .filter(|(r, _)| r.urgency.is_some())
-            .map(|(r, a)| (r.is_emergency(), a.emergency.emergency))
-            .collect::<Vec<_>>(),
-    );
+    let urgency_prf = |flag: fn(&crate::EmergencySignal) -> bool| {
+        binary_prf(
+            &rows
+                .iter()
+                .zip(&analyses)
+                .filter(|(r, _)| r.urgency.is_some())
+                .map(|(r, a)| (r.is_emergency(), flag(&a.emergency)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let emergency = urgency_prf(|s| s.emergency);
+    let possible = urgency_prf(|s| s.possible);
 
     // Clusters: appeals arrive in time order, as at intake.
     let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -121,6 +125,11 @@ pub fn evaluate_with(
             "recall": emergency.recall,
             "f1": emergency.f1,
             "support": emergency.support,
+            "possible": {
+                "precision": possible.precision,
+                "recall": possible.recall,
+                "f1": possible.f1,
+            },
         },
         "clusters": {
             "pairwise_f1": clusters.f1,
@@ -265,6 +274,7 @@ mod tests {
             assert!(v["classification"].get(key).is_some(), "{key}");
         }
         assert!(v["emergency"]["recall"].as_f64().is_some());
+        assert!(v["emergency"]["possible"]["recall"].as_f64().is_some());
         assert!(v["clusters"]["pairwise_f1"].as_f64().is_some());
         assert!(v["emerging"].is_array());
         let acc = v["classification"]["accuracy"].as_f64().unwrap();

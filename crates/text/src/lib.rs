@@ -17,6 +17,7 @@ pub mod classify;
 pub mod cluster;
 pub mod dataset;
 pub mod emergency;
+pub mod emergency_eval;
 pub mod emerging;
 mod engine;
 pub mod error;
@@ -35,6 +36,7 @@ pub use classify::{Category, CategoryModel, Prediction, TrainOptions};
 pub use cluster::{Assignment, ClusterConfig, ClusterIndex, ClusterItem, Signature};
 pub use dataset::{parse_jsonl, LabeledAppeal};
 pub use emergency::EmergencySignal;
+pub use emergency_eval::evaluate_emergency;
 pub use emerging::{detect_emerging, EmergingAlert, EmergingConfig, EmergingInput};
 pub use engine::{
     examples_from_jsonl, is_emergency, train_model, train_model_with, Analysis, TextEngine,

@@ -19,21 +19,26 @@ pub struct PhraseHit<T: Copy> {
 /// Matches a fixed set of phrases, each carrying a payload `T`.
 #[derive(Debug, Clone)]
 pub struct PhraseMatcher<T: Copy> {
-    by_first: FxHashMap<char, Vec<(String, T)>>,
+    /// Phrases of two or more characters by their first two, longest first:
+    /// a position is compared with the few phrases that share both.
+    by_pair: FxHashMap<(char, char), Vec<(String, T)>>,
+    /// Phrases of one character.
+    singles: FxHashMap<char, T>,
     /// Characters that may start a phrase. Most characters of a text start
     /// none, and this answers without hashing.
     first: Bits16,
     /// Characters that are a phrase of one character by themselves.
     single: Bits16,
     /// Hashed pairs of characters that begin a phrase of two or more: common
-    /// first characters (打, 有, 人…) then rarely need the phrase list compared.
+    /// first characters (打, 有, 人…) then rarely need a hash lookup.
     pairs: Bits16,
 }
 
 impl<T: Copy> Default for PhraseMatcher<T> {
     fn default() -> Self {
         Self {
-            by_first: FxHashMap::default(),
+            by_pair: FxHashMap::default(),
+            singles: FxHashMap::default(),
             first: Bits16::default(),
             single: Bits16::default(),
             pairs: Bits16::default(),
@@ -53,54 +58,92 @@ impl<T: Copy> PhraseMatcher<T> {
         Self::default()
     }
 
-    /// Add a phrase; longer phrases are tried first so that the longest wins.
+    /// Add a phrase; longer phrases are tried first so that the longest wins,
+    /// and of two equal phrases the first added.
     pub fn insert(&mut self, phrase: &str, value: T) {
-        let Some(first) = phrase.chars().next() else {
+        let mut chars = phrase.chars();
+        let Some(first) = chars.next() else {
             return;
         };
-        // Characters beyond the BMP are not in the bit sets: `find_all`
-        // always looks them up.
+        let second = chars.next();
+        // Characters beyond the BMP are not in the bit sets: `find` always
+        // looks them up.
         if let Ok(v) = u16::try_from(u32::from(first)) {
             self.first.insert(v);
-            match phrase.chars().nth(1) {
+            match second {
                 Some(second) => self.pairs.insert(pair_slot(first, second)),
                 None => self.single.insert(v),
             }
         }
-        let list = self.by_first.entry(first).or_default();
-        list.push((phrase.to_string(), value));
-        list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        match second {
+            None => {
+                self.singles.entry(first).or_insert(value);
+            }
+            Some(second) => {
+                let list = self.by_pair.entry((first, second)).or_default();
+                list.push((phrase.to_string(), value));
+                list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+            }
+        }
     }
 
     /// All non-overlapping leftmost-longest matches in `text`.
     pub fn find_all(&self, text: &str) -> Vec<PhraseHit<T>> {
-        let mut hits = Vec::new();
-        let mut skip_until = 0;
-        for (i, c) in text.char_indices() {
-            if i < skip_until {
-                continue;
+        self.find(text, true)
+    }
+
+    /// The longest match at each position that is not inside an earlier
+    /// match: overlapping matches are all kept ("一直在" and "在我后面" in
+    /// "一直在我后面"), a phrase within a longer one is not ("没回来" in
+    /// "还没回来").
+    pub fn find_maximal(&self, text: &str) -> Vec<PhraseHit<T>> {
+        self.find(text, false)
+    }
+
+    /// The longest phrase at byte `i` (whose character is `c`), if any.
+    #[inline]
+    fn longest_at(&self, text: &str, i: usize, c: char) -> Option<(usize, T)> {
+        // Characters beyond the BMP are always looked up.
+        let bmp = u16::try_from(u32::from(c)).ok();
+        if let Some(cp) = bmp {
+            if !self.first.contains(cp) {
+                return None;
             }
-            // Characters beyond the BMP are always looked up.
-            if let Ok(cp) = u16::try_from(u32::from(c)) {
-                if !self.first.contains(cp) {
-                    continue;
-                }
-                if !self.single.contains(cp) {
-                    let next = text[i + c.len_utf8()..].chars().next();
-                    if next.is_none_or(|n| !self.pairs.contains(pair_slot(c, n))) {
-                        continue;
+        }
+        if let Some(n) = text[i + c.len_utf8()..].chars().next() {
+            if bmp.is_none() || self.pairs.contains(pair_slot(c, n)) {
+                if let Some(list) = self.by_pair.get(&(c, n)) {
+                    let rest = &text[i..];
+                    if let Some((p, v)) = list.iter().find(|(p, _)| rest.starts_with(p.as_str())) {
+                        return Some((p.len(), *v));
                     }
                 }
             }
-            if let Some(list) = self.by_first.get(&c) {
-                let rest = &text[i..];
-                if let Some((p, v)) = list.iter().find(|(p, _)| rest.starts_with(p.as_str())) {
+        }
+        if bmp.is_none_or(|cp| self.single.contains(cp)) {
+            return self.singles.get(&c).map(|v| (c.len_utf8(), *v));
+        }
+        None
+    }
+
+    fn find(&self, text: &str, skip_overlaps: bool) -> Vec<PhraseHit<T>> {
+        let mut hits = Vec::new();
+        // End of the furthest match so far: with `skip_overlaps` no match
+        // starts before it, without it no match ends within it.
+        let mut covered = 0;
+        for (i, c) in text.char_indices() {
+            if skip_overlaps && i < covered {
+                continue;
+            }
+            if let Some((len, value)) = self.longest_at(text, i, c) {
+                let end = i + len;
+                if end > covered {
                     hits.push(PhraseHit {
                         start: i,
-                        end: i + p.len(),
-                        value: *v,
+                        end,
+                        value,
                     });
-                    skip_until = i + p.len();
+                    covered = end;
                 }
             }
         }
@@ -139,6 +182,26 @@ mod tests {
         // A phrase's first character at the very end of the text.
         assert!(m.find_all("打").is_empty());
         assert_eq!(m.find_all("火").len(), 1);
+    }
+
+    #[test]
+    fn maximal_matches_keep_overlaps_but_not_phrases_inside_others() {
+        let mut m = PhraseMatcher::new();
+        m.insert("一直在", 1);
+        m.insert("在我后面", 2);
+        m.insert("还没回来", 3);
+        m.insert("没回来", 4);
+        let v = |t: &str| {
+            m.find_maximal(t)
+                .iter()
+                .map(|h| h.value)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(v("他一直在我后面"), vec![1, 2]);
+        assert_eq!(v("到现在还没回来"), vec![3]);
+        assert_eq!(v("没回来"), vec![4]);
+        // The non-overlapping scan keeps only the first of two overlapping phrases.
+        assert_eq!(m.find_all("他一直在我后面").len(), 1);
     }
 
     #[test]
