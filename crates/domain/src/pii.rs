@@ -213,7 +213,10 @@ mod tests {
     fn only_whole_mobiles_or_landlines_with_area_code_are_phones() {
         // Seen in the browser: a 7-digit number was accepted, and no code could reach it.
         assert!(Phone::parse("1380000").is_err());
-        assert!(Phone::parse("2345678").is_err(), "a landline needs its area code");
+        assert!(
+            Phone::parse("2345678").is_err(),
+            "a landline needs its area code"
+        );
         assert!(Phone::parse("12800001234").is_err(), "no mobile starts 12");
         assert!(Phone::parse("138000012345").is_err());
         assert!(Phone::parse("19900001234").unwrap().is_mobile());
@@ -221,7 +224,9 @@ mod tests {
         assert_eq!(landline.as_str(), "05722345678");
         assert!(!landline.is_mobile());
         assert!(!mask_is_mobile(&landline.masked()));
-        assert!(mask_is_mobile(&Phone::parse("13800001234").unwrap().masked()));
+        assert!(mask_is_mobile(
+            &Phone::parse("13800001234").unwrap().masked()
+        ));
         assert!(Phone::parse("010-12345678").is_ok());
         assert!(Phone::parse_mobile("0572-2345678").is_err());
         assert!(Phone::parse_mobile("138 0000 1234").is_ok());

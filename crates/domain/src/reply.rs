@@ -43,7 +43,8 @@ pub fn placeholder_in(text: &str) -> Option<String> {
     let inner = &rest['【'.len_utf8()..end];
     // Short bracketed words are fields (【单位】); a long bracketed phrase is prose,
     // such as the 【警务广场】 signature of an SMS.
-    (inner.chars().count() <= 6 && inner != "警务广场").then(|| rest[..end + '】'.len_utf8()].to_owned())
+    (inner.chars().count() <= 6 && inner != "警务广场")
+        .then(|| rest[..end + '】'.len_utf8()].to_owned())
 }
 
 /// A reply may be sent only when nothing in it is still a placeholder.

@@ -125,10 +125,11 @@ impl OrgTree {
         city_duty: Option<&'a Unit>,
     ) -> Option<&'a Unit> {
         let bureau = place.and_then(|p| self.bureau_at_or_above(p.id));
-        if let Some(duty) = bureau.and_then(|b| duty_unit_of(b)) {
+        if let Some(duty) = bureau.and_then(duty_unit_of) {
             return Some(duty);
         }
-        if let Some(p) = place.filter(|p| matches!(p.kind, UnitKind::Station | UnitKind::TrafficTeam))
+        if let Some(p) =
+            place.filter(|p| matches!(p.kind, UnitKind::Station | UnitKind::TrafficTeam))
         {
             return Some(p);
         }

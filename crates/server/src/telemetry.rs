@@ -39,10 +39,7 @@ pub fn loggable_path(path: &str) -> String {
 mod tests {
     #[test]
     fn tracking_codes_are_not_logged() {
-        assert_eq!(
-            super::loggable_path("/t/ABCD1234EFGH5678"),
-            "/t/{code}"
-        );
+        assert_eq!(super::loggable_path("/t/ABCD1234EFGH5678"), "/t/{code}");
         assert_eq!(
             super::loggable_path("/api/v1/track/ABCD1234EFGH5678/otp"),
             "/api/v1/track/{code}/otp"

@@ -315,10 +315,12 @@ async fn overdue_cases_are_reminded_then_escalated(backend: Backend) {
     assert_eq!(report.reminded, 1);
     let report = supervision::deadline_scan(&app.state).await.unwrap();
     assert_eq!(report.reminded + report.escalated, 0);
+    // The handler who accepted owns the case (首接负责): the reminder is theirs.
+    let owner = app.staff_id("station_a_handler").await;
     let reminder = app
-        .latest_message(&format!("unit:{}", app.units.station_a), "reminder")
+        .latest_message(&format!("staff:{owner}"), "reminder")
         .await
-        .expect("reminder to the unit");
+        .expect("reminder to the handler who accepted");
     assert!(reminder.contains(&format!("#{id}")));
 
     // Past the deadline: escalated (升级督办) to the parent unit, once.

@@ -68,7 +68,12 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         "{sms}"
     );
     // The short link leads to the tracking page.
-    let r = app.http.get(app.url(&format!("/t/{code}"))).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url(&format!("/t/{code}")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Nothing known about the place: the city bureau itself, never its
@@ -89,7 +94,12 @@ async fn the_todo_tab_lists_open_work_possibly_urgent_first(backend: Backend) {
     let app = spawn_pages_app(backend).await;
     let station = app.units.station_a;
     let ordinary = app
-        .submit_direct(station, AppealKind::Consultation, "居住证怎么办理？", "13800002001")
+        .submit_direct(
+            station,
+            AppealKind::Consultation,
+            "居住证怎么办理？",
+            "13800002001",
+        )
         .await;
     let closed_emergency = app
         .submit_direct(station, AppealKind::Help, KNIFE, "13800002002")
@@ -111,7 +121,10 @@ async fn the_todo_tab_lists_open_work_possibly_urgent_first(backend: Backend) {
     b.login("station_a_handler").await;
     let inbox = b.get("/staff").await;
     inbox.assert_html();
-    let urgent = inbox.body.find("id=\"possibly-urgent\"").expect("urgent block");
+    let urgent = inbox
+        .body
+        .find("id=\"possibly-urgent\"")
+        .expect("urgent block");
     let possible_at = inbox
         .body
         .find(&format!("/staff/appeals/{possible}\""))
@@ -166,7 +179,14 @@ async fn insert_possible(app: &common::TestApp, unit: i64, text: &str, phone: &s
         history: None,
     };
     let id = app.store.insert_appeal(new).await.unwrap().id();
-    assert!(app.store.appeal(id).await.unwrap().unwrap().possible_emergency);
+    assert!(
+        app.store
+            .appeal(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .possible_emergency
+    );
     id
 }
 
@@ -264,7 +284,11 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
         .await;
     let handler = app.login("station_a_handler").await;
     handler
-        .post_ok(&format!("/api/v1/appeals/{id}/accept"), json!({}), StatusCode::OK)
+        .post_ok(
+            &format!("/api/v1/appeals/{id}/accept"),
+            json!({}),
+            StatusCode::OK,
+        )
         .await;
     // Seen: the template went out with its "……"; now it is refused, server-side.
     let r = handler
@@ -288,7 +312,10 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
     b.login("station_a_handler").await;
     let page = b.get(&format!("/staff/appeals/{id}")).await;
     page.assert_contains("咨询解答");
-    assert!(!page.body.contains("电动车被盗答复"), "only fitting templates");
+    assert!(
+        !page.body.contains("电动车被盗答复"),
+        "only fitting templates"
+    );
     // Choosing it fills the reply box, fields filled in, for editing.
     let chosen = b
         .get(&format!("/staff/appeals/{id}?template={}", consult.id))
@@ -323,7 +350,11 @@ async fn accepting_makes_the_handler_the_owner(backend: Backend) {
         .await;
     let handler = app.login("station_a_handler").await;
     handler
-        .post_ok(&format!("/api/v1/appeals/{id}/accept"), json!({}), StatusCode::OK)
+        .post_ok(
+            &format!("/api/v1/appeals/{id}/accept"),
+            json!({}),
+            StatusCode::OK,
+        )
         .await;
     let me = app.staff_id("station_a_handler").await;
     assert_eq!(
@@ -342,11 +373,20 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
     let app = spawn_pages_app(backend).await;
     let phone = "13800005001";
     let id = app
-        .submit_direct(app.units.station_a, AppealKind::Help, "楼道里堆满杂物", phone)
+        .submit_direct(
+            app.units.station_a,
+            AppealKind::Help,
+            "楼道里堆满杂物",
+            phone,
+        )
         .await;
     let handler = app.login("station_a_handler").await;
     handler
-        .post_ok(&format!("/api/v1/appeals/{id}/accept"), json!({}), StatusCode::OK)
+        .post_ok(
+            &format!("/api/v1/appeals/{id}/accept"),
+            json!({}),
+            StatusCode::OK,
+        )
         .await;
     handler
         .post_ok(
@@ -358,7 +398,10 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
     let code = app.store.appeal(id).await.unwrap().unwrap().tracking_code;
     // The reply SMS carries the link, not "please sign in" (residents have no login).
     let sms = app.latest_message(phone, "reply_ready").await.unwrap();
-    assert!(sms.contains(&format!("/t/{code}")) && !sms.contains("登录"), "{sms}");
+    assert!(
+        sms.contains(&format!("/t/{code}")) && !sms.contains("登录"),
+        "{sms}"
+    );
 
     let resident = app.verify_resident(&code, phone).await;
     resident
@@ -389,7 +432,12 @@ async fn unknown_pages_are_html_404s_and_there_is_a_favicon() {
     let r = b.get("/stats").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     r.assert_html();
-    let r = app.http.get(app.url("/api/v1/nothing")).send().await.unwrap();
+    let r = app
+        .http
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(r.headers()[reqwest::header::CONTENT_TYPE]
         .to_str()
@@ -410,7 +458,10 @@ async fn home_kinds_lead_to_the_form_and_districts_are_places() {
     let form = b.get("/appeals/new?kind=help").await;
     form.assert_contains("value=\"help\" required checked");
     form.assert_contains("<option value=\"吴兴区\">吴兴区</option>");
-    assert!(!form.body.contains(">吴兴区公安分局<"), "districts, not police units");
+    assert!(
+        !form.body.contains(">吴兴区公安分局<"),
+        "districts, not police units"
+    );
     // Routing still finds the district bureau by the short name.
     let done = post_new_appeal(
         &mut b,

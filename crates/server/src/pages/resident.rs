@@ -15,9 +15,9 @@ use serde::Deserialize;
 
 use super::ctx::{render, render_status, see_other, CsrfForm, Page};
 use crate::{
-    org::OrgTree,
     auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
     error::{AppError, AppResult},
+    org::OrgTree,
     services::{
         intake::{self, NewAppealInput},
         resident::{self, CodeSent, RatingInput, TrackView},

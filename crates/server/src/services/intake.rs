@@ -250,7 +250,9 @@ async fn route(
             .city_duty_unit
             .as_deref()
             .and_then(|name| org.unit_named(name));
-        let owner = org.emergency_unit(place, duty_unit_of, city_duty).map(|u| u.id);
+        let owner = org
+            .emergency_unit(place, duty_unit_of, city_duty)
+            .map(|u| u.id);
         return Ok((owner.map_or_else(fallback, Ok)?, subject));
     }
     if conduct {

@@ -79,7 +79,10 @@ pub(crate) fn to_duty(state: &AppState, appeal: &Appeal) -> Vec<NewOutboxMessage
             body,
         }),
         Some(Err(_)) => {
-            tracing::warn!(unit_id = appeal.unit_id, "duty phone in [emergency] duty_phones is not a mobile number");
+            tracing::warn!(
+                unit_id = appeal.unit_id,
+                "duty phone in [emergency] duty_phones is not a mobile number"
+            );
         }
         None => {}
     }

@@ -196,7 +196,10 @@ pub(crate) async fn open_counts(
     let conduct = if include_conduct {
         String::new()
     } else {
-        format!(" AND (category IS NULL OR category <> '{}')", Category::CONDUCT)
+        format!(
+            " AND (category IS NULL OR category <> '{}')",
+            Category::CONDUCT
+        )
     };
     let sql = format!(
         "SELECT status, COUNT(*) FROM appeals WHERE unit_path >= $1 AND unit_path < $2 \

@@ -155,7 +155,8 @@ impl Store for SqlStore {
         scope: &UnitPath,
         include_conduct: bool,
     ) -> StoreResult<Vec<(Status, i64)>> {
-        read!(self, |c| inbox::open_counts(c, scope, include_conduct).await)
+        read!(self, |c| inbox::open_counts(c, scope, include_conduct)
+            .await)
     }
 
     async fn search_appeals(&self, query: &SearchQuery) -> StoreResult<SearchResults> {

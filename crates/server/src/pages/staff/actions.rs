@@ -133,7 +133,10 @@ pub async fn act(
             let placeholder = (action == "reply")
                 .then(|| police_square_domain::reply::placeholder_in(&form.text))
                 .flatten();
-            let msg = match (placeholder, crate::i18n::Catalog::global().lookup(p.lang, &key)) {
+            let msg = match (
+                placeholder,
+                crate::i18n::Catalog::global().lookup(p.lang, &key),
+            ) {
                 (Some(ph), _) => p.t1("page.portal.err_placeholder", "placeholder", &ph),
                 (None, Some(m)) => m.to_owned(),
                 (None, None) => p.t(e.message_key()),

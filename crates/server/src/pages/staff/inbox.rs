@@ -240,13 +240,7 @@ pub async fn inbox(
     let counts = handling::open_counts(&state, &staff)
         .await?
         .into_iter()
-        .map(|(status, n)| {
-            (
-                status.to_string(),
-                p.t(&format!("status.{status}")),
-                n,
-            )
-        })
+        .map(|(status, n)| (status.to_string(), p.t(&format!("status.{status}")), n))
         .collect();
     let base = params.query();
     let link = |n: u32| {
