@@ -149,6 +149,7 @@ pub(crate) mod tests {
                 name: name.into(),
                 kind,
                 path,
+                profile: Default::default(),
             });
         };
         add(1, None, "湖州市公安局", UnitKind::City);

@@ -130,7 +130,16 @@ fn read_csv(text: &str, format: &'static str) -> Result<Table, ReadError> {
         .from_reader(text.as_bytes());
     let rows = reader.records().map(|r| {
         let record = r.map_err(|e| ReadError::Csv(e.to_string()))?;
-        let number = record.position().map_or(0, |p| p.line() as usize);
+        // The reader's position is where it began reading, before any blank lines it
+        // skipped: count those to get the line a person sees the row on.
+        let number = record.position().map_or(0, |p| {
+            let skipped = text.as_bytes()[p.byte() as usize..]
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .filter(|&&b| b == b'\n')
+                .count();
+            p.line() as usize + skipped
+        });
         Ok(TableRow {
             number,
             cells: record.iter().map(str::to_owned).collect(),
