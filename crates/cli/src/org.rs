@@ -25,9 +25,14 @@ pub async fn run(config: &Config, command: OrgCommand) -> anyhow::Result<()> {
         OrgCommand::Import { file } => {
             let table = read(&file)?;
             let now = police_square_server::clock::SystemClock.now();
-            let report =
-                import::org::import_units(store.as_ref(), &table, CLI_ACTOR, now, &Bar::new("单位"))
-                    .await?;
+            let report = import::org::import_units(
+                store.as_ref(),
+                &table,
+                CLI_ACTOR,
+                now,
+                &Bar::new("单位"),
+            )
+            .await?;
             finish(&report)
         }
         OrgCommand::List => {

@@ -72,9 +72,18 @@ async fn scenario(db_url: String, dir: &Path) {
     std::fs::write(&units_csv, UNITS_CSV).unwrap();
     let (ok, out, err) = run(&db_url, &["org", "import", units_csv.to_str().unwrap()]);
     assert!(!ok, "rejected rows fail the command");
-    assert!(out.contains("7 rows (UTF-8): 4 created, 0 updated, 0 unchanged, 3 rejected"), "{out}");
-    assert!(out.contains("row 6, column 单位类型: unknown kind"), "{out}");
-    assert!(out.contains("row 7, column 上级单位: parent `不存在的分局`"), "{out}");
+    assert!(
+        out.contains("7 rows (UTF-8): 4 created, 0 updated, 0 unchanged, 3 rejected"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 6, column 单位类型: unknown kind"),
+        "{out}"
+    );
+    assert!(
+        out.contains("row 7, column 上级单位: parent `不存在的分局`"),
+        "{out}"
+    );
     assert!(out.contains("row 8, column 值班电话:"), "{out}");
     assert!(err.contains("3 row(s) rejected"), "{err}");
 
@@ -102,14 +111,21 @@ async fn scenario(db_url: String, dir: &Path) {
 
     // The same rows again, in GBK as Excel on Chinese Windows saves CSV, without the
     // bad rows: nothing changes.
-    let good: String = UNITS_CSV.lines().take(5).map(|l| format!("{l}\r\n")).collect();
+    let good: String = UNITS_CSV
+        .lines()
+        .take(5)
+        .map(|l| format!("{l}\r\n"))
+        .collect();
     let (gbk, _, unmappable) = encoding_rs::GBK.encode(&good);
     assert!(!unmappable);
     let gbk_path = dir.join("units-gbk.csv");
     std::fs::write(&gbk_path, &gbk).unwrap();
     let (ok, out, err) = run(&db_url, &["org", "import", gbk_path.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("4 rows (GBK): 0 created, 0 updated, 4 unchanged, 0 rejected"), "{out}");
+    assert!(
+        out.contains("4 rows (GBK): 0 created, 0 updated, 4 unchanged, 0 rejected"),
+        "{out}"
+    );
     let audit_before = store.audit_head().await.unwrap();
 
     // XLSX with English headers in another order and fewer columns (those it lacks
@@ -121,19 +137,36 @@ async fn scenario(db_url: String, dir: &Path) {
         &[
             &["name", "code", "parent", "kind", "duty_phone"],
             &["湖州市公安局", "330500", "", "city", "0572-2000000"],
-            &["吴兴区公安分局", "330502", "330500", "district", "0572-2000002"],
-            &["爱山街道派出所", "330502001", "330500", "station", "0572-2000001"],
+            &[
+                "吴兴区公安分局",
+                "330502",
+                "330500",
+                "district",
+                "0572-2000002",
+            ],
+            &[
+                "爱山街道派出所",
+                "330502001",
+                "330500",
+                "station",
+                "0572-2000001",
+            ],
             &["月河派出所", "330502002", "330502", "station", ""],
         ],
     );
     let (ok, out, err) = run(&db_url, &["org", "import", xlsx.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("4 rows (XLSX): 1 created, 1 updated, 2 unchanged, 0 rejected"), "{out}");
+    assert!(
+        out.contains("4 rows (XLSX): 1 created, 1 updated, 2 unchanged, 0 rejected"),
+        "{out}"
+    );
     let units = store.units().await.unwrap();
     let aishan = units.iter().find(|u| u.id == aishan.id).unwrap();
     assert_eq!(aishan.name, "爱山街道派出所");
     assert_eq!(aishan.parent_id, Some(city.id), "moved under the city");
-    assert!(units.iter().any(|u| u.name == "月河派出所" && u.parent_id == Some(district.id)));
+    assert!(units
+        .iter()
+        .any(|u| u.name == "月河派出所" && u.parent_id == Some(district.id)));
     assert_eq!(aishan.profile.hours, "8:30-17:30", "absent column kept");
     assert_eq!(aishan.profile.district, "吴兴区");
     // Each change is audited; the unchanged run wrote nothing.
@@ -157,23 +190,43 @@ async fn scenario(db_url: String, dir: &Path) {
 
     // Staff: generated passwords printed once, a given one kept, bad rows reported.
     let staff_csv = dir.join("staff.csv");
-    std::fs::write(&staff_csv, STAFF_CSV.replace("湖州市公安局/吴兴区公安分局/爱山派出所", "湖州市公安局/爱山街道派出所")).unwrap();
+    std::fs::write(
+        &staff_csv,
+        STAFF_CSV.replace(
+            "湖州市公安局/吴兴区公安分局/爱山派出所",
+            "湖州市公安局/爱山街道派出所",
+        ),
+    )
+    .unwrap();
     let (ok, out, _) = run(&db_url, &["user", "import", staff_csv.to_str().unwrap()]);
     assert!(!ok);
-    assert!(out.contains("5 rows (UTF-8): 2 created, 0 updated, 0 unchanged, 3 rejected"), "{out}");
+    assert!(
+        out.contains("5 rows (UTF-8): 2 created, 0 updated, 0 unchanged, 3 rejected"),
+        "{out}"
+    );
     assert!(out.contains("row 4, column username:"), "{out}");
     assert!(out.contains("row 5, column role: unknown role"), "{out}");
-    assert!(out.contains("row 6, column unit: unit `不存在的所`"), "{out}");
+    assert!(
+        out.contains("row 6, column unit: unit `不存在的所`"),
+        "{out}"
+    );
     let line = out
         .lines()
         .find(|l| l.trim_start().starts_with("admin.hz "))
         .expect("generated password printed");
     let generated = line.split_whitespace().nth(1).unwrap();
-    assert!(!out.contains("temporary-pass-1"), "a given password is not echoed");
+    assert!(
+        !out.contains("temporary-pass-1"),
+        "a given password is not echoed"
+    );
     let admin = store.staff_by_username("admin.hz").await.unwrap().unwrap();
     assert_eq!((admin.role, admin.unit_id), (Role::Admin, city.id));
     assert!(verify_password(generated, &admin.password_hash));
-    let handler = store.staff_by_username("handler.aishan").await.unwrap().unwrap();
+    let handler = store
+        .staff_by_username("handler.aishan")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(handler.unit_id, aishan.id);
     assert!(verify_password("temporary-pass-1", &handler.password_hash));
 
@@ -189,9 +242,16 @@ async fn scenario(db_url: String, dir: &Path) {
     );
     let (ok, out, err) = run(&db_url, &["user", "import", staff_xlsx.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
-    assert!(out.contains("2 rows (XLSX): 0 created, 1 updated, 1 unchanged, 0 rejected"), "{out}");
+    assert!(
+        out.contains("2 rows (XLSX): 0 created, 1 updated, 1 unchanged, 0 rejected"),
+        "{out}"
+    );
     assert!(!out.contains("temporary passwords"), "{out}");
-    let handler = store.staff_by_username("handler.aishan").await.unwrap().unwrap();
+    let handler = store
+        .staff_by_username("handler.aishan")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(handler.role, Role::Supervisor);
     assert!(verify_password("temporary-pass-1", &handler.password_hash));
     let admin_after = store.staff_by_username("admin.hz").await.unwrap().unwrap();
@@ -205,7 +265,10 @@ async fn scenario(db_url: String, dir: &Path) {
     assert!(err.contains("missing column(s): username"), "{err}");
     let (ok, out, _) = run(&db_url, &["org", "list"]);
     assert!(ok);
-    assert!(out.contains("330502001") && out.contains("爱山街道派出所"), "{out}");
+    assert!(
+        out.contains("330502001") && out.contains("爱山街道派出所"),
+        "{out}"
+    );
 }
 
 #[tokio::test]

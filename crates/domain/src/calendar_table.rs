@@ -67,26 +67,48 @@ pub fn validate(rows: &[RawDay<'_>]) -> Result<Vec<CalendarDay>, Vec<DayError>> 
         let date = match NaiveDate::parse_from_str(raw.date.trim(), "%Y-%m-%d") {
             Ok(d) => d,
             Err(_) => {
-                errors.push(DayError { row, field: "date", reason: "bad_date" });
+                errors.push(DayError {
+                    row,
+                    field: "date",
+                    reason: "bad_date",
+                });
                 continue;
             }
         };
         let Some(kind) = DayKind::parse(raw.kind) else {
-            errors.push(DayError { row, field: "kind", reason: "bad_kind" });
+            errors.push(DayError {
+                row,
+                field: "kind",
+                reason: "bad_kind",
+            });
             continue;
         };
         let name = raw.name.trim();
         if name.chars().count() > MAX_DAY_NAME
-            || name.chars().any(|c| c.is_control() || c == ',' || c == '，')
+            || name
+                .chars()
+                .any(|c| c.is_control() || c == ',' || c == '，')
         {
-            errors.push(DayError { row, field: "name", reason: "bad_name" });
+            errors.push(DayError {
+                row,
+                field: "name",
+                reason: "bad_name",
+            });
             continue;
         }
         if days.iter().any(|d| d.date == date) {
-            errors.push(DayError { row, field: "date", reason: "duplicate_date" });
+            errors.push(DayError {
+                row,
+                field: "date",
+                reason: "duplicate_date",
+            });
             continue;
         }
-        days.push(CalendarDay { date, kind, name: name.to_owned() });
+        days.push(CalendarDay {
+            date,
+            kind,
+            name: name.to_owned(),
+        });
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -129,9 +151,21 @@ mod tests {
     #[test]
     fn a_valid_table_round_trips_and_the_calendar_reads_it() {
         let rows = [
-            RawDay { date: "2026-10-08", kind: "holiday", name: "国庆节" },
-            RawDay { date: "", kind: "holiday", name: "" },
-            RawDay { date: "2026-10-10", kind: "班", name: "国庆调休" },
+            RawDay {
+                date: "2026-10-08",
+                kind: "holiday",
+                name: "国庆节",
+            },
+            RawDay {
+                date: "",
+                kind: "holiday",
+                name: "",
+            },
+            RawDay {
+                date: "2026-10-10",
+                kind: "班",
+                name: "国庆调休",
+            },
         ];
         let days = validate(&rows).unwrap();
         assert_eq!(days.len(), 2);
@@ -145,17 +179,42 @@ mod tests {
     #[test]
     fn every_bad_row_is_reported() {
         let rows = [
-            RawDay { date: "2026-13-01", kind: "holiday", name: "" },
-            RawDay { date: "2026-10-01", kind: "maybe", name: "" },
-            RawDay { date: "2026-10-02", kind: "holiday", name: "国庆,节" },
-            RawDay { date: "2026-10-03", kind: "holiday", name: "" },
-            RawDay { date: "2026-10-03", kind: "workday", name: "" },
+            RawDay {
+                date: "2026-13-01",
+                kind: "holiday",
+                name: "",
+            },
+            RawDay {
+                date: "2026-10-01",
+                kind: "maybe",
+                name: "",
+            },
+            RawDay {
+                date: "2026-10-02",
+                kind: "holiday",
+                name: "国庆,节",
+            },
+            RawDay {
+                date: "2026-10-03",
+                kind: "holiday",
+                name: "",
+            },
+            RawDay {
+                date: "2026-10-03",
+                kind: "workday",
+                name: "",
+            },
         ];
         let errors = validate(&rows).unwrap_err();
         let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.reason)).collect();
         assert_eq!(
             got,
-            vec![(1, "bad_date"), (2, "bad_kind"), (3, "bad_name"), (5, "duplicate_date")]
+            vec![
+                (1, "bad_date"),
+                (2, "bad_kind"),
+                (3, "bad_name"),
+                (5, "duplicate_date")
+            ]
         );
     }
 }

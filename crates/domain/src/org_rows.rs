@@ -72,7 +72,10 @@ fn has_control(s: &str) -> bool {
 pub fn line_text(field: &'static str, value: &str, max: usize) -> Result<String, FieldError> {
     let v = value.trim();
     if v.chars().count() > max {
-        return Err(FieldError::new(field, format!("longer than {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("longer than {max} characters"),
+        ));
     }
     if has_control(v) {
         return Err(FieldError::new(field, "contains control characters"));
@@ -155,7 +158,8 @@ pub fn unit_row(raw: &RawUnitRow<'_>) -> Result<UnitRow, FieldError> {
     } else {
         Some(unit_kind(raw.kind)?)
     };
-    let kind = kind.ok_or_else(|| FieldError::new("kind", "is required (the name does not tell)"))?;
+    let kind =
+        kind.ok_or_else(|| FieldError::new("kind", "is required (the name does not tell)"))?;
     let parent = line_text("parent", raw.parent, MAX_UNIT_NAME * 4)?;
     Ok(UnitRow {
         code: unit_code(raw.code)?,
@@ -180,7 +184,8 @@ pub fn kind_from_name(name: &str) -> Option<UnitKind> {
         Some(UnitKind::District)
     } else if n.ends_with("市公安局") {
         Some(UnitKind::City)
-    } else if n.ends_with("办公室") || n.ends_with("室") || n.ends_with("科") || n.ends_with("中心") {
+    } else if n.ends_with("办公室") || n.ends_with("室") || n.ends_with("科") || n.ends_with("中心")
+    {
         Some(UnitKind::Office)
     } else {
         None
@@ -214,9 +219,9 @@ pub fn username(value: &str) -> Result<String, FieldError> {
     let v = value.trim();
     let ok = (3..=32).contains(&v.len())
         && v.starts_with(|c: char| c.is_ascii_lowercase())
-        && v
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        && v.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
+        });
     if !ok {
         return Err(FieldError::new(
             "username",
@@ -320,18 +325,42 @@ mod tests {
     #[test]
     fn bad_unit_rows_name_their_field() {
         let bad = |raw: RawUnitRow<'_>| unit_row(&raw).unwrap_err().field;
-        assert_eq!(bad(RawUnitRow { name: " ", ..Default::default() }), "name");
         assert_eq!(
-            bad(RawUnitRow { name: "某单位", kind: "警犬队", ..Default::default() }),
+            bad(RawUnitRow {
+                name: " ",
+                ..Default::default()
+            }),
+            "name"
+        );
+        assert_eq!(
+            bad(RawUnitRow {
+                name: "某单位",
+                kind: "警犬队",
+                ..Default::default()
+            }),
             "kind"
         );
-        assert_eq!(bad(RawUnitRow { name: "某单位", ..Default::default() }), "kind");
         assert_eq!(
-            bad(RawUnitRow { name: "爱山派出所", code: "33 05", ..Default::default() }),
+            bad(RawUnitRow {
+                name: "某单位",
+                ..Default::default()
+            }),
+            "kind"
+        );
+        assert_eq!(
+            bad(RawUnitRow {
+                name: "爱山派出所",
+                code: "33 05",
+                ..Default::default()
+            }),
             "code"
         );
         assert_eq!(
-            bad(RawUnitRow { name: "爱山派出所", duty_phone: "call us", ..Default::default() }),
+            bad(RawUnitRow {
+                name: "爱山派出所",
+                duty_phone: "call us",
+                ..Default::default()
+            }),
             "duty_phone"
         );
         assert_eq!(duty_phone("110").unwrap(), "110");
@@ -351,17 +380,55 @@ mod tests {
         assert_eq!(row.display_name, "zhang.wei");
         assert_eq!(row.password, None);
         let field = |raw: RawStaffRow<'_>| staff_row(&raw).unwrap_err().field;
-        let ok = RawStaffRow { username: "li.na", role: "admin", unit: "x", ..Default::default() };
-        assert_eq!(field(RawStaffRow { username: "13800000000", ..ok.clone() }), "username");
-        assert_eq!(field(RawStaffRow { username: "Li", ..ok.clone() }), "username");
-        assert_eq!(field(RawStaffRow { role: "boss", ..ok.clone() }), "role");
-        assert_eq!(field(RawStaffRow { unit: "", ..ok.clone() }), "unit");
-        assert_eq!(field(RawStaffRow { password: "short", ..ok }), "password");
+        let ok = RawStaffRow {
+            username: "li.na",
+            role: "admin",
+            unit: "x",
+            ..Default::default()
+        };
+        assert_eq!(
+            field(RawStaffRow {
+                username: "13800000000",
+                ..ok.clone()
+            }),
+            "username"
+        );
+        assert_eq!(
+            field(RawStaffRow {
+                username: "Li",
+                ..ok.clone()
+            }),
+            "username"
+        );
+        assert_eq!(
+            field(RawStaffRow {
+                role: "boss",
+                ..ok.clone()
+            }),
+            "role"
+        );
+        assert_eq!(
+            field(RawStaffRow {
+                unit: "",
+                ..ok.clone()
+            }),
+            "unit"
+        );
+        assert_eq!(
+            field(RawStaffRow {
+                password: "short",
+                ..ok
+            }),
+            "password"
+        );
     }
 
     #[test]
     fn references_split_into_name_paths() {
-        assert_eq!(reference_path("湖州市公安局 / 吴兴区公安分局"), vec!["湖州市公安局", "吴兴区公安分局"]);
+        assert_eq!(
+            reference_path("湖州市公安局 / 吴兴区公安分局"),
+            vec!["湖州市公安局", "吴兴区公安分局"]
+        );
         assert_eq!(reference_path("330502001"), vec!["330502001"]);
     }
 }

@@ -26,9 +26,7 @@ on_both_backends!(
 
 /// A server over a fresh, migrated database with no units at all (as after
 /// `police-square migrate` on a new install). Returns the base URL and the store.
-async fn spawn_empty(
-    backend: Backend,
-) -> (String, Arc<dyn Store>, Box<dyn std::any::Any + Send>) {
+async fn spawn_empty(backend: Backend) -> (String, Arc<dyn Store>, Box<dyn std::any::Any + Send>) {
     let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
             let (store, dir) = police_square_store::testing::fresh_sqlite().await;
@@ -45,9 +43,14 @@ async fn spawn_empty(
     let log = dir.path().join("notify.jsonl");
     let config = base_config(&log);
     let clock = Arc::new(ManualClock::new(common::START));
-    let state = AppState::with_parts(config, store.clone(), clock, Arc::new(LogTransport::new(&log)))
-        .await
-        .unwrap();
+    let state = AppState::with_parts(
+        config,
+        store.clone(),
+        clock,
+        Arc::new(LogTransport::new(&log)),
+    )
+    .await
+    .unwrap();
     let base = start_with_pages(state).await;
     (base, store, Box::new((guard, dir)))
 }
@@ -98,7 +101,11 @@ async fn an_empty_database_is_not_open_until_units_exist(backend: Backend) {
         .unwrap();
     assert!(en.contains("Not open yet"), "{en}");
     // Tracking and the staff login still answer (nothing to track, but no 503).
-    let login = http.get(format!("{base}/staff/login")).send().await.unwrap();
+    let login = http
+        .get(format!("{base}/staff/login"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), StatusCode::OK);
 
     // Units imported while the server runs (another process): open at once.
@@ -116,14 +123,22 @@ async fn an_empty_database_is_not_open_until_units_exist(backend: Backend) {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
     let home = http.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::OK);
 }
 
 /// The value of the first `<option … selected>` text is not needed: tests pick ids.
 fn id_after(body: &str, prefix: &str) -> i64 {
-    let at = body.find(prefix).unwrap_or_else(|| panic!("{prefix} not in page")) + prefix.len();
+    let at = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} not in page"))
+        + prefix.len();
     body[at..]
         .chars()
         .take_while(char::is_ascii_digit)
@@ -137,8 +152,16 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     let u = &app.units;
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
-    for path in ["/staff/admin/units", "/staff/admin/staff", "/staff/admin/audit"] {
-        assert_eq!(handler.get(path).await.status, StatusCode::FORBIDDEN, "{path}");
+    for path in [
+        "/staff/admin/units",
+        "/staff/admin/staff",
+        "/staff/admin/audit",
+    ] {
+        assert_eq!(
+            handler.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
     }
     let mut admin = Browser::new(&app);
     admin.login("admin").await;
@@ -152,7 +175,12 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .post(
             &page,
             "/staff/admin/units",
-            &[("name", "织里派出所"), ("kind", "station"), ("parent", &district), ("duty_phone", "call us")],
+            &[
+                ("name", "织里派出所"),
+                ("kind", "station"),
+                ("parent", &district),
+                ("duty_phone", "call us"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -193,7 +221,9 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     assert_eq!(edit.status, StatusCode::OK);
     edit.assert_contains("330502009");
     // It cannot be offered as its own parent.
-    assert!(!edit.body.contains(&format!("<option value=\"{}\"", zhili.id)));
+    assert!(!edit
+        .body
+        .contains(&format!("<option value=\"{}\"", zhili.id)));
     let other = u.district_b.to_string();
     let fields = |name: &'static str, parent: &str, retired: bool| {
         let mut f = vec![
@@ -214,26 +244,36 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     let as_refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
     let f = as_refs(&fields("织里镇派出所", &other, false));
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = admin.post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs).await;
+    let r = admin
+        .post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let moved = app.state.org().unit(zhili.id).cloned().unwrap();
     assert_eq!(moved.name, "织里镇派出所");
     assert_eq!(moved.parent_id, Some(u.district_b));
     // A district cannot move under its own station.
-    let dist = admin.get(&format!("/staff/admin/units/{}", u.district_a)).await;
+    let dist = admin
+        .get(&format!("/staff/admin/units/{}", u.district_a))
+        .await;
     let station = u.station_a.to_string();
     let r = admin
         .post(
             &dist,
             &format!("/staff/admin/units/{}", u.district_a),
-            &[("name", "吴兴区公安分局"), ("kind", "district"), ("parent", &station)],
+            &[
+                ("name", "吴兴区公安分局"),
+                ("kind", "district"),
+                ("parent", &station),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("不能把单位移到它自己的下级");
     let f = as_refs(&fields("织里镇派出所", &other, true));
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = admin.post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs).await;
+    let r = admin
+        .post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs)
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(app.state.org().unit(zhili.id).unwrap().profile.retired);
 
@@ -242,13 +282,20 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     assert_eq!(page.status, StatusCode::OK);
     page.assert_contains("station_a_handler");
     // A retired unit is not offered for new staff.
-    assert!(!page.body.contains(&format!("<option value=\"{}\"", zhili.id)));
+    assert!(!page
+        .body
+        .contains(&format!("<option value=\"{}\"", zhili.id)));
     let station_b = u.station_b.to_string();
     let bad = admin
         .post(
             &page,
             "/staff/admin/staff",
-            &[("username", "13800001111"), ("display_name", "王"), ("role", "handler"), ("unit", &station_b)],
+            &[
+                ("username", "13800001111"),
+                ("display_name", "王"),
+                ("role", "handler"),
+                ("unit", &station_b),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -257,49 +304,93 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .post(
             &page,
             "/staff/admin/staff",
-            &[("username", "wang.fang"), ("display_name", "王芳"), ("role", "handler"), ("unit", &station_b)],
+            &[
+                ("username", "wang.fang"),
+                ("display_name", "王芳"),
+                ("role", "handler"),
+                ("unit", &station_b),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let marker = "账号 wang.fang 的临时密码：";
     let at = r.body.find(marker).expect("password shown") + marker.len();
     let password: String = r.body[at..].chars().take(16).collect();
-    assert!(password.chars().all(|c| c.is_ascii_alphanumeric()), "{password}");
+    assert!(
+        password.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{password}"
+    );
     let again = admin.get("/staff/admin/staff").await;
     assert!(!again.body.contains(&password), "shown only once");
-    let created = app.store.staff_by_username("wang.fang").await.unwrap().unwrap();
-    assert!(police_square_server::auth::verify_password(&password, &created.password_hash));
-    assert_eq!((created.role, created.unit_id), (Role::Handler, u.station_b));
+    let created = app
+        .store
+        .staff_by_username("wang.fang")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(police_square_server::auth::verify_password(
+        &password,
+        &created.password_hash
+    ));
+    assert_eq!(
+        (created.role, created.unit_id),
+        (Role::Handler, u.station_b)
+    );
     let taken = admin
         .post(
             &page,
             "/staff/admin/staff",
-            &[("username", "wang.fang"), ("display_name", "另一个"), ("role", "handler"), ("unit", &station_b)],
+            &[
+                ("username", "wang.fang"),
+                ("display_name", "另一个"),
+                ("role", "handler"),
+                ("unit", &station_b),
+            ],
         )
         .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    let account = admin.get(&format!("/staff/admin/staff/{}", created.id)).await;
+    let account = admin
+        .get(&format!("/staff/admin/staff/{}", created.id))
+        .await;
     let district_b = u.district_b.to_string();
     let r = admin
         .post(
             &account,
             &format!("/staff/admin/staff/{}", created.id),
-            &[("display_name", "王芳"), ("role", "supervisor"), ("unit", &district_b)],
+            &[
+                ("display_name", "王芳"),
+                ("role", "supervisor"),
+                ("unit", &district_b),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let edited = app.store.staff(created.id).await.unwrap().unwrap();
-    assert_eq!((edited.role, edited.unit_id), (Role::Supervisor, u.district_b));
+    assert_eq!(
+        (edited.role, edited.unit_id),
+        (Role::Supervisor, u.district_b)
+    );
     let r = admin
-        .post(&account, &format!("/staff/admin/staff/{}/password", created.id), &[])
+        .post(
+            &account,
+            &format!("/staff/admin/staff/{}/password", created.id),
+            &[],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("账号 wang.fang 的临时密码：");
     let reset = app.store.staff(created.id).await.unwrap().unwrap();
-    assert!(!police_square_server::auth::verify_password(&password, &reset.password_hash));
+    assert!(!police_square_server::auth::verify_password(
+        &password,
+        &reset.password_hash
+    ));
     let r = admin
-        .post(&account, &format!("/staff/admin/staff/{}/disable", created.id), &[])
+        .post(
+            &account,
+            &format!("/staff/admin/staff/{}/disable", created.id),
+            &[],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(app.store.staff(created.id).await.unwrap().unwrap().disabled);
@@ -315,7 +406,11 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .post(
             &mine,
             &format!("/staff/admin/staff/{me}"),
-            &[("display_name", "admin"), ("role", "leader"), ("unit", &city)],
+            &[
+                ("display_name", "admin"),
+                ("role", "leader"),
+                ("unit", &city),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -325,7 +420,12 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     let log = admin.get("/staff/admin/audit?actor=admin&kind=staff").await;
     assert_eq!(log.status, StatusCode::OK, "{}", log.body);
     let tag = |action: &str| format!("<code>{action}</code>");
-    for action in ["staff.created", "staff.updated", "staff.password_reset", "staff.disabled"] {
+    for action in [
+        "staff.created",
+        "staff.updated",
+        "staff.password_reset",
+        "staff.disabled",
+    ] {
         log.assert_contains(&tag(action));
     }
     assert!(!log.body.contains(&tag("unit.moved")));
@@ -336,21 +436,32 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     // The date filter: the manual clock is at 2026-03-04; nothing the day before.
     let log = admin.get("/staff/admin/audit?to=2026-03-03").await;
     log.assert_contains("没有相符的记录");
-    let log = admin.get("/staff/admin/audit?from=2026-03-04&to=2026-03-04&kind=unit").await;
+    let log = admin
+        .get("/staff/admin/audit?from=2026-03-04&to=2026-03-04&kind=unit")
+        .await;
     log.assert_contains(&tag("unit.created"));
     let log = admin.get("/staff/admin/audit?from=03/04/2026").await;
     log.assert_contains("日期格式应为");
     // By appeal: its tracking code or id finds its entries and links to the case.
     let mut resident = Browser::new(&app);
     let code = resident
-        .submit_appeal("consultation", "请问爱山派出所周末办理户口吗？", "13800002222", "")
+        .submit_appeal(
+            "consultation",
+            "请问爱山派出所周末办理户口吗？",
+            "13800002222",
+            "",
+        )
         .await;
     let id = pages_support::appeal_id(&app, &code).await;
-    let log = admin.get(&format!("/staff/admin/audit?appeal={code}")).await;
+    let log = admin
+        .get(&format!("/staff/admin/audit?appeal={code}"))
+        .await;
     log.assert_contains(&format!("/staff/appeals/{id}"));
     log.assert_contains("<code>appeal.");
     assert!(!log.body.contains(&tag("staff.created")));
-    let log = admin.get("/staff/admin/audit?appeal=ZZZZ-ZZZZ-ZZZZ-ZZZZ").await;
+    let log = admin
+        .get("/staff/admin/audit?appeal=ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+        .await;
     log.assert_contains("没有这个诉求编号或查询码");
     // Paging: one entry per page would be too many requests; 50 per page, older link.
     for n in 0..60 {
@@ -369,16 +480,30 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     assert_eq!(first.body.matches(&tag("test.filler")).count(), 50);
     first.assert_contains("更早的记录");
     let older = id_after(&first.body, "before=");
-    let second = admin.get(&format!("/staff/admin/audit?kind=test&before={older}")).await;
+    let second = admin
+        .get(&format!("/staff/admin/audit?kind=test&before={older}"))
+        .await;
     assert_eq!(second.body.matches(&tag("test.filler")).count(), 10);
     assert!(!second.body.contains("更早的记录"), "no older page");
 }
 
 async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
     let app = spawn_pages_app(backend).await;
-    let kept = app.store.create_department("市城管局", "0572-1").await.unwrap();
-    let dep = app.store.create_department("市环保局", "0572-2").await.unwrap();
-    let tpl = app.store.create_reply_template("咨询答复", "您好……").await.unwrap();
+    let kept = app
+        .store
+        .create_department("市城管局", "0572-1")
+        .await
+        .unwrap();
+    let dep = app
+        .store
+        .create_department("市环保局", "0572-2")
+        .await
+        .unwrap();
+    let tpl = app
+        .store
+        .create_reply_template("咨询答复", "您好……")
+        .await
+        .unwrap();
     let mut admin = Browser::new(&app);
     admin.login("admin").await;
     let page = admin.get("/staff/admin").await;
@@ -387,7 +512,11 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
         .post(
             &page,
             &format!("/staff/admin/department/{}", dep.id),
-            &[("name", "市生态环境局"), ("contact", "0572-3"), ("retired", "on")],
+            &[
+                ("name", "市生态环境局"),
+                ("contact", "0572-3"),
+                ("retired", "on"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -404,12 +533,19 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
         .post(
             &page,
             &format!("/staff/admin/template/{}", tpl.id),
-            &[("title", "咨询答复（户籍）"), ("body", "您好，经核实，办理居住证需带身份证。")],
+            &[
+                ("title", "咨询答复（户籍）"),
+                ("body", "您好，经核实，办理居住证需带身份证。"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let r = admin
-        .post(&page, &format!("/staff/admin/template/{}", tpl.id), &[("title", ""), ("body", "x")])
+        .post(
+            &page,
+            &format!("/staff/admin/template/{}", tpl.id),
+            &[("title", ""), ("body", "x")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = admin.get("/staff/admin?done=department_edited").await;
@@ -425,13 +561,25 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
         .post(
             &page,
             &format!("/staff/admin/template/{}", tpl.id),
-            &[("title", "咨询答复（户籍）"), ("body", "您好。"), ("retired", "on")],
+            &[
+                ("title", "咨询答复（户籍）"),
+                ("body", "您好。"),
+                ("retired", "on"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(app.store.reply_templates().await.unwrap().is_empty());
     let log = admin.get("/staff/admin/audit?kind=reply_template").await;
-    assert_eq!(log.body.matches("<code>reply_template.updated</code>").count(), 2);
+    assert_eq!(
+        log.body
+            .matches("<code>reply_template.updated</code>")
+            .count(),
+        2
+    );
     let log = admin.get("/staff/admin/audit?kind=department").await;
-    assert_eq!(log.body.matches("<code>department.updated</code>").count(), 1);
+    assert_eq!(
+        log.body.matches("<code>department.updated</code>").count(),
+        1
+    );
 }

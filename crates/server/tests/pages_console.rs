@@ -216,7 +216,11 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
         .post(
             &page,
             "/staff/admin/calendar",
-            &[("date_0", "2026-13-01"), ("kind_0", "holiday"), ("name_0", "")],
+            &[
+                ("date_0", "2026-13-01"),
+                ("kind_0", "holiday"),
+                ("name_0", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -393,8 +393,13 @@ pub trait Store: Send + Sync + 'static {
         at: Millis,
     ) -> StoreResult<Unit>;
     /// Rename, change the kind or profile, retire (audited `unit.updated`).
-    async fn update_unit(&self, id: Id, edit: UnitEdit, actor: &str, at: Millis)
-        -> StoreResult<Unit>;
+    async fn update_unit(
+        &self,
+        id: Id,
+        edit: UnitEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit>;
     /// Move a unit (and its subtree) under another parent, or to the root; the paths
     /// copied into appeals, clusters, alerts and reports move with it (audited
     /// `unit.moved`). Under itself or a sub-unit is a [`StoreError::Conflict`].
@@ -408,8 +413,13 @@ pub trait Store: Send + Sync + 'static {
     /// [`Store::create_staff`], audited `staff.created`.
     async fn add_staff(&self, staff: NewStaff, actor: &str, at: Millis) -> StoreResult<Staff>;
     /// Change name, role and unit (audited `staff.updated`).
-    async fn update_staff(&self, id: Id, edit: StaffEdit, actor: &str, at: Millis)
-        -> StoreResult<Staff>;
+    async fn update_staff(
+        &self,
+        id: Id,
+        edit: StaffEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Staff>;
     /// Every department, retired ones last ([`Store::departments`] has active ones).
     async fn department_registry(&self) -> StoreResult<Vec<Department>>;
     async fn update_department(

@@ -235,7 +235,17 @@ pub async fn import_units(
                     }
                 },
             };
-            apply(store, &mut index, &mut report, &cols, &p, parent, actor, now).await?;
+            apply(
+                store,
+                &mut index,
+                &mut report,
+                &cols,
+                &p,
+                parent,
+                actor,
+                now,
+            )
+            .await?;
             progress.advance();
         }
         pending = waiting;

@@ -115,7 +115,11 @@ pub async fn import_staff(
             }
         };
         if index.get(unit_id).is_some_and(|u| u.profile.retired) {
-            report.reject(r.number, cols.header("unit"), format!("unit `{}` is retired", row.unit));
+            report.reject(
+                r.number,
+                cols.header("unit"),
+                format!("unit `{}` is retired", row.unit),
+            );
             continue;
         }
         match store.staff_by_username(&row.username).await? {

@@ -53,7 +53,10 @@ pub fn read_path(path: &Path) -> Result<Table, ReadError> {
         path: path.display().to_string(),
         source,
     })?;
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     read_bytes(name, &bytes)
 }
 
@@ -189,7 +192,8 @@ mod tests {
 
     #[test]
     fn csv_in_utf8_with_bom_and_gbk_read_alike() {
-        let text = "单位名称,上级单位\n爱山派出所,吴兴区公安分局\n\n\"月河\n派出所\",吴兴区公安分局\n";
+        let text =
+            "单位名称,上级单位\n爱山派出所,吴兴区公安分局\n\n\"月河\n派出所\",吴兴区公安分局\n";
         let utf8 = read_bytes("units.csv", text.as_bytes()).unwrap();
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice(text.as_bytes());
@@ -213,8 +217,17 @@ mod tests {
 
     #[test]
     fn other_types_and_empty_files_are_refused() {
-        assert!(matches!(read_bytes("units.xls", b"x"), Err(ReadError::UnsupportedType(_))));
-        assert!(matches!(read_bytes("units.csv", b"\n\n"), Err(ReadError::NoHeader)));
-        assert!(matches!(read_bytes("units.xlsx", b"not a zip"), Err(ReadError::Xlsx(_))));
+        assert!(matches!(
+            read_bytes("units.xls", b"x"),
+            Err(ReadError::UnsupportedType(_))
+        ));
+        assert!(matches!(
+            read_bytes("units.csv", b"\n\n"),
+            Err(ReadError::NoHeader)
+        ));
+        assert!(matches!(
+            read_bytes("units.xlsx", b"not a zip"),
+            Err(ReadError::Xlsx(_))
+        ));
     }
 }

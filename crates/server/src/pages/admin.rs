@@ -317,7 +317,8 @@ pub async fn save(
                 Ok(days) => days,
                 Err(errors) => {
                     for e in errors {
-                        rows[e.row - 1].error = Some(p.t(&format!("page.admin_edit.cal_{}", e.reason)));
+                        rows[e.row - 1].error =
+                            Some(p.t(&format!("page.admin_edit.cal_{}", e.reason)));
                     }
                     pad_calendar(&mut rows);
                     let state = state.clone();

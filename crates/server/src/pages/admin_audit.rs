@@ -80,7 +80,10 @@ struct AuditPage {
 }
 
 /// The store query of a filter; `Err(key)` when a filter names nothing.
-async fn to_query(state: &AppState, f: &AuditFilter) -> AppResult<Result<AuditQuery, &'static str>> {
+async fn to_query(
+    state: &AppState,
+    f: &AuditFilter,
+) -> AppResult<Result<AuditQuery, &'static str>> {
     let mut q = AuditQuery {
         before_seq: f.before,
         limit: PAGE_SIZE + 1,
@@ -91,7 +94,11 @@ async fn to_query(state: &AppState, f: &AuditFilter) -> AppResult<Result<AuditQu
         let id = match appeal.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => match police_square_domain::tracking::normalize(appeal) {
-                Ok(code) => state.store.appeal_by_tracking_code(&code).await?.map(|a| a.id),
+                Ok(code) => state
+                    .store
+                    .appeal_by_tracking_code(&code)
+                    .await?
+                    .map(|a| a.id),
                 Err(_) => None,
             },
         };
@@ -145,7 +152,11 @@ pub async fn page(
     let mut lines = Vec::with_capacity(entries.len());
     let mut usernames: HashMap<i64, String> = HashMap::new();
     for entry in entries {
-        let actor = match entry.actor.strip_prefix("staff:").and_then(|id| id.parse().ok()) {
+        let actor = match entry
+            .actor
+            .strip_prefix("staff:")
+            .and_then(|id| id.parse().ok())
+        {
             Some(id) => match usernames.get(&id) {
                 Some(name) => name.clone(),
                 None => {

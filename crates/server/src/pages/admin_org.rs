@@ -419,7 +419,11 @@ fn unit_options(units: &[Unit], selected: &str) -> Vec<Opt> {
         .filter(|u| !u.profile.retired)
         .map(|u| Opt {
             value: u.id.to_string(),
-            label: format!("{}{}", "　".repeat(u.path.ids().len().saturating_sub(1)), u.name),
+            label: format!(
+                "{}{}",
+                "　".repeat(u.path.ids().len().saturating_sub(1)),
+                u.name
+            ),
             selected: u.id.to_string() == selected,
         })
         .collect()
@@ -470,7 +474,11 @@ pub async fn staff_list(
 /// The form as a validated account (the username only matters on creation).
 fn parse_staff(p: &Page, form: &StaffForm, creating: bool) -> Result<(String, StaffEdit), String> {
     let row = org_rows::staff_row(&org_rows::RawStaffRow {
-        username: if creating { &form.username } else { "placeholder" },
+        username: if creating {
+            &form.username
+        } else {
+            "placeholder"
+        },
         display_name: &form.display_name,
         role: &form.role,
         unit: &form.unit,
@@ -517,8 +525,15 @@ pub async fn create_staff(
                 Ok(s) => {
                     let notice = p.t1("page.admin_org.staff_created", "name", &s.username);
                     let shown = Some((s.username, pw));
-                    let page =
-                        staff_view(&state, p, &me, StaffForm::default(), Some(notice), shown, None);
+                    let page = staff_view(
+                        &state,
+                        p,
+                        &me,
+                        StaffForm::default(),
+                        Some(notice),
+                        shown,
+                        None,
+                    );
                     return render(&page.await?);
                 }
                 Err(e) => store_error(&p, e)?,
@@ -584,9 +599,7 @@ pub async fn save_account(
         Err(msg) => msg,
         // An admin cannot take away their own admin role (nobody could give it back
         // from the console).
-        Ok((_, edit)) if id == me.id && edit.role != Role::Admin => {
-            p.t("page.admin_org.err_self")
-        }
+        Ok((_, edit)) if id == me.id && edit.role != Role::Admin => p.t("page.admin_org.err_self"),
         Ok((_, edit)) => match state
             .store
             .update_staff(id, edit, &actor(&me), state.now())

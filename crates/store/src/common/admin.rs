@@ -16,7 +16,13 @@ pub(crate) struct By<'a> {
     pub at: Millis,
 }
 
-async fn record(conn: &mut Conn, by: By<'_>, action: &str, subject: String, detail: String) -> StoreResult<()> {
+async fn record(
+    conn: &mut Conn,
+    by: By<'_>,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> StoreResult<()> {
     audit::append_all(
         conn,
         &[NewAudit {
@@ -42,7 +48,13 @@ pub(crate) async fn unit(conn: &mut Conn, id: Id) -> StoreResult<Unit> {
     rows::unit(&row)
 }
 
-async fn write_profile(conn: &mut Conn, id: Id, name: &str, kind: &str, p: &UnitProfile) -> StoreResult<()> {
+async fn write_profile(
+    conn: &mut Conn,
+    id: Id,
+    name: &str,
+    kind: &str,
+    p: &UnitProfile,
+) -> StoreResult<()> {
     let done = sqlx::query(
         "UPDATE units SET name = $1, kind = $2, code = $3, district = $4, duty_phone = $5, \
          address = $6, hours = $7, retired = $8 WHERE id = $9",
@@ -70,7 +82,11 @@ fn unit_detail(u: &Unit) -> String {
         "{} ({}){}{}",
         u.name,
         u.kind,
-        u.profile.code.as_deref().map(|c| format!(" code {c}")).unwrap_or_default(),
+        u.profile
+            .code
+            .as_deref()
+            .map(|c| format!(" code {c}"))
+            .unwrap_or_default(),
         if u.profile.retired { " retired" } else { "" }
     )
 }
@@ -84,14 +100,33 @@ pub(crate) async fn add_unit(
     let created = org::create_unit(conn, new).await?;
     write_profile(conn, created.id, &new.name, new.kind.as_str(), profile).await?;
     let u = unit(conn, created.id).await?;
-    record(conn, by, "unit.created", format!("unit:{}", u.id), unit_detail(&u)).await?;
+    record(
+        conn,
+        by,
+        "unit.created",
+        format!("unit:{}", u.id),
+        unit_detail(&u),
+    )
+    .await?;
     Ok(u)
 }
 
-pub(crate) async fn update_unit(conn: &mut Conn, id: Id, edit: &UnitEdit, by: By<'_>) -> StoreResult<Unit> {
+pub(crate) async fn update_unit(
+    conn: &mut Conn,
+    id: Id,
+    edit: &UnitEdit,
+    by: By<'_>,
+) -> StoreResult<Unit> {
     write_profile(conn, id, &edit.name, edit.kind.as_str(), &edit.profile).await?;
     let u = unit(conn, id).await?;
-    record(conn, by, "unit.updated", format!("unit:{id}"), unit_detail(&u)).await?;
+    record(
+        conn,
+        by,
+        "unit.updated",
+        format!("unit:{id}"),
+        unit_detail(&u),
+    )
+    .await?;
     Ok(u)
 }
 
@@ -104,7 +139,12 @@ const PATH_COPIES: [(&str, &str); 4] = [
     ("reports", "unit_path"),
 ];
 
-pub(crate) async fn move_unit(conn: &mut Conn, id: Id, parent: Option<Id>, by: By<'_>) -> StoreResult<Unit> {
+pub(crate) async fn move_unit(
+    conn: &mut Conn,
+    id: Id,
+    parent: Option<Id>,
+    by: By<'_>,
+) -> StoreResult<Unit> {
     let old = unit(conn, id).await?;
     let new_path = match parent {
         Some(p) => {
@@ -166,15 +206,21 @@ pub(crate) async fn add_staff(conn: &mut Conn, new: &NewStaff, by: By<'_>) -> St
     Ok(s)
 }
 
-pub(crate) async fn update_staff(conn: &mut Conn, id: Id, edit: &StaffEdit, by: By<'_>) -> StoreResult<Staff> {
-    let done = sqlx::query("UPDATE staff SET display_name = $1, role = $2, unit_id = $3 WHERE id = $4")
-        .bind(&edit.display_name)
-        .bind(edit.role.as_str())
-        .bind(edit.unit_id)
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| constraint(e, "staff"))?;
+pub(crate) async fn update_staff(
+    conn: &mut Conn,
+    id: Id,
+    edit: &StaffEdit,
+    by: By<'_>,
+) -> StoreResult<Staff> {
+    let done =
+        sqlx::query("UPDATE staff SET display_name = $1, role = $2, unit_id = $3 WHERE id = $4")
+            .bind(&edit.display_name)
+            .bind(edit.role.as_str())
+            .bind(edit.unit_id)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| constraint(e, "staff"))?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -190,7 +236,10 @@ pub(crate) async fn update_staff(conn: &mut Conn, id: Id, edit: &StaffEdit, by: 
     Ok(s)
 }
 
-pub(crate) async fn departments(conn: &mut Conn, include_retired: bool) -> StoreResult<Vec<Department>> {
+pub(crate) async fn departments(
+    conn: &mut Conn,
+    include_retired: bool,
+) -> StoreResult<Vec<Department>> {
     let found: Vec<(i64, String, String, bool)> = sqlx::query_as(
         "SELECT id, name, contact, retired FROM departments \
          WHERE $1 OR NOT retired ORDER BY retired, name, id",
@@ -200,7 +249,12 @@ pub(crate) async fn departments(conn: &mut Conn, include_retired: bool) -> Store
     .await?;
     Ok(found
         .into_iter()
-        .map(|(id, name, contact, retired)| Department { id, name, contact, retired })
+        .map(|(id, name, contact, retired)| Department {
+            id,
+            name,
+            contact,
+            retired,
+        })
         .collect())
 }
 
@@ -212,14 +266,15 @@ pub(crate) async fn update_department(
     retired: bool,
     by: By<'_>,
 ) -> StoreResult<Department> {
-    let done = sqlx::query("UPDATE departments SET name = $1, contact = $2, retired = $3 WHERE id = $4")
-        .bind(name)
-        .bind(contact)
-        .bind(retired)
-        .bind(id)
-        .execute(&mut *conn)
-        .await
-        .map_err(|e| constraint(e, "department"))?;
+    let done =
+        sqlx::query("UPDATE departments SET name = $1, contact = $2, retired = $3 WHERE id = $4")
+            .bind(name)
+            .bind(contact)
+            .bind(retired)
+            .bind(id)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| constraint(e, "department"))?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -239,7 +294,10 @@ pub(crate) async fn update_department(
     })
 }
 
-pub(crate) async fn reply_templates(conn: &mut Conn, include_retired: bool) -> StoreResult<Vec<ReplyTemplate>> {
+pub(crate) async fn reply_templates(
+    conn: &mut Conn,
+    include_retired: bool,
+) -> StoreResult<Vec<ReplyTemplate>> {
     let found: Vec<(i64, String, String, bool)> = sqlx::query_as(
         "SELECT id, title, body, retired FROM reply_templates WHERE $1 OR NOT retired \
          ORDER BY retired, id",
@@ -249,7 +307,12 @@ pub(crate) async fn reply_templates(conn: &mut Conn, include_retired: bool) -> S
     .await?;
     Ok(found
         .into_iter()
-        .map(|(id, title, body, retired)| ReplyTemplate { id, title, body, retired })
+        .map(|(id, title, body, retired)| ReplyTemplate {
+            id,
+            title,
+            body,
+            retired,
+        })
         .collect())
 }
 
@@ -261,13 +324,14 @@ pub(crate) async fn update_reply_template(
     retired: bool,
     by: By<'_>,
 ) -> StoreResult<ReplyTemplate> {
-    let done = sqlx::query("UPDATE reply_templates SET title = $1, body = $2, retired = $3 WHERE id = $4")
-        .bind(title)
-        .bind(body)
-        .bind(retired)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let done =
+        sqlx::query("UPDATE reply_templates SET title = $1, body = $2, retired = $3 WHERE id = $4")
+            .bind(title)
+            .bind(body)
+            .bind(retired)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
@@ -305,7 +369,11 @@ pub(crate) async fn audit_search(conn: &mut Conn, q: &AuditQuery) -> StoreResult
     if let Some(action) = &q.action {
         texts.push(action.clone());
         texts.push(format!("{action}.%"));
-        conditions.push(format!("(action = ${} OR action LIKE ${})", texts.len() - 1, texts.len()));
+        conditions.push(format!(
+            "(action = ${} OR action LIKE ${})",
+            texts.len() - 1,
+            texts.len()
+        ));
     }
     let mut number = |column: &str, op: &str, value: Option<i64>| {
         if let Some(v) = value {

@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Role};
 
 use super::{
-    admin, analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR,
+    admin, analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore,
+    MIGRATOR,
 };
 use crate::error::StoreResult;
 use crate::model::*;
@@ -688,7 +689,10 @@ impl Store for SqlStore {
         at: Millis,
     ) -> StoreResult<Department> {
         let by = admin::By { actor, at };
-        write!(self, |c| admin::update_department(c, id, name, contact, retired, by).await)
+        write!(self, |c| admin::update_department(
+            c, id, name, contact, retired, by
+        )
+        .await)
     }
 
     async fn reply_template_registry(&self) -> StoreResult<Vec<ReplyTemplate>> {
@@ -705,7 +709,10 @@ impl Store for SqlStore {
         at: Millis,
     ) -> StoreResult<ReplyTemplate> {
         let by = admin::By { actor, at };
-        write!(self, |c| admin::update_reply_template(c, id, title, body, retired, by).await)
+        write!(self, |c| admin::update_reply_template(
+            c, id, title, body, retired, by
+        )
+        .await)
     }
 
     async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {

@@ -78,20 +78,46 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(moved.parent_id, Some(o.other_district.id));
     assert_eq!(moved.path, o.other_district.path.child(o.station_a.id));
-    assert_eq!(store.appeal(a.id).await.unwrap().unwrap().unit_path, moved.path);
-    assert_eq!(store.inbox(&inbox_query(&o.other_district)).await.unwrap().items.len(), 1);
-    assert!(store.inbox(&inbox_query(&o.district)).await.unwrap().items.is_empty());
+    assert_eq!(
+        store.appeal(a.id).await.unwrap().unwrap().unit_path,
+        moved.path
+    );
+    assert_eq!(
+        store
+            .inbox(&inbox_query(&o.other_district))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    assert!(store
+        .inbox(&inbox_query(&o.district))
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     // Staff of the moved unit are in the new scope.
     let in_new = store.staff_in(&o.other_district.path, None).await.unwrap();
     assert!(in_new.iter().any(|s| s.id == o.handler_a.id));
 
     // Not under itself nor under a sub-unit; not under a unit that does not exist.
-    let cycle = store.move_unit(o.other_district.id, Some(o.station_a.id), ADMIN, T0).await;
+    let cycle = store
+        .move_unit(o.other_district.id, Some(o.station_a.id), ADMIN, T0)
+        .await;
     assert!(matches!(cycle, Err(StoreError::Conflict(_))), "{cycle:?}");
-    let gone = store.move_unit(o.station_b.id, Some(999_999), ADMIN, T0).await;
+    let gone = store
+        .move_unit(o.station_b.id, Some(999_999), ADMIN, T0)
+        .await;
     assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
     // A failed move changed nothing.
-    let b = store.units().await.unwrap().into_iter().find(|u| u.id == o.station_b.id).unwrap();
+    let b = store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.id == o.station_b.id)
+        .unwrap();
     assert_eq!(b.path, o.station_b.path);
 
     // Each change is audited with its subject.
@@ -138,7 +164,10 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    assert_eq!((edited.role, edited.unit_id), (Role::Supervisor, o.district.id));
+    assert_eq!(
+        (edited.role, edited.unit_id),
+        (Role::Supervisor, o.district.id)
+    );
     assert_eq!(edited.unit_path, o.district.path);
     let bad_unit = store
         .update_staff(
@@ -152,11 +181,17 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
             T0,
         )
         .await;
-    assert!(matches!(bad_unit, Err(StoreError::NotFound)), "{bad_unit:?}");
+    assert!(
+        matches!(bad_unit, Err(StoreError::NotFound)),
+        "{bad_unit:?}"
+    );
 
     // Retired departments and templates stay in the registry, not in the choices.
     let d = store.create_department("市城管局", "0572-1").await.unwrap();
-    let kept = store.create_department("市市场监管局", "0572-2").await.unwrap();
+    let kept = store
+        .create_department("市市场监管局", "0572-2")
+        .await
+        .unwrap();
     let d2 = store
         .update_department(d.id, "市综合执法局", "0572-3", true, ADMIN, T0 + 2 * DAY)
         .await
@@ -168,9 +203,19 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
         .update_department(d.id, "市市场监管局", "", false, ADMIN, T0)
         .await;
     assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
-    let t = store.create_reply_template("咨询答复", "您好……").await.unwrap();
+    let t = store
+        .create_reply_template("咨询答复", "您好……")
+        .await
+        .unwrap();
     let t2 = store
-        .update_reply_template(t.id, "咨询答复", "您好，经核实……", true, ADMIN, T0 + 3 * DAY)
+        .update_reply_template(
+            t.id,
+            "咨询答复",
+            "您好，经核实……",
+            true,
+            ADMIN,
+            T0 + 3 * DAY,
+        )
         .await
         .unwrap();
     assert!(store.reply_templates().await.unwrap().is_empty());
@@ -179,7 +224,12 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
     // Filters: subject, actor, action family, time range, and keyset paging.
     let all = |q: AuditQuery| {
         let store = store.clone();
-        async move { store.audit_search(&AuditQuery { limit: 100, ..q }).await.unwrap() }
+        async move {
+            store
+                .audit_search(&AuditQuery { limit: 100, ..q })
+                .await
+                .unwrap()
+        }
     };
     let of_staff = all(AuditQuery {
         subject: Some(format!("staff:{}", s.id)),
@@ -189,13 +239,21 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
     let actions: Vec<&str> = of_staff.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["staff.updated", "staff.created"]);
     assert_eq!(
-        all(AuditQuery { action: Some("staff".into()), ..Default::default() }).await.len(),
+        all(AuditQuery {
+            action: Some("staff".into()),
+            ..Default::default()
+        })
+        .await
+        .len(),
         2
     );
     // A family matches whole words only: `staff` is not `staffing`, `unit` not `units`.
-    assert!(all(AuditQuery { action: Some("staf".into()), ..Default::default() })
-        .await
-        .is_empty());
+    assert!(all(AuditQuery {
+        action: Some("staf".into()),
+        ..Default::default()
+    })
+    .await
+    .is_empty());
     let in_range = all(AuditQuery {
         from: Some(T0 + DAY),
         to: Some(T0 + 3 * DAY),
@@ -204,13 +262,24 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
     .await;
     let actions: Vec<&str> = in_range.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, vec!["department.updated", "staff.updated"]);
-    assert!(all(AuditQuery { actor: Some("staff:2".into()), ..Default::default() })
-        .await
-        .is_empty());
-    let mine = all(AuditQuery { actor: Some(ADMIN.into()), ..Default::default() }).await;
+    assert!(all(AuditQuery {
+        actor: Some("staff:2".into()),
+        ..Default::default()
+    })
+    .await
+    .is_empty());
+    let mine = all(AuditQuery {
+        actor: Some(ADMIN.into()),
+        ..Default::default()
+    })
+    .await;
     assert_eq!(mine.len(), 4);
     let first = store
-        .audit_search(&AuditQuery { actor: Some(ADMIN.into()), limit: 3, ..Default::default() })
+        .audit_search(&AuditQuery {
+            actor: Some(ADMIN.into()),
+            limit: 3,
+            ..Default::default()
+        })
         .await
         .unwrap();
     let rest = store
