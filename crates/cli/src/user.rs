@@ -83,15 +83,16 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 bail!("no unit with id {unit} (see `police-square user units`)");
             }
             let (pw, generated) = password(password_stdin)?;
-            let staff = store
-                .create_staff(NewStaff {
-                    display_name: name.unwrap_or_else(|| username.clone()),
-                    username,
-                    role,
-                    unit_id: unit,
-                    password_hash: hash_password(&pw)?,
-                })
-                .await?;
+            let new = NewStaff {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                unit_id: unit,
+                password_hash: hash_password(&pw)?,
+            };
+            let now = police_square_server::clock::SystemClock.now();
+            // Audited like the admin page's and the import's creations.
+            let staff = store.add_staff(new, "cli:user", now).await?;
             println!(
                 "created {} ({}) id {}",
                 staff.username, staff.role, staff.id

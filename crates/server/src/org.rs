@@ -95,7 +95,8 @@ impl OrgTree {
         }
         self.units
             .iter()
-            .filter(|u| u.kind == UnitKind::District)
+            // A retired unit (撤销) keeps its history but receives nothing new.
+            .filter(|u| u.kind == UnitKind::District && !u.profile.retired)
             .find(|u| {
                 u.name == name || short_name(&u.name).is_some_and(|s| s == name || name.contains(s))
             })
@@ -105,7 +106,7 @@ impl OrgTree {
     pub fn named_in(&self, text: &str) -> Option<&Unit> {
         self.units
             .iter()
-            .filter(|u| u.kind != UnitKind::Office)
+            .filter(|u| u.kind != UnitKind::Office && !u.profile.retired)
             .filter_map(|u| {
                 let full = text.contains(&u.name);
                 let short = u.kind == UnitKind::District
@@ -175,5 +176,17 @@ pub(crate) mod tests {
         assert_eq!(t.named_in("吴兴区爱山派出所门口有人吵架").unwrap().id, 5);
         assert_eq!(t.named_in("德清县的路灯").unwrap().id, 7);
         assert!(t.named_in("没有单位").is_none());
+    }
+
+    #[test]
+    fn retired_units_receive_nothing_new() {
+        let mut units = sample().all().to_vec();
+        for u in units.iter_mut().filter(|u| u.id == 5 || u.id == 7) {
+            u.profile.retired = true;
+        }
+        let t = OrgTree::new(units);
+        // 爱山派出所 retired: the text names its district, which still receives it.
+        assert_eq!(t.named_in("吴兴区爱山派出所门口有人吵架").unwrap().id, 3);
+        assert!(t.district("德清县").is_none());
     }
 }

@@ -310,10 +310,7 @@ async fn apply(
             store
                 .add_unit(new, profile(None), actor, now)
                 .await
-                .map(|u| {
-                    report.created += 1;
-                    u
-                })
+                .inspect(|_| report.created += 1)
         }
         Some(old) => {
             if let (Some(new), Some(had)) = (&row.code, &old.profile.code) {

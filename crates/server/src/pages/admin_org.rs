@@ -28,6 +28,7 @@ use super::{
 use crate::{
     auth::{hash_password, CurrentStaff},
     error::{AppError, AppResult},
+    org::OrgTree,
     state::AppState,
 };
 
@@ -472,7 +473,12 @@ pub async fn staff_list(
 }
 
 /// The form as a validated account (the username only matters on creation).
-fn parse_staff(p: &Page, form: &StaffForm, creating: bool) -> Result<(String, StaffEdit), String> {
+fn parse_staff(
+    p: &Page,
+    org: &OrgTree,
+    form: &StaffForm,
+    creating: bool,
+) -> Result<(String, StaffEdit), String> {
     let row = org_rows::staff_row(&org_rows::RawStaffRow {
         username: if creating {
             &form.username
@@ -485,10 +491,13 @@ fn parse_staff(p: &Page, form: &StaffForm, creating: bool) -> Result<(String, St
         password: "",
     })
     .map_err(|e| field_error(p, e.field, &e.reason))?;
+    // Only a unit that exists and is not retired takes new staff.
     let unit_id = row
         .unit
         .parse::<Id>()
-        .map_err(|_| field_error(p, "unit", "unknown unit"))?;
+        .ok()
+        .filter(|id| org.unit(*id).is_some_and(|u| !u.profile.retired))
+        .ok_or_else(|| field_error(p, "unit", "unknown or retired unit"))?;
     Ok((
         row.username,
         StaffEdit {
@@ -506,7 +515,8 @@ pub async fn create_staff(
     CsrfForm(form): CsrfForm<StaffForm>,
 ) -> AppResult<Response> {
     require_admin(&me)?;
-    let error = match parse_staff(&p, &form, true) {
+    let org = state.reload_org().await?;
+    let error = match parse_staff(&p, &org, &form, true) {
         Err(msg) => msg,
         Ok((username, edit)) => {
             let pw = password::generate_password();
@@ -595,7 +605,8 @@ pub async fn save_account(
     CsrfForm(form): CsrfForm<StaffForm>,
 ) -> AppResult<Response> {
     require_admin(&me)?;
-    let error = match parse_staff(&p, &form, false) {
+    let org = state.reload_org().await?;
+    let error = match parse_staff(&p, &org, &form, false) {
         Err(msg) => msg,
         // An admin cannot take away their own admin role (nobody could give it back
         // from the console).
