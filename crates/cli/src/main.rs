@@ -4,6 +4,8 @@
 mod audit;
 mod demo;
 mod eval;
+mod import;
+mod org;
 mod report;
 mod user;
 
@@ -45,6 +47,11 @@ enum Command {
         appeals: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+    },
+    /// The unit tree of a real bureau (import from CSV/XLSX, list).
+    Org {
+        #[command(subcommand)]
+        command: org::OrgCommand,
     },
     /// Staff accounts.
     User {
@@ -104,6 +111,7 @@ fn main() -> anyhow::Result<()> {
                 Ok(())
             }
             Command::Demo { appeals, seed } => demo::fill(&config, appeals, seed).await,
+            Command::Org { command } => org::run(&config, command).await,
             Command::User { command } => user::run(&config, command).await,
             Command::Audit { command } => audit::run(&config, command).await,
             Command::Report { command } => report::run(&config, command).await,

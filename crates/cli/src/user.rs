@@ -1,13 +1,14 @@
-//! `police-square user add|passwd|disable|enable|list`: staff administration.
+//! `police-square user add|import|passwd|disable|enable|units`: staff administration.
 
-use std::io::BufRead;
+use std::{io::BufRead, path::PathBuf};
 
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use police_square_domain::Role;
-use police_square_server::{auth::hash_password, config::Config};
+use police_square_server::{auth::hash_password, clock::Clock, config::Config, import};
 use police_square_store::{NewStaff, Store};
-use rand::{distributions::Alphanumeric, Rng};
+
+use crate::import::{finish, read, Bar, CLI_ACTOR};
 
 #[derive(Subcommand)]
 pub enum UserCommand {
@@ -26,6 +27,11 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Create or update accounts from a CSV (UTF-8 or GBK) or XLSX file with the columns
+    /// 用户名/username, 姓名/display_name, 角色/role, 单位/unit (a code, name or name
+    /// path) and optionally 初始密码/password; accounts without one get a generated
+    /// password, printed once. Existing accounts keep their password.
+    Import { file: PathBuf },
     /// Set a new password; prints a generated one unless --password-stdin.
     Passwd {
         username: String,
@@ -50,12 +56,7 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
         }
         Ok((pw, false))
     } else {
-        let pw: String = rand::thread_rng()
-            .sample_iter(&Alphanumeric)
-            .take(16)
-            .map(char::from)
-            .collect();
-        Ok((pw, true))
+        Ok((police_square_store::password::generate_password(), true))
     }
 }
 
@@ -82,15 +83,16 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 bail!("no unit with id {unit} (see `police-square user units`)");
             }
             let (pw, generated) = password(password_stdin)?;
-            let staff = store
-                .create_staff(NewStaff {
-                    display_name: name.unwrap_or_else(|| username.clone()),
-                    username,
-                    role,
-                    unit_id: unit,
-                    password_hash: hash_password(&pw)?,
-                })
-                .await?;
+            let new = NewStaff {
+                display_name: name.unwrap_or_else(|| username.clone()),
+                username,
+                role,
+                unit_id: unit,
+                password_hash: hash_password(&pw)?,
+            };
+            let now = police_square_server::clock::SystemClock.now();
+            // Audited like the admin page's and the import's creations.
+            let staff = store.add_staff(new, "cli:user", now).await?;
             println!(
                 "created {} ({}) id {}",
                 staff.username, staff.role, staff.id
@@ -98,6 +100,25 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             if generated {
                 println!("password: {pw}");
             }
+        }
+        UserCommand::Import { file } => {
+            let table = read(&file)?;
+            let now = police_square_server::clock::SystemClock.now();
+            let done = import::staff::import_staff(
+                store.as_ref(),
+                &table,
+                CLI_ACTOR,
+                now,
+                &Bar::new("人员"),
+            )
+            .await?;
+            if !done.generated.is_empty() {
+                println!("temporary passwords (shown once; hand each to its owner):");
+                for (username, pw) in &done.generated {
+                    println!("  {username}  {pw}");
+                }
+            }
+            return finish(&done.report);
         }
         UserCommand::Passwd {
             username,

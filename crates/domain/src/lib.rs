@@ -5,9 +5,11 @@
 pub mod appeal;
 pub mod audit;
 pub mod calendar;
+pub mod calendar_table;
 pub mod deadline;
 pub mod error;
 pub mod org;
+pub mod org_rows;
 pub mod pii;
 pub mod rates;
 pub mod rating;

@@ -39,6 +39,10 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unsupported media type: send JSON with Content-Type: application/json")]
     UnsupportedMediaType,
+    /// The installation is not set up for this yet (no units): the message says what
+    /// is missing.
+    #[error("{0}")]
+    NotSetUp(String),
     /// Details are logged, never shown.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -62,6 +66,7 @@ impl AppError {
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::NotSetUp(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -89,6 +94,7 @@ impl AppError {
             AppError::TooManyRequests => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::NotSetUp(_) => "not_set_up",
             AppError::Internal(_) => "internal",
         }
     }
@@ -108,6 +114,7 @@ impl AppError {
                 "too_many_requests" => "error.too_many_requests",
                 "payload_too_large" => "error.payload_too_large",
                 "unsupported_media_type" => "error.unsupported_media_type",
+                "not_set_up" => "error.deploy.not_set_up",
                 _ => "error.internal",
             },
         }

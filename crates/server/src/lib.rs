@@ -14,11 +14,13 @@ pub mod config;
 pub mod error;
 pub mod html;
 pub mod i18n;
+pub mod import;
 pub mod jobs;
 pub mod limits;
 pub mod org;
 pub mod pages;
 pub mod services;
+pub mod setup;
 pub mod state;
 pub mod telemetry;
 

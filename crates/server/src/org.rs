@@ -95,7 +95,8 @@ impl OrgTree {
         }
         self.units
             .iter()
-            .filter(|u| u.kind == UnitKind::District)
+            // A retired unit (撤销) keeps its history but receives nothing new.
+            .filter(|u| u.kind == UnitKind::District && !u.profile.retired)
             .find(|u| {
                 u.name == name || short_name(&u.name).is_some_and(|s| s == name || name.contains(s))
             })
@@ -155,7 +156,7 @@ impl OrgTree {
     pub fn named_in(&self, text: &str) -> Option<&Unit> {
         self.units
             .iter()
-            .filter(|u| u.kind != UnitKind::Office)
+            .filter(|u| u.kind != UnitKind::Office && !u.profile.retired)
             .filter_map(|u| {
                 let full = text.contains(&u.name);
                 let short = u.kind == UnitKind::District
@@ -199,6 +200,7 @@ pub(crate) mod tests {
                 name: name.into(),
                 kind,
                 path,
+                profile: Default::default(),
             });
         };
         add(1, None, "湖州市公安局", UnitKind::City);
@@ -241,5 +243,17 @@ pub(crate) mod tests {
         assert_eq!(t.emergency_unit(t.unit(5), configured, None).unwrap().id, 6);
         assert_eq!(t.emergency_unit(t.unit(8), configured, None).unwrap().id, 8);
         assert_eq!(OrgTree::area_name(t.unit(3).unwrap()), "吴兴区");
+    }
+
+    #[test]
+    fn retired_units_receive_nothing_new() {
+        let mut units = sample().all().to_vec();
+        for u in units.iter_mut().filter(|u| u.id == 5 || u.id == 7) {
+            u.profile.retired = true;
+        }
+        let t = OrgTree::new(units);
+        // 爱山派出所 retired: the text names its district, which still receives it.
+        assert_eq!(t.named_in("吴兴区爱山派出所门口有人吵架").unwrap().id, 3);
+        assert!(t.district("德清县").is_none());
     }
 }

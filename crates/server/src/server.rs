@@ -106,6 +106,9 @@ pub async fn serve_with_state(
         node = %state.config.node_id,
         "serving"
     );
+    crate::setup::log_setup_hints(&state)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail()))?;
     let app = router_with(state, pages).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -189,14 +189,25 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
     admin.login("admin").await;
     let page = admin.get("/staff/admin").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // The calendar is a table of rows (date, kind, name); defect 13.
     let r = admin
         .post(
             &page,
             "/staff/admin/calendar",
-            &[(
-                "csv",
-                "date,type\n2026-10-01,holiday\n2026-10-02,holiday\n2026-10-11,workday\n",
-            )],
+            &[
+                ("date_0", "2026-10-01"),
+                ("kind_0", "holiday"),
+                ("name_0", "国庆节"),
+                ("date_1", "2026-10-02"),
+                ("kind_1", "holiday"),
+                ("name_1", "国庆节"),
+                ("date_2", "2026-10-11"),
+                ("kind_2", "workday"),
+                ("name_2", "国庆调休"),
+                ("date_3", ""),
+                ("kind_3", "holiday"),
+                ("name_3", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -205,11 +216,16 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
         .post(
             &page,
             "/staff/admin/calendar",
-            &[("csv", "2026-13-01,holiday")],
+            &[
+                ("date_0", "2026-13-01"),
+                ("kind_0", "holiday"),
+                ("name_0", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    r.assert_contains("日历格式有误");
+    r.assert_contains("日期无效");
+    assert_eq!(app.state.settings().calendar.overrides().count(), 3);
 
     let r = admin
         .post(

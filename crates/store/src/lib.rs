@@ -120,6 +120,7 @@ pub trait Store: Send + Sync + 'static {
 
     // ── external departments and hand-offs (转交) ─────────────────────────
     async fn create_department(&self, name: &str, contact: &str) -> StoreResult<Department>;
+    /// Departments a case can be handed to (not retired).
     async fn departments(&self) -> StoreResult<Vec<Department>>;
     /// Record a hand-off together with the appeal change that moves it to `transferred`.
     async fn create_handoff(
@@ -168,6 +169,7 @@ pub trait Store: Send + Sync + 'static {
         &self,
         template: NewReplyTemplate,
     ) -> StoreResult<ReplyTemplate>;
+    /// Templates offered to handlers (not retired).
     async fn reply_templates(&self) -> StoreResult<Vec<ReplyTemplate>>;
 
     // ── resident one-time codes ─────────────────────────────────────────
@@ -391,4 +393,69 @@ pub trait Store: Send + Sync + 'static {
         text: &str,
     ) -> StoreResult<ReportAnnotation>;
     async fn report_annotations(&self, report_id: Id) -> StoreResult<Vec<ReportAnnotation>>;
+
+    // ── administration (imports and admin pages) ────────────────────────
+    // Each change appends its audit entry (`actor`, `at`) in its own transaction.
+    /// Create a unit with its profile (audited `unit.created`). A taken code is a
+    /// [`StoreError::Conflict`]; an unknown parent is [`StoreError::NotFound`].
+    async fn add_unit(
+        &self,
+        unit: NewUnit,
+        profile: UnitProfile,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit>;
+    /// Rename, change the kind or profile, retire (audited `unit.updated`).
+    async fn update_unit(
+        &self,
+        id: Id,
+        edit: UnitEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit>;
+    /// Move a unit (and its subtree) under another parent, or to the root; the paths
+    /// copied into appeals, clusters, alerts and reports move with it (audited
+    /// `unit.moved`). Under itself or a sub-unit is a [`StoreError::Conflict`].
+    async fn move_unit(
+        &self,
+        id: Id,
+        parent_id: Option<Id>,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit>;
+    /// [`Store::create_staff`], audited `staff.created`.
+    async fn add_staff(&self, staff: NewStaff, actor: &str, at: Millis) -> StoreResult<Staff>;
+    /// Change name, role and unit (audited `staff.updated`).
+    async fn update_staff(
+        &self,
+        id: Id,
+        edit: StaffEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Staff>;
+    /// Every department, retired ones last ([`Store::departments`] has active ones).
+    async fn department_registry(&self) -> StoreResult<Vec<Department>>;
+    async fn update_department(
+        &self,
+        id: Id,
+        name: &str,
+        contact: &str,
+        retired: bool,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Department>;
+    /// Every reply template, retired ones last ([`Store::reply_templates`] has active
+    /// ones).
+    async fn reply_template_registry(&self) -> StoreResult<Vec<ReplyTemplate>>;
+    async fn update_reply_template(
+        &self,
+        id: Id,
+        title: &str,
+        body: &str,
+        retired: bool,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<ReplyTemplate>;
+    /// Audit entries matching every filter given, newest first.
+    async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
 }

@@ -19,6 +19,61 @@ pub struct Unit {
     pub name: String,
     pub kind: UnitKind,
     pub path: UnitPath,
+    #[serde(flatten)]
+    pub profile: UnitProfile,
+}
+
+/// What a unit is beyond its place in the tree: the bureau's code for it, the area it
+/// serves, its public contact details, and whether it is retired.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitProfile {
+    /// 单位代码: the bureau's own code, the natural key of a re-import.
+    pub code: Option<String>,
+    /// 行政区划 the unit serves (吴兴区), empty when not given.
+    pub district: String,
+    /// 值班电话 (public).
+    pub duty_phone: String,
+    /// 对外办公地址 (public).
+    pub address: String,
+    /// 办公时间 (public).
+    pub hours: String,
+    /// 已撤销: kept for the history of its appeals, offered for nothing new.
+    pub retired: bool,
+}
+
+/// A change to a unit's name, kind and profile (its place in the tree moves with
+/// [`crate::Store::move_unit`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitEdit {
+    pub name: String,
+    pub kind: UnitKind,
+    pub profile: UnitProfile,
+}
+
+/// A change to a staff account's name, role and unit (password and disabling have
+/// their own calls).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffEdit {
+    pub display_name: String,
+    pub role: Role,
+    pub unit_id: Id,
+}
+
+/// Filters of the audit-log viewer; entries come newest first, `limit` at a time,
+/// before `before_seq` (keyset paging: the log is long).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AuditQuery {
+    /// Exact subject, e.g. `appeal:42`.
+    pub subject: Option<String>,
+    /// Exact actor, e.g. `staff:7`.
+    pub actor: Option<String>,
+    /// The action or its family: `appeal` matches `appeal.received`, `appeal.replied`…
+    pub action: Option<String>,
+    /// `at` in `[from, to)`.
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    pub before_seq: Option<i64>,
+    pub limit: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -336,6 +391,9 @@ pub struct Department {
     pub id: Id,
     pub name: String,
     pub contact: String,
+    /// Retired departments keep their hand-offs but receive no new ones.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 /// 转交: hand-off of an appeal to an external (non-police) department, with receipt.
@@ -411,6 +469,9 @@ pub struct ReplyTemplate {
     /// The category keys it fits (empty: any category).
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Retired templates are no longer offered to handlers.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 impl ReplyTemplate {

@@ -20,6 +20,24 @@ pub fn hash_password(password: &str) -> Result<String, PasswordError> {
         .map_err(|e| PasswordError(e.to_string()))
 }
 
+/// A temporary password of 16 letters and digits (about 93 bits), for a new account
+/// or a reset: shown once to the admin, who hands it over.
+pub fn generate_password() -> String {
+    use argon2::password_hash::rand_core::RngCore;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut out = String::with_capacity(16);
+    while out.len() < 16 {
+        let mut byte = [0u8; 1];
+        OsRng.fill_bytes(&mut byte);
+        // Rejection sampling keeps every character equally likely.
+        let limit = 256 - 256 % ALPHABET.len();
+        if (byte[0] as usize) < limit {
+            out.push(ALPHABET[byte[0] as usize % ALPHABET.len()] as char);
+        }
+    }
+    out
+}
+
 /// False for a wrong password and for a malformed stored hash alike.
 pub fn verify_password(password: &str, stored_hash: &str) -> bool {
     PasswordHash::new(stored_hash)
@@ -34,6 +52,14 @@ pub fn verify_password(password: &str, stored_hash: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn generated_passwords_differ() {
+        let (a, b) = (generate_password(), generate_password());
+        assert_eq!(a.len(), 16);
+        assert!(a.bytes().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn round_trip() {

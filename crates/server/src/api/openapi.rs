@@ -157,7 +157,7 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
                 "schema": {"type": "string", "maxLength": 200}})],
             body: Some(body(schema("NewAppeal"))),
             success: ("201", ok("Created (200: the same appeal again, for a repeated Idempotency-Key)", schema("SubmitResponse"))),
-            errors: &["400", "413", "415", "422", "429"],
+            errors: &["400", "413", "415", "422", "429", "503"],
         }),
         ("/api/v1/appeals", "get", Op {
             summary: "Unit inbox (the caller's subtree; emergencies first, newest first)",
@@ -427,10 +427,12 @@ fn schemas() -> Value {
             "id": int(), "username": string(), "display_name": string(), "role": {"enum": keys(Role::ALL)}, "unit_id": int()})),
         "LoginResponse": object(&["csrf_token", "expires_at", "staff"], json!({
             "csrf_token": string(), "expires_at": ms(), "staff": schema("StaffProfile")})),
-        "Unit": object(&["id", "name", "kind", "path"], json!({
-            "id": int(), "parent_id": int_or_null(), "name": string(), "kind": {"enum": keys(UnitKind::ALL)}, "path": string()})),
-        "Department": object(&["id", "name", "contact"], json!({"id": int(), "name": string(), "contact": string()})),
-        "ReplyTemplate": object(&["id", "title", "body"], json!({"id": int(), "title": string(), "body": string(),
+        "Unit": object(&["id", "name", "kind", "path", "code", "district", "duty_phone", "address", "hours", "retired"], json!({
+            "id": int(), "parent_id": int_or_null(), "name": string(), "kind": {"enum": keys(UnitKind::ALL)}, "path": string(),
+            "code": nullable("string"), "district": string(), "duty_phone": string(), "address": string(), "hours": string(),
+            "retired": {"type": "boolean"}})),
+        "Department": object(&["id", "name", "contact", "retired"], json!({"id": int(), "name": string(), "contact": string(), "retired": {"type": "boolean"}})),
+        "ReplyTemplate": object(&["id", "title", "body", "retired"], json!({"id": int(), "title": string(), "body": string(), "retired": {"type": "boolean"},
             "kinds": {"type": "array", "items": {"enum": keys(AppealKind::ALL)}, "description": "Kinds it fits; empty: any"},
             "categories": {"type": "array", "items": string(), "description": "Category keys it fits; empty: any"}})),
     })
@@ -456,7 +458,10 @@ fn error_responses() -> Value {
             "A field is missing, unknown or has an unacceptable value (named in the message)",
         ),
         ("429", "Too many requests; see Retry-After"),
-        ("503", "Database unavailable"),
+        (
+            "503",
+            "Database unavailable, or the service is not set up yet (`not_set_up`: no units; an administrator runs `police-square org import`)",
+        ),
     ];
     Value::Object(
         described

@@ -11,6 +11,8 @@
 //! visitor's language.
 
 mod admin;
+mod admin_audit;
+mod admin_org;
 mod ctx;
 mod dashboard;
 mod hotline;
@@ -75,6 +77,28 @@ pub fn router() -> Router<AppState> {
         .route("/staff/alerts/{id}/status", post(opinion::set_alert_status))
         .route("/staff/admin", get(admin::page))
         .route("/staff/admin/{section}", post(admin::save))
+        .route("/staff/admin/{section}/{id}", post(admin::edit))
+        .route(
+            "/staff/admin/units",
+            get(admin_org::units).post(admin_org::create_unit),
+        )
+        .route(
+            "/staff/admin/units/{id}",
+            get(admin_org::unit).post(admin_org::save_unit),
+        )
+        .route(
+            "/staff/admin/staff",
+            get(admin_org::staff_list).post(admin_org::create_staff),
+        )
+        .route(
+            "/staff/admin/staff/{id}",
+            get(admin_org::account).post(admin_org::save_account),
+        )
+        .route(
+            "/staff/admin/staff/{id}/{action}",
+            post(admin_org::account_action),
+        )
+        .route("/staff/admin/audit", get(admin_audit::page))
 }
 
 /// One small stylesheet, embedded in the binary.
@@ -141,7 +165,11 @@ pub async fn html_layer(State(state): State<AppState>, request: Request, next: N
         p.into_parts().0
     };
 
-    let response = next.run(Request::from_parts(parts, body)).await;
+    // Until units exist the resident's way in says the service is not open yet.
+    let response = match crate::setup::gate_resident_page(&state, &path).await {
+        Some(closed) => closed,
+        None => next.run(Request::from_parts(parts, body)).await,
+    };
 
     let mut response = if response.status() == StatusCode::UNAUTHORIZED
         && path.starts_with("/staff")

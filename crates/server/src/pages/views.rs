@@ -33,6 +33,7 @@ fn message_key(status: StatusCode, code: Option<&str>) -> &'static str {
         Some("too_many_requests") => "error.too_many_requests",
         Some("payload_too_large") => "error.payload_too_large",
         Some("unsupported_media_type") => "error.unsupported_media_type",
+        Some("not_set_up") => "error.deploy.not_set_up",
         _ => match status {
             StatusCode::BAD_REQUEST => "error.bad_request",
             StatusCode::UNPROCESSABLE_ENTITY => "error.invalid_value",
@@ -54,6 +55,7 @@ fn title_key(status: StatusCode) -> &'static str {
         StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => "page.error.title_404",
         StatusCode::TOO_MANY_REQUESTS => "page.error.title_429",
         StatusCode::CONFLICT => "page.error.title_409",
+        StatusCode::SERVICE_UNAVAILABLE => "page.deploy.title_503",
         s if s.is_server_error() => "page.error.title_500",
         _ => "page.error.title_400",
     }

@@ -60,6 +60,8 @@ pub async fn submit(
     idempotency_key: Option<&str>,
     recorded_by: Option<&Staff>,
 ) -> AppResult<IntakeOutcome> {
+    // A database without units has nowhere to send an appeal: 503, saying so.
+    crate::setup::ensure_open(state).await?;
     let text = police_square_domain::appeal::AppealText::parse(&input.text)?;
     let phone = Phone::parse(&input.contact_phone)?;
     let name = optional_text("name", input.name.as_deref(), MAX_NAME)?;

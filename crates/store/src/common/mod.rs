@@ -10,6 +10,7 @@
 //! (generated multi-row statements use `dialect::placeholder`), and only syntax both
 //! understand (`ON CONFLICT`, `RETURNING`, partial indexes).
 
+mod admin;
 mod analysis;
 mod appeals;
 mod audit;

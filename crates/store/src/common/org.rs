@@ -35,6 +35,7 @@ pub(crate) async fn create_unit(conn: &mut Conn, unit: &NewUnit) -> StoreResult<
         name: unit.name.clone(),
         kind: unit.kind,
         path,
+        profile: UnitProfile::default(),
     })
 }
 
@@ -48,9 +49,12 @@ pub(crate) async fn unit_path(conn: &mut Conn, id: Id) -> StoreResult<Option<Uni
 }
 
 pub(crate) async fn units(conn: &mut Conn) -> StoreResult<Vec<Unit>> {
-    let found = sqlx::query("SELECT id, parent_id, name, kind, path FROM units ORDER BY path")
-        .fetch_all(&mut *conn)
-        .await?;
+    let found = sqlx::query(&format!(
+        "SELECT {} FROM units ORDER BY path",
+        super::admin::UNIT_COLUMNS
+    ))
+    .fetch_all(&mut *conn)
+    .await?;
     found.iter().map(rows::unit).collect()
 }
 
@@ -304,30 +308,13 @@ pub(crate) async fn create_reply_template(
         body: t.body.clone(),
         kinds: t.kinds.clone(),
         categories: t.categories.clone(),
+        retired: false,
     })
 }
 
+/// The templates offered to handlers (retired ones are not).
 pub(crate) async fn reply_templates(conn: &mut Conn) -> StoreResult<Vec<ReplyTemplate>> {
-    let found: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT id, title, body, kinds, categories FROM reply_templates ORDER BY id",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
-    found
-        .into_iter()
-        .map(|(id, title, body, kinds, categories)| {
-            Ok(ReplyTemplate {
-                id,
-                title,
-                body,
-                kinds: kinds
-                    .split_whitespace()
-                    .map(|k| super::parse_key(k, "appeal kind"))
-                    .collect::<StoreResult<_>>()?,
-                categories: categories.split_whitespace().map(str::to_owned).collect(),
-            })
-        })
-        .collect()
+    super::admin::reply_templates(conn, false).await
 }
 
 pub(crate) async fn create_department(
@@ -346,18 +333,13 @@ pub(crate) async fn create_department(
         id,
         name: name.to_owned(),
         contact: contact.to_owned(),
+        retired: false,
     })
 }
 
+/// The departments a case can be handed to (retired ones are not).
 pub(crate) async fn departments(conn: &mut Conn) -> StoreResult<Vec<Department>> {
-    let found: Vec<(i64, String, String)> =
-        sqlx::query_as("SELECT id, name, contact FROM departments ORDER BY name, id")
-            .fetch_all(&mut *conn)
-            .await?;
-    Ok(found
-        .into_iter()
-        .map(|(id, name, contact)| Department { id, name, contact })
-        .collect())
+    super::admin::departments(conn, false).await
 }
 
 pub(crate) async fn put_one_time_code(conn: &mut Conn, c: &OneTimeCode) -> StoreResult<()> {

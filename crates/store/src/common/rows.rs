@@ -58,6 +58,14 @@ pub(crate) fn unit(r: &Row) -> StoreResult<Unit> {
         name: r.try_get("name")?,
         kind: parse_key(r.try_get("kind")?, "unit kind")?,
         path: path(r.try_get("path")?)?,
+        profile: UnitProfile {
+            code: r.try_get("code")?,
+            district: r.try_get("district")?,
+            duty_phone: r.try_get("duty_phone")?,
+            address: r.try_get("address")?,
+            hours: r.try_get("hours")?,
+            retired: r.try_get("retired")?,
+        },
     })
 }
 

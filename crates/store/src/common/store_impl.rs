@@ -4,7 +4,8 @@ use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Role, Status};
 
 use super::{
-    analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore, MIGRATOR,
+    admin, analysis, appeals, audit, bulk, dialect, inbox, org, queue, reports, stats, SqlStore,
+    MIGRATOR,
 };
 use crate::error::StoreResult;
 use crate::model::*;
@@ -643,5 +644,99 @@ impl Store for SqlStore {
 
     async fn report_annotations(&self, report_id: Id) -> StoreResult<Vec<ReportAnnotation>> {
         read!(self, |c| reports::annotations(c, report_id).await)
+    }
+
+    // ── administration ──────────────────────────────────────────────────
+    async fn add_unit(
+        &self,
+        unit: NewUnit,
+        profile: UnitProfile,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::add_unit(c, &unit, &profile, by).await)
+    }
+
+    async fn update_unit(
+        &self,
+        id: Id,
+        edit: UnitEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::update_unit(c, id, &edit, by).await)
+    }
+
+    async fn move_unit(
+        &self,
+        id: Id,
+        parent_id: Option<Id>,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::move_unit(c, id, parent_id, by).await)
+    }
+
+    async fn add_staff(&self, staff: NewStaff, actor: &str, at: Millis) -> StoreResult<Staff> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::add_staff(c, &staff, by).await)
+    }
+
+    async fn update_staff(
+        &self,
+        id: Id,
+        edit: StaffEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Staff> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::update_staff(c, id, &edit, by).await)
+    }
+
+    async fn department_registry(&self) -> StoreResult<Vec<Department>> {
+        read!(self, |c| admin::departments(c, true).await)
+    }
+
+    async fn update_department(
+        &self,
+        id: Id,
+        name: &str,
+        contact: &str,
+        retired: bool,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Department> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::update_department(
+            c, id, name, contact, retired, by
+        )
+        .await)
+    }
+
+    async fn reply_template_registry(&self) -> StoreResult<Vec<ReplyTemplate>> {
+        read!(self, |c| admin::reply_templates(c, true).await)
+    }
+
+    async fn update_reply_template(
+        &self,
+        id: Id,
+        title: &str,
+        body: &str,
+        retired: bool,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<ReplyTemplate> {
+        let by = admin::By { actor, at };
+        write!(self, |c| admin::update_reply_template(
+            c, id, title, body, retired, by
+        )
+        .await)
+    }
+
+    async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        read!(self, |c| admin::audit_search(c, query).await)
     }
 }

@@ -19,6 +19,7 @@ use police_square_store::*;
 mod support;
 use support::unit;
 
+mod admin;
 mod appeals;
 mod audit_and_jobs;
 mod inbox;
@@ -26,6 +27,7 @@ mod opinion;
 mod rates;
 mod staff_and_requests;
 
+use admin::*;
 use appeals::*;
 use audit_and_jobs::*;
 use inbox::*;
@@ -60,6 +62,8 @@ suite!(
     clusters_link_appeals_and_move_the_cursor,
     alerts_merge_overlapping_bursts_and_respect_scope,
     opinion_view_counts_by_dimension,
+    units_are_edited_moved_and_retired,
+    staff_registries_and_audit_filters,
 );
 
 // ── fixtures ────────────────────────────────────────────────────────────

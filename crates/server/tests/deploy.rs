@@ -1,0 +1,585 @@
+//! A first real deployment (issue 10 §4) and the admin edits (defect 13): a database
+//! without units refuses appeals with 503 and says so, until units exist; admins
+//! create, rename, move and retire units, create and edit staff, disable them and
+//! reset passwords; every change is in the audit log, which they can filter; and
+//! departments and reply templates can be edited and retired.
+
+mod common;
+mod pages_support;
+
+use std::sync::Arc;
+
+use common::{base_config, Backend};
+use pages_support::{spawn_pages_app, start_with_pages, Browser};
+use police_square_domain::{Role, UnitKind};
+use police_square_notify::LogTransport;
+use police_square_server::{AppState, ManualClock};
+use police_square_store::{NewUnit, Store};
+use reqwest::StatusCode;
+use serde_json::json;
+
+on_both_backends!(
+    an_empty_database_is_not_open_until_units_exist,
+    admins_manage_units_and_staff_and_read_the_audit_log,
+    departments_and_templates_are_edited_and_retired,
+);
+
+/// A server over a fresh, migrated database with no units at all (as after
+/// `police-square migrate` on a new install). Returns the base URL and the store.
+async fn spawn_empty(backend: Backend) -> (String, Arc<dyn Store>, Box<dyn std::any::Any + Send>) {
+    let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
+        Backend::Sqlite => {
+            let (store, dir) = police_square_store::testing::fresh_sqlite().await;
+            (store, Box::new(dir))
+        }
+        Backend::Postgres => {
+            let db = police_square_store::testing::fresh_postgres_db().await;
+            let store = police_square_store::connect(&db.url).await.unwrap();
+            store.migrate().await.unwrap();
+            (store, Box::new(db))
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("notify.jsonl");
+    let config = base_config(&log);
+    let clock = Arc::new(ManualClock::new(common::START));
+    let state = AppState::with_parts(
+        config,
+        store.clone(),
+        clock,
+        Arc::new(LogTransport::new(&log)),
+    )
+    .await
+    .unwrap();
+    let base = start_with_pages(state).await;
+    (base, store, Box::new((guard, dir)))
+}
+
+async fn an_empty_database_is_not_open_until_units_exist(backend: Backend) {
+    let (base, store, _guard) = spawn_empty(backend).await;
+    let http = reqwest::Client::new();
+    let appeal = json!({
+        "kind": "consultation",
+        "channel": "web",
+        "text": "请问办理居住证需要带什么材料？",
+        "contact_phone": "13800001234",
+    });
+    let r = http
+        .post(format!("{base}/api/v1/appeals"))
+        .json(&appeal)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "not_set_up");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("police-square org import"), "{message}");
+    assert_eq!(store.count_appeals().await.unwrap(), 0);
+
+    // The resident portal says the service is not open yet, in the visitor's language.
+    for path in ["/", "/appeals/new"] {
+        let r = http
+            .get(format!("{base}{path}"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("服务尚未开通"), "{path}: {html}");
+        assert!(html.contains("110"), "{path}");
+    }
+    let en = http
+        .get(format!("{base}/?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(en.contains("Not open yet"), "{en}");
+    // Tracking and the staff login still answer (nothing to track, but no 503).
+    let login = http
+        .get(format!("{base}/staff/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+
+    // Units imported while the server runs (another process): open at once.
+    store
+        .create_unit(NewUnit {
+            parent_id: None,
+            name: "某市公安局".into(),
+            kind: UnitKind::City,
+        })
+        .await
+        .unwrap();
+    let r = http
+        .post(format!("{base}/api/v1/appeals"))
+        .json(&appeal)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let home = http.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(home.status(), StatusCode::OK);
+}
+
+/// The value of the first `<option … selected>` text is not needed: tests pick ids.
+fn id_after(body: &str, prefix: &str) -> i64 {
+    let at = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("{prefix} not in page"))
+        + prefix.len();
+    body[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) {
+    let app = spawn_pages_app(backend).await;
+    let u = &app.units;
+    let mut handler = Browser::new(&app);
+    handler.login("station_a_handler").await;
+    for path in [
+        "/staff/admin/units",
+        "/staff/admin/staff",
+        "/staff/admin/audit",
+    ] {
+        assert_eq!(
+            handler.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    let mut admin = Browser::new(&app);
+    admin.login("admin").await;
+
+    // Create a unit; a bad row is refused with the field's rule.
+    let page = admin.get("/staff/admin/units").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    page.assert_contains("爱山派出所");
+    let district = u.district_a.to_string();
+    let bad = admin
+        .post(
+            &page,
+            "/staff/admin/units",
+            &[
+                ("name", "织里派出所"),
+                ("kind", "station"),
+                ("parent", &district),
+                ("duty_phone", "call us"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_contains("值班电话只能包含数字");
+    let r = admin
+        .post(
+            &page,
+            "/staff/admin/units",
+            &[
+                ("name", "织里派出所"),
+                ("kind", "station"),
+                ("parent", &district),
+                ("code", "330502009"),
+                ("district", "吴兴区"),
+                ("duty_phone", "0572-3000000"),
+                ("address", "织里镇某路1号"),
+                ("hours", "8:30-17:30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.assert_contains("单位“织里派出所”已创建");
+    let zhili = app
+        .store
+        .units()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.name == "织里派出所")
+        .unwrap();
+    assert_eq!(zhili.parent_id, Some(u.district_a));
+    assert_eq!(zhili.profile.duty_phone, "0572-3000000");
+    // The new unit is routable at once (the node's tree was reloaded).
+    assert!(app.state.org().unit(zhili.id).is_some());
+
+    // Rename it and move it under the other district; then retire it.
+    let edit = admin.get(&format!("/staff/admin/units/{}", zhili.id)).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    edit.assert_contains("330502009");
+    // It cannot be offered as its own parent.
+    assert!(!edit
+        .body
+        .contains(&format!("<option value=\"{}\"", zhili.id)));
+    let other = u.district_b.to_string();
+    let fields = |name: &'static str, parent: &str, retired: bool| {
+        let mut f = vec![
+            ("name", name.to_owned()),
+            ("kind", "station".to_owned()),
+            ("parent", parent.to_owned()),
+            ("code", "330502009".to_owned()),
+            ("district", "德清县".to_owned()),
+            ("duty_phone", "0572-3000000".to_owned()),
+            ("address", "".to_owned()),
+            ("hours", "".to_owned()),
+        ];
+        if retired {
+            f.push(("retired", "on".to_owned()));
+        }
+        f
+    };
+    let as_refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
+    let f = as_refs(&fields("织里镇派出所", &other, false));
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin
+        .post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let moved = app.state.org().unit(zhili.id).cloned().unwrap();
+    assert_eq!(moved.name, "织里镇派出所");
+    assert_eq!(moved.parent_id, Some(u.district_b));
+    // A district cannot move under its own station.
+    let dist = admin
+        .get(&format!("/staff/admin/units/{}", u.district_a))
+        .await;
+    let station = u.station_a.to_string();
+    let r = admin
+        .post(
+            &dist,
+            &format!("/staff/admin/units/{}", u.district_a),
+            &[
+                ("name", "吴兴区公安分局"),
+                ("kind", "district"),
+                ("parent", &station),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("不能把单位移到它自己的下级");
+    let f = as_refs(&fields("织里镇派出所", &other, true));
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin
+        .post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(app.state.org().unit(zhili.id).unwrap().profile.retired);
+
+    // Staff: create (the temporary password is shown once and works), edit, disable.
+    let page = admin.get("/staff/admin/staff").await;
+    assert_eq!(page.status, StatusCode::OK);
+    page.assert_contains("station_a_handler");
+    // A retired unit is not offered for new staff.
+    assert!(!page
+        .body
+        .contains(&format!("<option value=\"{}\"", zhili.id)));
+    let station_b = u.station_b.to_string();
+    let bad = admin
+        .post(
+            &page,
+            "/staff/admin/staff",
+            &[
+                ("username", "13800001111"),
+                ("display_name", "王"),
+                ("role", "handler"),
+                ("unit", &station_b),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    bad.assert_contains("用户名须为3至32位");
+    let r = admin
+        .post(
+            &page,
+            "/staff/admin/staff",
+            &[
+                ("username", "wang.fang"),
+                ("display_name", "王芳"),
+                ("role", "handler"),
+                ("unit", &station_b),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let marker = "账号 wang.fang 的临时密码：";
+    let at = r.body.find(marker).expect("password shown") + marker.len();
+    let password: String = r.body[at..].chars().take(16).collect();
+    assert!(
+        password.chars().all(|c| c.is_ascii_alphanumeric()),
+        "{password}"
+    );
+    let again = admin.get("/staff/admin/staff").await;
+    assert!(!again.body.contains(&password), "shown only once");
+    let created = app
+        .store
+        .staff_by_username("wang.fang")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(police_square_server::auth::verify_password(
+        &password,
+        &created.password_hash
+    ));
+    assert_eq!(
+        (created.role, created.unit_id),
+        (Role::Handler, u.station_b)
+    );
+    let taken = admin
+        .post(
+            &page,
+            "/staff/admin/staff",
+            &[
+                ("username", "wang.fang"),
+                ("display_name", "另一个"),
+                ("role", "handler"),
+                ("unit", &station_b),
+            ],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let account = admin
+        .get(&format!("/staff/admin/staff/{}", created.id))
+        .await;
+    let district_b = u.district_b.to_string();
+    let r = admin
+        .post(
+            &account,
+            &format!("/staff/admin/staff/{}", created.id),
+            &[
+                ("display_name", "王芳"),
+                ("role", "supervisor"),
+                ("unit", &district_b),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let edited = app.store.staff(created.id).await.unwrap().unwrap();
+    assert_eq!(
+        (edited.role, edited.unit_id),
+        (Role::Supervisor, u.district_b)
+    );
+    let r = admin
+        .post(
+            &account,
+            &format!("/staff/admin/staff/{}/password", created.id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    r.assert_contains("账号 wang.fang 的临时密码：");
+    let reset = app.store.staff(created.id).await.unwrap().unwrap();
+    assert!(!police_square_server::auth::verify_password(
+        &password,
+        &reset.password_hash
+    ));
+    let r = admin
+        .post(
+            &account,
+            &format!("/staff/admin/staff/{}/disable", created.id),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(app.store.staff(created.id).await.unwrap().unwrap().disabled);
+    // An admin cannot disable themselves nor drop their own admin role.
+    let me = app.staff_id("admin").await;
+    let mine = admin.get(&format!("/staff/admin/staff/{me}")).await;
+    let r = admin
+        .post(&mine, &format!("/staff/admin/staff/{me}/disable"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let city = u.city.to_string();
+    let r = admin
+        .post(
+            &mine,
+            &format!("/staff/admin/staff/{me}"),
+            &[
+                ("display_name", "admin"),
+                ("role", "leader"),
+                ("unit", &city),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!app.store.staff(me).await.unwrap().unwrap().disabled);
+
+    // Every change is in the audit log; the viewer filters by actor, kind and date.
+    let log = admin.get("/staff/admin/audit?actor=admin&kind=staff").await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    let tag = |action: &str| format!("<code>{action}</code>");
+    for action in [
+        "staff.created",
+        "staff.updated",
+        "staff.password_reset",
+        "staff.disabled",
+    ] {
+        log.assert_contains(&tag(action));
+    }
+    assert!(!log.body.contains(&tag("unit.moved")));
+    let log = admin.get("/staff/admin/audit?kind=unit").await;
+    for action in ["unit.created", "unit.moved", "unit.updated"] {
+        log.assert_contains(&tag(action));
+    }
+    // The date filter: the manual clock is at 2026-03-04; nothing the day before.
+    let log = admin.get("/staff/admin/audit?to=2026-03-03").await;
+    log.assert_contains("没有相符的记录");
+    let log = admin
+        .get("/staff/admin/audit?from=2026-03-04&to=2026-03-04&kind=unit")
+        .await;
+    log.assert_contains(&tag("unit.created"));
+    let log = admin.get("/staff/admin/audit?from=03/04/2026").await;
+    log.assert_contains("日期格式应为");
+    // By appeal: its tracking code or id finds its entries and links to the case.
+    let mut resident = Browser::new(&app);
+    let code = resident
+        .submit_appeal(
+            "consultation",
+            "请问爱山派出所周末办理户口吗？",
+            "13800002222",
+            "",
+        )
+        .await;
+    let id = pages_support::appeal_id(&app, &code).await;
+    let log = admin
+        .get(&format!("/staff/admin/audit?appeal={code}"))
+        .await;
+    log.assert_contains(&format!("/staff/appeals/{id}"));
+    log.assert_contains("<code>appeal.");
+    assert!(!log.body.contains(&tag("staff.created")));
+    let log = admin
+        .get("/staff/admin/audit?appeal=ZZZZ-ZZZZ-ZZZZ-ZZZZ")
+        .await;
+    log.assert_contains("没有这个诉求编号或查询码");
+    // Paging: one entry per page would be too many requests; 50 per page, older link.
+    for n in 0..60 {
+        app.store
+            .audit(police_square_store::NewAudit {
+                at: app.state.now(),
+                actor: "system".into(),
+                action: "test.filler".into(),
+                subject: format!("filler:{n}"),
+                detail: String::new(),
+            })
+            .await
+            .unwrap();
+    }
+    let first = admin.get("/staff/admin/audit?kind=test").await;
+    assert_eq!(first.body.matches(&tag("test.filler")).count(), 50);
+    first.assert_contains("更早的记录");
+    let older = id_after(&first.body, "before=");
+    let second = admin
+        .get(&format!("/staff/admin/audit?kind=test&before={older}"))
+        .await;
+    assert_eq!(second.body.matches(&tag("test.filler")).count(), 10);
+    assert!(!second.body.contains("更早的记录"), "no older page");
+}
+
+async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
+    let app = spawn_pages_app(backend).await;
+    let kept = app
+        .store
+        .create_department("市城管局", "0572-1")
+        .await
+        .unwrap();
+    let dep = app
+        .store
+        .create_department("市环保局", "0572-2")
+        .await
+        .unwrap();
+    let tpl = app
+        .store
+        .create_reply_template("咨询答复", "您好……")
+        .await
+        .unwrap();
+    let mut admin = Browser::new(&app);
+    admin.login("admin").await;
+    let page = admin.get("/staff/admin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = admin
+        .post(
+            &page,
+            &format!("/staff/admin/department/{}", dep.id),
+            &[
+                ("name", "市生态环境局"),
+                ("contact", "0572-3"),
+                ("retired", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = admin
+        .post(
+            &page,
+            &format!("/staff/admin/department/{}", dep.id),
+            &[("name", "市城管局"), ("contact", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    r.assert_contains("名称已被使用");
+    let r = admin
+        .post(
+            &page,
+            &format!("/staff/admin/template/{}", tpl.id),
+            &[
+                ("title", "咨询答复（户籍）"),
+                ("body", "您好，经核实，办理居住证需带身份证。"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .post(
+            &page,
+            &format!("/staff/admin/template/{}", tpl.id),
+            &[("title", ""), ("body", "x")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = admin.get("/staff/admin?done=department_edited").await;
+    page.assert_contains("部门已保存");
+    page.assert_contains("市生态环境局");
+    page.assert_contains("已撤销");
+    // Handlers are offered only what is not retired.
+    let offered = app.store.departments().await.unwrap();
+    assert_eq!(offered, vec![kept]);
+    let templates = app.store.reply_templates().await.unwrap();
+    assert_eq!(templates[0].body, "您好，经核实，办理居住证需带身份证。");
+    let r = admin
+        .post(
+            &page,
+            &format!("/staff/admin/template/{}", tpl.id),
+            &[
+                ("title", "咨询答复（户籍）"),
+                ("body", "您好。"),
+                ("retired", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(app.store.reply_templates().await.unwrap().is_empty());
+    let log = admin.get("/staff/admin/audit?kind=reply_template").await;
+    assert_eq!(
+        log.body
+            .matches("<code>reply_template.updated</code>")
+            .count(),
+        2
+    );
+    let log = admin.get("/staff/admin/audit?kind=department").await;
+    assert_eq!(
+        log.body.matches("<code>department.updated</code>").count(),
+        1
+    );
+}
