@@ -67,7 +67,11 @@ fn a_ten_thousand_appeal_demo_reads_varied_and_natural() {
         .iter()
         .filter_map(|t| doubled_fragment(t).map(|d| (t, d)))
         .collect();
-    println!("doubled: {} e.g. {:?}", doubled.len(), &doubled[..doubled.len().min(8)]);
+    println!(
+        "doubled: {} e.g. {:?}",
+        doubled.len(),
+        &doubled[..doubled.len().min(8)]
+    );
 
     // No sentence repeated many times over.
     let mut counts: HashMap<String, usize> = HashMap::new();
@@ -86,7 +90,10 @@ fn a_ten_thousand_appeal_demo_reads_varied_and_natural() {
     }
 
     assert!(distinct >= 0.98, "only {distinct:.4} of texts are distinct");
-    assert!(*most_text_n <= 5, "{most_text:?} appears {most_text_n} times");
+    assert!(
+        *most_text_n <= 5,
+        "{most_text:?} appears {most_text_n} times"
+    );
     assert!(
         doubled.is_empty(),
         "{} texts with a doubled fragment, e.g. {:?}",

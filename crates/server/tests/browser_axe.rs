@@ -34,7 +34,10 @@ async fn resident_and_staff_pages_have_no_serious_accessibility_violations() {
     // Each page as the person who works on it sees it.
     let staff_pages = serde_json::json!([
         ["station_a_handler", "/staff"],
-        ["station_a_handler", format!("/staff/appeals/{}", s.accepted)],
+        [
+            "station_a_handler",
+            format!("/staff/appeals/{}", s.accepted)
+        ],
         ["a_supervisor", format!("/staff/appeals/{}", s.under_review)],
         ["a_supervisor", "/staff/supervision"],
         ["a_leader", "/staff/dashboard"],

@@ -16,7 +16,10 @@ const CALLER: &str = "13800003001";
 
 /// The value of the hotline form's caller-number field.
 fn phone_field(page: &Html) -> String {
-    let at = page.body.find("id=\"rec-phone\"").expect("the number field");
+    let at = page
+        .body
+        .find("id=\"rec-phone\"")
+        .expect("the number field");
     let start = page.body[..at].rfind('<').unwrap();
     let end = at + page.body[at..].find('>').unwrap();
     let tag = &page.body[start..end];
@@ -38,7 +41,11 @@ async fn accepted_appeal(app: &TestApp, text: &str, phone: &str) -> i64 {
     let id = v["id"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
     handler
-        .post_ok(&format!("/api/v1/appeals/{id}/accept"), json!({}), StatusCode::OK)
+        .post_ok(
+            &format!("/api/v1/appeals/{id}/accept"),
+            json!({}),
+            StatusCode::OK,
+        )
         .await;
     id
 }
@@ -56,11 +63,22 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     let page = op.get("/staff/hotline").await;
     assert_eq!(page.status, StatusCode::OK);
     // One number field: the history hangs off it, no second lookup box.
-    assert_eq!(page.body.matches("name=\"phone\"").count(), 1, "{}", page.body);
+    assert_eq!(
+        page.body.matches("name=\"phone\"").count(),
+        1,
+        "{}",
+        page.body
+    );
     page.assert_contains("src=\"/static/hotline.js\"");
-    let script = reqwest::get(format!("{}/static/hotline.js", app.base)).await.unwrap();
+    let script = reqwest::get(format!("{}/static/hotline.js", app.base))
+        .await
+        .unwrap();
     assert_eq!(script.status(), StatusCode::OK);
-    assert!(script.text().await.unwrap().contains("/staff/hotline/history"));
+    assert!(script
+        .text()
+        .await
+        .unwrap()
+        .contains("/staff/hotline/history"));
 
     // The script's request: the history block for the number typed so far.
     let fragment = op
@@ -82,7 +100,12 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
         .post(
             &page,
             "/staff/hotline",
-            &[("phone", CALLER), ("text", text), ("lookup", "1"), ("idem", &idem(&page))],
+            &[
+                ("phone", CALLER),
+                ("text", text),
+                ("lookup", "1"),
+                ("idem", &idem(&page)),
+            ],
         )
         .await;
     assert_eq!(looked.status, StatusCode::OK, "{}", looked.body);
@@ -112,7 +135,10 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     assert_eq!(app.store.count_appeals().await.unwrap(), before);
     let appeal = app.store.appeal(open).await.unwrap().unwrap();
     assert_eq!(appeal.follow_ups, 1);
-    assert!(app.event_kinds(open).await.contains(&"follow_up".to_owned()));
+    assert!(app
+        .event_kinds(open)
+        .await
+        .contains(&"follow_up".to_owned()));
 
     // It reaches the handler: a message, a flag in the inbox, the note on the case.
     // To the handler who owns it, or (no owner yet) to the unit's handlers.
@@ -155,7 +181,10 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     wrong.assert_contains("不属于这个来电号码");
-    assert_eq!(app.store.appeal(other).await.unwrap().unwrap().follow_ups, 0);
+    assert_eq!(
+        app.store.appeal(other).await.unwrap().unwrap().follow_ups,
+        0
+    );
 
     // A new appeal recorded: the form is empty again for the next caller.
     let recorded = op

@@ -16,25 +16,13 @@ use reqwest::StatusCode;
 /// ASCII words a Chinese page may show: product and standard terms, units, file
 /// formats, and the fixture accounts' display names (data, not code).
 const ALLOWED: &[&str] = &[
-    "e",      // 警务e广场
-    "Open",   // Open311
-    "API",    //
-    "OpenAPI",
-    "CSV",
-    "XLSX",
-    "xlsx",
-    "GBK",
-    "UTF",
-    "km",
-    "ID",
-    "SMS",
-    "SVG",
+    "e",    // 警务e广场
+    "Open", // Open311
+    "API",  //
+    "OpenAPI", "CSV", "XLSX", "xlsx", "GBK", "UTF", "km", "ID", "SMS", "SVG",
     "English", // the language switch, named in its own language
     // The holiday calendar's CSV format (column names and values an admin types).
-    "date",
-    "type",
-    "holiday",
-    "workday",
+    "date", "type", "holiday", "workday",
 ];
 
 /// The text a person sees on `html`: text nodes outside script and style, and the
@@ -57,7 +45,9 @@ fn visible_text(html: &str) -> Vec<String> {
                 out.push(v);
             }
         }
-        if name == "input" && attr_value(tag, "type").is_some_and(|t| t == "submit" || t == "button") {
+        if name == "input"
+            && attr_value(tag, "type").is_some_and(|t| t == "submit" || t == "button")
+        {
             out.extend(attr_value(tag, "value"));
         }
         rest = &rest[gt + 1..];
@@ -96,11 +86,7 @@ fn english_words(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for chunk in text.split(|c: char| c.is_whitespace() || !c.is_ascii()) {
         let chunk = chunk.trim_matches(|c: char| ",.;:!?()[]{}\"'·—-→←".contains(c));
-        if chunk.is_empty()
-            || chunk.contains("://")
-            || chunk.starts_with('/')
-            || is_code(chunk)
-        {
+        if chunk.is_empty() || chunk.contains("://") || chunk.starts_with('/') || is_code(chunk) {
             continue;
         }
         for word in chunk.split(|c: char| !c.is_ascii_alphabetic()) {
@@ -160,7 +146,13 @@ async fn every_page_in_chinese_shows_no_english_from_the_code(backend: Backend) 
         scan(&mut resident, "resident", path, &mut problems).await;
     }
     let code = &s.replied_code;
-    scan(&mut resident, "resident", &format!("/track/{code}"), &mut problems).await;
+    scan(
+        &mut resident,
+        "resident",
+        &format!("/track/{code}"),
+        &mut problems,
+    )
+    .await;
     let track = resident.get(&format!("/track/{code}")).await;
     let sent = resident
         .post(&track, &format!("/track/{code}/otp"), &[])
@@ -169,12 +161,22 @@ async fn every_page_in_chinese_shows_no_english_from_the_code(backend: Backend) 
         .latest_message(&s.replied_phone, "otp")
         .await
         .expect("otp sent");
-    let otp: String = message.chars().filter(char::is_ascii_digit).take(6).collect();
+    let otp: String = message
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(6)
+        .collect();
     let verified = resident
         .post(&sent, &format!("/track/{code}/verify"), &[("otp", &otp)])
         .await;
     assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.body);
-    scan(&mut resident, "resident", &format!("/track/{code}"), &mut problems).await;
+    scan(
+        &mut resident,
+        "resident",
+        &format!("/track/{code}"),
+        &mut problems,
+    )
+    .await;
 
     let cases = [
         s.received,
@@ -185,10 +187,16 @@ async fn every_page_in_chinese_shows_no_english_from_the_code(backend: Backend) 
         s.rejected,
     ];
     let mut staff_pages: Vec<(&str, Vec<String>)> = vec![
-        ("station_a_handler", vec!["/staff".into(), "/staff/search?q=路灯".into()]),
+        (
+            "station_a_handler",
+            vec!["/staff".into(), "/staff/search?q=路灯".into()],
+        ),
         (
             "operator",
-            vec!["/staff/hotline".into(), "/staff/hotline?phone=13800001001".into()],
+            vec![
+                "/staff/hotline".into(),
+                "/staff/hotline?phone=13800001001".into(),
+            ],
         ),
         ("a_supervisor", vec!["/staff/supervision".into()]),
         (
@@ -228,8 +236,14 @@ async fn every_page_in_chinese_shows_no_english_from_the_code(backend: Backend) 
 
 #[test]
 fn the_scan_finds_english_and_keys_but_not_codes() {
-    assert_eq!(english_words("复核原因：unsatisfied rating"), vec!["unsatisfied", "rating"]);
-    assert_eq!(english_words("page.detail.reason"), vec!["page.detail.reason"]);
+    assert_eq!(
+        english_words("复核原因：unsatisfied rating"),
+        vec!["unsatisfied", "rating"]
+    );
+    assert_eq!(
+        english_words("page.detail.reason"),
+        vec!["page.detail.reason"]
+    );
     assert!(english_words("跟踪码 7K3M-9QX2-AB4C-D5EF · 3.2 km · 警务e广场").is_empty());
     assert!(english_words("2026-03-04 10:00 138****1234 https://example.org/x").is_empty());
     let text = visible_text(

@@ -16,7 +16,12 @@ use serde_json::json;
 /// An appeal at `unit` accepted, replied and rated by its resident; returns its id.
 async fn rated(app: &TestApp, unit: Id, phone: &str, satisfied: bool) -> Id {
     let created = app
-        .submit("help", "小区门口的路灯不亮了，晚上走路看不清。", phone, Some(unit))
+        .submit(
+            "help",
+            "小区门口的路灯不亮了，晚上走路看不清。",
+            phone,
+            Some(unit),
+        )
         .await;
     let id = created["id"].as_i64().unwrap();
     let code = created["tracking_code"].as_str().unwrap().to_owned();
@@ -27,7 +32,11 @@ async fn rated(app: &TestApp, unit: Id, phone: &str, satisfied: bool) -> Id {
     };
     let handler = app.login(handler).await;
     handler
-        .post_ok(&format!("/api/v1/appeals/{id}/accept"), json!({}), StatusCode::OK)
+        .post_ok(
+            &format!("/api/v1/appeals/{id}/accept"),
+            json!({}),
+            StatusCode::OK,
+        )
         .await;
     handler
         .post_ok(
@@ -98,7 +107,11 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
     // Refusing a review without a reason decides nothing and says so.
     let decide = format!("/staff/requests/{}/decide", request.id);
     let r = sup
-        .post(&page, &decide, &[("approve", "0"), ("next", "/staff/supervision")])
+        .post(
+            &page,
+            &decide,
+            &[("approve", "0"), ("next", "/staff/supervision")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let back = sup.get(r.location.as_deref().unwrap()).await;
@@ -161,7 +174,10 @@ async fn units_are_ranked_among_peers_only_on_enough_rated_cases(backend: Backen
     let c = row_of(&page.body, u.station_c);
     let district_b = row_of(&page.body, u.district_b);
     assert!(a.contains(">1 / 2<"), "{a}");
-    assert!(b.contains(">2 / 2<") && b.contains("weakest") && b.contains("末位"), "{b}");
+    assert!(
+        b.contains(">2 / 2<") && b.contains("weakest") && b.contains("末位"),
+        "{b}"
+    );
     assert!(!a.contains("weakest"), "{a}");
     assert!(c.contains("样本不足") && !c.contains(" / "), "{c}");
     assert!(district_b.contains("样本不足"), "{district_b}");
@@ -169,7 +185,9 @@ async fn units_are_ranked_among_peers_only_on_enough_rated_cases(backend: Backen
     assert!(a.contains("100.0% (2/2)"), "{a}");
 
     // Sorted by satisfaction: best first, the unit tree flattened.
-    let sorted = leader.get("/staff/dashboard?period=30d&sort=satisfaction").await;
+    let sorted = leader
+        .get("/staff/dashboard?period=30d&sort=satisfaction")
+        .await;
     assert_eq!(sorted.status, StatusCode::OK);
     sorted.assert_contains("aria-sort=\"descending\"");
     let pos = |id: Id| {
@@ -237,7 +255,10 @@ async fn figures_that_differ_between_pages_say_why(backend: Backend) {
     let path: UnitPath = app.state.org().unit(u.district_a).unwrap().path.clone();
     let day = 86_400_000;
     let now = app.clock_now();
-    for (appeals, start) in [(vec![ids[0], ids[1]], now - 3 * day), (vec![ids[1], ids[2]], now - 2 * day)] {
+    for (appeals, start) in [
+        (vec![ids[0], ids[1]], now - 3 * day),
+        (vec![ids[1], ids[2]], now - 2 * day),
+    ] {
         app.store
             .save_alert(&NewEmergingAlert {
                 district_unit_id: u.district_a,

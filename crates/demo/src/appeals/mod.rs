@@ -306,7 +306,12 @@ impl Generator {
             .collect();
         let closings = AppealKind::ALL
             .iter()
-            .map(|k| (*k, closings(*k).iter().map(|t| Template::parse(t)).collect()))
+            .map(|k| {
+                (
+                    *k,
+                    closings(*k).iter().map(|t| Template::parse(t)).collect(),
+                )
+            })
             .collect();
         let by_kind = KIND_WEIGHTS
             .iter()
@@ -599,7 +604,11 @@ impl Generator {
 }
 
 /// A random template of the list kept for `key`.
-fn one_of<'t, K: PartialEq>(lists: &'t [(K, Vec<Template>)], key: K, rng: &mut impl Rng) -> &'t Template {
+fn one_of<'t, K: PartialEq>(
+    lists: &'t [(K, Vec<Template>)],
+    key: K,
+    rng: &mut impl Rng,
+) -> &'t Template {
     let list = &lists
         .iter()
         .find(|(k, _)| *k == key)

@@ -146,10 +146,7 @@ pub async fn page(
     );
     let ranks = sibling_ranks(&d.units, &weights);
     let mut order: Vec<usize> = (0..d.units.len()).collect();
-    let sort = SORT_KEYS
-        .iter()
-        .find(|k| **k == q.sort.as_str())
-        .copied();
+    let sort = SORT_KEYS.iter().find(|k| **k == q.sort.as_str()).copied();
     if let Some(key) = sort {
         order.sort_by(|&a, &b| {
             let (x, y) = (sort_value(&d.units[a], key), sort_value(&d.units[b], key));

@@ -11,9 +11,7 @@ use serde::Deserialize;
 
 use super::{
     ctx::{render, see_other, CsrfForm, Page},
-    staff::{
-        request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row,
-    },
+    staff::{request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row},
 };
 use crate::{
     auth::CurrentStaff,

@@ -6,11 +6,7 @@
 
 use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff};
 
-use super::{
-    commit, event, intake, notices,
-    notices::Internal,
-    required_text,
-};
+use super::{commit, event, intake, notices, notices::Internal, required_text};
 use crate::{
     error::{AppError, AppResult},
     state::AppState,

@@ -11,8 +11,9 @@ use serde::Serialize;
 
 use super::{
     access::{self, Need},
-    commit, event, handling, required_text,
+    commit, event, handling,
     notices::{self, Internal},
+    required_text,
 };
 use crate::{
     error::{AppError, AppResult},
@@ -48,10 +49,11 @@ pub async fn decide_request(
         return Err(AppError::Conflict("request already decided".into()));
     }
     if !approve && request.kind == RequestKind::Review && comment.is_none() {
-        return Err(
-            police_square_domain::DomainError::invalid("comment", "a refused review needs a reason")
-                .into(),
-        );
+        return Err(police_square_domain::DomainError::invalid(
+            "comment",
+            "a refused review needs a reason",
+        )
+        .into());
     }
     let now = state.now();
     let change = if approve {
@@ -116,7 +118,14 @@ pub async fn decide_request(
     };
     Ok(state
         .store
-        .decide_request(request.id, approve, staff.id, now, comment.as_deref(), change)
+        .decide_request(
+            request.id,
+            approve,
+            staff.id,
+            now,
+            comment.as_deref(),
+            change,
+        )
         .await?)
 }
 

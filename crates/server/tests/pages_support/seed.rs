@@ -55,9 +55,19 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
     let accept = |id: Id| format!("/api/v1/appeals/{id}/accept");
     let reply = |id: Id| format!("/api/v1/appeals/{id}/reply");
 
-    let (received, _) = submit(app, "红旗路口的路灯坏了一个星期，晚上过马路看不清车。", "13800001001").await;
+    let (received, _) = submit(
+        app,
+        "红旗路口的路灯坏了一个星期，晚上过马路看不清车。",
+        "13800001001",
+    )
+    .await;
 
-    let (accepted, _) = submit(app, "小区地下车库电瓶车充电线乱拉，担心起火，请派人看看。", "13800001002").await;
+    let (accepted, _) = submit(
+        app,
+        "小区地下车库电瓶车充电线乱拉，担心起火，请派人看看。",
+        "13800001002",
+    )
+    .await;
     ok(&handler, &accept(accepted), json!({}), StatusCode::OK).await;
     ok(
         &handler,
@@ -68,7 +78,12 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
     .await;
 
     let replied_phone = "13800001003";
-    let (replied, replied_code) = submit(app, "爱山街道菜市场门口早上乱停车，公交车过不去。", replied_phone).await;
+    let (replied, replied_code) = submit(
+        app,
+        "爱山街道菜市场门口早上乱停车，公交车过不去。",
+        replied_phone,
+    )
+    .await;
     ok(&handler, &accept(replied), json!({}), StatusCode::OK).await;
     ok(
         &handler,
@@ -79,7 +94,12 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
     .await;
 
     let review_phone = "13800001004";
-    let (under_review, review_code) = submit(app, "楼上邻居每天深夜唱歌，反映多次没有改善。", review_phone).await;
+    let (under_review, review_code) = submit(
+        app,
+        "楼上邻居每天深夜唱歌，反映多次没有改善。",
+        review_phone,
+    )
+    .await;
     ok(&handler, &accept(under_review), json!({}), StatusCode::OK).await;
     ok(
         &handler,
@@ -98,7 +118,8 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
     .await;
 
     let reopen_phone = "13800001005";
-    let (reopened, reopen_code) = submit(app, "小区门口的减速带被撞坏了，车开得很快。", reopen_phone).await;
+    let (reopened, reopen_code) =
+        submit(app, "小区门口的减速带被撞坏了，车开得很快。", reopen_phone).await;
     ok(&handler, &accept(reopened), json!({}), StatusCode::OK).await;
     ok(
         &handler,

@@ -229,8 +229,16 @@ impl Store for SqlStore {
         change: Option<AppealChange>,
     ) -> StoreResult<Request> {
         write!(self, |c| {
-            appeals::decide_request(c, request_id, approve, decided_by, at, note, change.as_ref())
-                .await
+            appeals::decide_request(
+                c,
+                request_id,
+                approve,
+                decided_by,
+                at,
+                note,
+                change.as_ref(),
+            )
+            .await
         })
     }
 

@@ -230,7 +230,10 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
     assert_eq!(decided.state, RequestState::Approved);
     assert_eq!(decided.decided_by, Some(o.supervisor.id));
     assert_eq!(decided.decided_at, Some(T0 + 3));
-    assert_eq!(decided.decision_note.as_deref(), Some("监控调取需时，同意延期"));
+    assert_eq!(
+        decided.decision_note.as_deref(),
+        Some("监控调取需时，同意延期")
+    );
     assert_eq!(
         store.request(r.id).await.unwrap().unwrap().decision_note,
         decided.decision_note
