@@ -247,8 +247,10 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Append a constant piece.
+    /// Append a constant piece. Where the text already ends with what the piece
+    /// starts with ("…医院门口" + "门口的…"), the overlap is written once.
     pub fn lit(&mut self, s: &'static str) {
+        let s = &s[overlap(&self.text, s)..];
         if s.is_empty() {
             return;
         }
@@ -337,6 +339,26 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// Bytes at the start of `next` that repeat the end of `text`: the longest run of two
+/// or more CJK characters (a place's 门口, a road's 路口) both end and start with.
+fn overlap(text: &str, next: &str) -> usize {
+    let mut best = 0;
+    for (i, c) in next.char_indices().skip(1) {
+        let head = &next[..i + c.len_utf8()];
+        if head.chars().count() > 4 {
+            break;
+        }
+        if head.chars().all(is_cjk) && text.ends_with(head) {
+            best = head.len();
+        }
+    }
+    best
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
 pub fn pick<T: Copy>(rng: &mut impl Rng, items: &[T]) -> T {
     items[rng.gen_range(0..items.len())]
 }
@@ -361,6 +383,21 @@ mod tests {
         assert!(!text.contains('{') && !text.contains('['), "{text}");
         assert!(w.search.contains("我在"), "{}", w.search);
         assert!(!w.search.contains('，'));
+    }
+
+    #[test]
+    fn a_fragment_at_the_join_is_written_once() {
+        let d = &DISTRICTS[0];
+        let ctx = Ctx {
+            spot: Some("中心医院门口"),
+            ..Ctx::new(d, &d.stations[0])
+        };
+        let t = Template::parse("{spot}门口的车太多了，门口门卫也不管。");
+        let mut index = SearchIndex::new(plain_indexer());
+        let mut w = Writer::new(&mut index);
+        w.render(&t, &ctx, &mut StdRng::seed_from_u64(1));
+        assert_eq!(w.text, "中心医院门口的车太多了，门口门卫也不管。");
+        assert_eq!(overlap("天天", "天气"), 0);
     }
 
     #[test]

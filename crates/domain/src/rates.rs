@@ -73,6 +73,43 @@ pub struct RateWeights {
     pub satisfaction: f64,
     /// Share of a 基本满意 that counts as satisfied.
     pub basic_counts_as: f64,
+    /// Fewest rated cases on which a unit is ranked: below it the unit's rates are
+    /// shown as 样本不足 and it takes no place (a unit is not ranked second on one
+    /// rated case).
+    #[serde(default = "default_min_rated")]
+    pub min_rated: i64,
+}
+
+fn default_min_rated() -> i64 {
+    10
+}
+
+impl RateWeights {
+    /// Whether `counts` rest on enough rated cases to rank the unit.
+    pub fn enough_sample(&self, counts: &RateCounts) -> bool {
+        counts.rated >= self.min_rated.max(1)
+    }
+}
+
+/// Ranks (1 = best composite) of units given as (rates, counts), in the order given.
+/// A unit without a composite or below the minimum sample gets `None` and takes no
+/// place; ties in the composite are broken by the larger sample.
+pub fn rank_by_composite(units: &[(&Rates, &RateCounts)], w: &RateWeights) -> Vec<Option<usize>> {
+    let mut order: Vec<usize> = (0..units.len())
+        .filter(|&i| units[i].0.composite.is_some() && w.enough_sample(units[i].1))
+        .collect();
+    order.sort_by(|&a, &b| {
+        let score = |i: usize| units[i].0.composite.unwrap_or(f64::NEG_INFINITY);
+        score(b)
+            .total_cmp(&score(a))
+            .then(units[b].1.rated.cmp(&units[a].1.rated))
+            .then(a.cmp(&b))
+    });
+    let mut ranks = vec![None; units.len()];
+    for (place, i) in order.into_iter().enumerate() {
+        ranks[i] = Some(place + 1);
+    }
+    ranks
 }
 
 impl Default for RateWeights {
@@ -83,6 +120,7 @@ impl Default for RateWeights {
             resolution: 0.45,
             satisfaction: 0.45,
             basic_counts_as: 1.0,
+            min_rated: default_min_rated(),
         }
     }
 }
@@ -162,6 +200,37 @@ mod tests {
         let r = Rates::from_counts(&RateCounts::default(), &RateWeights::default());
         assert_eq!(r.response.value, None);
         assert_eq!(r.composite, None);
+    }
+
+    #[test]
+    fn units_below_the_minimum_sample_take_no_place_in_the_ranking() {
+        let w = RateWeights {
+            min_rated: 5,
+            ..Default::default()
+        };
+        let counts = |rated: i64, good: i64| RateCounts {
+            total: rated,
+            responded_on_time: rated,
+            rated,
+            resolved: good,
+            satisfied: good,
+            ..Default::default()
+        };
+        // One perfect rated case, a strong unit on 20, a weaker one on 8.
+        let c = [counts(1, 1), counts(20, 18), counts(8, 5), counts(0, 0)];
+        let r: Vec<Rates> = c.iter().map(|c| Rates::from_counts(c, &w)).collect();
+        let units: Vec<(&Rates, &RateCounts)> = r.iter().zip(c.iter()).collect();
+        assert_eq!(
+            rank_by_composite(&units, &w),
+            vec![None, Some(1), Some(2), None]
+        );
+        assert!(!w.enough_sample(&c[0]));
+        // Older settings without the field get the default minimum.
+        let old: RateWeights = serde_json::from_str(
+            r#"{"response":0.1,"resolution":0.45,"satisfaction":0.45,"basic_counts_as":1.0}"#,
+        )
+        .unwrap();
+        assert_eq!(old.min_rated, 10);
     }
 
     #[test]

@@ -4,57 +4,20 @@
 //! `target/browser/`. Missing node, chromium or playwright-core is a failure with a
 //! clear message, never a silent skip.
 
+mod browser_support;
 mod common;
 mod pages_support;
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-    time::Duration,
-};
+use std::{path::PathBuf, process::Command, time::Duration};
 
+use browser_support::{check_prerequisites, chromium, workspace_root};
 use common::{Backend, PASSWORD};
 use pages_support::spawn_pages_app;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("workspace root")
-}
-
-fn chromium() -> PathBuf {
-    PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()))
-}
-
-fn check_prerequisites(root: &Path) {
-    let node = Command::new("node").arg("--version").output();
-    match node {
-        Ok(out) if out.status.success() => {}
-        _ => panic!(
-            "the browser test needs Node.js (`node` on PATH); install it (Debian: \
-             `apt-get install nodejs npm`)"
-        ),
-    }
-    let chromium = chromium();
-    assert!(
-        chromium.exists(),
-        "the browser test needs Chromium at {} (Debian: `apt-get install chromium`), \
-         or set CHROMIUM",
-        chromium.display()
-    );
-    let playwright = root.join("tests/browser/node_modules/playwright-core/package.json");
-    assert!(
-        playwright.exists(),
-        "the browser test needs playwright-core: run `npm ci` in tests/browser ({} missing)",
-        playwright.display()
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resident_flow_in_headless_chromium() {
     let root = workspace_root();
-    check_prerequisites(&root);
+    check_prerequisites(&root, &["playwright-core"]);
     let app = spawn_pages_app(Backend::Sqlite).await;
 
     // The outbox worker of this node: deliver messages (the one-time code) promptly.

@@ -151,13 +151,15 @@ pub trait Store: Send + Sync + 'static {
     /// Decide a pending request; when approved, `change` is applied in the same
     /// transaction. Deciding an already decided request is a [`StoreError::Conflict`];
     /// so is a stale `change` (and then the decision is not recorded either). Audited
-    /// as `request.approved` / `request.rejected`.
+    /// as `request.approved` / `request.rejected`. `note` is the supervisor's comment
+    /// (督办意见), kept on the request.
     async fn decide_request(
         &self,
         request_id: Id,
         approve: bool,
         decided_by: Id,
         at: Millis,
+        note: Option<&str>,
         change: Option<AppealChange>,
     ) -> StoreResult<Request>;
 

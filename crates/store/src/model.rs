@@ -215,6 +215,9 @@ pub struct Appeal {
     pub reopen_count: i32,
     /// 0 none, 1 reminded (催办), 2 escalated to the parent unit.
     pub supervision_level: i32,
+    /// Follow-up calls (催问) the resident made about this appeal.
+    #[serde(default)]
+    pub follow_ups: i32,
     pub phone_masked: String,
     pub address_masked: Option<String>,
     pub cluster_id: Option<Id>,
@@ -251,6 +254,9 @@ pub struct AppealSummary {
     pub received_at: Millis,
     pub due_at: Millis,
     pub supervision_level: i32,
+    /// Follow-up calls (催问) about this appeal.
+    #[serde(default)]
+    pub follow_ups: i32,
     pub phone_masked: String,
 }
 
@@ -340,6 +346,8 @@ pub struct AppealPatch {
     pub reply_text: Option<String>,
     pub rating: Option<(bool, Satisfaction, Millis)>,
     pub increment_reopen: bool,
+    /// One more follow-up call (催问).
+    pub increment_follow_ups: bool,
     pub supervision_level: Option<i32>,
     pub category: Option<(String, f64)>,
     pub urgency: Option<Urgency>,
@@ -445,6 +453,9 @@ pub struct Request {
     pub requested_at: Millis,
     pub decided_by: Option<Id>,
     pub decided_at: Option<Millis>,
+    /// The supervisor's comment on the decision (督办意见).
+    #[serde(default)]
+    pub decision_note: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -252,6 +252,9 @@ pub struct Generator {
     by_kind: Vec<(AppealKind, Vec<(usize, u32)>)>,
     templates: Vec<Vec<Template>>,
     emergency_templates: Vec<Vec<Template>>,
+    /// Parsed openers per channel and closings per kind.
+    openers: Vec<(Channel, Vec<Template>)>,
+    closings: Vec<(AppealKind, Vec<Template>)>,
     index: SearchIndex,
     callers: u32,
     /// Arrival times drawn up front and sorted, so appeals come out oldest first (ids
@@ -297,6 +300,19 @@ impl Generator {
             .iter()
             .map(|s| s.bodies.iter().map(|b| Template::parse(b)).collect())
             .collect();
+        let openers = Channel::ALL
+            .iter()
+            .map(|c| (*c, openers(*c).iter().map(|t| Template::parse(t)).collect()))
+            .collect();
+        let closings = AppealKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    *k,
+                    closings(*k).iter().map(|t| Template::parse(t)).collect(),
+                )
+            })
+            .collect();
         let by_kind = KIND_WEIGHTS
             .iter()
             .map(|(k, _)| {
@@ -327,6 +343,8 @@ impl Generator {
             by_kind,
             templates,
             emergency_templates,
+            openers,
+            closings,
             index: SearchIndex::new(indexer),
             callers,
             plan: Vec::new(),
@@ -480,11 +498,13 @@ impl Generator {
             &self.templates[si]
         };
         let template = &templates[rng.gen_range(0..templates.len())];
+        let opener = one_of(&self.openers, channel, rng);
+        let closing = one_of(&self.closings, s.kind, rng);
         let mut w = Writer::new(&mut self.index);
-        w.lit(pick(rng, openers(channel)));
+        w.render(opener, &ctx, rng);
         w.render(template, &ctx, rng);
         if !s.emergency {
-            w.lit(pick(rng, closings(s.kind)));
+            w.render(closing, &ctx, rng);
         }
         let (text, search_text) = (w.text, w.search);
 
@@ -581,6 +601,20 @@ impl Generator {
         self.live(&mut g, s, handler, district);
         g
     }
+}
+
+/// A random template of the list kept for `key`.
+fn one_of<'t, K: PartialEq>(
+    lists: &'t [(K, Vec<Template>)],
+    key: K,
+    rng: &mut impl Rng,
+) -> &'t Template {
+    let list = &lists
+        .iter()
+        .find(|(k, _)| *k == key)
+        .expect("a list for every key")
+        .1;
+    &list[rng.gen_range(0..list.len())]
 }
 
 fn pick_district(rng: &mut impl Rng) -> usize {

@@ -220,7 +220,7 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
         ("/api/v1/requests/{id}/decide", "post", Op {
             summary: "Supervisor decides an extension, transfer or review request", tag: "supervision", auth: "staff",
             params: vec![id_param("id", "Request id")],
-            body: Some(body(strict(&["approve"], json!({"approve": {"type": "boolean"}})))),
+            body: Some(body(strict(&["approve"], json!({"approve": {"type": "boolean"}, "comment": nullable("string")})))),
             success: ("200", ok("The decided request", schema("Request"))),
             errors: &["400", "401", "403", "404", "409", "422"],
         }),
@@ -349,6 +349,7 @@ fn schemas() -> Value {
             "rating_satisfaction": {"oneOf": [{"type": "null"}, {"enum": keys(Satisfaction::ALL)}]},
             "rated_at": ms_or_null(), "reopen_count": {"type": "integer"},
             "supervision_level": {"type": "integer", "description": "0 none, 1 reminded (催办), 2 escalated"},
+            "follow_ups": {"type": "integer", "description": "Follow-up calls (催问) about the appeal"},
             "phone_masked": string(), "address_masked": nullable("string"), "cluster_id": int_or_null(),
             "version": int(), "updated_at": ms()})),
         "AppealSummary": object(&["id", "tracking_code", "kind", "status", "unit_id"], json!({
@@ -357,7 +358,8 @@ fn schemas() -> Value {
             "urgency": {"enum": keys(Urgency::ALL)}, "emergency": {"type": "boolean"},
             "possible_emergency": {"type": "boolean"}, "unit_id": int(),
             "status": {"enum": keys(Status::ALL)}, "received_at": ms(), "due_at": ms(),
-            "supervision_level": {"type": "integer"}, "phone_masked": string()})),
+            "supervision_level": {"type": "integer"}, "follow_ups": {"type": "integer"},
+            "phone_masked": string()})),
         "AppealPage": object(&["items", "page", "has_next"], json!({
             "items": {"type": "array", "items": schema("AppealSummary")},
             "page": {"type": "integer"}, "has_next": {"type": "boolean"}})),
@@ -381,7 +383,8 @@ fn schemas() -> Value {
             "id": int(), "appeal_id": int(), "kind": {"enum": ["extension", "transfer", "review"]},
             "state": {"enum": ["pending", "approved", "rejected"]}, "reason": string(),
             "days": {"type": ["integer", "null"]}, "to_unit_id": int_or_null(), "requested_by": int_or_null(),
-            "requested_at": ms(), "decided_by": int_or_null(), "decided_at": ms_or_null()})),
+            "requested_at": ms(), "decided_by": int_or_null(), "decided_at": ms_or_null(),
+            "decision_note": nullable("string")})),
         "AppealDetail": object(&["appeal", "events", "handoffs", "requests", "actions", "deadline_state"], json!({
             "appeal": schema("Appeal"), "unit_name": nullable("string"), "subject_unit_name": nullable("string"),
             "deadline_state": {"enum": ["on_time", "near", "overdue"]},

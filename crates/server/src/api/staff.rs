@@ -89,6 +89,9 @@ pub async fn me(staff: CurrentStaff) -> Json<Me> {
 #[serde(deny_unknown_fields)]
 pub struct DecideBody {
     pub approve: bool,
+    /// The supervisor's comment (督办意见); required to refuse a review.
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 pub async fn decide(
@@ -98,7 +101,8 @@ pub async fn decide(
     ApiJson(body): ApiJson<DecideBody>,
 ) -> AppResult<Json<Request>> {
     Ok(Json(
-        supervision::decide_request(&state, &staff, id, body.approve).await?,
+        supervision::decide_request(&state, &staff, id, body.approve, body.comment.as_deref())
+            .await?,
     ))
 }
 

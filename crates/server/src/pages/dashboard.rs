@@ -1,6 +1,9 @@
 //! 三率 dashboard: response, resolution and satisfaction rates, on-time closure,
 //! overdue count and reopen rate per unit, rolled up the unit tree, for a period.
-//! Every figure shows the cases behind it: "92.3% (1,204/1,304)".
+//! Every figure shows the cases behind it: "92.3% (1,204/1,304)". The table sorts by
+//! any rate, ranks each unit among its siblings by the composite score (whose formula
+//! is shown), marks the weakest, and links each unit to its appeals; a unit with fewer
+//! rated cases than the configured minimum shows 样本不足 and takes no place.
 
 use askama::Template;
 use axum::{
@@ -10,8 +13,10 @@ use axum::{
 use chrono::{Datelike, NaiveDate};
 use police_square_domain::{
     calendar::{local_midnight, to_local},
-    Millis,
+    rates::{rank_by_composite, RateWeights},
+    Millis, UnitKind,
 };
+use police_square_store::Id;
 use serde::Deserialize;
 
 use super::{
@@ -22,7 +27,8 @@ use crate::{
     auth::CurrentStaff,
     error::{AppError, AppResult},
     limits::HOUR,
-    services::dashboard::{self, Period},
+    pages::urlencode,
+    services::dashboard::{self, Period, UnitRates},
     state::AppState,
 };
 
@@ -34,18 +40,48 @@ pub struct DashboardQuery {
     from: String,
     #[serde(default)]
     to: String,
+    /// Column to sort by (`SORT_KEYS`); empty: the unit tree.
+    #[serde(default)]
+    sort: String,
 }
+
+/// Sortable columns; rates sort best first, overdue and reopen worst first.
+const SORT_KEYS: &[&str] = &[
+    "total",
+    "response",
+    "resolution",
+    "satisfaction",
+    "composite",
+    "on_time",
+    "overdue",
+    "reopen",
+];
 
 struct UnitRow {
     name: String,
+    /// The unit's appeals in the period (the inbox, narrowed).
+    href: String,
     depth: usize,
     total: String,
     response: String,
     resolution: String,
     satisfaction: String,
+    composite: String,
     on_time: String,
     overdue: String,
     reopen: String,
+    /// "2 / 5" among its siblings, or 样本不足.
+    rank: String,
+    /// Fewer rated cases than the ranking needs.
+    small_sample: bool,
+    /// Last among two or more ranked siblings.
+    weakest: bool,
+}
+
+struct SortLink {
+    label: String,
+    href: String,
+    active: bool,
 }
 
 struct Figure {
@@ -63,6 +99,11 @@ struct DashboardPage {
     range: String,
     figures: Vec<Figure>,
     units: Vec<UnitRow>,
+    columns: Vec<SortLink>,
+    tree_href: String,
+    sorted: bool,
+    formula: String,
+    min_rule: String,
 }
 
 pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
@@ -98,21 +139,92 @@ pub async fn page(
         to_local(d.from).format("%Y-%m-%d"),
         to_local(d.to - 1).format("%Y-%m-%d")
     );
-    let units: Vec<UnitRow> = d
-        .units
+    let weights = state.settings().weights;
+    let (from_day, to_day) = (
+        to_local(d.from).format("%Y-%m-%d").to_string(),
+        to_local(d.to - 1).format("%Y-%m-%d").to_string(),
+    );
+    let ranks = sibling_ranks(&d.units, &weights);
+    let mut order: Vec<usize> = (0..d.units.len()).collect();
+    let sort = SORT_KEYS.iter().find(|k| **k == q.sort.as_str()).copied();
+    if let Some(key) = sort {
+        order.sort_by(|&a, &b| {
+            let (x, y) = (sort_value(&d.units[a], key), sort_value(&d.units[b], key));
+            // Missing values last; otherwise best first (worst first for the
+            // figures where more is worse).
+            match (x, y) {
+                (Some(x), Some(y)) if matches!(key, "overdue" | "reopen") => y.total_cmp(&x),
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then(a.cmp(&b))
+        });
+    }
+    let units: Vec<UnitRow> = order
         .iter()
-        .map(|u| UnitRow {
-            name: u.name.clone(),
-            depth: u.depth.min(3),
-            total: group_digits(u.rates.total),
-            response: fmt_rate(&u.rates.response),
-            resolution: fmt_rate(&u.rates.resolution),
-            satisfaction: fmt_rate(&u.rates.satisfaction),
-            on_time: fmt_rate(&u.rates.on_time_closure),
-            overdue: group_digits(u.rates.overdue),
-            reopen: fmt_rate(&u.rates.reopen),
+        .map(|&i| {
+            let u = &d.units[i];
+            let (rank, weakest) = ranks[i];
+            let small_sample = !weights.enough_sample(&u.counts);
+            UnitRow {
+                name: u.name.clone(),
+                href: format!("/staff?unit={}&from={from_day}&to={to_day}", u.unit_id),
+                depth: if sort.is_some() { 0 } else { u.depth.min(3) },
+                total: group_digits(u.rates.total),
+                response: fmt_rate(&u.rates.response),
+                resolution: fmt_rate(&u.rates.resolution),
+                satisfaction: fmt_rate(&u.rates.satisfaction),
+                composite: u
+                    .rates
+                    .composite
+                    .map(|c| format!("{c:.1}"))
+                    .unwrap_or_else(|| "—".into()),
+                on_time: fmt_rate(&u.rates.on_time_closure),
+                overdue: group_digits(u.rates.overdue),
+                reopen: fmt_rate(&u.rates.reopen),
+                rank: match rank {
+                    Some((place, of)) => format!("{place} / {of}"),
+                    None if small_sample => p.t("page.rank.small_sample"),
+                    None => "—".into(),
+                },
+                small_sample,
+                weakest,
+            }
         })
         .collect();
+    let keep = format!(
+        "period={period}&from={}&to={}",
+        urlencode(&q.from),
+        urlencode(&q.to)
+    );
+    let columns = SORT_KEYS
+        .iter()
+        .map(|k| SortLink {
+            label: match *k {
+                "composite" => p.t("page.rank.composite"),
+                k => p.t(&format!("page.dashboard.{k}")),
+            },
+            href: format!("/staff/dashboard?{keep}&sort={k}#rates"),
+            active: sort == Some(*k),
+        })
+        .collect();
+    let pct = |w: f64| format!("{:.0}%", 100.0 * w / weights_sum(&weights));
+    let formula = p.ta(
+        "page.rank.formula",
+        &[
+            ("response", &pct(weights.response)),
+            ("resolution", &pct(weights.resolution)),
+            ("satisfaction", &pct(weights.satisfaction)),
+            ("basic", &format!("{:.0}%", 100.0 * weights.basic_counts_as)),
+        ],
+    );
+    let min_rule = p.t1(
+        "page.rank.min_rule",
+        "n",
+        &weights.min_rated.max(1).to_string(),
+    );
     // The headline figures are those of the staff member's own unit (the first row).
     let figures = d
         .units
@@ -164,7 +276,67 @@ pub async fn page(
         range,
         figures,
         units,
+        columns,
+        tree_href: format!("/staff/dashboard?{keep}#rates"),
+        sorted: sort.is_some(),
+        formula,
+        min_rule,
         p,
     };
     render(&view)
+}
+
+fn weights_sum(w: &RateWeights) -> f64 {
+    let sum = w.response + w.resolution + w.satisfaction;
+    if sum > 0.0 {
+        sum
+    } else {
+        1.0
+    }
+}
+
+/// The figure a column sorts by.
+fn sort_value(u: &UnitRates, key: &str) -> Option<f64> {
+    let r = &u.rates;
+    match key {
+        "total" => Some(r.total as f64),
+        "response" => r.response.value,
+        "resolution" => r.resolution.value,
+        "satisfaction" => r.satisfaction.value,
+        "composite" => r.composite,
+        "on_time" => r.on_time_closure.value,
+        "overdue" => Some(r.overdue as f64),
+        "reopen" => r.reopen.value,
+        _ => None,
+    }
+}
+
+/// Each unit's place among its siblings (same parent, offices aside) as (place, of
+/// how many ranked), and whether it is the weakest of two or more ranked siblings.
+fn sibling_ranks(units: &[UnitRates], w: &RateWeights) -> Vec<(Option<(usize, usize)>, bool)> {
+    let mut out = vec![(None, false); units.len()];
+    let mut parents: Vec<Option<Id>> = units.iter().map(|u| u.parent_id).collect();
+    parents.sort_unstable();
+    parents.dedup();
+    for parent in parents {
+        let group: Vec<usize> = (0..units.len())
+            .filter(|&i| units[i].parent_id == parent && units[i].kind != UnitKind::Office)
+            .collect();
+        let ranks = rank_by_composite(
+            &group
+                .iter()
+                .map(|&i| (&units[i].rates, &units[i].counts))
+                .collect::<Vec<_>>(),
+            w,
+        );
+        let ranked = ranks.iter().flatten().count();
+        for (&i, rank) in group.iter().zip(ranks) {
+            // A place among one is no ranking.
+            out[i] = (
+                rank.filter(|_| ranked >= 2).map(|r| (r, ranked)),
+                ranked >= 2 && rank == Some(ranked),
+            );
+        }
+    }
+    out
 }

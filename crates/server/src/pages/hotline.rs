@@ -1,5 +1,9 @@
-//! 96110 hotline operator: look up the caller's earlier appeals by phone and record
-//! the call as an appeal (channel `hotline`) — one screen, keyboard first.
+//! 96110 hotline operator: one form, keyboard first. The caller's earlier appeals
+//! appear under the caller-number field itself (a small script fetches them as the
+//! number is typed; without it, a button beside the field posts the form back with the
+//! history, losing nothing typed). A repeat call about an open appeal is attached to it
+//! as a follow-up (催问) instead of becoming a new appeal. After a call is recorded the
+//! form is empty again, so the next call cannot land under the last caller's number.
 
 use askama::Template;
 use axum::{
@@ -8,6 +12,7 @@ use axum::{
     response::Response,
 };
 use police_square_domain::{pii::Phone, tracking, AppealKind, Channel, UnitKind};
+use police_square_store::{AppealSummary, Id};
 use serde::Deserialize;
 
 use super::{
@@ -17,7 +22,10 @@ use super::{
 use crate::{
     auth::{new_token, CurrentStaff},
     error::{AppError, AppResult},
-    services::intake::{self, NewAppealInput},
+    services::{
+        follow_up,
+        intake::{self, NewAppealInput},
+    },
     state::AppState,
 };
 
@@ -37,14 +45,47 @@ pub struct HotlineForm {
     district: String,
     #[serde(default)]
     idem: String,
+    /// The open appeal this call follows up (催问); empty: a new appeal.
+    #[serde(default)]
+    follow_up: String,
+    /// "1": only show the caller's history (the no-script lookup), record nothing.
+    #[serde(default)]
+    lookup: String,
 }
 
 /// What was just recorded.
 struct Recorded {
     id: i64,
-    code: String,
+    /// The tracking code to read out, for a new appeal.
+    code: Option<String>,
     emergency: bool,
     message: String,
+}
+
+/// An open appeal of the caller that this call may follow up.
+struct FollowUpChoice {
+    id: Id,
+    label: String,
+    selected: bool,
+}
+
+/// The caller's history under the number field (also served alone to the script).
+#[derive(Template)]
+#[template(path = "staff/_hotline_history.html")]
+struct HistoryFragment {
+    p: Page,
+    history: History,
+}
+
+#[derive(Default)]
+struct History {
+    looked_up: bool,
+    rows: Vec<Row>,
+    open: Vec<FollowUpChoice>,
+    /// No follow-up chosen: the call is a new appeal.
+    new_selected: bool,
+    /// The number is not (yet) a whole phone number.
+    incomplete: bool,
 }
 
 #[derive(Template)]
@@ -52,8 +93,8 @@ struct Recorded {
 struct HotlinePage {
     p: Page,
     form: HotlineForm,
-    looked_up: bool,
-    rows: Vec<Row>,
+    /// The rendered [`HistoryFragment`] (the same HTML the script fetches).
+    history_html: String,
     kinds: Vec<Opt>,
     districts: Vec<Opt>,
     recorded: Option<Recorded>,
@@ -72,29 +113,66 @@ fn allowed(staff: &CurrentStaff) -> AppResult<()> {
     }
 }
 
+/// The caller's earlier appeals, with the open ones offered as follow-up targets.
+async fn history(
+    state: &AppState,
+    p: &Page,
+    staff: &CurrentStaff,
+    phone: &str,
+    follow_up: &str,
+) -> AppResult<History> {
+    if phone.trim().is_empty() {
+        return Ok(History::default());
+    }
+    let found: Vec<AppealSummary> = match intake::caller_history(state, staff, phone).await {
+        Ok(items) => items,
+        Err(AppError::Unprocessable(_)) => {
+            return Ok(History {
+                incomplete: true,
+                ..Default::default()
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    let open: Vec<FollowUpChoice> = found
+        .iter()
+        .filter(|s| s.status.is_open())
+        .map(|s| FollowUpChoice {
+            id: s.id,
+            label: format!(
+                "#{} · {} · {}",
+                s.id,
+                p.t(&format!("status.{}", s.status)),
+                s.excerpt
+            ),
+            selected: follow_up == s.id.to_string(),
+        })
+        .collect();
+    Ok(History {
+        looked_up: true,
+        rows: rows(state, p, &found),
+        new_selected: !open.iter().any(|o| o.selected),
+        open,
+        incomplete: false,
+    })
+}
+
 async fn view(
     state: &AppState,
     p: Page,
     staff: &CurrentStaff,
     form: HotlineForm,
     recorded: Option<Recorded>,
-    mut error: Option<String>,
+    error: Option<String>,
 ) -> AppResult<HotlinePage> {
     let p = staff_page(state, p, staff);
-    let mut looked_up = false;
-    let mut found = Vec::new();
-    if !form.phone.trim().is_empty() {
-        match intake::caller_history(state, staff, &form.phone).await {
-            Ok(items) => {
-                looked_up = true;
-                found = items;
-            }
-            Err(AppError::Unprocessable(_)) => {
-                error.get_or_insert_with(|| p.t("page.new.err_phone"));
-            }
-            Err(e) => return Err(e),
-        }
+    let history = history(state, &p, staff, &form.phone, &form.follow_up).await?;
+    let history_html = HistoryFragment {
+        p: p.clone(),
+        history,
     }
+    .render()
+    .map_err(AppError::internal)?;
     let kinds = AppealKind::ALL
         .iter()
         .map(|k| Opt {
@@ -115,8 +193,7 @@ async fn view(
         })
         .collect();
     Ok(HotlinePage {
-        rows: rows(state, &p, &found),
-        looked_up,
+        history_html,
         kinds,
         districts,
         recorded,
@@ -131,6 +208,13 @@ pub struct LookupQuery {
     phone: Option<String>,
 }
 
+fn fresh_form() -> HotlineForm {
+    HotlineForm {
+        idem: new_token(),
+        ..Default::default()
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     p: Page,
@@ -140,11 +224,30 @@ pub async fn page(
     allowed(&staff)?;
     let form = HotlineForm {
         phone: q.phone.unwrap_or_default().chars().take(20).collect(),
-        idem: new_token(),
-        ..Default::default()
+        ..fresh_form()
     };
     let page = view(&state, p, &staff, form, None, None).await?;
     render(&page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HistoryForm {
+    #[serde(default)]
+    phone: String,
+}
+
+/// `POST /staff/hotline/history`: the history block alone, for the script that
+/// fetches it as the number is typed (POST: the number stays out of URLs and logs).
+pub async fn history_fragment(
+    State(state): State<AppState>,
+    p: Page,
+    staff: CurrentStaff,
+    CsrfForm(form): CsrfForm<HistoryForm>,
+) -> AppResult<Response> {
+    allowed(&staff)?;
+    let phone: String = form.phone.chars().take(20).collect();
+    let history = history(&state, &p, &staff, &phone, "").await?;
+    render(&HistoryFragment { p, history })
 }
 
 pub async fn record(
@@ -154,6 +257,13 @@ pub async fn record(
     CsrfForm(form): CsrfForm<HotlineForm>,
 ) -> AppResult<Response> {
     allowed(&staff)?;
+    if form.lookup == "1" {
+        let page = view(&state, p, &staff, form, None, None).await?;
+        return render(&page);
+    }
+    if !form.follow_up.trim().is_empty() {
+        return record_follow_up(state, p, staff, form).await;
+    }
     let kind = AppealKind::parse(&form.kind).ok();
     let error = if kind.is_none() {
         Some(p.t("page.new.err_kind"))
@@ -186,24 +296,65 @@ pub async fn record(
             let unit = state.org().name(a.unit_id).unwrap_or_default().to_owned();
             let recorded = Recorded {
                 id: a.id,
-                code: tracking::display(&a.tracking_code),
+                code: Some(tracking::display(&a.tracking_code)),
                 emergency: outcome.call_110,
                 message: p.ta(
                     "page.hotline.recorded",
                     &[("id", &a.id.to_string()), ("unit", &unit)],
                 ),
             };
-            // A fresh form for the next call, the caller's history below it.
-            let next = HotlineForm {
-                phone: form.phone,
-                idem: new_token(),
-                ..Default::default()
-            };
-            let page = view(&state, p, &staff, next, Some(recorded), None).await?;
+            // An empty form for the next call: nothing of this caller stays in it.
+            let page = view(&state, p, &staff, fresh_form(), Some(recorded), None).await?;
             render(&page)
         }
         Err(AppError::Unprocessable(_) | AppError::BadRequest(_)) => {
             let msg = p.t("page.new.err_generic");
+            let page = view(&state, p, &staff, form, None, Some(msg)).await?;
+            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The call follows up an open appeal (催问): attach it, tell the handler, clear the form.
+async fn record_follow_up(
+    state: AppState,
+    p: Page,
+    staff: CurrentStaff,
+    form: HotlineForm,
+) -> AppResult<Response> {
+    let Ok(appeal_id) = form.follow_up.trim().parse::<Id>() else {
+        return Err(AppError::BadRequest("follow_up".into()));
+    };
+    let error = if form.text.trim().is_empty() {
+        Some(p.t("page.hotline.follow_up.err_text"))
+    } else if Phone::parse(&form.phone).is_err() {
+        Some(p.t("page.new.err_phone"))
+    } else {
+        None
+    };
+    if error.is_some() {
+        let page = view(&state, p, &staff, form, None, error).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    match follow_up::record(&state, &staff, appeal_id, &form.phone, &form.text).await {
+        Ok(a) => {
+            let recorded = Recorded {
+                id: a.id,
+                code: None,
+                emergency: false,
+                message: p.t1("page.hotline.follow_up.recorded", "id", &a.id.to_string()),
+            };
+            let page = view(&state, p, &staff, fresh_form(), Some(recorded), None).await?;
+            render(&page)
+        }
+        Err(e @ (AppError::NotFound | AppError::Conflict(_) | AppError::Unprocessable(_))) => {
+            let key = match e {
+                AppError::Conflict(_) => "page.hotline.follow_up.err_closed",
+                AppError::NotFound => "page.hotline.follow_up.err_not_callers",
+                _ => "page.new.err_generic",
+            };
+            let msg = p.t(key);
             let page = view(&state, p, &staff, form, None, Some(msg)).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }

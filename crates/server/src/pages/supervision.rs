@@ -6,14 +6,19 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use police_square_store::Id;
+use police_square_store::{Id, RequestKind};
 use serde::Deserialize;
 
 use super::{
     ctx::{render, see_other, CsrfForm, Page},
-    staff::{request_detail, request_kind, rows, staff_page, Row},
+    staff::{request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row},
 };
-use crate::{auth::CurrentStaff, error::AppResult, services::supervision, state::AppState};
+use crate::{
+    auth::CurrentStaff,
+    error::{AppError, AppResult},
+    services::supervision,
+    state::AppState,
+};
 
 struct Pending {
     id: Id,
@@ -23,6 +28,10 @@ struct Pending {
     reason: String,
     at: String,
     by: String,
+    /// What approving does ("批准后将重办").
+    effect: String,
+    /// A refused review needs a reason.
+    comment_required: bool,
 }
 
 #[derive(Template)]
@@ -37,6 +46,7 @@ struct SupervisionPage {
     prev: Option<String>,
     next: Option<String>,
     done: bool,
+    error: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -44,6 +54,7 @@ pub struct SupervisionQuery {
     #[serde(default)]
     page: u32,
     done: Option<String>,
+    error: Option<String>,
 }
 
 pub async fn page(
@@ -72,9 +83,11 @@ pub async fn page(
             appeal_id: r.appeal_id,
             kind: p.t(&format!("page.request.{}", request_kind(r.kind))),
             detail: request_detail(&p, &org, r),
-            reason: r.reason.clone(),
+            reason: request_reason(&p, r),
             at: p.time(&r.requested_at),
             by,
+            effect: request_effect(&p, &org, r),
+            comment_required: r.kind == RequestKind::Review,
         });
     }
     let has_next = view.cases.has_next || view.overdue.has_next;
@@ -87,6 +100,11 @@ pub async fn page(
         prev: (page > 0).then(|| format!("/staff/supervision?page={}", page - 1)),
         next: has_next.then(|| format!("/staff/supervision?page={}", page + 1)),
         done: q.done.is_some(),
+        error: q
+            .error
+            .as_deref()
+            .filter(|e| *e == "comment")
+            .map(|_| p.t("page.review.err_comment")),
         p,
     };
     render(&page_view)
@@ -98,6 +116,8 @@ pub struct DecideForm {
     approve: String,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    comment: String,
 }
 
 pub async fn decide(
@@ -107,7 +127,16 @@ pub async fn decide(
     CsrfForm(form): CsrfForm<DecideForm>,
 ) -> AppResult<Response> {
     let approve = form.approve == "1";
-    let request = supervision::decide_request(&state, &staff, id, approve).await?;
+    let request =
+        match supervision::decide_request(&state, &staff, id, approve, Some(&form.comment)).await {
+            Ok(r) => r,
+            // A refused review without a reason: back to the list, saying so (nothing
+            // was decided).
+            Err(AppError::Unprocessable(_)) => {
+                return Ok(see_other("/staff/supervision?error=comment"))
+            }
+            Err(e) => return Err(e),
+        };
     let back = format!("/staff/appeals/{}", request.appeal_id);
     if form.next == back {
         Ok(see_other(&format!("{back}?done=decided")))

@@ -159,6 +159,7 @@ mod tests {
             rated_at: None,
             reopen_count: 0,
             supervision_level: 0,
+            follow_ups: 0,
             phone_masked: String::new(),
             address_masked: None,
             cluster_id: None,

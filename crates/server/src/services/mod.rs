@@ -12,6 +12,7 @@
 //! | module | what |
 //! |---|---|
 //! | [`intake`] | submit an appeal (validation, urgency gate, analysis, routing, deadlines, idempotency); caller history |
+//! | [`follow_up`] | a repeat call about an open appeal (催问), attached to it |
 //! | [`handling`] | inbox, detail, accept, assign, transfer, hand-off, reply, extension request, close, reject, reveal |
 //! | [`supervision`] | decide requests (extension, transfer, review), supervision view, deadline scan |
 //! | [`resident`] | tracking view, one-time codes, resident sessions, rating |
@@ -30,6 +31,7 @@ pub mod clustering;
 pub mod dashboard;
 pub mod directory;
 pub mod emerging;
+pub mod follow_up;
 pub mod handling;
 pub mod intake;
 pub mod learning;

@@ -376,7 +376,8 @@ pub async fn rate(
     )
     .await?;
     if input.satisfaction == Satisfaction::Unsatisfied {
-        supervision::open_review(state, rated.id, "unsatisfied rating".into()).await?;
+        // The reason is the resident's own words; pages name who opened the review.
+        supervision::open_review(state, rated.id, String::new()).await?;
     }
     Ok(rated)
 }

@@ -13,22 +13,32 @@ use super::{
     access::{self, Need},
     commit, event, handling,
     notices::{self, Internal},
+    required_text,
 };
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
 };
 
+/// Longest supervisor's comment on a decision.
+pub const MAX_COMMENT_CHARS: usize = 1000;
+
 /// Approve or refuse a pending request. Approval applies its change in the same
 /// transaction: an extension moves the due time on the working calendar; a transfer
 /// moves the case; a review reopens it (重办) with a fresh deadline. Refusing a review
-/// upholds the reply.
+/// upholds the reply. `comment` is the supervisor's 督办意见, kept on the request;
+/// refusing a review needs one (the resident's complaint is answered with a reason).
 pub async fn decide_request(
     state: &AppState,
     staff: &Staff,
     request_id: Id,
     approve: bool,
+    comment: Option<&str>,
 ) -> AppResult<Request> {
+    let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
+        Some(c) => Some(required_text("comment", c, MAX_COMMENT_CHARS)?),
+        None => None,
+    };
     let request = state
         .store
         .request(request_id)
@@ -37,6 +47,13 @@ pub async fn decide_request(
     let appeal = access::load(state, staff, request.appeal_id, Need::Supervise).await?;
     if request.state != RequestState::Pending {
         return Err(AppError::Conflict("request already decided".into()));
+    }
+    if !approve && request.kind == RequestKind::Review && comment.is_none() {
+        return Err(police_square_domain::DomainError::invalid(
+            "comment",
+            "a refused review needs a reason",
+        )
+        .into());
     }
     let now = state.now();
     let change = if approve {
@@ -101,7 +118,14 @@ pub async fn decide_request(
     };
     Ok(state
         .store
-        .decide_request(request.id, approve, staff.id, now, change)
+        .decide_request(
+            request.id,
+            approve,
+            staff.id,
+            now,
+            comment.as_deref(),
+            change,
+        )
         .await?)
 }
 

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod seed;
+
 use std::{collections::BTreeMap, net::SocketAddr};
 
 use police_square_server::AppState;

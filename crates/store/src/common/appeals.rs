@@ -123,6 +123,7 @@ const APPLY_PATCH: &str = "UPDATE appeals SET \
     category_needs_review = CASE WHEN $18 IS NULL THEN category_needs_review ELSE FALSE END, \
     urgency = COALESCE($20, urgency), \
     cluster_id = COALESCE($21, cluster_id), \
+    follow_ups = follow_ups + $23, \
     version = version + 1, \
     updated_at = $22 \
     WHERE id = $1 AND version = $2 RETURNING ";
@@ -179,6 +180,7 @@ pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Ap
         .bind(p.urgency.map(|u| u.as_str()))
         .bind(p.cluster_id)
         .bind(c.at)
+        .bind(i32::from(p.increment_follow_ups))
         .fetch_optional(&mut *conn)
         .await
         .map_err(|e| constraint(e, "value"))?;
@@ -405,6 +407,7 @@ pub(crate) async fn decide_request(
     approve: bool,
     decided_by: Id,
     at: Millis,
+    note: Option<&str>,
     change_on_approval: Option<&AppealChange>,
 ) -> StoreResult<Request> {
     let state = if approve {
@@ -413,7 +416,7 @@ pub(crate) async fn decide_request(
         RequestState::Rejected
     };
     let sql = format!(
-        "UPDATE requests SET state = $2, decided_by = $3, decided_at = $4 \
+        "UPDATE requests SET state = $2, decided_by = $3, decided_at = $4, decision_note = $5 \
          WHERE id = $1 AND state = 'pending' RETURNING {}",
         rows::REQUEST_COLUMNS.replace("r.", "")
     );
@@ -422,6 +425,7 @@ pub(crate) async fn decide_request(
         .bind(rows::request_state_key(state))
         .bind(decided_by)
         .bind(at)
+        .bind(note)
         .fetch_optional(&mut *conn)
         .await
         .map_err(|e| constraint(e, "decision"))?;

@@ -12,15 +12,14 @@ pub(crate) const APPEAL_COLUMNS: &str = "id, tracking_code, kind, channel, text,
     sentiment, unit_id, \
     unit_path, subject_unit_id, assignee_id, status, received_at, accept_by, accepted_at, \
     due_at, replied_at, closed_at, reply_text, rating_resolved, rating_satisfaction, rated_at, \
-    reopen_count, supervision_level, phone_masked, address_masked, cluster_id, version, \
-    updated_at";
+    reopen_count, supervision_level, follow_ups, phone_masked, address_masked, cluster_id, \
+    version, updated_at";
 
 /// Inbox rows: no text beyond an excerpt, no personal data but the mask. A little
 /// more than the excerpt is read, so that a number cut at its end is still masked.
 pub(crate) const SUMMARY_COLUMNS: &str = "id, tracking_code, kind, channel, \
     substr(text, 1, 100) AS excerpt, category, urgency, emergency, possible_emergency, unit_id, \
-    status, \
-    received_at, due_at, supervision_level, phone_masked";
+    status, received_at, due_at, supervision_level, follow_ups, phone_masked";
 
 /// Characters of appeal text in an inbox row.
 const EXCERPT_CHARS: usize = 80;
@@ -43,7 +42,7 @@ pub(crate) const HANDOFF_COLUMNS: &str =
     "id, appeal_id, department_id, note, sent_at, sent_by, acknowledged_at, receipt";
 
 pub(crate) const REQUEST_COLUMNS: &str = "r.id, r.appeal_id, r.kind, r.state, r.reason, r.days, \
-    r.to_unit_id, r.requested_by, r.requested_at, r.decided_by, r.decided_at";
+    r.to_unit_id, r.requested_by, r.requested_at, r.decided_by, r.decided_at, r.decision_note";
 
 pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, action, subject, detail, prev_hash, hash";
 
@@ -117,6 +116,7 @@ pub(crate) fn appeal(r: &Row) -> StoreResult<Appeal> {
         rated_at: r.try_get("rated_at")?,
         reopen_count: r.try_get("reopen_count")?,
         supervision_level: r.try_get("supervision_level")?,
+        follow_ups: r.try_get("follow_ups")?,
         phone_masked: r.try_get("phone_masked")?,
         address_masked: r.try_get("address_masked")?,
         cluster_id: r.try_get("cluster_id")?,
@@ -169,6 +169,7 @@ pub(crate) fn summary(r: &Row) -> StoreResult<AppealSummary> {
         received_at: r.try_get("received_at")?,
         due_at: r.try_get("due_at")?,
         supervision_level: r.try_get("supervision_level")?,
+        follow_ups: r.try_get("follow_ups")?,
         phone_masked: r.try_get("phone_masked")?,
     })
 }
@@ -241,6 +242,7 @@ pub(crate) fn request(r: &Row) -> StoreResult<Request> {
         requested_at: r.try_get("requested_at")?,
         decided_by: r.try_get("decided_by")?,
         decided_at: r.try_get("decided_at")?,
+        decision_note: r.try_get("decision_note")?,
     })
 }
 

@@ -235,10 +235,20 @@ impl Store for SqlStore {
         approve: bool,
         decided_by: Id,
         at: Millis,
+        note: Option<&str>,
         change: Option<AppealChange>,
     ) -> StoreResult<Request> {
         write!(self, |c| {
-            appeals::decide_request(c, request_id, approve, decided_by, at, change.as_ref()).await
+            appeals::decide_request(
+                c,
+                request_id,
+                approve,
+                decided_by,
+                at,
+                note,
+                change.as_ref(),
+            )
+            .await
         })
     }
 

@@ -217,12 +217,27 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         "extension_granted",
     );
     let decided = store
-        .decide_request(r.id, true, o.supervisor.id, T0 + 3, Some(extend.clone()))
+        .decide_request(
+            r.id,
+            true,
+            o.supervisor.id,
+            T0 + 3,
+            Some("监控调取需时，同意延期"),
+            Some(extend.clone()),
+        )
         .await
         .unwrap();
     assert_eq!(decided.state, RequestState::Approved);
     assert_eq!(decided.decided_by, Some(o.supervisor.id));
     assert_eq!(decided.decided_at, Some(T0 + 3));
+    assert_eq!(
+        decided.decision_note.as_deref(),
+        Some("监控调取需时，同意延期")
+    );
+    assert_eq!(
+        store.request(r.id).await.unwrap().unwrap().decision_note,
+        decided.decision_note
+    );
     let now = store.appeal(a.id).await.unwrap().unwrap();
     assert_eq!(now.due_at, a.due_at + 5 * DAY);
     assert!(store
@@ -232,12 +247,12 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         .is_empty());
 
     let twice = store
-        .decide_request(r.id, false, o.supervisor.id, T0 + 4, None)
+        .decide_request(r.id, false, o.supervisor.id, T0 + 4, None, None)
         .await;
     assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
     assert!(matches!(
         store
-            .decide_request(999_999, true, o.supervisor.id, T0, None)
+            .decide_request(999_999, true, o.supervisor.id, T0, None, None)
             .await,
         Err(StoreError::NotFound)
     ));
@@ -256,7 +271,7 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     let stale = store
-        .decide_request(r2.id, true, o.supervisor.id, T0 + 6, Some(extend))
+        .decide_request(r2.id, true, o.supervisor.id, T0 + 6, None, Some(extend))
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))));
     assert_eq!(
@@ -264,10 +279,11 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         RequestState::Pending
     );
     let rejected = store
-        .decide_request(r2.id, false, o.supervisor.id, T0 + 7, None)
+        .decide_request(r2.id, false, o.supervisor.id, T0 + 7, None, None)
         .await
         .unwrap();
     assert_eq!(rejected.state, RequestState::Rejected);
+    assert_eq!(rejected.decision_note, None);
     let actions: Vec<String> = all_audit(&store)
         .await
         .into_iter()

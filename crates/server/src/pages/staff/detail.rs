@@ -41,6 +41,12 @@ struct RequestRow {
     reason: String,
     detail: String,
     at: String,
+    /// What approving does, for a pending request.
+    effect: String,
+    /// The supervisor's comment on a decided one.
+    decision_note: String,
+    /// A refused review needs a reason.
+    comment_required: bool,
 }
 
 struct HandoffRow {
@@ -181,9 +187,12 @@ pub(super) async fn detail_page(
             kind: p.t(&format!("page.request.{}", request_kind(r.kind))),
             state: r.state,
             state_label: p.t(&format!("page.request.state_{}", request_state(r.state))),
-            reason: r.reason.clone(),
+            reason: request_reason(&p, r),
             detail: request_detail(&p, &org, r),
             at: p.time(&r.requested_at),
+            effect: request_effect(&p, &org, r),
+            decision_note: r.decision_note.clone().unwrap_or_default(),
+            comment_required: r.kind == RequestKind::Review,
         })
         .collect();
     let handoffs = d
@@ -312,6 +321,40 @@ pub(in crate::pages) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> 
             .map(|n| format!("→ {n}"))
             .unwrap_or_default(),
         RequestKind::Review => String::new(),
+    }
+}
+
+/// What the request's author wrote. A review (复核) opened by a resident's unsatisfied
+/// rating has no staff author: it says so in the page's language, with the resident's
+/// comment when there is one.
+pub(in crate::pages) fn request_reason(p: &Page, r: &Request) -> String {
+    if r.kind != RequestKind::Review || r.requested_by.is_some() {
+        return r.reason.clone();
+    }
+    let opened_by = p.t("page.review.by_resident");
+    let comment = r.reason.trim();
+    // Reviews opened before comments existed stored this marker as their reason.
+    if comment.is_empty() || comment == "unsatisfied rating" {
+        opened_by
+    } else {
+        p.t1("page.review.by_resident_comment", "comment", comment)
+    }
+}
+
+/// What approving a request does, said before the supervisor decides ("批准后将重办").
+pub(in crate::pages) fn request_effect(p: &Page, org: &OrgTree, r: &Request) -> String {
+    match r.kind {
+        RequestKind::Extension => p.t1(
+            "page.review.effect_extension",
+            "n",
+            &r.days.unwrap_or(0).to_string(),
+        ),
+        RequestKind::Transfer => p.t1(
+            "page.review.effect_transfer",
+            "unit",
+            r.to_unit_id.and_then(|u| org.name(u)).unwrap_or_default(),
+        ),
+        RequestKind::Review => p.t("page.review.effect_review"),
     }
 }
 

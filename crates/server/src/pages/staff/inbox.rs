@@ -138,6 +138,8 @@ pub(in crate::pages) struct Row {
     pub overdue: bool,
     pub near: bool,
     pub supervision: String,
+    /// Follow-up calls (催问) since intake.
+    pub follow_ups: i32,
     pub unit: String,
     pub received: String,
     pub remaining: String,
@@ -174,6 +176,7 @@ pub(in crate::pages) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]
                     l if l >= 2 => p.t("page.inbox.escalated"),
                     _ => String::new(),
                 },
+                follow_ups: s.follow_ups,
                 unit: org.name(s.unit_id).unwrap_or_default().to_owned(),
                 received: p.time(&s.received_at),
                 remaining: if open {

@@ -19,7 +19,7 @@ mod login;
 
 pub use actions::act;
 pub use detail::detail;
-pub(super) use detail::{request_detail, request_kind};
+pub(super) use detail::{request_detail, request_effect, request_kind, request_reason};
 pub use inbox::inbox;
 pub(super) use inbox::{rows, Row};
 pub use login::{login, login_form, logout};

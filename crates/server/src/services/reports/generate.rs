@@ -8,7 +8,7 @@ use police_square_domain::{
     calendar::{local_midnight, to_local},
     org::UnitPath,
     pii,
-    rates::{RateCounts, Rates},
+    rates::{rank_by_composite, RateCounts, Rates},
     Millis, UnitKind,
 };
 use police_square_store::{Id, NewReport, Report, ReportStatus, Staff, VolumeCount};
@@ -265,20 +265,24 @@ pub async fn assemble(
         .filter(|u| u.kind != UnitKind::Office)
         .map(|u| row(u.id, roll_up(&counts, &u.path)))
         .collect();
+    // Units below the minimum sample (样本不足) are listed without a place.
+    let ranks = rank_by_composite(
+        &ranking
+            .iter()
+            .map(|r| (&r.rates, &r.counts))
+            .collect::<Vec<_>>(),
+        &weights,
+    );
+    for (r, rank) in ranking.iter_mut().zip(ranks) {
+        r.rank = rank;
+    }
     ranking.sort_by(|a, b| {
-        let score = |r: &RateRow| r.rates.composite.unwrap_or(f64::NEG_INFINITY);
-        score(b)
-            .total_cmp(&score(a))
+        let place = |r: &RateRow| r.rank.unwrap_or(usize::MAX);
+        place(a)
+            .cmp(&place(b))
             .then(b.counts.total.cmp(&a.counts.total))
             .then(a.unit_id.cmp(&b.unit_id))
     });
-    let mut rank = 0;
-    for r in &mut ranking {
-        if r.rates.composite.is_some() {
-            rank += 1;
-            r.rank = Some(rank);
-        }
-    }
     let rates = RatesSection {
         current: row(unit_id, roll_up(&counts, &scope)),
         previous: row(unit_id, roll_up(&prev_counts, &scope)),
