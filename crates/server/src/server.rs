@@ -85,8 +85,10 @@ pub async fn serve_with_state(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     // Build the text model before the first appeal arrives, not during it.
+    // The urgency gate's learned part is trained once, here too.
     tokio::task::spawn_blocking(|| {
         crate::services::analysis::engine();
+        police_square_text::is_emergency("");
     })
     .await?;
     // A model retrained from staff corrections, if one is stored, replaces it.

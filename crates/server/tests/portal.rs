@@ -423,6 +423,10 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
     sup.get(&format!("/staff/appeals/{id}"))
         .await
         .assert_contains("杂物还在，物业没来");
+    // The supervisor deciding the review reads the resident's reason there too.
+    sup.get("/staff/supervision")
+        .await
+        .assert_contains("杂物还在，物业没来");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -129,7 +129,7 @@ fn new_appeal_page(
         .org()
         .all()
         .iter()
-        .filter(|u| u.kind == UnitKind::District)
+        .filter(|u| u.kind == UnitKind::District && !u.profile.retired)
         .map(|u| {
             let area = OrgTree::area_name(u).to_owned();
             super::staff::Opt {

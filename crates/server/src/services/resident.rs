@@ -371,13 +371,13 @@ pub async fn rate(
             closed_at: Some(now),
             ..Default::default()
         },
-        event("rated", true, comment),
+        event("rated", true, comment.clone()),
         None,
     )
     .await?;
     if input.satisfaction == Satisfaction::Unsatisfied {
-        // The reason is the resident's own words; pages name who opened the review.
-        supervision::open_review(state, rated.id, String::new()).await?;
+        // The reason is the resident's own words (or none); pages name who opened it.
+        supervision::open_review(state, rated.id, comment.unwrap_or_default()).await?;
     }
     Ok(rated)
 }
