@@ -26,6 +26,9 @@ async fn two_nodes_send_exactly_one_reminder_per_case(backend: Backend) {
         ids.push(created["id"].as_i64().unwrap());
         latest_due = latest_due.max(created["due_at"].as_i64().unwrap());
     }
+    // Each resident is first texted the tracking code (one message per appeal).
+    let intake = jobs::outbox::deliver_due(&app.state).await.unwrap();
+    assert_eq!(intake.sent, 12);
     // A second node: its own connection pool (for PostgreSQL), same database.
     let store2 = match &app.database {
         Some(db) => police_square_store::connect(&db.url).await.unwrap(),
