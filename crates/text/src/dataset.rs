@@ -29,6 +29,13 @@ pub struct LabeledAppeal {
     pub submitted_at: Option<DateTime<FixedOffset>>,
     #[serde(default)]
     pub cluster: Option<String>,
+    /// The register a text is written in (hotline, dialect, …): a tag of the
+    /// urgency gate's own evaluation files (`data/eval/emergency-*.jsonl`).
+    #[serde(default)]
+    pub register: Option<String>,
+    /// The 110 scenario of such a file's line (fire, missing elder, …).
+    #[serde(default)]
+    pub scenario: Option<String>,
 }
 
 impl LabeledAppeal {

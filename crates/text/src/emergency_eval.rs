@@ -6,53 +6,19 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::dataset::{parse_jsonl, LabeledAppeal};
 use crate::emergency::{detect, EmergencySignal};
 use crate::error::TextError;
 use crate::metrics::binary_prf;
 use crate::normalize::normalize;
 
-/// One labelled line; `register` and `scenario` are optional tags of the
-/// gate's own evaluation files (`data/eval/emergency-*.jsonl`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct UrgencyCase {
-    #[serde(default)]
-    pub id: String,
-    pub text: String,
-    #[serde(default)]
-    pub channel: Option<String>,
-    #[serde(default)]
-    pub register: Option<String>,
-    #[serde(default)]
-    pub scenario: Option<String>,
-    #[serde(default)]
-    pub urgency: Option<String>,
-}
-
-impl UrgencyCase {
-    fn is_emergency(&self) -> bool {
-        self.urgency.as_deref() == Some("emergency")
-    }
-}
-
 /// Parse the lines that carry an `urgency` label (others are skipped).
-pub fn parse_urgency_cases(jsonl: &str) -> Result<Vec<UrgencyCase>, TextError> {
-    let mut out = Vec::new();
-    for (i, line) in jsonl.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let case: UrgencyCase = serde_json::from_str(line).map_err(|e| TextError::Jsonl {
-            line: i + 1,
-            reason: e.to_string(),
-        })?;
-        if case.urgency.is_some() {
-            out.push(case);
-        }
-    }
-    Ok(out)
+pub fn parse_urgency_cases(jsonl: &str) -> Result<Vec<LabeledAppeal>, TextError> {
+    let mut cases = parse_jsonl(jsonl)?;
+    cases.retain(|c| c.urgency.is_some());
+    Ok(cases)
 }
 
 /// Precision, recall and counts of one flag against the labels.
@@ -91,12 +57,12 @@ pub struct UrgencyReport {
     pub emergency: FlagFigures,
     pub possible: FlagFigures,
     /// Per case: (case, signal).
-    pub signals: Vec<(UrgencyCase, EmergencySignal)>,
+    pub signals: Vec<(LabeledAppeal, EmergencySignal)>,
 }
 
 /// Run the gate on every case.
-pub fn measure_urgency(cases: Vec<UrgencyCase>) -> UrgencyReport {
-    let signals: Vec<(UrgencyCase, EmergencySignal)> = cases
+pub fn measure_urgency(cases: Vec<LabeledAppeal>) -> UrgencyReport {
+    let signals: Vec<(LabeledAppeal, EmergencySignal)> = cases
         .into_iter()
         .map(|c| {
             let s = detect(&normalize(&c.text));
@@ -118,8 +84,8 @@ pub fn measure_urgency(cases: Vec<UrgencyCase>) -> UrgencyReport {
 
 /// Figures per value of a tag (channel, register, scenario).
 fn by_tag(
-    signals: &[(UrgencyCase, EmergencySignal)],
-    tag: fn(&UrgencyCase) -> Option<&str>,
+    signals: &[(LabeledAppeal, EmergencySignal)],
+    tag: fn(&LabeledAppeal) -> Option<&str>,
 ) -> Value {
     // Per tag value: (gold, emergency) and (gold, possible) pairs.
     type Pairs = Vec<(bool, bool)>;
