@@ -4,22 +4,22 @@
 //! change state, the `X-CSRF-Token` header with the token that login returned.
 //! Residents' rating needs the `ps_resident` cookie from `.../verify` and its token.
 
-mod appeals;
-pub mod extract;
-pub mod openapi;
-mod opinion;
-mod ops;
-mod reports;
-mod search;
-mod staff;
-mod track;
-
 use axum::{
     routing::{get, post},
     Router,
 };
 
-use crate::state::AppState;
+use crate::{
+    app::{openapi, state::AppState},
+    features::{
+        handling::{api as appeals, staff_api as staff},
+        opinion::api as opinion,
+        ops::api as ops,
+        reports::api as reports,
+        resident::api as track,
+        search::api as search,
+    },
+};
 
 /// Every API route. The OpenAPI test checks each one is documented.
 pub fn routes() -> Router<AppState> {

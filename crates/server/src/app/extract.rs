@@ -15,7 +15,7 @@ use axum::{
 };
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::app::error::AppError;
 
 pub struct ApiJson<T>(pub T);
 

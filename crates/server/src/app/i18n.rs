@@ -64,7 +64,7 @@ impl Lang {
                 .and_then(Lang::parse)
         });
         let from_cookie =
-            || crate::auth::cookie(&parts.headers, "lang").and_then(|v| Lang::parse(&v));
+            || crate::app::auth::cookie(&parts.headers, "lang").and_then(|v| Lang::parse(&v));
         let from_header = || {
             parts
                 .headers
@@ -97,8 +97,8 @@ impl Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
             Catalog::from_sources(&[
-                (Lang::ZhCn, include_str!("../locales/zh-CN.toml")),
-                (Lang::En, include_str!("../locales/en.toml")),
+                (Lang::ZhCn, include_str!("../../locales/zh-CN.toml")),
+                (Lang::En, include_str!("../../locales/en.toml")),
             ])
             .expect("embedded locale catalogs are valid TOML (checked by tests)")
         })

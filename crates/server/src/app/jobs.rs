@@ -9,18 +9,18 @@
 //!
 //! [`spawn`] starts the loops of one node; tests call the step functions directly.
 
-pub mod outbox;
-
 use std::time::Duration;
 
 use police_square_store::Job;
 use tokio::{sync::watch, task::JoinHandle};
 
 use crate::{
-    error::AppResult,
-    limits::MINUTE,
-    services::{clustering, emerging, learning, supervision},
-    state::AppState,
+    app::{error::AppResult, limits::MINUTE, state::AppState},
+    features::{
+        notices::outbox,
+        opinion::{clustering, emerging, learning},
+        supervision,
+    },
 };
 
 /// 督办 scan: reminders and escalations.
@@ -108,13 +108,13 @@ async fn run_job(state: &AppState, job: &Job) -> AppResult<()> {
         }
         STATS_REFRESH => Ok(state.store.refresh_stats(state.now()).await?),
         PURGE_EXPIRED => Ok(state.store.purge_expired(state.now()).await.map(|_| ())?),
-        REPORT_GENERATE => crate::services::reports::generate_due(state)
+        REPORT_GENERATE => crate::features::reports::generate_due(state)
             .await
             .map(|_| ()),
         CLUSTER_ASSIGN => clustering::assign_new(state).await.map(|_| ()),
         EMERGING_SCAN => emerging::scan(state).await.map(|_| ()),
         TEXT_RETRAIN => learning::retrain(state, false).await.map(|_| ()),
-        other => Err(crate::error::AppError::internal(anyhow::anyhow!(
+        other => Err(crate::app::error::AppError::internal(anyhow::anyhow!(
             "unknown job kind {other}"
         ))),
     }

@@ -2,7 +2,7 @@
 
 use police_square_domain::Millis;
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };

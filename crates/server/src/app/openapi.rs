@@ -1,45 +1,45 @@
 //! The OpenAPI 3.1 document, written by hand. `tests/openapi.rs` compares it with
 //! `tests/openapi.snap.json` (update with `UPDATE_SNAPSHOT=1`) and checks that every
-//! route in [`super::routes`] is documented and every documented route exists.
-
-mod analysis;
+//! route in [`super::api::routes`] is documented and every documented route exists.
 
 use axum::Json;
 use police_square_domain::{AppealKind, Channel, Role, Satisfaction, Status, UnitKind, Urgency};
 use serde_json::{json, Map, Value};
 
+use crate::features::opinion::openapi as analysis;
+
 pub async fn document() -> Json<Value> {
     Json(spec())
 }
 
-fn keys<T: std::fmt::Display>(all: &[T]) -> Value {
+pub(crate) fn keys<T: std::fmt::Display>(all: &[T]) -> Value {
     Value::Array(all.iter().map(|v| Value::String(v.to_string())).collect())
 }
 
-fn schema(name: &str) -> Value {
+pub(crate) fn schema(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-fn nullable(t: &str) -> Value {
+pub(crate) fn nullable(t: &str) -> Value {
     json!({ "type": [t, "null"] })
 }
 
-fn object(required: &[&str], properties: Value) -> Value {
+pub(crate) fn object(required: &[&str], properties: Value) -> Value {
     json!({ "type": "object", "required": required, "properties": properties })
 }
 
 /// A closed request body: unknown fields are rejected (422).
-fn strict(required: &[&str], properties: Value) -> Value {
+pub(crate) fn strict(required: &[&str], properties: Value) -> Value {
     let mut o = object(required, properties);
     o["additionalProperties"] = json!(false);
     o
 }
 
-fn body(s: Value) -> Value {
+pub(crate) fn body(s: Value) -> Value {
     json!({ "required": true, "content": { "application/json": { "schema": s } } })
 }
 
-fn ok(description: &str, s: Value) -> Value {
+pub(crate) fn ok(description: &str, s: Value) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": s } } })
 }
 
@@ -55,15 +55,15 @@ fn errors(codes: &[&str]) -> Map<String, Value> {
         .collect()
 }
 
-struct Op {
-    summary: &'static str,
-    tag: &'static str,
+pub(crate) struct Op {
+    pub(crate) summary: &'static str,
+    pub(crate) tag: &'static str,
     /// `staff`, `resident` or `public`.
-    auth: &'static str,
-    params: Vec<Value>,
-    body: Option<Value>,
-    success: (&'static str, Value),
-    errors: &'static [&'static str],
+    pub(crate) auth: &'static str,
+    pub(crate) params: Vec<Value>,
+    pub(crate) body: Option<Value>,
+    pub(crate) success: (&'static str, Value),
+    pub(crate) errors: &'static [&'static str],
 }
 
 impl Op {
@@ -88,7 +88,7 @@ impl Op {
     }
 }
 
-fn id_param(name: &str, description: &str) -> Value {
+pub(crate) fn id_param(name: &str, description: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "description": description,
             "schema": { "type": "integer", "format": "int64" } })
 }
@@ -99,11 +99,15 @@ fn code_param() -> Value {
             "schema": { "type": "string" } })
 }
 
-fn query(name: &str, s: Value, description: &str) -> Value {
+pub(crate) fn query(name: &str, s: Value, description: &str) -> Value {
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": s })
 }
 
-fn action(summary: &'static str, body_schema: Option<Value>, success: (&'static str, Value)) -> Op {
+pub(crate) fn action(
+    summary: &'static str,
+    body_schema: Option<Value>,
+    success: (&'static str, Value),
+) -> Op {
     Op {
         summary,
         tag: "handling",

@@ -14,7 +14,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::{api, auth, config::Config, error::AppError, jobs, state::AppState, telemetry};
+use crate::app::{api, auth, config::Config, error::AppError, jobs, state::AppState, telemetry};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -33,7 +33,7 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::pages::html_layer,
+            crate::app::pages::html_layer,
         ))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(
@@ -73,7 +73,13 @@ pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> 
         .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     let state = AppState::new(config, store).await?;
-    serve_with_state(state, crate::pages::router(), listener, shutdown_signal()).await
+    serve_with_state(
+        state,
+        crate::app::pages::router(),
+        listener,
+        shutdown_signal(),
+    )
+    .await
 }
 
 /// Serve `state` (with `pages`) until `shutdown` completes; workers run when
@@ -87,12 +93,12 @@ pub async fn serve_with_state(
     // Build the text model before the first appeal arrives, not during it.
     // The urgency gate's learned part is trained once, here too.
     tokio::task::spawn_blocking(|| {
-        crate::services::analysis::engine();
+        crate::features::opinion::analysis::engine();
         police_square_text::is_emergency("");
     })
     .await?;
     // A model retrained from staff corrections, if one is stored, replaces it.
-    crate::services::learning::reload(&state)
+    crate::features::opinion::learning::reload(&state)
         .await
         .map_err(|e| anyhow::anyhow!(e.detail()))?;
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -108,7 +114,7 @@ pub async fn serve_with_state(
         node = %state.config.node_id,
         "serving"
     );
-    crate::setup::log_setup_hints(&state)
+    crate::app::setup::log_setup_hints(&state)
         .await
         .map_err(|e| anyhow::anyhow!(e.detail()))?;
     let app = router_with(state, pages).into_make_service_with_connect_info::<SocketAddr>();

@@ -8,7 +8,7 @@
 use axum::response::{IntoResponse, Response};
 use police_square_domain::Role;
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };

@@ -8,7 +8,7 @@ use police_square_notify::Transport;
 use police_square_store::{vault::Vault, Id, Store};
 use sha2::{Digest, Sha256};
 
-use crate::{
+use crate::app::{
     clock::{Clock, SystemClock},
     config::Config,
     error::{AppError, AppResult},
@@ -63,9 +63,9 @@ pub struct Inner {
     org: RwLock<Arc<OrgTree>>,
     settings: RwLock<Arc<Settings>>,
     /// The category model in use (shipped, or retrained from corrections).
-    pub text: crate::services::analysis::TextModels,
+    pub text: crate::features::opinion::analysis::TextModels,
     /// The near-duplicate index of the cluster job, kept between runs.
-    pub clusters: tokio::sync::Mutex<Option<crate::services::clustering::ClusterWork>>,
+    pub clusters: tokio::sync::Mutex<Option<crate::features::opinion::clustering::ClusterWork>>,
     /// Secret mixed into one-time-code hashes, so a leaked table cannot be brute-forced.
     otp_pepper: [u8; 32],
 }

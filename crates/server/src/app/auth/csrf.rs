@@ -16,7 +16,7 @@ use axum::{
 use police_square_store::Session;
 
 use super::{constant_time_eq, cookie, token_hash, RESIDENT_COOKIE, STAFF_COOKIE};
-use crate::{error::AppError, state::AppState};
+use crate::app::{error::AppError, state::AppState};
 
 /// Header carrying the CSRF token for API clients.
 pub const CSRF_HEADER: &str = "x-csrf-token";

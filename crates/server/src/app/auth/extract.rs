@@ -9,7 +9,7 @@ use axum::{
 use police_square_store::{Id, Staff};
 
 use super::Sessions;
-use crate::{error::AppError, state::AppState};
+use crate::app::{error::AppError, state::AppState};
 
 /// A signed-in, enabled staff member. Rejects with 401 when there is no staff session
 /// (pages turn that into a redirect to the login page).

@@ -4,7 +4,7 @@ use police_square_domain::Millis;
 use police_square_store::{NewAudit, Session, Staff};
 
 use super::{hash_password, new_token, token_hash, verify_password, ClientIp};
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     limits::{self, MINUTE},
     state::AppState,

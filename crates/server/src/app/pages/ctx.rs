@@ -20,7 +20,7 @@ use police_square_domain::{calendar::to_local, Millis, Role};
 use police_square_store::Staff;
 use serde::de::DeserializeOwned;
 
-use crate::{
+use crate::app::{
     auth::{constant_time_eq, cookie, Sessions},
     error::{AppError, AppResult},
     i18n::{Catalog, Lang},

@@ -1,5 +1,5 @@
 //! Server-rendered HTML: the resident portal (警务e广场, no login) and the staff
-//! console (`/staff/...`). Handlers are thin: they call [`crate::services`] and render
+//! console (`/staff/...`). Handlers are thin: they call the services in [`crate::features`] and render
 //! askama templates from `templates/`. Every user-facing word comes from the locale
 //! catalogs (`page.*` keys and the shared enum keys), zh-CN first, `?lang=en` or the
 //! `lang` cookie for English.
@@ -10,20 +10,8 @@
 //! outside the pages (CSRF guard, body limit) — into a friendly HTML page in the
 //! visitor's language.
 
-mod admin;
-mod admin_audit;
-mod admin_org;
-mod ctx;
-mod dashboard;
-mod hotline;
-mod opinion;
-mod reports;
-mod resident;
-mod search;
-mod staff;
-mod supervision;
-mod unusual;
-mod views;
+pub mod ctx;
+pub mod views;
 
 use axum::{
     extract::{Request, State},
@@ -34,7 +22,20 @@ use axum::{
     Router,
 };
 
-use crate::{auth::cookie, i18n::Lang, state::AppState};
+use crate::{
+    app::{auth::cookie, i18n::Lang, state::AppState},
+    features::{
+        admin::{audit_page as admin_audit, org_page as admin_org, settings_page as admin},
+        dashboard::page as dashboard,
+        handling::console as staff,
+        intake::hotline_page as hotline,
+        opinion::page as opinion,
+        reports::page as reports,
+        resident::page as resident,
+        search::page as search,
+        supervision::page as supervision,
+    },
+};
 use ctx::{add_cookie, form_cookie, lang_cookie, page_from_parts, FormToken, FORM_COOKIE};
 
 pub use ctx::{fmt_rate, fmt_time};
@@ -110,7 +111,7 @@ async fn static_css() -> Response {
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/app.css"),
+        include_str!("../../../static/app.css"),
     )
         .into_response()
 }
@@ -123,7 +124,7 @@ async fn favicon() -> Response {
             (header::CONTENT_TYPE, "image/svg+xml"),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        include_str!("../../static/favicon.svg"),
+        include_str!("../../../static/favicon.svg"),
     )
         .into_response()
 }
@@ -135,7 +136,7 @@ async fn static_hotline_js() -> Response {
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
-        include_str!("../../static/hotline.js"),
+        include_str!("../../../static/hotline.js"),
     )
         .into_response()
 }
@@ -166,7 +167,7 @@ pub async fn html_layer(State(state): State<AppState>, request: Request, next: N
         .any(|kv| kv.strip_prefix("lang=").and_then(Lang::parse).is_some());
     let existing = cookie(&parts.headers, FORM_COOKIE).filter(|v| is_token(v));
     let token = FormToken {
-        value: existing.clone().unwrap_or_else(crate::auth::new_token),
+        value: existing.clone().unwrap_or_else(crate::app::auth::new_token),
         from_cookie: existing.is_some(),
     };
     parts.extensions.insert(token.clone());
@@ -180,7 +181,7 @@ pub async fn html_layer(State(state): State<AppState>, request: Request, next: N
     };
 
     // Until units exist the resident's way in says the service is not open yet.
-    let response = match crate::setup::gate_resident_page(&state, &path).await {
+    let response = match crate::app::setup::gate_resident_page(&state, &path).await {
         Some(closed) => closed,
         None => next.run(Request::from_parts(parts, body)).await,
     };

@@ -14,14 +14,15 @@ use police_square_domain::calendar::local_midnight;
 use police_square_store::{AuditEntry, AuditQuery};
 use serde::Deserialize;
 
-use super::{
-    admin::require_admin,
-    ctx::{render, Page},
-    dashboard::parse_date,
-    staff::staff_page,
-    urlencode,
+use super::settings_page::require_admin;
+use crate::app::{auth::CurrentStaff, error::AppResult, state::AppState};
+use crate::{
+    app::pages::{
+        ctx::{render, Page},
+        urlencode,
+    },
+    features::{dashboard::page::parse_date, handling::console::staff_page},
 };
-use crate::{auth::CurrentStaff, error::AppResult, state::AppState};
 
 pub const PAGE_SIZE: u32 = 50;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

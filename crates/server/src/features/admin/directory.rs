@@ -5,8 +5,8 @@ use police_square_domain::Role;
 use police_square_store::{Department, Id, ReplyTemplate, Staff, Unit};
 use serde::Serialize;
 
-use super::access::{self, Need};
-use crate::{error::AppResult, state::AppState};
+use crate::app::{error::AppResult, state::AppState};
+use crate::features::lifecycle::access::{self, Need};
 
 /// A staff member as others see them (never the password hash).
 #[derive(Debug, Clone, Serialize)]

@@ -20,16 +20,16 @@ use police_square_store::{
 };
 use serde::Deserialize;
 
-use super::{
-    admin::require_admin,
-    ctx::{render, render_status, CsrfForm, Page},
-    staff::{staff_page, Opt},
-};
-use crate::{
+use super::settings_page::require_admin;
+use crate::app::{
     auth::{hash_password, CurrentStaff},
     error::{AppError, AppResult},
     org::OrgTree,
     state::AppState,
+};
+use crate::{
+    app::pages::ctx::{render, render_status, CsrfForm, Page},
+    features::handling::console::{staff_page, Opt},
 };
 
 /// A unit in the tree listing, indented by depth.

@@ -23,15 +23,19 @@ use police_square_domain::{
 use police_square_store::{Department, NewAudit, ReplyTemplate};
 use serde::Deserialize;
 
-use super::{
-    ctx::{render, render_status, see_other, CsrfForm, Page},
-    staff::staff_page,
+use crate::{
+    app::pages::ctx::{render, render_status, see_other, CsrfForm, Page},
+    features::handling::console::staff_page,
 };
 use crate::{
-    auth::CurrentStaff,
-    error::{AppError, AppResult},
-    services::learning,
-    state::{AppState, SETTING_DEADLINE_POLICY, SETTING_TEXT_DICTIONARY, SETTING_WORK_CALENDAR},
+    app::{
+        auth::CurrentStaff,
+        error::{AppError, AppResult},
+        state::{
+            AppState, SETTING_DEADLINE_POLICY, SETTING_TEXT_DICTIONARY, SETTING_WORK_CALENDAR,
+        },
+    },
+    features::opinion::learning,
 };
 
 #[derive(Template)]
@@ -50,7 +54,7 @@ struct AdminPage {
     error: Option<String>,
 }
 
-pub(super) fn require_admin(staff: &CurrentStaff) -> AppResult<()> {
+pub(crate) fn require_admin(staff: &CurrentStaff) -> AppResult<()> {
     if staff.role.administers() {
         Ok(())
     } else {

@@ -1,5 +1,7 @@
 //! The three rates (三率) and companions per unit, rolled up the unit tree.
 
+pub mod page;
+
 use police_square_domain::{
     rates::{RateCounts, Rates},
     Millis, Role, UnitKind,
@@ -7,7 +9,7 @@ use police_square_domain::{
 use police_square_store::{Id, Staff};
 use serde::{Deserialize, Serialize};
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     limits::HOUR,
     state::AppState,

@@ -19,17 +19,19 @@ use police_square_domain::{
 use police_square_store::Id;
 use serde::Deserialize;
 
-use super::{
-    ctx::{fmt_rate, group_digits, render, Page},
-    staff::staff_page,
+use crate::{
+    app::pages::ctx::{fmt_rate, group_digits, render, Page},
+    features::handling::console::staff_page,
 };
 use crate::{
-    auth::CurrentStaff,
-    error::{AppError, AppResult},
-    limits::HOUR,
-    pages::urlencode,
-    services::dashboard::{self, Period, UnitRates},
-    state::AppState,
+    app::{
+        auth::CurrentStaff,
+        error::{AppError, AppResult},
+        limits::HOUR,
+        pages::urlencode,
+        state::AppState,
+    },
+    features::dashboard::{self, Period, UnitRates},
 };
 
 #[derive(Debug, Default, Deserialize)]
@@ -106,7 +108,7 @@ struct DashboardPage {
     min_rule: String,
 }
 
-pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 

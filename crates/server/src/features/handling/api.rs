@@ -9,18 +9,20 @@ use police_square_domain::{tracking, Millis, Status};
 use police_square_store::{Appeal, AppealSummary, Handoff, Id, Page, Request};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
-    auth::{ClientIp, CurrentStaff, Sessions},
-    error::{AppError, AppResult},
-    i18n::{Catalog, Lang},
-    services::{
-        directory::{self, StaffProfile},
+    app::{
+        auth::{ClientIp, CurrentStaff, Sessions},
+        error::{AppError, AppResult},
+        i18n::{Catalog, Lang},
+        state::AppState,
+    },
+    features::{
+        admin::directory::{self, StaffProfile},
         handling::{self, AppealDetail, InboxFilter, ReplyInput, RevealedContact, TransferOutcome},
         intake::{self, NewAppealInput},
-        learning,
+        opinion::learning,
     },
-    state::AppState,
 };
 
 #[derive(Debug, Serialize)]

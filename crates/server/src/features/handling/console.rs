@@ -9,8 +9,8 @@
 //!
 //! The navigation-bar context and select options used across the console live here.
 
-use super::ctx::Page;
-use crate::{auth::CurrentStaff, state::AppState};
+use crate::app::pages::ctx::Page;
+use crate::app::{auth::CurrentStaff, state::AppState};
 
 mod actions;
 mod detail;
@@ -19,28 +19,28 @@ mod login;
 
 pub use actions::act;
 pub use detail::detail;
-pub(super) use detail::{request_detail, request_effect, request_kind, request_reason};
+pub(crate) use detail::{request_detail, request_effect, request_kind, request_reason};
 pub use inbox::inbox;
-pub(super) use inbox::{rows, Row};
+pub(crate) use inbox::{rows, Row};
 pub use login::{login, login_form, logout};
 
 /// The page context with the signed-in staff member in the navigation bar.
-pub(super) fn staff_page(state: &AppState, p: Page, staff: &CurrentStaff) -> Page {
+pub(crate) fn staff_page(state: &AppState, p: Page, staff: &CurrentStaff) -> Page {
     let org = state.org();
     p.with_staff(staff, org.name(staff.unit_id))
 }
 
 /// One option of a select.
-pub(super) struct Opt {
+pub(crate) struct Opt {
     pub value: String,
     pub label: String,
     pub selected: bool,
 }
 
-pub(super) type Options = Vec<Opt>;
+pub(crate) type Options = Vec<Opt>;
 
 /// Options for enum keys labelled by `<prefix>.<key>` catalog entries.
-pub(super) fn options<T: std::fmt::Display>(
+pub(crate) fn options<T: std::fmt::Display>(
     p: &Page,
     prefix: &str,
     all: &[T],

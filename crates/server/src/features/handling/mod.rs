@@ -2,6 +2,10 @@
 //! hand-off to an external department (转交), reply (答复), extension request (延期),
 //! close (办结), reject (不予受理), and the audited reveal of personal data.
 
+pub mod api;
+pub mod console;
+pub mod staff_api;
+
 use chrono::NaiveDate;
 use police_square_domain::{
     calendar::{local_midnight, to_local},
@@ -15,10 +19,13 @@ use police_square_store::{
 use serde::{Deserialize, Serialize};
 
 use super::{
-    access::{self, Need},
-    commit, event, notices, required_text,
+    lifecycle::{
+        access::{self, Need},
+        commit, event, required_text,
+    },
+    notices,
 };
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -528,7 +535,7 @@ pub async fn request_extension(
 pub async fn close(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let now = state.now();
-    let window = state.config.rating_window_days * 24 * crate::limits::HOUR;
+    let window = state.config.rating_window_days * 24 * crate::app::limits::HOUR;
     if let Some(replied_at) = appeal.replied_at {
         if appeal.status == Status::Replied && now < replied_at + window {
             return Err(AppError::Conflict(

@@ -10,17 +10,19 @@ use police_square_domain::Millis;
 use police_square_store::{Department, Handoff, Id, ReplyTemplate, Request, Unit};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
-    auth::{self, ClientIp, CurrentStaff, STAFF_COOKIE},
-    error::AppResult,
-    services::{
+    app::{
+        auth::{self, ClientIp, CurrentStaff, STAFF_COOKIE},
+        error::AppResult,
+        state::AppState,
+    },
+    features::{
+        admin::directory::{self, StaffProfile},
         dashboard::{self, Dashboard, Period},
-        directory::{self, StaffProfile},
         handling,
         supervision::{self, SupervisionView},
     },
-    state::AppState,
 };
 
 #[derive(Debug, Deserialize)]

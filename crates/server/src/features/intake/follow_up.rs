@@ -6,10 +6,15 @@
 
 use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff};
 
-use super::{commit, event, intake, notices, notices::Internal, required_text};
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
+};
+use crate::features::{
+    intake,
+    lifecycle::{commit, event, required_text},
+    notices,
+    notices::Internal,
 };
 
 /// Longest note of a follow-up call.

@@ -15,18 +15,17 @@ use police_square_domain::{pii::Phone, tracking, AppealKind, Channel, UnitKind};
 use police_square_store::{AppealSummary, Id};
 use serde::Deserialize;
 
-use super::{
-    ctx::{render, render_status, CsrfForm, Page},
-    staff::{rows, staff_page, Opt, Row},
+use crate::{
+    app::pages::ctx::{render, render_status, CsrfForm, Page},
+    features::handling::console::{rows, staff_page, Opt, Row},
 };
 use crate::{
-    auth::{new_token, CurrentStaff},
-    error::{AppError, AppResult},
-    services::{
-        follow_up,
-        intake::{self, NewAppealInput},
+    app::{
+        auth::{new_token, CurrentStaff},
+        error::{AppError, AppResult},
+        state::AppState,
     },
-    state::AppState,
+    features::intake::{self, follow_up, NewAppealInput},
 };
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,13 +1,16 @@
 //! Intake (受理入口): a resident's or operator's appeal becomes a tracked case.
 
+pub mod follow_up;
+pub mod hotline_page;
+
 use police_square_domain::{pii::Phone, tracking, AppealKind, Category, Channel, Role, Status};
 use police_square_store::{Appeal, AppealSummary, Id, InsertOutcome, NewAppeal, NewAudit, Staff};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{analysis, notices, optional_text};
-use crate::{
+use super::{lifecycle::optional_text, notices, opinion::analysis};
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -61,7 +64,7 @@ pub async fn submit(
     recorded_by: Option<&Staff>,
 ) -> AppResult<IntakeOutcome> {
     // A database without units has nowhere to send an appeal: 503, saying so.
-    crate::setup::ensure_open(state).await?;
+    crate::app::setup::ensure_open(state).await?;
     let text = police_square_domain::appeal::AppealText::parse(&input.text)?;
     let phone = Phone::parse(&input.contact_phone)?;
     let name = optional_text("name", input.name.as_deref(), MAX_NAME)?;
@@ -158,11 +161,11 @@ async fn send_intake_notices(state: &AppState, appeal: &Appeal) -> AppResult<()>
 
 /// Anti-flooding budget for anonymous intake (web form and JSON API share one counter
 /// per client address; `intake_per_hour = 0` means no limit).
-pub async fn check_flood(state: &AppState, ip: &crate::auth::ClientIp) -> AppResult<()> {
+pub async fn check_flood(state: &AppState, ip: &crate::app::auth::ClientIp) -> AppResult<()> {
     let limit = state.config.limits.intake_per_hour;
     if limit > 0 {
         let key = format!("intake:ip:{}", ip.key());
-        crate::limits::hit(state, &key, limit, crate::limits::HOUR).await?;
+        crate::app::limits::hit(state, &key, limit, crate::app::limits::HOUR).await?;
     }
     Ok(())
 }
@@ -204,7 +207,7 @@ fn scoped_idempotency_key(state: &AppState, key: &str, phone: &Phone) -> AppResu
 /// - `conduct` complaints: the accused unit is the unit given or named; the case goes
 ///   to the office of the bureau above it (督察/公共关系办公室), outside the accused unit.
 ///
-/// [`OrgTree::emergency_unit`]: crate::org::OrgTree::emergency_unit
+/// [`OrgTree::emergency_unit`]: crate::app::org::OrgTree::emergency_unit
 async fn route(
     state: &AppState,
     input: &NewAppealInput,

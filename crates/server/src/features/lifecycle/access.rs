@@ -12,7 +12,7 @@
 use police_square_domain::{Action, Category, Role};
 use police_square_store::{Appeal, Id, Staff};
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };

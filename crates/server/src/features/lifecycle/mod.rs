@@ -26,26 +26,11 @@
 //! | [`opinion`] | 民意库 the live opinion view |
 
 pub mod access;
-pub mod analysis;
-pub mod clustering;
-pub mod dashboard;
-pub mod directory;
-pub mod emerging;
-pub mod follow_up;
-pub mod handling;
-pub mod intake;
-pub mod learning;
-mod notices;
-pub mod opinion;
-pub mod reports;
-pub mod resident;
-pub mod search;
-pub mod supervision;
 
 use police_square_domain::Action;
 use police_square_store::{Actor, Appeal, AppealChange, AppealPatch, NewEvent, NewOutboxMessage};
 
-use crate::{error::AppResult, state::AppState};
+use crate::app::{error::AppResult, state::AppState};
 
 /// Persist one change to `appeal` (read at its current version). With `action`, the
 /// status is moved by the state machine, which refuses transitions the lifecycle

@@ -1,13 +1,15 @@
 //! Outbox messages the lifecycle sends. Bodies come from the zh-CN catalog (`notify.*`);
 //! recipients are sealed with the vault, as the outbox stores them.
 
+pub mod outbox;
+
 use police_square_domain::{
     pii::{self, Phone},
     tracking, Millis,
 };
 use police_square_store::{Appeal, Id, NewOutboxMessage};
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     i18n::{Catalog, Lang},
     state::AppState,

@@ -7,7 +7,7 @@
 use police_square_notify::{retry_delay, should_retry, Channel, Message, SendError};
 use police_square_store::OutboxMessage;
 
-use crate::{error::AppResult, state::AppState};
+use crate::app::{error::AppResult, state::AppState};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DeliveryReport {

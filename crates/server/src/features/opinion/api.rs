@@ -12,16 +12,10 @@ use police_square_store::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
-    auth::CurrentStaff,
-    error::AppResult,
-    limits::DAY,
-    services::{
-        clustering, emerging,
-        opinion::{self, count_of},
-    },
-    state::AppState,
+    app::{auth::CurrentStaff, error::AppResult, limits::DAY, state::AppState},
+    features::opinion::{self, clustering, count_of, emerging},
 };
 
 /// Appeals listed under a cluster or an alert (as on the console pages).

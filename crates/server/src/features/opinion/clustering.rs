@@ -16,7 +16,7 @@ use police_square_text::{
     Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
 };
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     limits::DAY,
     state::AppState,

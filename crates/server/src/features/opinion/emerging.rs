@@ -21,10 +21,12 @@ use police_square_text::{
 };
 
 use crate::{
-    error::{AppError, AppResult},
-    limits::DAY,
-    services::clustering::district_of,
-    state::AppState,
+    app::{
+        error::{AppError, AppResult},
+        limits::DAY,
+        state::AppState,
+    },
+    features::opinion::clustering::district_of,
 };
 
 /// Keywords per appeal in the keyword series.
@@ -198,7 +200,7 @@ pub async fn set_status(
     if !staff.role.studies_opinion() {
         return Err(AppError::Forbidden);
     }
-    let note = super::optional_text("note", note, NOTE_MAX_CHARS)?;
+    let note = crate::features::lifecycle::optional_text("note", note, NOTE_MAX_CHARS)?;
     let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
     if !concerns(&staff.unit_path, &alert) {
         return Err(AppError::NotFound);

@@ -16,13 +16,15 @@ use police_square_text::{Category as TextCategory, CategoryModel, IdfModel, Text
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    error::{AppError, AppResult},
-    limits::DAY,
-    services::{
-        access::{self, Need},
-        analysis,
+    app::{
+        error::{AppError, AppResult},
+        limits::DAY,
+        state::{AppState, SETTING_TEXT_DICTIONARY},
     },
-    state::{AppState, SETTING_TEXT_DICTIONARY},
+    features::{
+        lifecycle::access::{self, Need},
+        opinion::analysis,
+    },
 };
 
 /// A correction counts as much as this many seed examples: few people correct, and
@@ -254,7 +256,7 @@ pub async fn correct_category(
     if appeal.category.as_deref() == Some(category.as_str()) {
         return Ok(appeal);
     }
-    super::commit(
+    crate::features::lifecycle::commit(
         state,
         &appeal,
         Actor::Staff(staff.id),
@@ -263,7 +265,7 @@ pub async fn correct_category(
             category: Some((category.to_string(), 1.0)),
             ..Default::default()
         },
-        super::event(CATEGORY_CORRECTED, false, Some(category.to_string())),
+        crate::features::lifecycle::event(CATEGORY_CORRECTED, false, Some(category.to_string())),
         None,
     )
     .await

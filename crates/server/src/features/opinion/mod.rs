@@ -3,6 +3,15 @@
 //! largest clusters and the emerging-issue alerts; every figure drills down to the
 //! appeals behind it.
 
+pub mod analysis;
+pub mod api;
+pub mod clustering;
+pub mod emerging;
+pub mod learning;
+pub mod openapi;
+pub mod page;
+pub mod unusual_page;
+
 use police_square_domain::{
     calendar::{local_date, local_midnight},
     org::UnitPath,
@@ -12,7 +21,7 @@ use police_square_store::{
     Cluster, EmergingAlertRecord, Id, OpinionBucket, OpinionQuery, OpinionView, Staff, Unit,
 };
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     limits::DAY,
     state::AppState,

@@ -4,7 +4,9 @@
 use police_square_domain::{Category, UnitKind};
 use serde_json::{json, Map, Value};
 
-use super::{action, body, id_param, keys, nullable, object, ok, query, schema, strict, Op};
+use crate::app::openapi::{
+    action, body, id_param, keys, nullable, object, ok, query, schema, strict, Op,
+};
 
 const READ_ERRORS: &[&str] = &["400", "401", "403", "404"];
 const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "422"];
@@ -21,7 +23,7 @@ fn get(summary: &'static str, tag: &'static str, params: Vec<Value>, success: Va
     }
 }
 
-pub(super) fn paths() -> Vec<(&'static str, &'static str, Op)> {
+pub(crate) fn paths() -> Vec<(&'static str, &'static str, Op)> {
     let alert_id = || vec![id_param("id", "Alert id")];
     let report_id = || vec![id_param("id", "Report id")];
     let report = || ok("The report", schema("ReportView"));
@@ -100,7 +102,7 @@ pub(super) fn paths() -> Vec<(&'static str, &'static str, Op)> {
     ]
 }
 
-pub(super) fn add_schemas(out: &mut Map<String, Value>) {
+pub(crate) fn add_schemas(out: &mut Map<String, Value>) {
     let int = || json!({"type": "integer", "format": "int64"});
     let int_or_null = || json!({"type": ["integer", "null"], "format": "int64"});
     let ms = || json!({"type": "integer", "format": "int64", "description": "Milliseconds since the Unix epoch, UTC"});

@@ -10,20 +10,22 @@ use police_square_domain::{calendar::to_local, Millis};
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id};
 use serde::Deserialize;
 
-use super::{
-    ctx::{group_digits, render, see_other, CsrfForm, Page},
-    staff::{rows, staff_page, Row},
-    unusual, urlencode,
+use super::unusual_page as unusual;
+use crate::{
+    app::pages::{
+        ctx::{group_digits, render, see_other, CsrfForm, Page},
+        urlencode,
+    },
+    features::handling::console::{rows, staff_page, Row},
 };
 use crate::{
-    auth::CurrentStaff,
-    error::{AppError, AppResult},
-    limits::DAY,
-    services::{
-        clustering, emerging,
-        opinion::{self, count_of},
+    app::{
+        auth::CurrentStaff,
+        error::{AppError, AppResult},
+        limits::DAY,
+        state::AppState,
     },
-    state::AppState,
+    features::opinion::{self, clustering, count_of, emerging},
 };
 
 /// Appeals listed under a cluster or an alert.

@@ -8,7 +8,7 @@ use police_square_text::{
     EmergingConfig,
 };
 
-use super::ctx::{group_digits, Page};
+use crate::app::pages::ctx::{group_digits, Page};
 
 /// The headline of an alert from its stored keywords; when no known problem fits
 /// them, the place (if any) and the first keywords.

@@ -1,7 +1,7 @@
 use axum::{extract::State, http::StatusCode, Json};
 use serde_json::{json, Value};
 
-use crate::state::AppState;
+use crate::app::state::AppState;
 
 /// The process is up.
 pub async fn healthz() -> Json<Value> {

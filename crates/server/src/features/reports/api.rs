@@ -9,12 +9,10 @@ use axum::{extract::State, http::StatusCode, Json};
 use police_square_store::{Id, Report, ReportAnnotation, ReportKind, ReportMeta, ReportStatus};
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiPath};
+use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
-    auth::CurrentStaff,
-    error::AppResult,
-    services::reports::{self, Period, ReportContent},
-    state::AppState,
+    app::{auth::CurrentStaff, error::AppResult, state::AppState},
+    features::reports::{self, Period, ReportContent},
 };
 
 /// A report's metadata with its language-neutral names.

@@ -9,7 +9,7 @@ use police_square_store::{Id, ReportKind};
 use serde::{Deserialize, Serialize};
 
 use super::Period;
-use crate::error::{AppError, AppResult};
+use crate::app::error::{AppError, AppResult};
 
 /// Version of the [`ReportContent`] layout (stored in every snapshot).
 pub const CONTENT_VERSION: u32 = 1;

@@ -14,7 +14,7 @@ use police_square_domain::{
 use police_square_store::{Id, NewReport, Report, ReportStatus, Staff, VolumeCount};
 
 use super::{content::*, may_generate, period::Period, report_scope, report_units};
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };

@@ -15,8 +15,10 @@
 //! (masking helpers of `police_square_domain::pii`). Conduct complaints are never
 //! quoted.
 
+pub mod api;
 mod content;
 mod generate;
+pub mod page;
 mod period;
 
 pub use content::*;
@@ -28,7 +30,7 @@ use police_square_store::{
     Id, Report, ReportAnnotation, ReportKind, ReportMeta, ReportStatus, Staff,
 };
 
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -123,7 +125,7 @@ pub async fn annotate(
     if report.meta.status != ReportStatus::Published {
         return Err(AppError::Conflict("publish the report first".into()));
     }
-    let text = super::required_text("annotation", text, 2000)?;
+    let text = super::lifecycle::required_text("annotation", text, 2000)?;
     Ok(state
         .store
         .annotate_report(id, staff.id, state.now(), &text)

@@ -17,16 +17,17 @@ mod xlsx;
 
 use charts::{bar_chart, day_chart, score_chart};
 
-use super::{
-    ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, Page},
-    staff::staff_page,
-    unusual,
+use crate::{
+    app::pages::ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, Page},
+    features::{handling::console::staff_page, opinion::unusual_page as unusual},
 };
 use crate::{
-    auth::CurrentStaff,
-    error::{AppError, AppResult},
-    services::reports::{self, change_percent, Period, ReportContent, Share},
-    state::AppState,
+    app::{
+        auth::CurrentStaff,
+        error::{AppError, AppResult},
+        state::AppState,
+    },
+    features::reports::{self, change_percent, Period, ReportContent, Share},
 };
 
 // ── labels ──────────────────────────────────────────────────────────────

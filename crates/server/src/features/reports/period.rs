@@ -8,7 +8,7 @@ use police_square_domain::{
 use police_square_store::ReportKind;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, AppResult};
+use crate::app::error::{AppError, AppResult};
 
 // ── periods ─────────────────────────────────────────────────────────────
 

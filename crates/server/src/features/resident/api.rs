@@ -4,13 +4,15 @@ use axum::{extract::State, http::header, response::IntoResponse, Json};
 use police_square_domain::Millis;
 use serde::{Deserialize, Serialize};
 
-use super::extract::{ApiJson, ApiPath};
+use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
-    auth::{self, ClientIp, CurrentResident, RESIDENT_COOKIE},
-    error::AppResult,
-    i18n::Lang,
-    services::resident::{self, CodeSent, RatingInput, TrackView},
-    state::AppState,
+    app::{
+        auth::{self, ClientIp, CurrentResident, RESIDENT_COOKIE},
+        error::AppResult,
+        i18n::Lang,
+        state::AppState,
+    },
+    features::resident::{self, CodeSent, RatingInput, TrackView},
 };
 
 pub async fn show(

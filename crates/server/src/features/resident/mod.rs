@@ -1,6 +1,9 @@
 //! Residents follow their appeal (查询) by tracking code, prove they own it with a
 //! one-time code sent to the contact phone, then read the reply and rate it (评价).
 
+pub mod api;
+pub mod page;
+
 use police_square_domain::{pii, tracking, Action, AppealKind, Millis, Satisfaction, Status};
 use police_square_store::{
     Actor, Appeal, AppealPatch, Id, OneTimeCode, RequestKind, RequestState, Session,
@@ -9,8 +12,11 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{commit, event, notices, optional_text, supervision};
-use crate::{
+use super::{
+    lifecycle::{commit, event, optional_text},
+    notices, supervision,
+};
+use crate::app::{
     auth::{constant_time_eq, new_token, token_hash, ClientIp, CurrentResident},
     error::{AppError, AppResult},
     i18n::{Catalog, Lang},

@@ -13,16 +13,18 @@ use police_square_domain::{
 use police_square_store::Appeal;
 use serde::Deserialize;
 
-use super::ctx::{render, render_status, see_other, CsrfForm, Page};
+use crate::app::pages::ctx::{render, render_status, see_other, CsrfForm, Page};
 use crate::{
-    auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
-    error::{AppError, AppResult},
-    org::OrgTree,
-    services::{
+    app::{
+        auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
+        error::{AppError, AppResult},
+        org::OrgTree,
+        state::AppState,
+    },
+    features::{
         intake::{self, NewAppealInput},
         resident::{self, CodeSent, RatingInput, TrackView},
     },
-    state::AppState,
 };
 
 // ── home ────────────────────────────────────────────────────────────────
@@ -88,7 +90,7 @@ struct KindChoice {
 struct NewAppealPage {
     p: Page,
     kinds: Vec<KindChoice>,
-    districts: Vec<super::staff::Opt>,
+    districts: Vec<crate::features::handling::console::Opt>,
     form: NewAppealForm,
     errors: Vec<(&'static str, String)>,
 }
@@ -132,7 +134,7 @@ fn new_appeal_page(
         .filter(|u| u.kind == UnitKind::District && !u.profile.retired)
         .map(|u| {
             let area = OrgTree::area_name(u).to_owned();
-            super::staff::Opt {
+            crate::features::handling::console::Opt {
                 selected: form.district == area || form.district == u.name,
                 label: area.clone(),
                 value: area,

@@ -2,12 +2,10 @@
 
 use axum::{extract::State, Json};
 
-use super::extract::ApiQuery;
+use crate::app::extract::ApiQuery;
 use crate::{
-    auth::CurrentStaff,
-    error::AppResult,
-    services::search::{self, SearchFilter, SearchOutcome},
-    state::AppState,
+    app::{auth::CurrentStaff, error::AppResult, state::AppState},
+    features::search::{self, SearchFilter, SearchOutcome},
 };
 
 pub async fn search(

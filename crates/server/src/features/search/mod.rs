@@ -3,7 +3,7 @@
 //! The query is segmented exactly like the appeal texts were at intake (the text
 //! engine's normalisation and jieba tokens, content words only), every word must match,
 //! results are newest first within the caller's unit subtree. Conduct complaints follow
-//! the rules of [`super::access`]: only supervisors and admins see them, and never a
+//! the rules of [`crate::features::lifecycle::access`]: only supervisors and admins see them, and never a
 //! supervisor posted in (or above, on the same chain as) the accused unit, admins
 //! excepted — the store filters them, so counts and pages never include them.
 //!
@@ -11,6 +11,9 @@
 //! HTML: every character of the appeal text is escaped first, then `<mark>` tags are
 //! put around the matches; nothing the resident wrote can become markup. Mobile-phone-
 //! like numbers in the snippet are masked (`138****1234`), like the contact fields.
+
+pub mod api;
+pub mod page;
 
 use std::collections::HashSet;
 
@@ -20,7 +23,7 @@ use police_square_store::{AppealSummary, SearchQuery, Staff};
 use police_square_text::TextEngine;
 use serde::{Deserialize, Serialize};
 
-use crate::{error::AppResult, limits::DAY, state::AppState};
+use crate::app::{error::AppResult, limits::DAY, state::AppState};
 
 pub const PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -239,7 +242,7 @@ pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
             open = false;
         }
         plain.push(c);
-        crate::html::escape_into(&mut html, c);
+        crate::app::html::escape_into(&mut html, c);
     }
     if open {
         html.push_str("</mark>");
@@ -254,7 +257,7 @@ pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::analysis::engine;
+    use crate::features::opinion::analysis::engine;
 
     fn terms(t: &[&str]) -> Vec<String> {
         t.iter().map(|s| s.to_string()).collect()

@@ -9,17 +9,19 @@ use axum::{
 use police_square_domain::{AppealKind, Category, Status};
 use serde::Deserialize;
 
-use super::{
-    ctx::{group_digits, render, Page},
-    dashboard::parse_date,
-    staff::{options, rows, staff_page, Options, Row},
-    urlencode,
+use crate::{
+    app::pages::{
+        ctx::{group_digits, render, Page},
+        urlencode,
+    },
+    features::{
+        dashboard::page::parse_date,
+        handling::console::{options, rows, staff_page, Options, Row},
+    },
 };
 use crate::{
-    auth::CurrentStaff,
-    error::AppResult,
-    services::search::{self, SearchFilter, MAX_QUERY_CHARS},
-    state::AppState,
+    app::{auth::CurrentStaff, error::AppResult, state::AppState},
+    features::search::{self, SearchFilter, MAX_QUERY_CHARS},
 };
 
 /// The form as a GET sends it (empty strings for "any").

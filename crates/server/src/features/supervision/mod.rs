@@ -2,6 +2,8 @@
 //! review 复核), the supervision view, and the deadline scan behind reminders (催办)
 //! and escalation (升级督办).
 
+pub mod page;
+
 use police_square_domain::{deadline::DeadlineState, Action};
 use police_square_store::{
     Actor, AppealChange, AppealPatch, AppealSummary, Id, InboxQuery, Page, Request, RequestKind,
@@ -10,12 +12,14 @@ use police_square_store::{
 use serde::Serialize;
 
 use super::{
-    access::{self, Need},
-    commit, event, handling,
+    handling,
+    lifecycle::{
+        access::{self, Need},
+        commit, event, required_text,
+    },
     notices::{self, Internal},
-    required_text,
 };
-use crate::{
+use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };
@@ -197,7 +201,7 @@ pub struct ScanReport {
 pub async fn close_unrated(state: &AppState) -> AppResult<usize> {
     const BATCH: u32 = 500;
     let now = state.now();
-    let cutoff = now - state.config.rating_window_days * crate::limits::HOUR * 24;
+    let cutoff = now - state.config.rating_window_days * crate::app::limits::HOUR * 24;
     let mut closed = 0;
     for (id, _version) in state.store.replied_before(cutoff, BATCH).await? {
         // Re-read: the resident may have rated it since the list was made.
@@ -235,7 +239,7 @@ pub async fn deadline_scan(state: &AppState) -> AppResult<ScanReport> {
     const BATCH: u32 = 500;
     let now = state.now();
     let settings = state.settings();
-    let horizon = now + settings.policy.near_hours * crate::limits::HOUR;
+    let horizon = now + settings.policy.near_hours * crate::app::limits::HOUR;
     let mut report = ScanReport::default();
     let candidates = state.store.deadline_candidates(horizon, 2, BATCH).await?;
     let org = state.org();

@@ -9,15 +9,19 @@ use axum::{
 use police_square_store::{Id, RequestKind};
 use serde::Deserialize;
 
-use super::{
-    ctx::{render, see_other, CsrfForm, Page},
-    staff::{request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row},
+use crate::{
+    app::pages::ctx::{render, see_other, CsrfForm, Page},
+    features::handling::console::{
+        request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row,
+    },
 };
 use crate::{
-    auth::CurrentStaff,
-    error::{AppError, AppResult},
-    services::supervision,
-    state::AppState,
+    app::{
+        auth::CurrentStaff,
+        error::{AppError, AppResult},
+        state::AppState,
+    },
+    features::supervision,
 };
 
 struct Pending {

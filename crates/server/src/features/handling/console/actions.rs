@@ -12,14 +12,16 @@ use serde::Deserialize;
 
 use super::detail::detail_page;
 use crate::{
-    auth::CurrentStaff,
-    error::{AppError, AppResult},
-    pages::ctx::{render, render_status, see_other, CsrfForm, Page},
-    services::{
-        handling::{self, ReplyInput, TransferOutcome},
-        learning,
+    app::{
+        auth::CurrentStaff,
+        error::{AppError, AppResult},
+        pages::ctx::{render, render_status, see_other, CsrfForm, Page},
+        state::AppState,
     },
-    state::AppState,
+    features::{
+        handling::{self, ReplyInput, TransferOutcome},
+        opinion::learning,
+    },
 };
 
 /// Every field any action form may send.
@@ -135,7 +137,7 @@ pub async fn act(
                 .flatten();
             let msg = match (
                 placeholder,
-                crate::i18n::Catalog::global().lookup(p.lang, &key),
+                crate::app::i18n::Catalog::global().lookup(p.lang, &key),
             ) {
                 (Some(ph), _) => p.t1("page.portal.err_placeholder", "placeholder", &ph),
                 (None, Some(m)) => m.to_owned(),

@@ -12,16 +12,18 @@ use serde::Deserialize;
 
 use super::{options, staff_page, Options};
 use crate::{
-    auth::CurrentStaff,
-    error::AppResult,
-    org::OrgTree,
-    pages::ctx::{fmt_remaining, render, Page},
-    services::{
-        directory,
-        handling::{self, AppealDetail, RevealedContact},
-        learning,
+    app::{
+        auth::CurrentStaff,
+        error::AppResult,
+        org::OrgTree,
+        pages::ctx::{fmt_remaining, render, Page},
+        state::AppState,
     },
-    state::AppState,
+    features::{
+        admin::directory,
+        handling::{self, AppealDetail, RevealedContact},
+        opinion::learning,
+    },
 };
 
 struct EventRow {
@@ -60,7 +62,7 @@ struct HandoffRow {
 
 #[derive(Template)]
 #[template(path = "staff/detail.html")]
-pub(super) struct DetailPage {
+pub(crate) struct DetailPage {
     p: Page,
     d: AppealDetail,
     code: String,
@@ -83,7 +85,7 @@ pub(super) struct DetailPage {
     templates: Vec<ReplyTemplate>,
     /// What the reply box holds: a chosen template's filled body, or the text of a
     /// reply that was refused (kept, not lost).
-    pub(super) reply_draft: String,
+    pub(crate) reply_draft: String,
     categories: Options,
     revealed: Option<RevealedContact>,
     notice: Option<String>,
@@ -103,7 +105,7 @@ impl DetailPage {
     }
 }
 
-pub(super) async fn detail_page(
+pub(crate) async fn detail_page(
     state: &AppState,
     p: Page,
     staff: &CurrentStaff,
@@ -300,7 +302,7 @@ pub(super) async fn detail_page(
     })
 }
 
-pub(in crate::pages) fn request_kind(k: RequestKind) -> &'static str {
+pub(crate) fn request_kind(k: RequestKind) -> &'static str {
     match k {
         RequestKind::Extension => "extension",
         RequestKind::Transfer => "transfer",
@@ -309,7 +311,7 @@ pub(in crate::pages) fn request_kind(k: RequestKind) -> &'static str {
 }
 
 /// What a request asks for, in words: an extension's days, a transfer's unit.
-pub(in crate::pages) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> String {
+pub(crate) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> String {
     match r.kind {
         RequestKind::Extension => r
             .days
@@ -327,7 +329,7 @@ pub(in crate::pages) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> 
 /// What the request's author wrote. A review (复核) opened by a resident's unsatisfied
 /// rating has no staff author: it says so in the page's language, with the resident's
 /// comment when there is one.
-pub(in crate::pages) fn request_reason(p: &Page, r: &Request) -> String {
+pub(crate) fn request_reason(p: &Page, r: &Request) -> String {
     if r.kind != RequestKind::Review || r.requested_by.is_some() {
         return r.reason.clone();
     }
@@ -342,7 +344,7 @@ pub(in crate::pages) fn request_reason(p: &Page, r: &Request) -> String {
 }
 
 /// What approving a request does, said before the supervisor decides ("批准后将重办").
-pub(in crate::pages) fn request_effect(p: &Page, org: &OrgTree, r: &Request) -> String {
+pub(crate) fn request_effect(p: &Page, org: &OrgTree, r: &Request) -> String {
     match r.kind {
         RequestKind::Extension => p.t1(
             "page.review.effect_extension",

@@ -12,14 +12,16 @@ use serde::Deserialize;
 
 use super::{options, staff_page, Options};
 use crate::{
-    auth::CurrentStaff,
-    error::AppResult,
-    pages::{
-        ctx::{fmt_remaining, render, Page},
-        dashboard,
+    app::{
+        auth::CurrentStaff,
+        error::AppResult,
+        pages::ctx::{fmt_remaining, render, Page},
+        state::AppState,
     },
-    services::handling::{self, InboxFilter},
-    state::AppState,
+    features::{
+        dashboard::page as dashboard,
+        handling::{self, InboxFilter},
+    },
 };
 
 /// Inbox filters as a GET form sends them (empty strings for "any").
@@ -124,7 +126,7 @@ const ALL_STATUSES: &str = "all";
 const URGENT_LIMIT: u32 = 20;
 
 /// One row of a case list.
-pub(in crate::pages) struct Row {
+pub(crate) struct Row {
     pub id: Id,
     pub kind: String,
     pub channel: String,
@@ -146,7 +148,7 @@ pub(in crate::pages) struct Row {
     pub phone: String,
 }
 
-pub(in crate::pages) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]) -> Vec<Row> {
+pub(crate) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]) -> Vec<Row> {
     let org = state.org();
     let now = state.now();
     let policy = state.settings().policy.clone();

@@ -8,7 +8,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::{
+use crate::app::{
     auth::{self, session_cookie, ClientIp, STAFF_COOKIE},
     error::{AppError, AppResult},
     pages::ctx::{render, render_status, see_other, CsrfForm, Page},

@@ -1,12 +1,12 @@
 //! The report screen's charts: SVG drawn on the server, no scripts.
 
 use super::group_digits;
-use crate::{html::escape, services::reports};
+use crate::{app::html::escape, features::reports};
 
 // ── SVG charts (server-rendered, no scripts) ────────────────────────────
 
 /// Horizontal bars: this period (solid) and the previous one (outline).
-pub(super) fn bar_chart(title: &str, rows: &[(String, i64, i64)], legend: (&str, &str)) -> String {
+pub(crate) fn bar_chart(title: &str, rows: &[(String, i64, i64)], legend: (&str, &str)) -> String {
     let label_w = 150.0;
     let bar_w = 420.0;
     let row_h = 24.0;
@@ -55,7 +55,7 @@ pub(super) fn bar_chart(title: &str, rows: &[(String, i64, i64)], legend: (&str,
 }
 
 /// Daily appeals as columns.
-pub(super) fn day_chart(title: &str, days: &[reports::DayPoint]) -> String {
+pub(crate) fn day_chart(title: &str, days: &[reports::DayPoint]) -> String {
     let width = 680.0;
     let height = 180.0;
     let left = 40.0;
@@ -100,7 +100,7 @@ pub(super) fn day_chart(title: &str, days: &[reports::DayPoint]) -> String {
 }
 
 /// Composite scores (0–100) of the ranked units.
-pub(super) fn score_chart(title: &str, rows: &[(String, Option<f64>)]) -> String {
+pub(crate) fn score_chart(title: &str, rows: &[(String, Option<f64>)]) -> String {
     let label_w = 150.0;
     let bar_w = 420.0;
     let row_h = 22.0;

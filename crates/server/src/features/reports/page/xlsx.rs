@@ -8,9 +8,11 @@ use police_square_store::Report;
 
 use super::{category_label, fmt_change, fmt_day, share_label, status_label, title};
 use crate::{
-    error::{AppError, AppResult},
-    pages::{ctx::Page, unusual},
-    services::reports::ReportContent,
+    app::{
+        error::{AppError, AppResult},
+        pages::ctx::Page,
+    },
+    features::{opinion::unusual_page as unusual, reports::ReportContent},
 };
 
 // ── XLSX export ─────────────────────────────────────────────────────────
@@ -19,7 +21,7 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
-pub(super) fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
+pub(crate) fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
     let bytes = workbook(p, report, c).map_err(xlsx_error)?;
     let filename = format!(
         "report-{}-{}-{}.xlsx",
