@@ -1,76 +1,57 @@
 //! Background work, claimed through the database so several nodes can run at once
 //! without doing anything twice:
 //!
-//! - periodic jobs (`deadline_scan`, `stats_refresh`) are rows in the jobs table with a
-//!   unique key, claimed with a lease by one node at a time ([`run_due_jobs`]);
+//! - periodic jobs (each a [`Job`], owned by its feature and registered in [`JOBS`])
+//!   are rows in the jobs table with a unique key, claimed with a lease by one node at
+//!   a time ([`run_due_jobs`]);
 //! - the notification outbox is drained by [`outbox::deliver_due`]; a message is
 //!   written in the same transaction as the change that caused it, so nothing is lost
 //!   if the process dies before sending.
 //!
 //! [`spawn`] starts the loops of one node; tests call the step functions directly.
+//! This is the job registry, part of the composition root: the one place in the shell
+//! that names features.
 
 use std::time::Duration;
 
-use police_square_store::Job;
+use police_square_store::Job as JobRun;
 use tokio::{sync::watch, task::JoinHandle};
 
 use crate::{
-    app::{error::AppResult, limits::MINUTE, state::AppState},
-    features::{
-        notices::outbox,
-        opinion::{clustering, emerging, learning},
-        supervision,
-    },
+    app::{error::AppResult, job::Job, limits::MINUTE, state::AppState},
+    features::{dashboard, notices::outbox, opinion, ops, reports, supervision},
 };
 
-/// 督办 scan: reminders and escalations.
-pub const DEADLINE_SCAN: &str = "deadline_scan";
-/// Refresh of the pre-aggregated statistics behind the dashboard.
-pub const STATS_REFRESH: &str = "stats_refresh";
-/// Removal of expired sessions and rate-limit windows.
-pub const PURGE_EXPIRED: &str = "purge_expired";
-/// 民意研判周报/月报/季报: drafts for the periods that have ended (idempotent).
-pub const REPORT_GENERATE: &str = "report_generate";
-/// How often the report job looks for ended periods.
-const REPORT_GENERATE_MS: i64 = 3_600_000;
-
-/// 一事多诉: link new appeals into near-duplicate clusters.
-pub const CLUSTER_ASSIGN: &str = "cluster_assign";
-/// 未诉先办: look for emerging issues.
-pub const EMERGING_SCAN: &str = "emerging_scan";
-/// Retrain the category model from staff corrections.
-pub const TEXT_RETRAIN: &str = "text_retrain";
-
-fn periodic(state: &AppState) -> Vec<(&'static str, i64)> {
-    let j = &state.config.jobs;
-    vec![
-        (DEADLINE_SCAN, j.deadline_scan_secs * 1000),
-        (STATS_REFRESH, j.stats_refresh_secs * 1000),
-        (PURGE_EXPIRED, 3_600_000),
-        // Retraining first: it fits keyword weights on the platform's own appeals,
-        // which the cluster and emerging-issue jobs use.
-        (TEXT_RETRAIN, j.retrain_secs * 1000),
-        (CLUSTER_ASSIGN, j.cluster_secs * 1000),
-        (EMERGING_SCAN, j.emerging_secs * 1000),
-    ]
-}
+/// Every periodic job, in the order a first start schedules them. Adding a job is one
+/// line here.
+static JOBS: &[&dyn Job] = &[
+    &supervision::jobs::DeadlineScan,
+    &dashboard::jobs::StatsRefresh,
+    &ops::jobs::PurgeExpired,
+    // Retraining first: it fits keyword weights on the platform's own appeals,
+    // which the cluster and emerging-issue jobs use.
+    &opinion::jobs::TextRetrain,
+    &opinion::jobs::ClusterAssign,
+    &opinion::jobs::EmergingScan,
+    &reports::jobs::ReportGenerate,
+];
 
 /// Make sure each periodic job has a pending run (no-op when one is pending: the
 /// unique key dedupes across nodes). `first` schedules it to run now.
 pub async fn schedule_periodic(state: &AppState, first: bool) -> AppResult<()> {
     let now = state.now();
-    for (kind, every_ms) in periodic(state) {
-        let run_at = if first { now } else { now + every_ms };
+    for job in JOBS {
+        let kind = job.kind();
+        let run_at = if first {
+            now
+        } else {
+            now + job.every_ms(&state.config)
+        };
         state
             .store
             .schedule_job(kind, "", run_at, Some(kind))
             .await?;
     }
-    let run_at = if first { now } else { now + REPORT_GENERATE_MS };
-    state
-        .store
-        .schedule_job(REPORT_GENERATE, "", run_at, Some(REPORT_GENERATE))
-        .await?;
     Ok(())
 }
 
@@ -100,22 +81,12 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<usize> {
     Ok(count)
 }
 
-async fn run_job(state: &AppState, job: &Job) -> AppResult<()> {
-    match job.kind.as_str() {
-        DEADLINE_SCAN => {
-            supervision::deadline_scan(state).await?;
-            supervision::close_unrated(state).await.map(|_| ())
-        }
-        STATS_REFRESH => Ok(state.store.refresh_stats(state.now()).await?),
-        PURGE_EXPIRED => Ok(state.store.purge_expired(state.now()).await.map(|_| ())?),
-        REPORT_GENERATE => crate::features::reports::generate_due(state)
-            .await
-            .map(|_| ()),
-        CLUSTER_ASSIGN => clustering::assign_new(state).await.map(|_| ()),
-        EMERGING_SCAN => emerging::scan(state).await.map(|_| ()),
-        TEXT_RETRAIN => learning::retrain(state, false).await.map(|_| ()),
-        other => Err(crate::app::error::AppError::internal(anyhow::anyhow!(
-            "unknown job kind {other}"
+async fn run_job(state: &AppState, job: &JobRun) -> AppResult<()> {
+    match JOBS.iter().find(|j| j.kind() == job.kind) {
+        Some(registered) => registered.run(state).await,
+        None => Err(crate::app::error::AppError::internal(anyhow::anyhow!(
+            "unknown job kind {}",
+            job.kind
         ))),
     }
 }
@@ -156,7 +127,7 @@ pub fn spawn(state: AppState, shutdown: watch::Receiver<bool>) -> Vec<JoinHandle
             let state = state.clone();
             async move {
                 state.reload_settings().await?;
-                learning::reload(&state).await?;
+                opinion::learning::reload(&state).await?;
                 state.reload_org().await.map(|_| ())
             }
         },

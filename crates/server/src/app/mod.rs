@@ -24,6 +24,7 @@ pub mod error;
 pub mod extract;
 pub mod html;
 pub mod i18n;
+pub mod job;
 pub mod jobs;
 pub mod limits;
 pub mod openapi;

@@ -1,5 +1,6 @@
 //! The three rates (三率) and companions per unit, rolled up the unit tree.
 
+pub mod jobs;
 pub mod page;
 
 use police_square_domain::{

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod api;
 pub mod clustering;
 pub mod emerging;
+pub mod jobs;
 pub mod learning;
 pub mod openapi;
 pub mod page;

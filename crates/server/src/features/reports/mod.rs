@@ -18,6 +18,7 @@
 pub mod api;
 mod content;
 mod generate;
+pub mod jobs;
 pub mod page;
 mod period;
 
