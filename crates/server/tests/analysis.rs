@@ -10,7 +10,9 @@ mod pages_support;
 use common::{Backend, TestApp};
 use pages_support::{spawn_pages_app, Browser};
 use police_square_domain::{AppealKind, Millis};
-use police_square_server::features::opinion::{analysis, clustering, emerging, learning};
+use police_square_server::features::opinion::{
+    analysis, clustering, emerging, learning, OpinionState,
+};
 use police_square_store::Id;
 use reqwest::StatusCode;
 
@@ -43,7 +45,11 @@ const CAGES: &[&str] = &[
 async fn corrections_teach_the_model_the_local_language(backend: Backend) {
     let app = spawn_pages_app(backend).await;
     let probe = "东边河浜里又有人放了好几条地笼";
-    let before = analysis::analyze(&app.state.text.current(), AppealKind::Report, probe);
+    let before = analysis::analyze(
+        &OpinionState::of(&app.state).text.current(),
+        AppealKind::Report,
+        probe,
+    );
     // Teach a category the model does not already give.
     let target = if before.category == "public_order" {
         "dispute"
@@ -81,11 +87,15 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
         .unwrap()
         .expect("retrained");
     assert_eq!(outcome.corrections, CAGES.len());
-    let after = analysis::analyze(&app.state.text.current(), AppealKind::Report, probe);
+    let after = analysis::analyze(
+        &OpinionState::of(&app.state).text.current(),
+        AppealKind::Report,
+        probe,
+    );
     assert_eq!(after.category, target, "before: {}", before.category);
     // Appeals on other topics keep their categories.
     let theft = analysis::analyze(
-        &app.state.text.current(),
+        &OpinionState::of(&app.state).text.current(),
         AppealKind::Report,
         "我的电瓶车昨天晚上在小区楼下被偷了",
     );
@@ -107,7 +117,11 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
     .unwrap();
     assert!(learning::reload(&other).await.unwrap());
     assert!(!learning::reload(&other).await.unwrap());
-    let there = analysis::analyze(&other.text.current(), AppealKind::Report, probe);
+    let there = analysis::analyze(
+        &OpinionState::of(&other).text.current(),
+        AppealKind::Report,
+        probe,
+    );
     assert_eq!(there.category, target);
 }
 
@@ -434,7 +448,7 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     let word = "共享充电宝";
     // Whether the node's current engine keeps the word whole.
     let kept_whole = || {
-        app.state
+        OpinionState::of(&app.state)
             .text
             .current()
             .segment(text)

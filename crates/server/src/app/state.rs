@@ -1,6 +1,10 @@
 //! Shared application state: one per node, cheap to clone (an `Arc`).
 
-use std::sync::{Arc, RwLock};
+use std::{
+    any::{Any, TypeId},
+    collections::HashMap,
+    sync::{Arc, Mutex, RwLock},
+};
 
 use anyhow::Context;
 use police_square_domain::{rates::RateWeights, DeadlinePolicy, Millis, WorkCalendar};
@@ -62,10 +66,9 @@ pub struct Inner {
     pub transport: Arc<dyn Transport>,
     org: RwLock<Arc<OrgTree>>,
     settings: RwLock<Arc<Settings>>,
-    /// The category model in use (shipped, or retrained from corrections).
-    pub text: crate::features::opinion::analysis::TextModels,
-    /// The near-duplicate index of the cluster job, kept between runs.
-    pub clusters: tokio::sync::Mutex<Option<crate::features::opinion::clustering::ClusterWork>>,
+    /// What features keep on this node for themselves (the opinion feature's text
+    /// models and cluster index), keyed by type: see [`AppState::feature_state`].
+    feature_states: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
     /// Secret mixed into one-time-code hashes, so a leaked table cannot be brute-forced.
     otp_pepper: [u8; 32],
 }
@@ -110,8 +113,7 @@ impl AppState {
                 transport,
                 org: RwLock::new(Arc::new(org)),
                 settings: RwLock::new(Arc::new(settings)),
-                text: Default::default(),
-                clusters: Default::default(),
+                feature_states: Default::default(),
                 otp_pepper,
             }),
         })
@@ -152,6 +154,17 @@ impl AppState {
             .map_err(AppError::Internal)?;
         *self.settings.write().expect("settings lock") = Arc::new(s);
         Ok(())
+    }
+
+    /// The `T` a feature keeps on this node, created with `T::default()` on first use.
+    /// The feature owns the type; the shell never names it.
+    pub fn feature_state<T: Any + Default + Send + Sync>(&self) -> Arc<T> {
+        let mut states = self.feature_states.lock().expect("feature state lock");
+        let state = states
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Arc::new(T::default()))
+            .clone();
+        state.downcast::<T>().expect("stored under its own type id")
     }
 
     pub(crate) fn otp_pepper(&self) -> &[u8; 32] {

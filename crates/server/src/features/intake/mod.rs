@@ -9,7 +9,11 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{lifecycle::optional_text, notices, opinion::analysis};
+use super::{
+    lifecycle::optional_text,
+    notices,
+    opinion::{analysis, OpinionState},
+};
 use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
@@ -73,7 +77,11 @@ pub async fn submit(
         .map(|k| scoped_idempotency_key(state, k, &phone))
         .transpose()?;
 
-    let found = analysis::analyze(&state.text.current(), input.kind, text.as_str());
+    let found = analysis::analyze(
+        &OpinionState::of(state).text.current(),
+        input.kind,
+        text.as_str(),
+    );
     let conduct = found.category == Category::CONDUCT;
     let (unit_id, subject_unit_id) =
         route(state, &input, text.as_str(), conduct, found.emergency).await?;

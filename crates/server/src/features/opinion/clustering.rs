@@ -16,6 +16,7 @@ use police_square_text::{
     Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
 };
 
+use super::OpinionState;
 use crate::app::{
     error::{AppError, AppResult},
     limits::DAY,
@@ -111,7 +112,8 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
         .setting(CURSOR)
         .await?
         .and_then(|v| v.parse().ok());
-    let mut guard = state.clusters.lock().await;
+    let opinion = OpinionState::of(state);
+    let mut guard = opinion.clusters.lock().await;
     let stale = match guard.as_ref() {
         None => true,
         Some(w) => Some(w.cursor) != stored_cursor.or(Some(0)) || w.index.len() > MAX_INDEXED,
@@ -122,7 +124,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     let work = guard.as_mut().expect("built above");
     let since = state.now() - work.window_days * DAY;
     let rows = state.store.analysis_rows(work.cursor, since, BATCH).await?;
-    let engine = state.text.current();
+    let engine = OpinionState::of(state).text.current();
     let Some(last) = rows.last().map(|r| r.id) else {
         return Ok(ClusterRun::default());
     };
@@ -236,7 +238,7 @@ async fn rebuild(state: &AppState, cursor: Id) -> AppResult<ClusterWork> {
         window_days: config.window_days,
     };
     let since = state.now() - config.window_days * DAY;
-    let engine = state.text.current();
+    let engine = OpinionState::of(state).text.current();
     let mut after = 0;
     while after < cursor {
         let rows = state.store.analysis_rows(after, since, 10_000).await?;

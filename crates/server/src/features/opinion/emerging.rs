@@ -26,7 +26,7 @@ use crate::{
         limits::DAY,
         state::AppState,
     },
-    features::opinion::clustering::district_of,
+    features::opinion::{clustering::district_of, OpinionState},
 };
 
 /// Keywords per appeal in the keyword series.
@@ -66,7 +66,7 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
     let cfg = EmergingConfig::default();
     let now = state.now();
     let since = local_midnight(local_date(now)) - (cfg.baseline_days + cfg.window_days) * DAY;
-    let engine = state.text.current();
+    let engine = OpinionState::of(state).text.current();
     let org = state.org();
     let mut inputs = Vec::new();
     let mut after = 0;

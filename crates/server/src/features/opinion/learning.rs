@@ -23,7 +23,7 @@ use crate::{
     },
     features::{
         lifecycle::access::{self, Need},
-        opinion::analysis,
+        opinion::{analysis, OpinionState},
     },
 };
 
@@ -157,7 +157,9 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     let id = store
         .save_text_model(now, latest, count as i64, &json)
         .await?;
-    state.text.install(Some(id), dict, Arc::new(engine));
+    OpinionState::of(state)
+        .text
+        .install(Some(id), dict, Arc::new(engine));
     tracing::info!(
         model = id,
         corrections = count,
@@ -196,7 +198,7 @@ async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
 pub async fn reload(state: &AppState) -> AppResult<bool> {
     let newest = state.store.latest_text_model_id().await?;
     let dict = dictionary(state).await?;
-    if (newest, dict.clone()) == state.text.built_from() {
+    if (newest, dict.clone()) == OpinionState::of(state).text.built_from() {
         return Ok(false);
     }
     let stored = match newest {
@@ -216,7 +218,9 @@ pub async fn reload(state: &AppState) -> AppResult<bool> {
         build_engine(model, idf, &built_with)
     })
     .await?;
-    state.text.install(model_id, dict, Arc::new(engine));
+    OpinionState::of(state)
+        .text
+        .install(model_id, dict, Arc::new(engine));
     Ok(true)
 }
 

@@ -13,6 +13,8 @@ pub mod openapi;
 pub mod page;
 pub mod unusual_page;
 
+use std::sync::Arc;
+
 use police_square_domain::{
     calendar::{local_date, local_midnight},
     org::UnitPath,
@@ -59,6 +61,22 @@ impl Opinion {
     /// The previous period's count of a category.
     pub fn previous_of(&self, category: &str) -> i64 {
         count_of(&self.previous.by_category, category)
+    }
+}
+
+/// What this node keeps for the opinion feature between requests and job runs.
+#[derive(Default)]
+pub struct OpinionState {
+    /// The category model in use (shipped, or retrained from corrections).
+    pub text: analysis::TextModels,
+    /// The near-duplicate index of the cluster job, kept between runs.
+    pub clusters: tokio::sync::Mutex<Option<clustering::ClusterWork>>,
+}
+
+impl OpinionState {
+    /// This node's opinion state.
+    pub fn of(state: &AppState) -> Arc<OpinionState> {
+        state.feature_state()
     }
 }
 

@@ -23,7 +23,10 @@ use police_square_store::{AppealSummary, SearchQuery, Staff};
 use police_square_text::TextEngine;
 use serde::{Deserialize, Serialize};
 
-use crate::app::{error::AppResult, limits::DAY, state::AppState};
+use crate::{
+    app::{error::AppResult, limits::DAY, state::AppState},
+    features::opinion::OpinionState,
+};
 
 pub const PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
@@ -122,7 +125,7 @@ pub async fn search(
             .into());
         }
     }
-    let terms = query_terms(&state.text.current(), &filter.q);
+    let terms = query_terms(&OpinionState::of(state).text.current(), &filter.q);
     let page = filter.page.min(MAX_PAGE);
     let query = SearchQuery {
         terms: terms.clone(),
