@@ -14,28 +14,41 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::app::{api, auth, config::Config, error::AppError, jobs, state::AppState, telemetry};
+use crate::{
+    app::{api, auth, config::Config, error::AppError, jobs, pages, state::AppState, telemetry},
+    features::{
+        admin, dashboard, handling, intake, opinion, reports, resident, search, supervision,
+    },
+};
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP application: the JSON API, health checks, plus `pages` (the HTML
-/// portal and console, built by the pages layer as a `Router<AppState>`), all behind
-/// the same session/CSRF guard, body limit, request ids and request logs.
+/// portal and console, [`page_routes`]), all behind the same session/CSRF guard, body
+/// limit, request ids and request logs. The HTML layer comes with the pages: without
+/// any, every answer stays JSON.
 pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
     let max_body = state.config.max_body_bytes;
-    Router::new()
+    let with_pages = pages.has_routes();
+    let app = Router::new()
         .merge(api::routes())
         .merge(pages)
         .fallback(|| async { AppError::NotFound })
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,
-        ))
-        .layer(middleware::from_fn_with_state(
+        ));
+    // Outermost for page paths, so it also renders errors from the CSRF guard and
+    // the body limit as pages.
+    let app = if with_pages {
+        app.layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::app::pages::html_layer,
+            pages::html_layer,
         ))
-        .layer(DefaultBodyLimit::max(max_body))
+    } else {
+        app
+    };
+    app.layer(DefaultBodyLimit::max(max_body))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {
@@ -60,6 +73,24 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         .with_state(state)
 }
 
+/// Every HTML page: the shell's static files and each feature's pages. Adding a
+/// feature's pages is one line here.
+pub fn page_routes() -> Router<AppState> {
+    Router::new()
+        .merge(pages::static_routes())
+        .merge(resident::page::routes())
+        .merge(handling::console::routes())
+        .merge(intake::hotline_page::routes())
+        .merge(supervision::page::routes())
+        .merge(search::page::routes())
+        .merge(dashboard::page::routes())
+        .merge(reports::page::routes())
+        .merge(opinion::page::routes())
+        .merge(admin::settings_page::routes())
+        .merge(admin::org_page::routes())
+        .merge(admin::audit_page::routes())
+}
+
 /// The JSON API and health checks only.
 pub fn router(state: AppState) -> Router {
     router_with(state, Router::new())
@@ -73,13 +104,7 @@ pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> 
         .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     let state = AppState::new(config, store).await?;
-    serve_with_state(
-        state,
-        crate::app::pages::router(),
-        listener,
-        shutdown_signal(),
-    )
-    .await
+    serve_with_state(state, page_routes(), listener, shutdown_signal()).await
 }
 
 /// Serve `state` (with `pages`) until `shutdown` completes; workers run when

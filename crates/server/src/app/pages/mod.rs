@@ -18,90 +18,23 @@ use axum::{
     http::{header, HeaderValue, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::get,
     Router,
 };
 
-use crate::{
-    app::{auth::cookie, i18n::Lang, state::AppState},
-    features::{
-        admin::{audit_page as admin_audit, org_page as admin_org, settings_page as admin},
-        dashboard::page as dashboard,
-        handling::console as staff,
-        intake::hotline_page as hotline,
-        opinion::page as opinion,
-        reports::page as reports,
-        resident::page as resident,
-        search::page as search,
-        supervision::page as supervision,
-    },
-};
+use crate::app::{auth::cookie, i18n::Lang, state::AppState};
 use ctx::{add_cookie, form_cookie, lang_cookie, page_from_parts, FormToken, FORM_COOKIE};
 
 pub use ctx::{fmt_rate, fmt_time};
 
-/// The HTML routes.
-pub fn router() -> Router<AppState> {
+/// The shell's static files; the pages themselves come with their features (see
+/// [`crate::app::router::page_routes`]).
+pub fn static_routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(resident::home))
         .route("/static/app.css", get(static_css))
         .route("/favicon.ico", get(favicon))
         .route("/static/favicon.svg", get(favicon))
         .route("/static/hotline.js", get(static_hotline_js))
-        .route(
-            "/appeals/new",
-            get(resident::new_form).post(resident::submit),
-        )
-        .route("/track", get(resident::track_form))
-        .route("/t/{code}", get(resident::short_link))
-        .route("/track/{code}", get(resident::track_page))
-        .route("/track/{code}/otp", post(resident::send_otp))
-        .route("/track/{code}/verify", post(resident::verify))
-        .route("/track/{code}/rate", post(resident::rate))
-        .route("/staff/login", get(staff::login_form).post(staff::login))
-        .route("/staff/logout", post(staff::logout))
-        .route("/staff", get(staff::inbox))
-        .route("/staff/appeals/{id}", get(staff::detail))
-        .route("/staff/appeals/{id}/{action}", post(staff::act))
-        .route("/staff/hotline", get(hotline::page).post(hotline::record))
-        .route("/staff/hotline/history", post(hotline::history_fragment))
-        .route("/staff/supervision", get(supervision::page))
-        .route("/staff/requests/{id}/decide", post(supervision::decide))
-        .route("/staff/search", get(search::page))
-        .route("/staff/dashboard", get(dashboard::page))
-        .route("/staff/reports", get(reports::list).post(reports::generate))
-        .route("/staff/reports/{id}", get(reports::show))
-        .route("/staff/reports/{id}/publish", post(reports::publish))
-        .route("/staff/reports/{id}/annotate", post(reports::annotate))
-        .route("/staff/opinion", get(opinion::page))
-        .route("/staff/clusters/{id}", get(opinion::cluster))
-        .route("/staff/alerts", get(opinion::alerts))
-        .route("/staff/alerts/{id}", get(opinion::alert))
-        .route("/staff/alerts/{id}/status", post(opinion::set_alert_status))
-        .route("/staff/admin", get(admin::page))
-        .route("/staff/admin/{section}", post(admin::save))
-        .route("/staff/admin/{section}/{id}", post(admin::edit))
-        .route(
-            "/staff/admin/units",
-            get(admin_org::units).post(admin_org::create_unit),
-        )
-        .route(
-            "/staff/admin/units/{id}",
-            get(admin_org::unit).post(admin_org::save_unit),
-        )
-        .route(
-            "/staff/admin/staff",
-            get(admin_org::staff_list).post(admin_org::create_staff),
-        )
-        .route(
-            "/staff/admin/staff/{id}",
-            get(admin_org::account).post(admin_org::save_account),
-        )
-        .route(
-            "/staff/admin/staff/{id}/{action}",
-            post(admin_org::account_action),
-        )
-        .route("/staff/admin/audit", get(admin_audit::page))
 }
 
 /// One small stylesheet, embedded in the binary.

@@ -9,6 +9,8 @@ use askama::Template;
 use axum::{
     extract::{Query, State},
     response::Response,
+    routing::get,
+    Router,
 };
 use police_square_domain::calendar::local_midnight;
 use police_square_store::{AuditEntry, AuditQuery};
@@ -23,6 +25,11 @@ use crate::{
     },
     features::{dashboard::page::parse_date, handling::console::staff_page},
 };
+
+/// The audit log page.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/admin/audit", get(page))
+}
 
 pub const PAGE_SIZE: u32 = 50;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

@@ -9,6 +9,8 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use police_square_domain::{
     org_rows::{self, RawUnitRow},
@@ -31,6 +33,16 @@ use crate::{
     app::pages::ctx::{render, render_status, CsrfForm, Page},
     features::handling::console::{staff_page, Opt},
 };
+
+/// The unit and staff pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/admin/units", get(units).post(create_unit))
+        .route("/staff/admin/units/{id}", get(unit).post(save_unit))
+        .route("/staff/admin/staff", get(staff_list).post(create_staff))
+        .route("/staff/admin/staff/{id}", get(account).post(save_account))
+        .route("/staff/admin/staff/{id}/{action}", post(account_action))
+}
 
 /// A unit in the tree listing, indented by depth.
 struct UnitLine {

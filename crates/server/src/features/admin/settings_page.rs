@@ -12,6 +12,8 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use std::collections::HashMap;
 
@@ -37,6 +39,14 @@ use crate::{
     },
     features::opinion::learning,
 };
+
+/// The settings page and its forms.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/admin", get(page))
+        .route("/staff/admin/{section}", post(save))
+        .route("/staff/admin/{section}/{id}", post(edit))
+}
 
 #[derive(Template)]
 #[template(path = "staff/admin.html")]

@@ -9,6 +9,8 @@ use askama::Template;
 use axum::{
     extract::{Query, State},
     response::Response,
+    routing::get,
+    Router,
 };
 use chrono::{Datelike, NaiveDate};
 use police_square_domain::{
@@ -33,6 +35,11 @@ use crate::{
     },
     features::dashboard::{self, Period, UnitRates},
 };
+
+/// The dashboard page.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/dashboard", get(page))
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct DashboardQuery {

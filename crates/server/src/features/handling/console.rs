@@ -11,6 +11,10 @@
 
 use crate::app::pages::ctx::Page;
 use crate::app::{auth::CurrentStaff, state::AppState};
+use axum::{
+    routing::{get, post},
+    Router,
+};
 
 mod actions;
 mod detail;
@@ -23,6 +27,16 @@ pub(crate) use detail::{request_detail, request_effect, request_kind, request_re
 pub use inbox::inbox;
 pub(crate) use inbox::{rows, Row};
 pub use login::{login, login_form, logout};
+
+/// The console's sign-in, inbox and case pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/login", get(login_form).post(login))
+        .route("/staff/logout", post(logout))
+        .route("/staff", get(inbox))
+        .route("/staff/appeals/{id}", get(detail))
+        .route("/staff/appeals/{id}/{action}", post(act))
+}
 
 /// The page context with the signed-in staff member in the navigation bar.
 pub(crate) fn staff_page(state: &AppState, p: Page, staff: &CurrentStaff) -> Page {

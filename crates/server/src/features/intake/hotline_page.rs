@@ -10,6 +10,8 @@ use axum::{
     extract::{Query, State},
     http::StatusCode,
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use police_square_domain::{pii::Phone, tracking, AppealKind, Channel, UnitKind};
 use police_square_store::{AppealSummary, Id};
@@ -27,6 +29,13 @@ use crate::{
     },
     features::intake::{self, follow_up, NewAppealInput},
 };
+
+/// The hotline operators' page.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/hotline", get(page).post(record))
+        .route("/staff/hotline/history", post(history_fragment))
+}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct HotlineForm {

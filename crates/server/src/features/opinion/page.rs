@@ -5,6 +5,8 @@ use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use police_square_domain::{calendar::to_local, Millis};
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id};
@@ -27,6 +29,16 @@ use crate::{
     },
     features::opinion::{self, clustering, count_of, emerging},
 };
+
+/// The opinion view, clusters and alerts.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/opinion", get(page))
+        .route("/staff/clusters/{id}", get(cluster))
+        .route("/staff/alerts", get(alerts))
+        .route("/staff/alerts/{id}", get(alert))
+        .route("/staff/alerts/{id}/status", post(set_alert_status))
+}
 
 /// Appeals listed under a cluster or an alert.
 const MEMBERS_SHOWN: u32 = 200;

@@ -7,6 +7,8 @@ use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use police_square_domain::calendar::to_local;
 use police_square_store::{Id, ReportKind, ReportMeta, ReportStatus};
@@ -29,6 +31,15 @@ use crate::{
     },
     features::reports::{self, change_percent, Period, ReportContent, Share},
 };
+
+/// The reports pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/reports", get(list).post(generate))
+        .route("/staff/reports/{id}", get(show))
+        .route("/staff/reports/{id}/publish", post(publish))
+        .route("/staff/reports/{id}/annotate", post(annotate))
+}
 
 // ── labels ──────────────────────────────────────────────────────────────
 

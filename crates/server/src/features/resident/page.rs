@@ -6,6 +6,8 @@ use axum::{
     extract::{Path, Query, State},
     http::{header, StatusCode},
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use police_square_domain::{
     appeal::AppealText, pii::Phone, tracking, AppealKind, Channel, Satisfaction, UnitKind,
@@ -26,6 +28,19 @@ use crate::{
         resident::{self, CodeSent, RatingInput, TrackView},
     },
 };
+
+/// The resident portal: the home page, the appeal form and tracking.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/appeals/new", get(new_form).post(submit))
+        .route("/track", get(track_form))
+        .route("/t/{code}", get(short_link))
+        .route("/track/{code}", get(track_page))
+        .route("/track/{code}/otp", post(send_otp))
+        .route("/track/{code}/verify", post(verify))
+        .route("/track/{code}/rate", post(rate))
+}
 
 // ── home ────────────────────────────────────────────────────────────────
 

@@ -5,6 +5,8 @@ use askama::Template;
 use axum::{
     extract::{Query, State},
     response::Response,
+    routing::get,
+    Router,
 };
 use police_square_domain::{AppealKind, Category, Status};
 use serde::Deserialize;
@@ -23,6 +25,11 @@ use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
     features::search::{self, SearchFilter, MAX_QUERY_CHARS},
 };
+
+/// The search page.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/staff/search", get(page))
+}
 
 /// The form as a GET sends it (empty strings for "any").
 #[derive(Debug, Default, Deserialize)]

@@ -5,6 +5,8 @@ use askama::Template;
 use axum::{
     extract::{Path, Query, State},
     response::Response,
+    routing::{get, post},
+    Router,
 };
 use police_square_store::{Id, RequestKind};
 use serde::Deserialize;
@@ -23,6 +25,13 @@ use crate::{
     },
     features::supervision,
 };
+
+/// The supervision page and its decisions.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/supervision", get(page))
+        .route("/staff/requests/{id}/decide", post(decide))
+}
 
 struct Pending {
     id: Id,
