@@ -78,7 +78,7 @@ pub async fn inbox(
 
 fn inbox_query(state: &AppState, staff: &Staff, filter: &InboxFilter) -> AppResult<InboxQuery> {
     let scope = match filter.unit {
-        Some(unit) => super::opinion::unit_in_scope(state, staff, Some(unit))?.path,
+        Some(unit) => access::unit_in_scope(state, staff, Some(unit))?.path,
         None => staff.unit_path.clone(),
     };
     let received = match (filter.from, filter.to) {

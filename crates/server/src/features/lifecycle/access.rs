@@ -10,7 +10,7 @@
 //!   and admins decide requests; operators record appeals and look up callers.
 
 use police_square_domain::{Action, Category, Role};
-use police_square_store::{Appeal, Id, Staff};
+use police_square_store::{Appeal, Id, Staff, Unit};
 
 use crate::app::{
     error::{AppError, AppResult},
@@ -27,6 +27,17 @@ pub enum Need {
     Supervise,
     /// See the resident's phone, name and address in clear (audited).
     Reveal,
+}
+
+/// The unit a staff member looks at: their own, or one inside their scope.
+pub fn unit_in_scope(state: &AppState, staff: &Staff, unit_id: Option<Id>) -> AppResult<Unit> {
+    let org = state.org();
+    let id = unit_id.unwrap_or(staff.unit_id);
+    let unit = org.unit(id).ok_or(AppError::NotFound)?;
+    if !staff.unit_path.contains(&unit.path) {
+        return Err(AppError::NotFound);
+    }
+    Ok(unit.clone())
 }
 
 pub fn is_conduct(appeal: &Appeal) -> bool {

@@ -24,6 +24,7 @@ use police_square_store::{
     Cluster, EmergingAlertRecord, Id, OpinionBucket, OpinionQuery, OpinionView, Staff, Unit,
 };
 
+use super::lifecycle::access;
 use crate::app::{
     error::{AppError, AppResult},
     limits::DAY,
@@ -88,17 +89,6 @@ pub fn count_of(buckets: &[OpinionBucket], key: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// The unit a staff member looks at: their own, or one inside their scope.
-pub fn unit_in_scope(state: &AppState, staff: &Staff, unit_id: Option<Id>) -> AppResult<Unit> {
-    let org = state.org();
-    let id = unit_id.unwrap_or(staff.unit_id);
-    let unit = org.unit(id).ok_or(AppError::NotFound)?;
-    if !staff.unit_path.contains(&unit.path) {
-        return Err(AppError::NotFound);
-    }
-    Ok(unit.clone())
-}
-
 /// The live view's period: the last 7, 30 (any other key) or 90 days up to today,
 /// or the China-time days `from` to `to` inclusive for `custom`. Returns the
 /// period's key and `[from, to)`.
@@ -138,7 +128,7 @@ pub async fn opinion(
     if to <= from || to - from > 400 * DAY {
         return Err(AppError::BadRequest("period".into()));
     }
-    let unit = unit_in_scope(state, staff, unit_id)?;
+    let unit = access::unit_in_scope(state, staff, unit_id)?;
     // Days before today are pre-aggregated by the statistics refresh; today is live.
     let today = local_midnight(local_date(state.now()));
     let query = |from, to| OpinionQuery {
