@@ -16,7 +16,7 @@ use police_square_domain::calendar::local_midnight;
 use police_square_store::{AuditEntry, AuditQuery};
 use serde::Deserialize;
 
-use super::settings_page::require_admin;
+use super::settings::require_admin;
 use crate::app::{auth::CurrentStaff, error::AppResult, state::AppState};
 use crate::{
     app::pages::{

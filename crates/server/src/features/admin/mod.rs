@@ -6,4 +6,5 @@ pub mod audit_page;
 pub mod directory;
 pub mod import;
 pub mod org_page;
+pub mod settings;
 pub mod settings_page;

@@ -22,7 +22,7 @@ use police_square_store::{
 };
 use serde::Deserialize;
 
-use super::settings_page::require_admin;
+use super::settings::require_admin;
 use crate::app::{
     auth::{hash_password, CurrentStaff},
     error::{AppError, AppResult},

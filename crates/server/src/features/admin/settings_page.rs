@@ -3,9 +3,8 @@
 //! default deadlines, the registry of external departments, the reply templates and
 //! the words added to the segmentation dictionary.
 //!
-//! The services have no admin operations yet, so these are thin, audited helpers over
-//! the store's settings, departments and templates; the settings cache of this node is
-//! reloaded at once (other nodes reload within `jobs.settings_reload_secs`).
+//! The page parses the forms and shows the outcome; [`super::settings`] validates,
+//! writes and audits.
 
 use askama::Template;
 use axum::{
@@ -22,22 +21,19 @@ use police_square_domain::{
     calendar_table::{self, CalendarDay, DayKind, RawDay},
     DeadlinePolicy, WorkCalendar,
 };
-use police_square_store::{Department, NewAudit, ReplyTemplate};
+use police_square_store::{Department, ReplyTemplate};
 use serde::Deserialize;
 
+use super::settings::{self, require_admin, Refusal};
+
+use crate::app::{
+    auth::CurrentStaff,
+    error::{AppError, AppResult},
+    state::{AppState, SETTING_TEXT_DICTIONARY, SETTING_WORK_CALENDAR},
+};
 use crate::{
     app::pages::ctx::{render, render_status, see_other, CsrfForm, Page},
     features::handling::console::staff_page,
-};
-use crate::{
-    app::{
-        auth::CurrentStaff,
-        error::{AppError, AppResult},
-        state::{
-            AppState, SETTING_DEADLINE_POLICY, SETTING_TEXT_DICTIONARY, SETTING_WORK_CALENDAR,
-        },
-    },
-    features::opinion::learning,
 };
 
 /// The settings page and its forms.
@@ -62,14 +58,6 @@ struct AdminPage {
     templates: Vec<ReplyTemplate>,
     notice: Option<String>,
     error: Option<String>,
-}
-
-pub(crate) fn require_admin(staff: &CurrentStaff) -> AppResult<()> {
-    if staff.role.administers() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// One row of the calendar table as the form shows it.
@@ -260,43 +248,9 @@ impl AdminForm {
     }
 }
 
-/// A form value that must be a whole number in `range`.
-fn number<T: std::str::FromStr + PartialOrd>(
-    v: &Option<String>,
-    range: std::ops::RangeInclusive<T>,
-) -> Option<T> {
-    v.as_deref()
-        .and_then(|s| s.trim().parse::<T>().ok())
-        .filter(|n| range.contains(n))
-}
-
-async fn audit(
-    state: &AppState,
-    staff: &CurrentStaff,
-    action: &str,
-    detail: String,
-) -> AppResult<()> {
-    state
-        .store
-        .audit(NewAudit {
-            at: state.now(),
-            actor: format!("staff:{}", staff.id),
-            action: action.into(),
-            subject: "settings".into(),
-            detail,
-        })
-        .await?;
-    Ok(())
-}
-
-fn clean(s: &str, max: usize) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()
-        && s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-    .then(|| s.to_owned())
+/// A form value that must be a whole number (the service checks its range).
+fn number<T: std::str::FromStr>(v: &Option<String>) -> Option<T> {
+    v.as_deref().and_then(|s| s.trim().parse::<T>().ok())
 }
 
 pub async fn save(
@@ -307,18 +261,9 @@ pub async fn save(
     CsrfForm(form): CsrfForm<AdminForm>,
 ) -> AppResult<Response> {
     require_admin(&staff)?;
-    let invalid = |p: Page, key: &str, rows: Option<Vec<CalendarRow>>| {
-        let state = state.clone();
-        let staff = staff.clone();
-        let msg = p.t(key);
-        async move {
-            let page = view(&state, p, &staff, None, Some(msg), rows).await?;
-            render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-    };
-    match section.as_str() {
+    let outcome = match section.as_str() {
         "calendar" => {
-            let mut rows = form.calendar_rows();
+            let rows = form.calendar_rows();
             let raw: Vec<RawDay> = rows
                 .iter()
                 .map(|r| RawDay {
@@ -327,98 +272,49 @@ pub async fn save(
                     name: &r.name,
                 })
                 .collect();
-            let days = match calendar_table::validate(&raw) {
-                Ok(days) => days,
-                Err(errors) => {
+            match settings::save_calendar(&state, &staff, &raw).await? {
+                Ok(_) => Ok(()),
+                Err(Refusal::Calendar(errors)) => {
+                    let mut rows = rows;
                     for e in errors {
                         rows[e.row - 1].error =
                             Some(p.t(&format!("page.admin_edit.cal_{}", e.reason)));
                     }
                     pad_calendar(&mut rows);
-                    let state = state.clone();
                     let msg = p.t("page.admin_edit.err_calendar_rows");
                     let page = view(&state, p, &staff, None, Some(msg), Some(rows)).await?;
                     return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
                 }
-            };
-            state
-                .store
-                .put_setting(SETTING_WORK_CALENDAR, &calendar_table::to_csv(&days))
-                .await?;
-            audit(
-                &state,
-                &staff,
-                "admin.calendar",
-                format!("{} days", days.len()),
-            )
-            .await?;
+                Err(other) => Err(other),
+            }
         }
         "deadlines" => {
             let policy = (|| {
                 Some(DeadlinePolicy {
-                    accept_working_minutes: number(&form.accept_working_minutes, 10..=7 * 24 * 60)?,
-                    emergency_hours: number(&form.emergency_hours, 1..=72)?,
-                    normal_days: number(&form.normal_days, 1..=60)?,
-                    complex_days: number(&form.complex_days, 1..=120)?,
-                    consultation_days: number(&form.consultation_days, 1..=60)?,
-                    near_hours: number(&form.near_hours, 1..=240)?,
+                    accept_working_minutes: number(&form.accept_working_minutes)?,
+                    emergency_hours: number(&form.emergency_hours)?,
+                    normal_days: number(&form.normal_days)?,
+                    complex_days: number(&form.complex_days)?,
+                    consultation_days: number(&form.consultation_days)?,
+                    near_hours: number(&form.near_hours)?,
                 })
             })();
-            let Some(policy) = policy else {
-                return invalid(p, "page.admin.err_deadlines", None).await;
-            };
-            let json = serde_json::to_string(&policy).map_err(AppError::internal)?;
-            state
-                .store
-                .put_setting(SETTING_DEADLINE_POLICY, &json)
-                .await?;
-            audit(&state, &staff, "admin.deadlines", json).await?;
+            match policy {
+                Some(policy) => settings::save_deadlines(&state, &staff, policy).await?,
+                None => Err(Refusal::Deadlines),
+            }
         }
         "department" => {
-            let (Some(name), contact) = (clean(&form.name, 100), clean(&form.contact, 200)) else {
-                return invalid(p, "page.admin.err_department", None).await;
-            };
-            let d = state
-                .store
-                .create_department(&name, contact.as_deref().unwrap_or_default())
-                .await?;
-            audit(
-                &state,
-                &staff,
-                "admin.department",
-                format!("department:{}", d.id),
-            )
-            .await?;
+            settings::create_department(&state, &staff, &form.name, &form.contact).await?
         }
-        "template" => {
-            let (Some(title), Some(body)) = (clean(&form.title, 100), clean(&form.body, 5_000))
-            else {
-                return invalid(p, "page.admin.err_template", None).await;
-            };
-            let t = state.store.create_reply_template(&title, &body).await?;
-            audit(
-                &state,
-                &staff,
-                "admin.reply_template",
-                format!("template:{}", t.id),
-            )
-            .await?;
-        }
-        "dictionary" => {
-            let Ok(count) = learning::check_dictionary(&form.words) else {
-                return invalid(p, "page.admin.err_dictionary", None).await;
-            };
-            state
-                .store
-                .put_setting(SETTING_TEXT_DICTIONARY, &form.words)
-                .await?;
-            audit(&state, &staff, "admin.dictionary", format!("{count} words")).await?;
-            learning::reload(&state).await?;
-        }
+        "template" => settings::create_template(&state, &staff, &form.title, &form.body).await?,
+        "dictionary" => settings::save_dictionary(&state, &staff, &form.words).await?,
         _ => return Err(AppError::NotFound),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other(&format!("/staff/admin?done={section}"))),
+        Err(refusal) => refused(&state, p, &staff, refusal).await,
     }
-    state.reload_settings().await?;
-    Ok(see_other(&format!("/staff/admin?done={section}")))
 }
 
 /// Edit or retire one department or reply template (`/staff/admin/{section}/{id}`);
@@ -431,48 +327,38 @@ pub async fn edit(
     CsrfForm(form): CsrfForm<AdminForm>,
 ) -> AppResult<Response> {
     require_admin(&staff)?;
-    let actor = format!("staff:{}", staff.id);
     let retired = form.retired.is_some();
-    let result = match section.as_str() {
+    let outcome = match section.as_str() {
         "department" => {
-            let (Some(name), contact) = (clean(&form.name, 100), clean(&form.contact, 200)) else {
-                return invalid_edit(&state, p, &staff, "page.admin.err_department").await;
-            };
-            let contact = contact.unwrap_or_default();
-            state
-                .store
-                .update_department(id, &name, &contact, retired, &actor, state.now())
-                .await
-                .map(|_| ())
+            settings::edit_department(&state, &staff, id, &form.name, &form.contact, retired)
+                .await?
         }
         "template" => {
-            let (Some(title), Some(body)) = (clean(&form.title, 100), clean(&form.body, 5_000))
-            else {
-                return invalid_edit(&state, p, &staff, "page.admin.err_template").await;
-            };
-            state
-                .store
-                .update_reply_template(id, &title, &body, retired, &actor, state.now())
-                .await
-                .map(|_| ())
+            settings::edit_template(&state, &staff, id, &form.title, &form.body, retired).await?
         }
         _ => return Err(AppError::NotFound),
     };
-    match result {
+    match outcome {
         Ok(()) => Ok(see_other(&format!("/staff/admin?done={section}_edited"))),
-        Err(police_square_store::StoreError::Conflict(_)) => {
-            invalid_edit(&state, p, &staff, "page.admin_edit.err_taken").await
-        }
-        Err(e) => Err(e.into()),
+        Err(refusal) => refused(&state, p, &staff, refusal).await,
     }
 }
 
-async fn invalid_edit(
+/// The settings page again, 422, saying why the edit was refused.
+async fn refused(
     state: &AppState,
     p: Page,
     staff: &CurrentStaff,
-    key: &str,
+    refusal: Refusal,
 ) -> AppResult<Response> {
+    let key = match refusal {
+        Refusal::Calendar(_) => "page.admin_edit.err_calendar_rows",
+        Refusal::Deadlines => "page.admin.err_deadlines",
+        Refusal::Department => "page.admin.err_department",
+        Refusal::Template => "page.admin.err_template",
+        Refusal::Dictionary => "page.admin.err_dictionary",
+        Refusal::Taken => "page.admin_edit.err_taken",
+    };
     let msg = p.t(key);
     let page = view(state, p, staff, None, Some(msg), None).await?;
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
