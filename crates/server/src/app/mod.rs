@@ -1,6 +1,7 @@
 //! The application shell: what every feature stands on. It imports no feature except
-//! in the composition root — the route tables ([`api`], [`pages`]), the OpenAPI
-//! document ([`openapi`]) and the job registry ([`jobs`]), assembled by [`router`].
+//! in the composition root: the route tables ([`api`], [`router::page_routes`]), the
+//! OpenAPI document ([`openapi`], from the features' fragments) and the job registry
+//! ([`jobs`]), assembled by [`router`].
 //!
 //! | module | what |
 //! |---|---|
@@ -14,7 +15,9 @@
 //! | [`org`] | the cached unit tree |
 //! | [`setup`] | whether the installation is open for appeals |
 //! | [`telemetry`] | logging setup and loggable paths |
-//! | [`pages`] | the HTML shell: page context, the HTML layer, the error page |
+//! | [`pages`] | the HTML shell: page context, the HTML layer, the error page, static files |
+//! | [`job`] | the one trait periodic jobs implement |
+//! | [`openapi_blocks`] | building blocks of the OpenAPI document |
 
 pub mod api;
 pub mod auth;
@@ -28,6 +31,7 @@ pub mod job;
 pub mod jobs;
 pub mod limits;
 pub mod openapi;
+pub mod openapi_blocks;
 pub mod org;
 pub mod pages;
 pub mod router;

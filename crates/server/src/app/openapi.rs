@@ -6,117 +6,19 @@ use axum::Json;
 use police_square_domain::{AppealKind, Channel, Role, Satisfaction, Status, UnitKind, Urgency};
 use serde_json::{json, Map, Value};
 
+use super::openapi_blocks::{
+    action, body, id_param, keys, nullable, object, ok, query, schema, strict, Op,
+};
 use crate::features::opinion::openapi as analysis;
 
 pub async fn document() -> Json<Value> {
     Json(spec())
 }
 
-pub(crate) fn keys<T: std::fmt::Display>(all: &[T]) -> Value {
-    Value::Array(all.iter().map(|v| Value::String(v.to_string())).collect())
-}
-
-pub(crate) fn schema(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
-}
-
-pub(crate) fn nullable(t: &str) -> Value {
-    json!({ "type": [t, "null"] })
-}
-
-pub(crate) fn object(required: &[&str], properties: Value) -> Value {
-    json!({ "type": "object", "required": required, "properties": properties })
-}
-
-/// A closed request body: unknown fields are rejected (422).
-pub(crate) fn strict(required: &[&str], properties: Value) -> Value {
-    let mut o = object(required, properties);
-    o["additionalProperties"] = json!(false);
-    o
-}
-
-pub(crate) fn body(s: Value) -> Value {
-    json!({ "required": true, "content": { "application/json": { "schema": s } } })
-}
-
-pub(crate) fn ok(description: &str, s: Value) -> Value {
-    json!({ "description": description, "content": { "application/json": { "schema": s } } })
-}
-
-fn errors(codes: &[&str]) -> Map<String, Value> {
-    codes
-        .iter()
-        .map(|c| {
-            (
-                (*c).to_owned(),
-                json!({ "$ref": format!("#/components/responses/E{c}") }),
-            )
-        })
-        .collect()
-}
-
-pub(crate) struct Op {
-    pub(crate) summary: &'static str,
-    pub(crate) tag: &'static str,
-    /// `staff`, `resident` or `public`.
-    pub(crate) auth: &'static str,
-    pub(crate) params: Vec<Value>,
-    pub(crate) body: Option<Value>,
-    pub(crate) success: (&'static str, Value),
-    pub(crate) errors: &'static [&'static str],
-}
-
-impl Op {
-    fn to_json(&self) -> Value {
-        let mut responses = errors(self.errors);
-        responses.insert(self.success.0.to_owned(), self.success.1.clone());
-        let mut op = json!({
-            "summary": self.summary,
-            "tags": [self.tag],
-            "parameters": self.params,
-            "responses": responses,
-        });
-        match self.auth {
-            "staff" => op["security"] = json!([{ "staffSession": [], "csrfToken": [] }]),
-            "resident" => op["security"] = json!([{ "residentSession": [], "csrfToken": [] }]),
-            _ => op["security"] = json!([]),
-        }
-        if let Some(b) = &self.body {
-            op["requestBody"] = b.clone();
-        }
-        op
-    }
-}
-
-pub(crate) fn id_param(name: &str, description: &str) -> Value {
-    json!({ "name": name, "in": "path", "required": true, "description": description,
-            "schema": { "type": "integer", "format": "int64" } })
-}
-
 fn code_param() -> Value {
     json!({ "name": "code", "in": "path", "required": true,
             "description": "Tracking code as typed (case, dashes and look-alikes are normalised)",
             "schema": { "type": "string" } })
-}
-
-pub(crate) fn query(name: &str, s: Value, description: &str) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": s })
-}
-
-pub(crate) fn action(
-    summary: &'static str,
-    body_schema: Option<Value>,
-    success: (&'static str, Value),
-) -> Op {
-    Op {
-        summary,
-        tag: "handling",
-        auth: "staff",
-        params: vec![id_param("id", "Appeal id")],
-        body: body_schema.map(body),
-        success,
-        errors: &["400", "401", "403", "404", "409", "422"],
-    }
 }
 
 fn paths() -> Vec<(&'static str, &'static str, Op)> {

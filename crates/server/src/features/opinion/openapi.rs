@@ -4,7 +4,7 @@
 use police_square_domain::{Category, UnitKind};
 use serde_json::{json, Map, Value};
 
-use crate::app::openapi::{
+use crate::app::openapi_blocks::{
     action, body, id_param, keys, nullable, object, ok, query, schema, strict, Op,
 };
 

@@ -1,0 +1,105 @@
+//! Building blocks of the OpenAPI document: operations, schemas, parameters and
+//! the shared error responses, for [`super::openapi`] and the features' fragments.
+
+use serde_json::{json, Map, Value};
+
+pub(crate) fn keys<T: std::fmt::Display>(all: &[T]) -> Value {
+    Value::Array(all.iter().map(|v| Value::String(v.to_string())).collect())
+}
+
+pub(crate) fn schema(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+pub(crate) fn nullable(t: &str) -> Value {
+    json!({ "type": [t, "null"] })
+}
+
+pub(crate) fn object(required: &[&str], properties: Value) -> Value {
+    json!({ "type": "object", "required": required, "properties": properties })
+}
+
+/// A closed request body: unknown fields are rejected (422).
+pub(crate) fn strict(required: &[&str], properties: Value) -> Value {
+    let mut o = object(required, properties);
+    o["additionalProperties"] = json!(false);
+    o
+}
+
+pub(crate) fn body(s: Value) -> Value {
+    json!({ "required": true, "content": { "application/json": { "schema": s } } })
+}
+
+pub(crate) fn ok(description: &str, s: Value) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": s } } })
+}
+
+fn errors(codes: &[&str]) -> Map<String, Value> {
+    codes
+        .iter()
+        .map(|c| {
+            (
+                (*c).to_owned(),
+                json!({ "$ref": format!("#/components/responses/E{c}") }),
+            )
+        })
+        .collect()
+}
+
+pub(crate) struct Op {
+    pub(crate) summary: &'static str,
+    pub(crate) tag: &'static str,
+    /// `staff`, `resident` or `public`.
+    pub(crate) auth: &'static str,
+    pub(crate) params: Vec<Value>,
+    pub(crate) body: Option<Value>,
+    pub(crate) success: (&'static str, Value),
+    pub(crate) errors: &'static [&'static str],
+}
+
+impl Op {
+    pub(crate) fn to_json(&self) -> Value {
+        let mut responses = errors(self.errors);
+        responses.insert(self.success.0.to_owned(), self.success.1.clone());
+        let mut op = json!({
+            "summary": self.summary,
+            "tags": [self.tag],
+            "parameters": self.params,
+            "responses": responses,
+        });
+        match self.auth {
+            "staff" => op["security"] = json!([{ "staffSession": [], "csrfToken": [] }]),
+            "resident" => op["security"] = json!([{ "residentSession": [], "csrfToken": [] }]),
+            _ => op["security"] = json!([]),
+        }
+        if let Some(b) = &self.body {
+            op["requestBody"] = b.clone();
+        }
+        op
+    }
+}
+
+pub(crate) fn id_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "description": description,
+            "schema": { "type": "integer", "format": "int64" } })
+}
+
+pub(crate) fn query(name: &str, s: Value, description: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": s })
+}
+
+pub(crate) fn action(
+    summary: &'static str,
+    body_schema: Option<Value>,
+    success: (&'static str, Value),
+) -> Op {
+    Op {
+        summary,
+        tag: "handling",
+        auth: "staff",
+        params: vec![id_param("id", "Appeal id")],
+        body: body_schema.map(body),
+        success,
+        errors: &["400", "401", "403", "404", "409", "422"],
+    }
+}
