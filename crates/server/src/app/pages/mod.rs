@@ -10,6 +10,7 @@
 //! outside the pages (CSRF guard, body limit) — into a friendly HTML page in the
 //! visitor's language.
 
+pub mod console;
 pub mod ctx;
 pub mod views;
 

@@ -19,11 +19,11 @@ use serde::Deserialize;
 use super::settings::require_admin;
 use crate::app::{auth::CurrentStaff, error::AppResult, state::AppState};
 use crate::{
+    app::pages::console::{parse_date, staff_page},
     app::pages::{
         ctx::{render, Page},
         urlencode,
     },
-    features::{dashboard::page::parse_date, handling::console::staff_page},
 };
 
 /// The audit log page.

@@ -30,8 +30,8 @@ use crate::app::{
     state::AppState,
 };
 use crate::{
+    app::pages::console::{staff_page, Opt},
     app::pages::ctx::{render, render_status, CsrfForm, Page},
-    features::handling::console::{staff_page, Opt},
 };
 
 /// The unit and staff pages.

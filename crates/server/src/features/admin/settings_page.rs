@@ -32,8 +32,8 @@ use crate::app::{
     state::{AppState, SETTING_TEXT_DICTIONARY, SETTING_WORK_CALENDAR},
 };
 use crate::{
+    app::pages::console::staff_page,
     app::pages::ctx::{render, render_status, see_other, CsrfForm, Page},
-    features::handling::console::staff_page,
 };
 
 /// The settings page and its forms.

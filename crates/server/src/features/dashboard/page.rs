@@ -12,7 +12,7 @@ use axum::{
     routing::get,
     Router,
 };
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use police_square_domain::{
     calendar::{local_midnight, to_local},
     rates::{rank_by_composite, RateWeights},
@@ -22,8 +22,8 @@ use police_square_store::Id;
 use serde::Deserialize;
 
 use crate::{
+    app::pages::console::{parse_date, staff_page},
     app::pages::ctx::{fmt_rate, group_digits, render, Page},
-    features::handling::console::staff_page,
 };
 use crate::{
     app::{
@@ -113,10 +113,6 @@ struct DashboardPage {
     sorted: bool,
     formula: String,
     min_rule: String,
-}
-
-pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
 }
 
 pub async fn page(

@@ -7,10 +7,10 @@
 //! - `actions`: what those action forms post, answered by a redirect back to the case
 //!   page or by the case page with an error.
 //!
-//! The navigation-bar context and select options used across the console live here.
+//! What every console page shares (navigation bar, select options, case-list rows)
+//! lives in the page shell, `app::pages::console`.
 
-use crate::app::pages::ctx::Page;
-use crate::app::{auth::CurrentStaff, state::AppState};
+use crate::app::state::AppState;
 use axum::{
     routing::{get, post},
     Router,
@@ -25,7 +25,6 @@ pub use actions::act;
 pub use detail::detail;
 pub(crate) use detail::{request_detail, request_effect, request_kind, request_reason};
 pub use inbox::inbox;
-pub(crate) use inbox::{rows, Row};
 pub use login::{login, login_form, logout};
 
 /// The console's sign-in, inbox and case pages.
@@ -36,38 +35,4 @@ pub fn routes() -> Router<AppState> {
         .route("/staff", get(inbox))
         .route("/staff/appeals/{id}", get(detail))
         .route("/staff/appeals/{id}/{action}", post(act))
-}
-
-/// The page context with the signed-in staff member in the navigation bar.
-pub(crate) fn staff_page(state: &AppState, p: Page, staff: &CurrentStaff) -> Page {
-    let org = state.org();
-    p.with_staff(staff, org.name(staff.unit_id))
-}
-
-/// One option of a select.
-pub(crate) struct Opt {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-pub(crate) type Options = Vec<Opt>;
-
-/// Options for enum keys labelled by `<prefix>.<key>` catalog entries.
-pub(crate) fn options<T: std::fmt::Display>(
-    p: &Page,
-    prefix: &str,
-    all: &[T],
-    current: &str,
-) -> Options {
-    all.iter()
-        .map(|v| {
-            let value = v.to_string();
-            Opt {
-                label: p.t(&format!("{prefix}.{value}")),
-                selected: value == current,
-                value,
-            }
-        })
-        .collect()
 }

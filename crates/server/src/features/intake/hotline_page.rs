@@ -18,8 +18,8 @@ use police_square_store::{AppealSummary, Id};
 use serde::Deserialize;
 
 use crate::{
+    app::pages::console::{rows, staff_page, Opt, Row},
     app::pages::ctx::{render, render_status, CsrfForm, Page},
-    features::handling::console::{rows, staff_page, Opt, Row},
 };
 use crate::{
     app::{

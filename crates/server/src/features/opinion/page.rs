@@ -14,11 +14,11 @@ use serde::Deserialize;
 
 use super::unusual_page as unusual;
 use crate::{
+    app::pages::console::{rows, staff_page, Row},
     app::pages::{
         ctx::{group_digits, render, see_other, CsrfForm, Page},
         urlencode,
     },
-    features::handling::console::{rows, staff_page, Row},
 };
 use crate::{
     app::{

@@ -20,8 +20,9 @@ mod xlsx;
 use charts::{bar_chart, day_chart, score_chart};
 
 use crate::{
+    app::pages::console::staff_page,
     app::pages::ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, Page},
-    features::{handling::console::staff_page, opinion::unusual_page as unusual},
+    features::opinion::unusual_page as unusual,
 };
 use crate::{
     app::{

@@ -105,7 +105,7 @@ struct KindChoice {
 struct NewAppealPage {
     p: Page,
     kinds: Vec<KindChoice>,
-    districts: Vec<crate::features::handling::console::Opt>,
+    districts: Vec<crate::app::pages::console::Opt>,
     form: NewAppealForm,
     errors: Vec<(&'static str, String)>,
 }
@@ -149,7 +149,7 @@ fn new_appeal_page(
         .filter(|u| u.kind == UnitKind::District && !u.profile.retired)
         .map(|u| {
             let area = OrgTree::area_name(u).to_owned();
-            crate::features::handling::console::Opt {
+            crate::app::pages::console::Opt {
                 selected: form.district == area || form.district == u.name,
                 label: area.clone(),
                 value: area,

@@ -11,15 +11,10 @@ use axum::{
 use police_square_domain::{AppealKind, Category, Status};
 use serde::Deserialize;
 
-use crate::{
-    app::pages::{
-        ctx::{group_digits, render, Page},
-        urlencode,
-    },
-    features::{
-        dashboard::page::parse_date,
-        handling::console::{options, rows, staff_page, Options, Row},
-    },
+use crate::app::pages::{
+    console::{options, parse_date, rows, staff_page, Options, Row},
+    ctx::{group_digits, render, Page},
+    urlencode,
 };
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},

@@ -12,10 +12,11 @@ use police_square_store::{Id, RequestKind};
 use serde::Deserialize;
 
 use crate::{
-    app::pages::ctx::{render, see_other, CsrfForm, Page},
-    features::handling::console::{
-        request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row,
+    app::pages::{
+        console::{rows, staff_page, Row},
+        ctx::{render, see_other, CsrfForm, Page},
     },
+    features::handling::console::{request_detail, request_effect, request_kind, request_reason},
 };
 use crate::{
     app::{

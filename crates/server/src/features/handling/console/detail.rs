@@ -10,7 +10,7 @@ use police_square_domain::{deadline::DeadlineState, Category};
 use police_square_store::{Department, Id, ReplyTemplate, Request, RequestKind, RequestState};
 use serde::Deserialize;
 
-use super::{options, staff_page, Options};
+use crate::app::pages::console::{options, staff_page, Options};
 use crate::{
     app::{
         auth::CurrentStaff,

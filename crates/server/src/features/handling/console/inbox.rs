@@ -6,22 +6,18 @@ use axum::{
     extract::{Query, State},
     response::Response,
 };
-use police_square_domain::{deadline::DeadlineState, AppealKind, Category, Channel, Status};
-use police_square_store::{AppealSummary, Id};
+use police_square_domain::{AppealKind, Category, Channel, Status};
 use serde::Deserialize;
 
-use super::{options, staff_page, Options};
+use crate::app::pages::console::{options, parse_date, rows, staff_page, Options, Row};
 use crate::{
     app::{
         auth::CurrentStaff,
         error::AppResult,
-        pages::ctx::{fmt_remaining, render, Page},
+        pages::ctx::{render, Page},
         state::AppState,
     },
-    features::{
-        dashboard::page as dashboard,
-        handling::{self, InboxFilter},
-    },
+    features::handling::{self, InboxFilter},
 };
 
 /// Inbox filters as a GET form sends them (empty strings for "any").
@@ -63,8 +59,8 @@ impl InboxParams {
             supervised: !self.supervised.is_empty(),
             mine: !self.mine.is_empty(),
             unit: self.unit.trim().parse().ok(),
-            from: dashboard::parse_date(&self.from),
-            to: dashboard::parse_date(&self.to),
+            from: parse_date(&self.from),
+            to: parse_date(&self.to),
             page: self.page.min(10_000),
             page_size: None,
             open_only: self.todo(),
@@ -124,73 +120,6 @@ impl InboxParams {
 const ALL_STATUSES: &str = "all";
 /// Most possibly urgent cases listed above the 待办 list.
 const URGENT_LIMIT: u32 = 20;
-
-/// One row of a case list.
-pub(crate) struct Row {
-    pub id: Id,
-    pub kind: String,
-    pub channel: String,
-    pub category: String,
-    pub excerpt: String,
-    pub status: Status,
-    pub status_label: String,
-    pub emergency: bool,
-    /// 可能紧急 (not shown beside 紧急, which says more).
-    pub possible: bool,
-    pub overdue: bool,
-    pub near: bool,
-    pub supervision: String,
-    /// Follow-up calls (催问) since intake.
-    pub follow_ups: i32,
-    pub unit: String,
-    pub received: String,
-    pub remaining: String,
-    pub phone: String,
-}
-
-pub(crate) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]) -> Vec<Row> {
-    let org = state.org();
-    let now = state.now();
-    let policy = state.settings().policy.clone();
-    items
-        .iter()
-        .map(|s| {
-            let open = s.status.is_open();
-            let dl = policy.state(s.due_at, now);
-            Row {
-                id: s.id,
-                kind: p.t(&format!("kind.{}", s.kind)),
-                channel: p.t(&format!("channel.{}", s.channel)),
-                category: s
-                    .category
-                    .as_deref()
-                    .map(|c| p.t(&format!("category.{c}")))
-                    .unwrap_or_default(),
-                excerpt: s.excerpt.clone(),
-                status: s.status,
-                status_label: p.t(&format!("status.{}", s.status)),
-                emergency: s.emergency,
-                possible: s.possible_emergency && !s.emergency,
-                overdue: open && dl == DeadlineState::Overdue,
-                near: open && dl == DeadlineState::Near,
-                supervision: match s.supervision_level {
-                    1 => p.t("page.inbox.reminded"),
-                    l if l >= 2 => p.t("page.inbox.escalated"),
-                    _ => String::new(),
-                },
-                follow_ups: s.follow_ups,
-                unit: org.name(s.unit_id).unwrap_or_default().to_owned(),
-                received: p.time(&s.received_at),
-                remaining: if open {
-                    fmt_remaining(p.lang, s.due_at, now)
-                } else {
-                    String::new()
-                },
-                phone: s.phone_masked.clone(),
-            }
-        })
-        .collect()
-}
 
 #[derive(Template)]
 #[template(path = "staff/inbox.html")]
