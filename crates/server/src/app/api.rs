@@ -12,12 +12,15 @@ use axum::{
 use crate::{
     app::{openapi, state::AppState},
     features::{
+        admin::api as directory,
+        dashboard::api as dashboard,
         handling::{api as appeals, staff_api as staff},
         opinion::api as opinion,
         ops::api as ops,
         reports::api as reports,
         resident::api as track,
         search::api as search,
+        supervision::api as supervision,
     },
 };
 
@@ -47,7 +50,7 @@ pub fn routes() -> Router<AppState> {
             post(appeals::correct_category),
         )
         .route("/api/v1/callers/lookup", post(appeals::caller_lookup))
-        .route("/api/v1/requests/{id}/decide", post(staff::decide))
+        .route("/api/v1/requests/{id}/decide", post(supervision::decide))
         .route(
             "/api/v1/handoffs/{id}/acknowledge",
             post(staff::acknowledge),
@@ -68,11 +71,11 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reports/{id}", get(reports::show))
         .route("/api/v1/reports/{id}/publish", post(reports::publish))
         .route("/api/v1/reports/{id}/annotate", post(reports::annotate))
-        .route("/api/v1/dashboard", get(staff::dashboard))
-        .route("/api/v1/supervision", get(staff::supervision))
-        .route("/api/v1/units", get(staff::units))
-        .route("/api/v1/departments", get(staff::departments))
-        .route("/api/v1/reply-templates", get(staff::reply_templates))
+        .route("/api/v1/dashboard", get(dashboard::dashboard))
+        .route("/api/v1/supervision", get(supervision::overview))
+        .route("/api/v1/units", get(directory::units))
+        .route("/api/v1/departments", get(directory::departments))
+        .route("/api/v1/reply-templates", get(directory::reply_templates))
         .route("/api/v1/track/{code}", get(track::show))
         .route("/api/v1/track/{code}/otp", post(track::send_code))
         .route("/api/v1/track/{code}/verify", post(track::verify))

@@ -2,6 +2,7 @@
 //! weights, segmentation dictionary, templates), the organisation and staff pages, the
 //! audit log, the directory of units and departments, and spreadsheet imports.
 
+pub mod api;
 pub mod audit_page;
 pub mod directory;
 pub mod import;

@@ -1,5 +1,6 @@
 //! The three rates (三率) and companions per unit, rolled up the unit tree.
 
+pub mod api;
 pub mod jobs;
 pub mod page;
 

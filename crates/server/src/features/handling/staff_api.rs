@@ -1,4 +1,4 @@
-//! Staff session, supervision, dashboard and reference lists.
+//! Staff session (login, logout, who am I) and hand-off receipts.
 
 use axum::{
     extract::State,
@@ -7,22 +7,17 @@ use axum::{
     Json,
 };
 use police_square_domain::Millis;
-use police_square_store::{Department, Handoff, Id, ReplyTemplate, Request, Unit};
+use police_square_store::{Handoff, Id};
 use serde::{Deserialize, Serialize};
 
-use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{
         auth::{self, ClientIp, CurrentStaff, STAFF_COOKIE},
         error::AppResult,
         state::AppState,
     },
-    features::{
-        admin::directory::{self, StaffProfile},
-        dashboard::{self, Dashboard, Period},
-        handling,
-        supervision::{self, SupervisionView},
-    },
+    features::{admin::directory::StaffProfile, handling},
 };
 
 #[derive(Debug, Deserialize)]
@@ -89,27 +84,6 @@ pub async fn me(staff: CurrentStaff) -> Json<Me> {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct DecideBody {
-    pub approve: bool,
-    /// The supervisor's comment (督办意见); required to refuse a review.
-    #[serde(default)]
-    pub comment: Option<String>,
-}
-
-pub async fn decide(
-    State(state): State<AppState>,
-    staff: CurrentStaff,
-    ApiPath(id): ApiPath<Id>,
-    ApiJson(body): ApiJson<DecideBody>,
-) -> AppResult<Json<Request>> {
-    Ok(Json(
-        supervision::decide_request(&state, &staff, id, body.approve, body.comment.as_deref())
-            .await?,
-    ))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct AcknowledgeBody {
     /// The appeal the hand-off belongs to (checked).
     pub appeal_id: Id,
@@ -126,45 +100,4 @@ pub async fn acknowledge(
     Ok(Json(
         handling::acknowledge_handoff(&state, &staff, id, body.appeal_id, &body.receipt).await?,
     ))
-}
-
-pub async fn dashboard(
-    State(state): State<AppState>,
-    staff: CurrentStaff,
-    ApiQuery(period): ApiQuery<Period>,
-) -> AppResult<Json<Dashboard>> {
-    Ok(Json(dashboard::dashboard(&state, &staff, period).await?))
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PageQuery {
-    #[serde(default)]
-    pub page: u32,
-}
-
-pub async fn supervision(
-    State(state): State<AppState>,
-    staff: CurrentStaff,
-    ApiQuery(q): ApiQuery<PageQuery>,
-) -> AppResult<Json<SupervisionView>> {
-    Ok(Json(supervision::overview(&state, &staff, q.page).await?))
-}
-
-pub async fn units(State(state): State<AppState>) -> AppResult<Json<Vec<Unit>>> {
-    Ok(Json(directory::units(&state).await?))
-}
-
-pub async fn departments(
-    State(state): State<AppState>,
-    _staff: CurrentStaff,
-) -> AppResult<Json<Vec<Department>>> {
-    Ok(Json(directory::departments(&state).await?))
-}
-
-pub async fn reply_templates(
-    State(state): State<AppState>,
-    _staff: CurrentStaff,
-) -> AppResult<Json<Vec<ReplyTemplate>>> {
-    Ok(Json(directory::reply_templates(&state).await?))
 }

@@ -2,6 +2,7 @@
 //! review 复核), the supervision view, and the deadline scan behind reminders (催办)
 //! and escalation (升级督办).
 
+pub mod api;
 pub mod jobs;
 pub mod page;
 

@@ -1,0 +1,27 @@
+//! Reference lists for API clients: units, external departments, reply templates.
+
+use axum::{extract::State, Json};
+use police_square_store::{Department, ReplyTemplate, Unit};
+
+use crate::{
+    app::{auth::CurrentStaff, error::AppResult, state::AppState},
+    features::admin::directory,
+};
+
+pub async fn units(State(state): State<AppState>) -> AppResult<Json<Vec<Unit>>> {
+    Ok(Json(directory::units(&state).await?))
+}
+
+pub async fn departments(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+) -> AppResult<Json<Vec<Department>>> {
+    Ok(Json(directory::departments(&state).await?))
+}
+
+pub async fn reply_templates(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+) -> AppResult<Json<Vec<ReplyTemplate>>> {
+    Ok(Json(directory::reply_templates(&state).await?))
+}

@@ -1,0 +1,16 @@
+//! The dashboard API: the three rates per unit.
+
+use axum::{extract::State, Json};
+
+use crate::{
+    app::{auth::CurrentStaff, error::AppResult, extract::ApiQuery, state::AppState},
+    features::dashboard::{self, Dashboard, Period},
+};
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiQuery(period): ApiQuery<Period>,
+) -> AppResult<Json<Dashboard>> {
+    Ok(Json(dashboard::dashboard(&state, &staff, period).await?))
+}
