@@ -15,6 +15,7 @@ use crate::{
         admin::api as directory,
         dashboard::api as dashboard,
         handling::{api as appeals, staff_api as staff},
+        intake::api as intake,
         opinion::api as opinion,
         ops::api as ops,
         reports::api as reports,
@@ -33,7 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/login", post(staff::login))
         .route("/api/v1/logout", post(staff::logout))
         .route("/api/v1/me", get(staff::me))
-        .route("/api/v1/appeals", post(appeals::submit).get(appeals::inbox))
+        .route("/api/v1/appeals", post(intake::submit).get(appeals::inbox))
         .route("/api/v1/appeals/{id}", get(appeals::detail))
         .route("/api/v1/appeals/{id}/accept", post(appeals::accept))
         .route("/api/v1/appeals/{id}/assign", post(appeals::assign))
@@ -49,7 +50,7 @@ pub fn routes() -> Router<AppState> {
             "/api/v1/appeals/{id}/category",
             post(appeals::correct_category),
         )
-        .route("/api/v1/callers/lookup", post(appeals::caller_lookup))
+        .route("/api/v1/callers/lookup", post(intake::caller_lookup))
         .route("/api/v1/requests/{id}/decide", post(supervision::decide))
         .route(
             "/api/v1/handoffs/{id}/acknowledge",

@@ -1,5 +1,6 @@
 //! Intake (受理入口): a resident's or operator's appeal becomes a tracked case.
 
+pub mod api;
 pub mod follow_up;
 pub mod hotline_page;
 
