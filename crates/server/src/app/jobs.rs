@@ -1,7 +1,7 @@
 //! Background work, claimed through the database so several nodes can run at once
 //! without doing anything twice:
 //!
-//! - periodic jobs (each a [`Job`], owned by its feature and registered in [`JOBS`])
+//! - periodic jobs (each a [`Job`], owned by its feature and registered in `JOBS`)
 //!   are rows in the jobs table with a unique key, claimed with a lease by one node at
 //!   a time ([`run_due_jobs`]);
 //! - the notification outbox is drained by [`outbox::deliver_due`]; a message is

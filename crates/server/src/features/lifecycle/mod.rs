@@ -1,5 +1,5 @@
-//! The appeal lifecycle as plain async functions — the one place where the rules are
-//! applied. The JSON API (and the HTML pages) are thin layers over these.
+//! The appeal lifecycle: services are plain async functions — the one place where the
+//! rules are applied. The JSON API (and the HTML pages) are thin layers over them.
 //!
 //! Every operation that changes an appeal:
 //! 1. loads it and checks access ([`access`]),
@@ -9,21 +9,9 @@
 //!    the event (public or internal), the audit entry and any outbox notification
 //!    atomically.
 //!
-//! | module | what |
-//! |---|---|
-//! | [`intake`] | submit an appeal (validation, urgency gate, analysis, routing, deadlines, idempotency); caller history |
-//! | [`follow_up`] | a repeat call about an open appeal (催问), attached to it |
-//! | [`handling`] | inbox, detail, accept, assign, transfer, hand-off, reply, extension request, close, reject, reveal |
-//! | [`supervision`] | decide requests (extension, transfer, review), supervision view, deadline scan |
-//! | [`resident`] | tracking view, one-time codes, resident sessions, rating |
-//! | [`dashboard`] | three rates per unit, rolled up the tree |
-//! | [`directory`] | units, departments, reply templates, assignable staff |
-//! | [`access`] | who may see and do what |
-//! | [`analysis`] | text analysis at intake; the category model in use |
-//! | [`learning`] | retraining the category model from staff corrections |
-//! | [`clustering`] | 一事多诉 near-duplicate clusters |
-//! | [`emerging`] | 未诉先办 emerging-issue alerts |
-//! | [`opinion`] | 民意库 the live opinion view |
+//! The services that do so live with their features (intake, handling, supervision,
+//! resident, opinion); what they share lives here: `commit`, `event`, the
+//! free-text checks, and [`access`], who may see and do what.
 
 pub mod access;
 
