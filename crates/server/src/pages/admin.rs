@@ -16,15 +16,16 @@ use axum::{
 use std::collections::HashMap;
 
 use police_square_domain::{
+    free_text::{AddressLine, LongText, Title},
     calendar::DayOverride,
     calendar_table::{self, CalendarDay, DayKind, RawDay},
     DeadlinePolicy, WorkCalendar,
 };
-use police_square_store::{Department, NewAudit, ReplyTemplate};
+use police_square_store::{Actor, Department, NewAudit, ReplyTemplate};
 use serde::Deserialize;
 
 use super::{
-    ctx::{render, render_status, see_other, CsrfForm, Page},
+    ctx::{render, render_status, see_other, CsrfForm, PageFrame},
     staff::staff_page,
 };
 use crate::{
@@ -37,7 +38,7 @@ use crate::{
 #[derive(Template)]
 #[template(path = "staff/admin.html")]
 struct AdminPage {
-    p: Page,
+    p: PageFrame,
     /// The holiday calendar as table rows, with blank rows to add days.
     calendar: Vec<CalendarRow>,
     calendar_days: usize,
@@ -124,7 +125,7 @@ fn stored_calendar(stored: Option<&str>, cal: &WorkCalendar) -> Vec<CalendarDay>
 
 async fn view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     notice: Option<String>,
     error: Option<String>,
@@ -177,7 +178,7 @@ const EDITED: &[&str] = &["department_edited", "template_edited"];
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<AdminQuery>,
 ) -> AppResult<Response> {
@@ -266,7 +267,7 @@ async fn audit(
         .store
         .audit(NewAudit {
             at: state.now(),
-            actor: format!("staff:{}", staff.id),
+            actor: Actor::Staff(staff.id).label(),
             action: action.into(),
             subject: "settings".into(),
             detail,
@@ -275,25 +276,15 @@ async fn audit(
     Ok(())
 }
 
-fn clean(s: &str, max: usize) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()
-        && s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-    .then(|| s.to_owned())
-}
-
 pub async fn save(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(section): Path<String>,
     CsrfForm(form): CsrfForm<AdminForm>,
 ) -> AppResult<Response> {
     require_admin(&staff)?;
-    let invalid = |p: Page, key: &str, rows: Option<Vec<CalendarRow>>| {
+    let invalid = |p: PageFrame, key: &str, rows: Option<Vec<CalendarRow>>| {
         let state = state.clone();
         let staff = staff.clone();
         let msg = p.t(key);
@@ -361,7 +352,10 @@ pub async fn save(
             audit(&state, &staff, "admin.deadlines", json).await?;
         }
         "department" => {
-            let (Some(name), contact) = (clean(&form.name, 100), clean(&form.contact, 200)) else {
+            let (Some(name), contact) = (
+                Title::parse("name", &form.name).ok().map(Title::into_inner),
+                AddressLine::parse("contact", &form.contact).ok().map(AddressLine::into_inner),
+            ) else {
                 return invalid(p, "page.admin.err_department", None).await;
             };
             let d = state
@@ -377,8 +371,10 @@ pub async fn save(
             .await?;
         }
         "template" => {
-            let (Some(title), Some(body)) = (clean(&form.title, 100), clean(&form.body, 5_000))
-            else {
+            let (Some(title), Some(body)) = (
+                Title::parse("title", &form.title).ok().map(Title::into_inner),
+                LongText::parse("body", &form.body).ok().map(LongText::into_inner),
+            ) else {
                 return invalid(p, "page.admin.err_template", None).await;
             };
             let t = state.store.create_reply_template(&title, &body).await?;
@@ -411,17 +407,20 @@ pub async fn save(
 /// audited by the store with the change.
 pub async fn edit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path((section, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<AdminForm>,
 ) -> AppResult<Response> {
     require_admin(&staff)?;
-    let actor = format!("staff:{}", staff.id);
+    let actor = Actor::Staff(staff.id).label();
     let retired = form.retired.is_some();
     let result = match section.as_str() {
         "department" => {
-            let (Some(name), contact) = (clean(&form.name, 100), clean(&form.contact, 200)) else {
+            let (Some(name), contact) = (
+                Title::parse("name", &form.name).ok().map(Title::into_inner),
+                AddressLine::parse("contact", &form.contact).ok().map(AddressLine::into_inner),
+            ) else {
                 return invalid_edit(&state, p, &staff, "page.admin.err_department").await;
             };
             let contact = contact.unwrap_or_default();
@@ -432,8 +431,10 @@ pub async fn edit(
                 .map(|_| ())
         }
         "template" => {
-            let (Some(title), Some(body)) = (clean(&form.title, 100), clean(&form.body, 5_000))
-            else {
+            let (Some(title), Some(body)) = (
+                Title::parse("title", &form.title).ok().map(Title::into_inner),
+                LongText::parse("body", &form.body).ok().map(LongText::into_inner),
+            ) else {
                 return invalid_edit(&state, p, &staff, "page.admin.err_template").await;
             };
             state
@@ -455,7 +456,7 @@ pub async fn edit(
 
 async fn invalid_edit(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     key: &str,
 ) -> AppResult<Response> {

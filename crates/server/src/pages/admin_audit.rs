@@ -10,13 +10,13 @@ use axum::{
     extract::{Query, State},
     response::Response,
 };
-use police_square_domain::calendar::local_midnight;
-use police_square_store::{AuditEntry, AuditQuery};
+use police_square_domain::calendar::{local_midnight, DAY_MS};
+use police_square_store::{Actor, AuditEntry, AuditQuery};
 use serde::Deserialize;
 
 use super::{
     admin::require_admin,
-    ctx::{render, Page},
+    ctx::{render, PageFrame},
     dashboard::parse_date,
     staff::staff_page,
     urlencode,
@@ -24,7 +24,6 @@ use super::{
 use crate::{auth::CurrentStaff, error::AppResult, state::AppState};
 
 pub const PAGE_SIZE: u32 = 50;
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct AuditFilter {
@@ -70,7 +69,7 @@ struct Line {
 #[derive(Template)]
 #[template(path = "staff/admin_audit.html")]
 struct AuditPage {
-    p: Page,
+    p: PageFrame,
     filter: AuditFilter,
     lines: Vec<Line>,
     /// Query string of the next (older) page.
@@ -110,7 +109,7 @@ async fn to_query(
     let actor = f.actor.trim();
     if !actor.is_empty() {
         q.actor = Some(match state.store.staff_by_username(actor).await? {
-            Some(s) => format!("staff:{}", s.id),
+            Some(s) => Actor::Staff(s.id).label(),
             None => actor.to_owned(),
         });
     }
@@ -133,7 +132,7 @@ async fn to_query(
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<Response> {

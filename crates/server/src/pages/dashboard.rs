@@ -12,7 +12,7 @@ use axum::{
 };
 use chrono::{Datelike, NaiveDate};
 use police_square_domain::{
-    calendar::{local_midnight, to_local},
+    calendar::{local_midnight, to_local, DAY_MS},
     rates::{rank_by_composite, RateWeights},
     Millis, UnitKind,
 };
@@ -20,13 +20,12 @@ use police_square_store::Id;
 use serde::Deserialize;
 
 use super::{
-    ctx::{fmt_rate, group_digits, render, Page},
+    ctx::{fmt_rate, group_digits, render, PageFrame},
     staff::staff_page,
 };
 use crate::{
     auth::CurrentStaff,
     error::{AppError, AppResult},
-    limits::HOUR,
     pages::urlencode,
     services::dashboard::{self, Period, UnitRates},
     state::AppState,
@@ -92,7 +91,7 @@ struct Figure {
 #[derive(Template)]
 #[template(path = "staff/dashboard.html")]
 struct DashboardPage {
-    p: Page,
+    p: PageFrame,
     period: String,
     from: String,
     to: String,
@@ -112,7 +111,7 @@ pub(super) fn parse_date(s: &str) -> Option<NaiveDate> {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<DashboardQuery>,
 ) -> AppResult<Response> {
@@ -128,7 +127,7 @@ pub async fn page(
             let (Some(f), Some(t)) = (parse_date(&q.from), parse_date(&q.to)) else {
                 return Err(AppError::BadRequest("dates".into()));
             };
-            let to = local_midnight(t) + 24 * HOUR;
+            let to = local_midnight(t) + DAY_MS;
             ("custom", Some(local_midnight(f)), Some(to))
         }
         _ => ("30d", None, None),

@@ -6,22 +6,24 @@ use axum::{
     extract::{Path, Query, State},
     response::Response,
 };
-use police_square_domain::{calendar::to_local, Millis};
+use police_square_domain::{
+    calendar::{day_of, to_local, DAY_MS},
+    Millis,
+};
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id};
 use serde::Deserialize;
 
 use super::{
-    ctx::{group_digits, render, see_other, CsrfForm, Page},
+    ctx::{group_digits, render, see_other, CsrfForm, PageFrame},
     staff::{rows, staff_page, Row},
     unusual, urlencode,
 };
 use crate::{
     auth::CurrentStaff,
     error::{AppError, AppResult},
-    limits::DAY,
     services::{
         clustering, emerging,
-        opinion::{self, count_of},
+        opinion::{self, count_of, Window},
     },
     state::AppState,
 };
@@ -85,7 +87,7 @@ struct AlertLine {
 #[derive(Template)]
 #[template(path = "staff/opinion.html")]
 struct OpinionPage {
-    p: Page,
+    p: PageFrame,
     unit_name: String,
     unit_id: Id,
     parent_link: String,
@@ -110,7 +112,7 @@ struct OpinionPage {
 }
 
 /// "+12%" / "−5%" / "new" against the previous period.
-fn change(p: &Page, now: i64, before: i64) -> String {
+fn change(p: &PageFrame, now: i64, before: i64) -> String {
     if before == 0 {
         return if now == 0 {
             "—".into()
@@ -141,13 +143,13 @@ fn day(at: Millis) -> String {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<OpinionParams>,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
-    let (period, from, to) =
-        opinion::period(state.now(), q.period.trim(), Some(&q.from), Some(&q.to))?;
+    let window = Window::from_key_or_default(q.period.trim());
+    let (from, to) = window.range(state.now(), Some(&q.from), Some(&q.to))?;
     let unit_id = match q.unit.trim() {
         "" => None,
         v => Some(
@@ -163,7 +165,8 @@ pub async fn page(
     let drill =
         |extra: &str, unit: Id| format!("/staff?unit={unit}&from={from_s}&to={to_s}{extra}");
     let keep = format!(
-        "period={period}&from={}&to={}",
+        "period={}&from={}&to={}",
+        window.key(),
         urlencode(&q.from),
         urlencode(&q.to)
     );
@@ -226,8 +229,8 @@ pub async fn page(
         })
         .collect();
     // Daily trend as an SVG polyline: one point per day, zero-filled.
-    let days = ((to - from) / DAY).max(1) as usize;
-    let first_day = (from + 8 * 3_600_000).div_euclid(DAY);
+    let days = ((to - from) / DAY_MS).max(1) as usize;
+    let first_day = day_of(from);
     let mut per_day = vec![0i64; days];
     for b in &o.view.by_day {
         if let Ok(d) = b.key.parse::<i64>() {
@@ -273,7 +276,7 @@ pub async fn page(
         unit_name: o.unit.name.clone(),
         unit_id: o.unit.id,
         parent_link,
-        period: period.into(),
+        period: window.key().into(),
         from: q.from.clone(),
         to: q.to.clone(),
         range: format!("{from_s} — {to_s}"),
@@ -292,7 +295,7 @@ pub async fn page(
     })
 }
 
-fn alert_lines(state: &AppState, p: &Page, alerts: &[EmergingAlertRecord]) -> Vec<AlertLine> {
+fn alert_lines(state: &AppState, p: &PageFrame, alerts: &[EmergingAlertRecord]) -> Vec<AlertLine> {
     let org = state.org();
     alerts
         .iter()
@@ -315,7 +318,7 @@ fn alert_lines(state: &AppState, p: &Page, alerts: &[EmergingAlertRecord]) -> Ve
 #[derive(Template)]
 #[template(path = "staff/cluster.html")]
 struct ClusterPage {
-    p: Page,
+    p: PageFrame,
     label: String,
     size: String,
     unit: String,
@@ -325,7 +328,7 @@ struct ClusterPage {
 
 pub async fn cluster(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
 ) -> AppResult<Response> {
@@ -350,13 +353,13 @@ pub async fn cluster(
 #[derive(Template)]
 #[template(path = "staff/alerts.html")]
 struct AlertsPage {
-    p: Page,
+    p: PageFrame,
     alerts: Vec<AlertLine>,
 }
 
 pub async fn alerts(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
@@ -370,7 +373,7 @@ pub async fn alerts(
 #[derive(Template)]
 #[template(path = "staff/alert.html")]
 struct AlertPage {
-    p: Page,
+    p: PageFrame,
     id: Id,
     line: AlertLine,
     categories: String,
@@ -383,7 +386,7 @@ struct AlertPage {
 
 pub async fn alert(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
 ) -> AppResult<Response> {

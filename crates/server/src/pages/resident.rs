@@ -8,12 +8,14 @@ use axum::{
     response::Response,
 };
 use police_square_domain::{
-    appeal::AppealText, pii::Phone, tracking, AppealKind, Channel, Satisfaction, UnitKind,
+    appeal::AppealText,
+    free_text::{AddressLine, PersonName},
+    pii::Phone, tracking, AppealKind, Channel, Satisfaction, UnitKind,
 };
 use police_square_store::Appeal;
 use serde::Deserialize;
 
-use super::ctx::{render, render_status, see_other, CsrfForm, Page};
+use super::ctx::{render, render_status, see_other, CsrfForm, PageFrame};
 use crate::{
     auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
     error::{AppError, AppResult},
@@ -38,11 +40,11 @@ struct KindChip {
 #[derive(Template)]
 #[template(path = "resident/home.html")]
 struct HomePage {
-    p: Page,
+    p: PageFrame,
     kinds: Vec<KindChip>,
 }
 
-pub async fn home(p: Page) -> AppResult<Response> {
+pub async fn home(p: PageFrame) -> AppResult<Response> {
     let kinds = AppealKind::ALL
         .iter()
         .map(|k| KindChip {
@@ -86,7 +88,7 @@ struct KindChoice {
 #[derive(Template)]
 #[template(path = "resident/new.html")]
 struct NewAppealPage {
-    p: Page,
+    p: PageFrame,
     kinds: Vec<KindChoice>,
     districts: Vec<super::staff::Opt>,
     form: NewAppealForm,
@@ -110,7 +112,7 @@ impl NewAppealPage {
 
 fn new_appeal_page(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     form: NewAppealForm,
     errors: Vec<(&'static str, String)>,
 ) -> NewAppealPage {
@@ -157,7 +159,7 @@ pub struct NewFormQuery {
 
 pub async fn new_form(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     Query(q): Query<NewFormQuery>,
 ) -> AppResult<Response> {
     let form = NewAppealForm {
@@ -173,7 +175,7 @@ pub async fn new_form(
 #[derive(Template)]
 #[template(path = "resident/submitted.html")]
 struct SubmittedPage {
-    p: Page,
+    p: PageFrame,
     code: String,
     code_display: String,
     emergency: bool,
@@ -188,7 +190,7 @@ struct SubmittedPage {
 
 pub async fn submit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     CsrfForm(form): CsrfForm<NewAppealForm>,
 ) -> AppResult<Response> {
@@ -212,10 +214,10 @@ pub async fn submit(
     if Phone::parse(&form.contact_phone).is_err() {
         errors.push(("contact_phone", p.t("page.new.err_phone")));
     }
-    if form.name.chars().count() > 50 {
+    if PersonName::is_too_long(&form.name) {
         errors.push(("name", p.t("page.new.err_too_long")));
     }
-    if form.address.chars().count() > 200 {
+    if AddressLine::is_too_long(&form.address) {
         errors.push(("address", p.t("page.new.err_too_long")));
     }
     let Some(kind) = kind.filter(|_| errors.is_empty()) else {
@@ -277,7 +279,7 @@ pub struct TrackQuery {
 #[derive(Template)]
 #[template(path = "resident/track_form.html")]
 struct TrackFormPage {
-    p: Page,
+    p: PageFrame,
     code: String,
     error: Option<String>,
 }
@@ -289,7 +291,7 @@ pub async fn short_link(Path(code): Path<String>) -> AppResult<Response> {
 }
 
 /// `/track` and `/track?code=…` (a GET form, so it works without JavaScript).
-pub async fn track_form(p: Page, Query(q): Query<TrackQuery>) -> AppResult<Response> {
+pub async fn track_form(p: PageFrame, Query(q): Query<TrackQuery>) -> AppResult<Response> {
     match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         None => render(&TrackFormPage {
             p,
@@ -319,7 +321,7 @@ struct Step {
 #[derive(Template)]
 #[template(path = "resident/track.html")]
 struct TrackPage {
-    p: Page,
+    p: PageFrame,
     v: TrackView,
     code: String,
     code_display: String,
@@ -337,7 +339,7 @@ struct TrackPage {
 }
 
 fn track_page_view(
-    p: Page,
+    p: PageFrame,
     v: TrackView,
     sent: Option<CodeSent>,
     show_otp: bool,
@@ -406,13 +408,13 @@ fn track_page_view(
 #[derive(Template)]
 #[template(path = "resident/not_found.html")]
 struct NotFoundPage {
-    p: Page,
+    p: PageFrame,
     code: String,
 }
 
 async fn load_track(
     state: &AppState,
-    p: &Page,
+    p: &PageFrame,
     code: &str,
     ip: &ClientIp,
     resident: Option<&CurrentResident>,
@@ -432,7 +434,7 @@ async fn load_track(
 
 pub async fn track_page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: Option<CurrentResident>,
     Path(code): Path<String>,
@@ -455,7 +457,7 @@ pub struct Empty {}
 /// "Send me a one-time code".
 pub async fn send_otp(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: Option<CurrentResident>,
     Path(code): Path<String>,
@@ -487,7 +489,7 @@ pub struct VerifyForm {
 
 pub async fn verify(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: Option<CurrentResident>,
     Path(code): Path<String>,
@@ -549,7 +551,7 @@ pub struct RateForm {
 
 pub async fn rate(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: CurrentResident,
     Path(code): Path<String>,

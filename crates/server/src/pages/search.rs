@@ -10,7 +10,7 @@ use police_square_domain::{AppealKind, Category, Status};
 use serde::Deserialize;
 
 use super::{
-    ctx::{group_digits, render, Page},
+    ctx::{group_digits, render, PageFrame},
     dashboard::parse_date,
     staff::{options, rows, staff_page, Options, Row},
     urlencode,
@@ -86,7 +86,7 @@ struct Hit {
 #[derive(Template)]
 #[template(path = "staff/search.html")]
 struct SearchPage {
-    p: Page,
+    p: PageFrame,
     q: String,
     from: String,
     to: String,
@@ -107,7 +107,7 @@ struct SearchPage {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(params): Query<SearchParams>,
 ) -> AppResult<Response> {

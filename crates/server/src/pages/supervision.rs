@@ -10,7 +10,7 @@ use police_square_store::{Id, RequestKind};
 use serde::Deserialize;
 
 use super::{
-    ctx::{render, see_other, CsrfForm, Page},
+    ctx::{render, see_other, CsrfForm, PageFrame},
     staff::{request_detail, request_effect, request_kind, request_reason, rows, staff_page, Row},
 };
 use crate::{
@@ -37,7 +37,7 @@ struct Pending {
 #[derive(Template)]
 #[template(path = "staff/supervision.html")]
 struct SupervisionPage {
-    p: Page,
+    p: PageFrame,
     pending: Vec<Pending>,
     supervised: Vec<Row>,
     overdue: Vec<Row>,
@@ -59,7 +59,7 @@ pub struct SupervisionQuery {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<SupervisionQuery>,
 ) -> AppResult<Response> {

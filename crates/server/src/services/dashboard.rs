@@ -1,6 +1,7 @@
 //! The three rates (三率) and companions per unit, rolled up the unit tree.
 
 use police_square_domain::{
+    calendar::DAY_MS,
     rates::{RateCounts, Rates},
     Millis, Role, UnitKind,
 };
@@ -9,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{AppError, AppResult},
-    limits::HOUR,
     state::AppState,
 };
 
@@ -48,7 +48,7 @@ pub async fn dashboard(state: &AppState, staff: &Staff, period: Period) -> AppRe
     }
     let now = state.now();
     let to = period.to.unwrap_or(now);
-    let from = period.from.unwrap_or(to - 30 * 24 * HOUR);
+    let from = period.from.unwrap_or(to - 30 * DAY_MS);
     if from >= to {
         return Err(AppError::BadRequest("`from` must be before `to`".into()));
     }

@@ -4,16 +4,14 @@
 //! message to the handler (or, before anyone accepted it, to the unit) — instead of
 //! being recorded as a new appeal.
 
+use police_square_domain::free_text::LongText;
 use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff};
 
-use super::{commit, event, intake, notices, notices::Internal, required_text};
+use super::{commit, event, intake, notices, notices::Internal};
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
 };
-
-/// Longest note of a follow-up call.
-pub const MAX_NOTE_CHARS: usize = 5000;
 
 /// Attach a follow-up call from `phone` to appeal `appeal_id`. The appeal must be one
 /// of the caller's own (found by the same audited lookup as the caller's history) and
@@ -25,7 +23,7 @@ pub async fn record(
     phone: &str,
     note: &str,
 ) -> AppResult<Appeal> {
-    let note = required_text("text", note, MAX_NOTE_CHARS)?;
+    let note = LongText::parse("text", note)?.into_inner();
     let history = intake::caller_history(state, staff, phone).await?;
     let summary = history
         .iter()

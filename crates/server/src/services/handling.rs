@@ -4,8 +4,9 @@
 
 use chrono::NaiveDate;
 use police_square_domain::{
-    calendar::{local_midnight, to_local},
+    calendar::{local_midnight, to_local, DAY_MS},
     deadline::DeadlineState,
+    free_text::{LongText, Remark},
     reply, Action, AppealKind, Channel, Millis, Status,
 };
 use police_square_store::{
@@ -16,15 +17,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     access::{self, Need},
-    commit, event, notices, required_text,
+    commit, event, notices,
 };
 use crate::{
     error::{AppError, AppResult},
     state::AppState,
 };
 
-const MAX_REASON: usize = 1_000;
-const MAX_REPLY: usize = 5_000;
 pub const PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
@@ -264,7 +263,7 @@ pub async fn transfer(
     reason: &str,
 ) -> AppResult<TransferOutcome> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let reason = required_text("reason", reason, MAX_REASON)?;
+    let reason = Remark::parse("reason", reason)?.into_inner();
     let org = state.org_knowing(to_unit_id).await?;
     if org.unit(to_unit_id).is_none() {
         return Err(AppError::Unprocessable(format!(
@@ -346,7 +345,7 @@ pub async fn hand_off(
     note: &str,
 ) -> AppResult<Handoff> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let note = required_text("note", note, MAX_REASON)?;
+    let note = Remark::parse("note", note)?.into_inner();
     let departments = state.store.departments().await?;
     let department = departments
         .iter()
@@ -384,7 +383,7 @@ pub async fn acknowledge_handoff(
     receipt: &str,
 ) -> AppResult<Handoff> {
     access::load(state, staff, appeal_id, Need::Handle).await?;
-    let receipt = required_text("receipt", receipt, MAX_REASON)?;
+    let receipt = Remark::parse("receipt", receipt)?.into_inner();
     let known = state.store.handoffs(appeal_id).await?;
     let handoff = known
         .iter()
@@ -466,7 +465,7 @@ pub async fn reply(
             ))
         }
     };
-    let text = required_text("text", &text, MAX_REPLY)?;
+    let text = LongText::parse("text", &text)?.into_inner();
     reply::check_reply(&text)?;
     let now = state.now();
     let patch = AppealPatch {
@@ -509,7 +508,7 @@ pub async fn request_extension(
             "invalid value for days: 1 to 30 working days".into(),
         ));
     }
-    let reason = required_text("reason", reason, MAX_REASON)?;
+    let reason = Remark::parse("reason", reason)?.into_inner();
     Ok(state
         .store
         .create_request(NewRequest {
@@ -528,7 +527,7 @@ pub async fn request_extension(
 pub async fn close(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let now = state.now();
-    let window = state.config.rating_window_days * 24 * crate::limits::HOUR;
+    let window = state.config.rating_window_days * DAY_MS;
     if let Some(replied_at) = appeal.replied_at {
         if appeal.status == Status::Replied && now < replied_at + window {
             return Err(AppError::Conflict(
@@ -554,7 +553,7 @@ pub async fn close(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal>
 /// 不予受理, with the reason as the reply the resident reads.
 pub async fn reject(state: &AppState, staff: &Staff, id: Id, reason: &str) -> AppResult<Appeal> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let reason = required_text("reason", reason, MAX_REASON)?;
+    let reason = Remark::parse("reason", reason)?.into_inner();
     let now = state.now();
     let notice = notices::to_resident(state, &appeal, "rejected", &[]).await?;
     commit(
@@ -609,7 +608,7 @@ pub async fn reveal_contact(state: &AppState, staff: &Staff, id: Id) -> AppResul
         .store
         .audit(NewAudit {
             at: state.now(),
-            actor: format!("staff:{}", staff.id),
+            actor: Actor::Staff(staff.id).label(),
             action: "pii.reveal".into(),
             subject: format!("appeal:{}", appeal.id),
             detail: fields.join(","),

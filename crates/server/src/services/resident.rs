@@ -1,7 +1,7 @@
 //! Residents follow their appeal (查询) by tracking code, prove they own it with a
 //! one-time code sent to the contact phone, then read the reply and rate it (评价).
 
-use police_square_domain::{pii, tracking, Action, AppealKind, Millis, Satisfaction, Status};
+use police_square_domain::{free_text::Remark, pii, tracking, Action, AppealKind, Millis, Satisfaction, Status};
 use police_square_store::{
     Actor, Appeal, AppealPatch, Id, OneTimeCode, RequestKind, RequestState, Session,
 };
@@ -9,7 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{commit, event, notices, optional_text, supervision};
+use super::{commit, event, notices, supervision};
 use crate::{
     auth::{constant_time_eq, new_token, token_hash, ClientIp, CurrentResident},
     error::{AppError, AppResult},
@@ -344,8 +344,6 @@ pub struct RatingInput {
     pub comment: Option<String>,
 }
 
-const MAX_COMMENT: usize = 1_000;
-
 /// Rate the reply, which closes the case; "unsatisfied" opens a review (复核) that a
 /// supervisor decides.
 pub async fn rate(
@@ -359,7 +357,8 @@ pub async fn rate(
     if appeal.id != resident.appeal_id {
         return Err(AppError::Forbidden);
     }
-    let comment = optional_text("comment", input.comment.as_deref(), MAX_COMMENT)?;
+    let comment =
+        Remark::parse_optional("comment", input.comment.as_deref())?.map(Remark::into_inner);
     let now = state.now();
     let rated = commit(
         state,

@@ -9,7 +9,7 @@ use police_square_store::Report;
 use super::{category_label, fmt_change, fmt_day, share_label, status_label, title};
 use crate::{
     error::{AppError, AppResult},
-    pages::{ctx::Page, unusual},
+    pages::{ctx::PageFrame, unusual},
     services::reports::ReportContent,
 };
 
@@ -19,7 +19,7 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
-pub(super) fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
+pub(super) fn export(p: &PageFrame, report: &Report, c: &ReportContent) -> AppResult<Response> {
     let bytes = workbook(p, report, c).map_err(xlsx_error)?;
     let filename = format!(
         "report-{}-{}-{}.xlsx",
@@ -45,7 +45,7 @@ pub(super) fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<
 
 /// The report as a workbook: one sheet per part of the report.
 fn workbook(
-    p: &Page,
+    p: &PageFrame,
     report: &Report,
     c: &ReportContent,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

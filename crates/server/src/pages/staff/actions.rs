@@ -14,7 +14,7 @@ use super::detail::detail_page;
 use crate::{
     auth::CurrentStaff,
     error::{AppError, AppResult},
-    pages::ctx::{render, render_status, see_other, CsrfForm, Page},
+    pages::ctx::{render, render_status, see_other, CsrfForm, PageFrame},
     services::{
         handling::{self, ReplyInput, TransferOutcome},
         learning,
@@ -49,7 +49,7 @@ fn id_field(v: &Option<String>) -> Option<Id> {
 
 pub async fn act(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path((id, action)): Path<(Id, String)>,
     CsrfForm(form): CsrfForm<ActionForm>,

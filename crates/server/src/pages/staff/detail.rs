@@ -15,7 +15,7 @@ use crate::{
     auth::CurrentStaff,
     error::AppResult,
     org::OrgTree,
-    pages::ctx::{fmt_remaining, render, Page},
+    pages::ctx::{fmt_remaining, render, PageFrame},
     services::{
         directory,
         handling::{self, AppealDetail, RevealedContact},
@@ -61,7 +61,7 @@ struct HandoffRow {
 #[derive(Template)]
 #[template(path = "staff/detail.html")]
 pub(super) struct DetailPage {
-    p: Page,
+    p: PageFrame,
     d: AppealDetail,
     code: String,
     kind: String,
@@ -105,7 +105,7 @@ impl DetailPage {
 
 pub(super) async fn detail_page(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     id: Id,
     revealed: Option<RevealedContact>,
@@ -309,7 +309,7 @@ pub(in crate::pages) fn request_kind(k: RequestKind) -> &'static str {
 }
 
 /// What a request asks for, in words: an extension's days, a transfer's unit.
-pub(in crate::pages) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> String {
+pub(in crate::pages) fn request_detail(p: &PageFrame, org: &OrgTree, r: &Request) -> String {
     match r.kind {
         RequestKind::Extension => r
             .days
@@ -327,7 +327,7 @@ pub(in crate::pages) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> 
 /// What the request's author wrote. A review (复核) opened by a resident's unsatisfied
 /// rating has no staff author: it says so in the page's language, with the resident's
 /// comment when there is one.
-pub(in crate::pages) fn request_reason(p: &Page, r: &Request) -> String {
+pub(in crate::pages) fn request_reason(p: &PageFrame, r: &Request) -> String {
     if r.kind != RequestKind::Review || r.requested_by.is_some() {
         return r.reason.clone();
     }
@@ -342,7 +342,7 @@ pub(in crate::pages) fn request_reason(p: &Page, r: &Request) -> String {
 }
 
 /// What approving a request does, said before the supervisor decides ("批准后将重办").
-pub(in crate::pages) fn request_effect(p: &Page, org: &OrgTree, r: &Request) -> String {
+pub(in crate::pages) fn request_effect(p: &PageFrame, org: &OrgTree, r: &Request) -> String {
     match r.kind {
         RequestKind::Extension => p.t1(
             "page.review.effect_extension",
@@ -391,7 +391,7 @@ const ACTIONS: &[&str] = &[
 
 pub async fn detail(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
     Query(q): Query<DetailQuery>,

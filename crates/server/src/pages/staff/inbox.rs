@@ -15,7 +15,7 @@ use crate::{
     auth::CurrentStaff,
     error::AppResult,
     pages::{
-        ctx::{fmt_remaining, render, Page},
+        ctx::{fmt_remaining, render, PageFrame},
         dashboard,
     },
     services::handling::{self, InboxFilter},
@@ -146,7 +146,7 @@ pub(in crate::pages) struct Row {
     pub phone: String,
 }
 
-pub(in crate::pages) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]) -> Vec<Row> {
+pub(in crate::pages) fn rows(state: &AppState, p: &PageFrame, items: &[AppealSummary]) -> Vec<Row> {
     let org = state.org();
     let now = state.now();
     let policy = state.settings().policy.clone();
@@ -193,7 +193,7 @@ pub(in crate::pages) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]
 #[derive(Template)]
 #[template(path = "staff/inbox.html")]
 struct InboxPage {
-    p: Page,
+    p: PageFrame,
     rows: Vec<Row>,
     /// The 待办 tab (open cases only) rather than a chosen status or every status.
     todo: bool,
@@ -225,7 +225,7 @@ struct Drill {
 
 pub async fn inbox(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(params): Query<InboxParams>,
 ) -> AppResult<Response> {

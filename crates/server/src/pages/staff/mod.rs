@@ -9,7 +9,7 @@
 //!
 //! The navigation-bar context and select options used across the console live here.
 
-use super::ctx::Page;
+use super::ctx::PageFrame;
 use crate::{auth::CurrentStaff, state::AppState};
 
 mod actions;
@@ -25,7 +25,7 @@ pub(super) use inbox::{rows, Row};
 pub use login::{login, login_form, logout};
 
 /// The page context with the signed-in staff member in the navigation bar.
-pub(super) fn staff_page(state: &AppState, p: Page, staff: &CurrentStaff) -> Page {
+pub(super) fn staff_page(state: &AppState, p: PageFrame, staff: &CurrentStaff) -> PageFrame {
     let org = state.org();
     p.with_staff(staff, org.name(staff.unit_id))
 }
@@ -41,7 +41,7 @@ pub(super) type Options = Vec<Opt>;
 
 /// Options for enum keys labelled by `<prefix>.<key>` catalog entries.
 pub(super) fn options<T: std::fmt::Display>(
-    p: &Page,
+    p: &PageFrame,
     prefix: &str,
     all: &[T],
     current: &str,
