@@ -5,8 +5,8 @@
 
 use police_square_text::evaluate;
 
-const TUNE: &str = include_str!("../data/eval/appeals-tune.jsonl");
-const HELDOUT: &str = include_str!("../data/eval/appeals-heldout.jsonl");
+const TUNE: &str = include_str!("../../data/eval/appeals-tune.jsonl");
+const HELDOUT: &str = include_str!("../../data/eval/appeals-heldout.jsonl");
 
 fn figures(jsonl: &str) -> (f64, f64, f64, f64) {
     let v = evaluate(jsonl, None).expect("the evaluation set parses");
