@@ -49,7 +49,10 @@ impl<const MAX: usize> FreeText<MAX> {
     }
 
     /// Like [`FreeText::parse`], but absent or blank text is `None`.
-    pub fn parse_optional(field: &'static str, raw: Option<&str>) -> Result<Option<Self>, DomainError> {
+    pub fn parse_optional(
+        field: &'static str,
+        raw: Option<&str>,
+    ) -> Result<Option<Self>, DomainError> {
         match raw.map(str::trim).filter(|t| !t.is_empty()) {
             Some(text) => Self::parse(field, text).map(Some),
             None => Ok(None),
@@ -84,16 +87,16 @@ mod tests {
         assert!(Remark::parse("reason", "a\u{7}b").is_err());
         assert!(Remark::parse("reason", "第一行\n\t第二行").is_ok());
         let err = PersonName::parse("name", &"x".repeat(51)).unwrap_err();
-        assert_eq!(
-            err,
-            DomainError::invalid("name", "at most 50 characters")
-        );
+        assert_eq!(err, DomainError::invalid("name", "at most 50 characters"));
     }
 
     #[test]
     fn blank_optional_text_is_none() {
         assert_eq!(AnalystNote::parse_optional("note", None).unwrap(), None);
-        assert_eq!(AnalystNote::parse_optional("note", Some("  ")).unwrap(), None);
+        assert_eq!(
+            AnalystNote::parse_optional("note", Some("  ")).unwrap(),
+            None
+        );
         assert!(AnalystNote::parse_optional("note", Some(&"x".repeat(2_001))).is_err());
         assert!(PersonName::is_too_long(&"x".repeat(51)));
         assert!(!PersonName::is_too_long(&format!(" {} ", "x".repeat(50))));

@@ -164,8 +164,14 @@ mod tests {
             "secrets must not be printed"
         );
         let router = build_router(&cfg).unwrap();
-        assert_eq!(router.transport_for(crate::DeliveryRoute::Sms).name(), "smpp");
-        assert_eq!(router.transport_for(crate::DeliveryRoute::Email).name(), "smtp");
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Sms).name(),
+            "smpp"
+        );
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Email).name(),
+            "smtp"
+        );
         assert_eq!(
             router.transport_for(crate::DeliveryRoute::Webhook).name(),
             "webhook"
@@ -188,7 +194,13 @@ mod tests {
     #[test]
     fn dev_default_routes_everything_to_log() {
         let router = build_router(&RouterConfig::dev("/tmp/dev.jsonl")).unwrap();
-        assert_eq!(router.transport_for(crate::DeliveryRoute::Sms).name(), "log");
-        assert_eq!(router.transport_for(crate::DeliveryRoute::Email).name(), "log");
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Sms).name(),
+            "log"
+        );
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Email).name(),
+            "log"
+        );
     }
 }

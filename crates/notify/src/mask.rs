@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(mask_email("zhang.san@example.com"), "z***@example.com");
         assert_eq!(mask_email("nonsense"), "***");
         assert_eq!(
-            mask_recipient(DeliveryRoute::Webhook, "https://user:pw@hook.example/path?t=1"),
+            mask_recipient(
+                DeliveryRoute::Webhook,
+                "https://user:pw@hook.example/path?t=1"
+            ),
             "https://hook.example/…"
         );
     }

@@ -995,11 +995,35 @@ mod tests {
         let seed = crate::parse_jsonl(seed).unwrap();
         e.fit_idf(seed.iter().map(|r| r.text.as_str()).chain(texts));
         let mut ix = ClusterIndex::new(ClusterConfig::default());
-        let a = ix.assign(engine_item(&e, "a", 0, DefaultCategory::PublicOrder, texts[0]));
-        let b = ix.assign(engine_item(&e, "b", 1, DefaultCategory::PublicOrder, texts[1]));
+        let a = ix.assign(engine_item(
+            &e,
+            "a",
+            0,
+            DefaultCategory::PublicOrder,
+            texts[0],
+        ));
+        let b = ix.assign(engine_item(
+            &e,
+            "b",
+            1,
+            DefaultCategory::PublicOrder,
+            texts[1],
+        ));
         // Same kind of problem elsewhere; another problem in the same place.
-        let c = ix.assign(engine_item(&e, "c", 2, DefaultCategory::PublicOrder, texts[2]));
-        let d = ix.assign(engine_item(&e, "d", 2, DefaultCategory::NonPolice, texts[3]));
+        let c = ix.assign(engine_item(
+            &e,
+            "c",
+            2,
+            DefaultCategory::PublicOrder,
+            texts[2],
+        ));
+        let d = ix.assign(engine_item(
+            &e,
+            "d",
+            2,
+            DefaultCategory::NonPolice,
+            texts[3],
+        ));
         assert_eq!(b.cluster, a.cluster, "{b:?}");
         assert!(c.new_cluster, "{c:?}");
         assert!(d.new_cluster, "{d:?}");

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use crate::classify::{DefaultCategory, CategoryModel, Prediction, TrainOptions, SEED_TRAIN};
+use crate::classify::{CategoryModel, DefaultCategory, Prediction, TrainOptions, SEED_TRAIN};
 use crate::cluster::Signature;
 use crate::dataset::parse_jsonl;
 use crate::emergency::{detect, EmergencySignal};
@@ -102,7 +102,8 @@ pub fn train_model_with(
     examples: &[(String, DefaultCategory)],
     opts: &TrainOptions,
 ) -> CategoryModel {
-    let norms: Vec<(String, DefaultCategory)> = examples.iter().map(|(t, c)| (normalize(t), *c)).collect();
+    let norms: Vec<(String, DefaultCategory)> =
+        examples.iter().map(|(t, c)| (normalize(t), *c)).collect();
     let tokens: Vec<Vec<&str>> = norms.iter().map(|(n, _)| seg.cut(n)).collect();
     CategoryModel::train_with(
         norms
@@ -281,9 +282,15 @@ mod tests {
                 "有人打电话说我涉嫌洗钱，让我把钱转到安全账户",
                 DefaultCategory::Fraud,
             ),
-            ("孩子出生了想报户口，需要带什么材料", DefaultCategory::Household),
+            (
+                "孩子出生了想报户口，需要带什么材料",
+                DefaultCategory::Household,
+            ),
             ("驾驶证到期了在哪里换证", DefaultCategory::VehicleAdmin),
-            ("楼道里全是电动车在充电，万一着火怎么办", DefaultCategory::Fire),
+            (
+                "楼道里全是电动车在充电，万一着火怎么办",
+                DefaultCategory::Fire,
+            ),
         ];
         for (t, want) in cases {
             assert_eq!(e.classify(t).category, want, "{t}");

@@ -95,12 +95,25 @@ fn day(at: Millis) -> String {
     to_local(at).format("%Y-%m-%d").to_string()
 }
 
+fn figures(now: &[OpinionBucket], before: &[OpinionBucket]) -> Vec<Figure> {
+    now.iter()
+        .map(|b| Figure {
+            key: b.key.clone(),
+            total: b.total,
+            negative: b.negative,
+            previous: count_of(before, &b.key),
+        })
+        .collect()
+}
+
 pub async fn opinion(
     State(state): State<AppState>,
     staff: CurrentStaff,
     ApiQuery(q): ApiQuery<OpinionParams>,
 ) -> AppResult<Json<OpinionResponse>> {
-    let (from, to) = q.period.range(state.now(), q.from.as_deref(), q.to.as_deref())?;
+    let (from, to) = q
+        .period
+        .range(state.now(), q.from.as_deref(), q.to.as_deref())?;
     let o = opinion::opinion(&state, &staff, q.unit, from, to).await?;
     // Days are keyed by their number since the epoch in China time.
     let first_day = day_of(from);

@@ -16,9 +16,9 @@ use axum::{
 use std::collections::HashMap;
 
 use police_square_domain::{
-    free_text::{AddressLine, LongText, Title},
     calendar::DayOverride,
     calendar_table::{self, CalendarDay, DayKind, RawDay},
+    free_text::{AddressLine, LongText, Title},
     DeadlinePolicy, WorkCalendar,
 };
 use police_square_store::{Actor, Department, NewAudit, ReplyTemplate};
@@ -354,7 +354,9 @@ pub async fn save(
         "department" => {
             let (Some(name), contact) = (
                 Title::parse("name", &form.name).ok().map(Title::into_inner),
-                AddressLine::parse("contact", &form.contact).ok().map(AddressLine::into_inner),
+                AddressLine::parse("contact", &form.contact)
+                    .ok()
+                    .map(AddressLine::into_inner),
             ) else {
                 return invalid(p, "page.admin.err_department", None).await;
             };
@@ -372,8 +374,12 @@ pub async fn save(
         }
         "template" => {
             let (Some(title), Some(body)) = (
-                Title::parse("title", &form.title).ok().map(Title::into_inner),
-                LongText::parse("body", &form.body).ok().map(LongText::into_inner),
+                Title::parse("title", &form.title)
+                    .ok()
+                    .map(Title::into_inner),
+                LongText::parse("body", &form.body)
+                    .ok()
+                    .map(LongText::into_inner),
             ) else {
                 return invalid(p, "page.admin.err_template", None).await;
             };
@@ -419,7 +425,9 @@ pub async fn edit(
         "department" => {
             let (Some(name), contact) = (
                 Title::parse("name", &form.name).ok().map(Title::into_inner),
-                AddressLine::parse("contact", &form.contact).ok().map(AddressLine::into_inner),
+                AddressLine::parse("contact", &form.contact)
+                    .ok()
+                    .map(AddressLine::into_inner),
             ) else {
                 return invalid_edit(&state, p, &staff, "page.admin.err_department").await;
             };
@@ -432,8 +440,12 @@ pub async fn edit(
         }
         "template" => {
             let (Some(title), Some(body)) = (
-                Title::parse("title", &form.title).ok().map(Title::into_inner),
-                LongText::parse("body", &form.body).ok().map(LongText::into_inner),
+                Title::parse("title", &form.title)
+                    .ok()
+                    .map(Title::into_inner),
+                LongText::parse("body", &form.body)
+                    .ok()
+                    .map(LongText::into_inner),
             ) else {
                 return invalid_edit(&state, p, &staff, "page.admin.err_template").await;
             };

@@ -118,7 +118,12 @@ fn kind_options(p: &PageFrame, selected: &str) -> Vec<Opt> {
 
 /// Parents a unit may go under: every unit that is not retired and not inside
 /// `moving` (a unit cannot go under itself), with "none" (a root) first.
-fn parent_options(p: &PageFrame, units: &[Unit], moving: Option<&Unit>, selected: &str) -> Vec<Opt> {
+fn parent_options(
+    p: &PageFrame,
+    units: &[Unit],
+    moving: Option<&Unit>,
+    selected: &str,
+) -> Vec<Opt> {
     let mut out = vec![Opt {
         value: String::new(),
         label: p.t("page.admin_org.no_parent"),

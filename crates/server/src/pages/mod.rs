@@ -35,7 +35,7 @@ use axum::{
 };
 
 use crate::{auth::cookie, i18n::Lang, state::AppState};
-use ctx::{add_cookie, form_cookie, lang_cookie, frame_from_parts, FormToken, FORM_COOKIE};
+use ctx::{add_cookie, form_cookie, frame_from_parts, lang_cookie, FormToken, FORM_COOKIE};
 
 pub use ctx::{fmt_rate, fmt_time};
 

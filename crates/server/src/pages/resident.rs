@@ -10,7 +10,8 @@ use axum::{
 use police_square_domain::{
     appeal::AppealText,
     free_text::{AddressLine, PersonName},
-    pii::Phone, tracking, AppealKind, Channel, Satisfaction, UnitKind,
+    pii::Phone,
+    tracking, AppealKind, Channel, Satisfaction, UnitKind,
 };
 use police_square_store::Appeal;
 use serde::Deserialize;

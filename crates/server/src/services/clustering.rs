@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use police_square_domain::{calendar::DAY_MS, org::UnitPath, pii};
 use police_square_store::{AnalysisRow, AppealSummary, Cluster, ClusterLink, Id, Staff};
 use police_square_text::{
-    DefaultCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
+    ClusterConfig, ClusterIndex, ClusterItem, DefaultCategory, Signature, TextEngine,
 };
 
 use crate::{

@@ -17,8 +17,8 @@ use police_square_store::{
     AlertStatus, AppealSummary, EmergingAlertRecord, Id, NewEmergingAlert, Staff,
 };
 use police_square_text::{
-    detect_emerging, features::content_words, DefaultCategory, EmergingConfig,
-    EmergingInput, TextEngine,
+    detect_emerging, features::content_words, DefaultCategory, EmergingConfig, EmergingInput,
+    TextEngine,
 };
 
 use crate::{

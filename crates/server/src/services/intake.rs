@@ -3,8 +3,11 @@
 use police_square_domain::{
     free_text::{AddressLine, PersonName},
     pii::Phone,
-    tracking, AppealKind, Category, Channel, Role, Status};
-use police_square_store::{Actor, Appeal, AppealSummary, Id, InsertOutcome, NewAppeal, NewAudit, Staff};
+    tracking, AppealKind, Category, Channel, Role, Status,
+};
+use police_square_store::{
+    Actor, Appeal, AppealSummary, Id, InsertOutcome, NewAppeal, NewAudit, Staff,
+};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -65,7 +68,8 @@ pub async fn submit(
     crate::setup::ensure_open(state).await?;
     let text = police_square_domain::appeal::AppealText::parse(&input.text)?;
     let phone = Phone::parse(&input.contact_phone)?;
-    let name = PersonName::parse_optional("name", input.name.as_deref())?.map(PersonName::into_inner);
+    let name =
+        PersonName::parse_optional("name", input.name.as_deref())?.map(PersonName::into_inner);
     let address = AddressLine::parse_optional("address", input.address.as_deref())?
         .map(AddressLine::into_inner);
     let idempotency_key = idempotency_key

@@ -12,7 +12,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use police_square_domain::{calendar::DAY_MS, Category, Status};
 use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff, CATEGORY_CORRECTED};
-use police_square_text::{DefaultCategory, CategoryModel, IdfModel, TextEngine};
+use police_square_text::{CategoryModel, DefaultCategory, IdfModel, TextEngine};
 use serde::{Deserialize, Serialize};
 
 use crate::{

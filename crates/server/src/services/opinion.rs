@@ -8,10 +8,10 @@ use police_square_domain::{
     org::UnitPath,
     Millis,
 };
-use serde::{Deserialize, Serialize};
 use police_square_store::{
     Cluster, EmergingAlertRecord, Id, OpinionBucket, OpinionQuery, OpinionView, Staff, Unit,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     error::{AppError, AppResult},

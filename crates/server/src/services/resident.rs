@@ -1,7 +1,9 @@
 //! Residents follow their appeal (查询) by tracking code, prove they own it with a
 //! one-time code sent to the contact phone, then read the reply and rate it (评价).
 
-use police_square_domain::{free_text::Remark, pii, tracking, Action, AppealKind, Millis, Satisfaction, Status};
+use police_square_domain::{
+    free_text::Remark, pii, tracking, Action, AppealKind, Millis, Satisfaction, Status,
+};
 use police_square_store::{
     Actor, Appeal, AppealPatch, Id, OneTimeCode, RequestKind, RequestState, Session,
 };

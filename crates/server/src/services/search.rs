@@ -15,8 +15,10 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use police_square_domain::{calendar::{local_midnight, DAY_MS},
-    pii, AppealKind, Category, Role, Status};
+use police_square_domain::{
+    calendar::{local_midnight, DAY_MS},
+    pii, AppealKind, Category, Role, Status,
+};
 use police_square_store::{AppealSummary, SearchQuery, Staff};
 use police_square_text::TextEngine;
 use serde::{Deserialize, Serialize};

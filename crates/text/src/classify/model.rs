@@ -251,7 +251,9 @@ impl CategoryModel {
     }
 
     /// Train from labelled feature sets, with the seed lexicon as a prior.
-    pub fn train<'a>(examples: impl IntoIterator<Item = (TextFeatures<'a>, DefaultCategory)>) -> Self {
+    pub fn train<'a>(
+        examples: impl IntoIterator<Item = (TextFeatures<'a>, DefaultCategory)>,
+    ) -> Self {
         Self::train_with(examples, &TrainOptions::default())
     }
 

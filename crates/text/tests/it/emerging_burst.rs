@@ -138,7 +138,13 @@ fn injected_burst_is_named_and_background_stays_quiet() {
         let id = format!("burst-{i}");
         injected.push(id.clone());
         // The new pattern fits no category well; the classifier would say "other".
-        rows.push((id, date, burst_district.to_string(), DefaultCategory::Other, t));
+        rows.push((
+            id,
+            date,
+            burst_district.to_string(),
+            DefaultCategory::Other,
+            t,
+        ));
     }
 
     // Keywords as at intake: TF-IDF with IDF learned from the platform's corpus.
