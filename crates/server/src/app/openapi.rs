@@ -1,6 +1,6 @@
-//! The OpenAPI 3.1 document, written by hand. `tests/openapi.rs` compares it with
+//! The OpenAPI 3.1 document, written by hand. `tests/it/openapi.rs` compares it with
 //! `tests/openapi.snap.json` (update with `UPDATE_SNAPSHOT=1`) and checks that every
-//! route in [`super::api::routes`] is documented and every documented route exists.
+//! route in [`super::api::route_table`] is documented and every documented route exists.
 
 use axum::Json;
 use police_square_domain::{

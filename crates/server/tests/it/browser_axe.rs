@@ -5,31 +5,15 @@
 //! Missing node, chromium, playwright-core or axe-core is a failure with a clear
 //! message, never a silent skip.
 
-mod browser_support;
-mod common;
-mod pages_support;
-
-use std::{path::PathBuf, process::Command, time::Duration};
-
-use browser_support::{check_prerequisites, chromium, workspace_root};
-use common::{Backend, PASSWORD};
-use pages_support::{seed::seed_every_state, spawn_pages_app};
+use crate::browser_support::{check_prerequisites, run_script, workspace_root};
+use crate::common::{Backend, PASSWORD};
+use crate::pages_support::{seed::seed_every_state, spawn_pages_app};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resident_and_staff_pages_have_no_serious_accessibility_violations() {
-    let root = workspace_root();
-    check_prerequisites(&root, &["playwright-core", "axe-core"]);
+    check_prerequisites(&workspace_root(), &["playwright-core", "axe-core"]);
     let app = spawn_pages_app(Backend::Sqlite).await;
     let s = seed_every_state(&app).await;
-
-    // The outbox worker of this node (the resident's confirmation sends messages).
-    let state = app.state.clone();
-    let worker = tokio::spawn(async move {
-        loop {
-            let _ = police_square_server::features::notices::outbox::deliver_due(&state).await;
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
-    });
 
     // Each page as the person who works on it sees it.
     let staff_pages = serde_json::json!([
@@ -46,36 +30,11 @@ async fn resident_and_staff_pages_have_no_serious_accessibility_violations() {
         ["operator", "/staff/hotline?phone=13800001001"],
         ["admin", "/staff/admin"],
     ]);
-    let shots = std::env::var("SCREENSHOT_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| root.join("target/browser"));
-    let script = root.join("tests/browser/axe_pages.mjs");
-    let base = app.base.clone();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(&script)
-            .current_dir(&root)
-            .env("BASE_URL", &base)
-            .env("STAFF_PASSWORD", PASSWORD)
-            .env("STAFF_PAGES", staff_pages.to_string())
-            .env("SCREENSHOT_DIR", &shots)
-            .env("CHROMIUM", chromium())
-            .output()
-            .expect("run node")
-    })
-    .await
-    .unwrap();
-    worker.abort();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        output.status.success(),
-        "axe_pages.mjs failed ({}):\n{stdout}\n{stderr}",
-        output.status
-    );
-    assert!(stdout.contains("[axe] PASS"), "script did not finish");
+    let env = vec![
+        ("STAFF_PASSWORD", PASSWORD.to_owned()),
+        ("STAFF_PAGES", staff_pages.to_string()),
+    ];
+    let stdout = run_script(&app, "axe_pages.mjs", env, "[axe] PASS").await;
     // Every page was checked: 5 resident pages, the login page and the staff pages.
     assert!(
         stdout.contains("[axe] TOTAL pages=15 "),
