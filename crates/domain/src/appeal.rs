@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::DomainError;
+use crate::{error::DomainError, free_text::LongText};
 
 /// Declares a closed set of values stored and sent as stable snake_case keys.
 /// Display labels live in the UI catalogs, never here.
@@ -218,39 +218,23 @@ impl std::fmt::Display for Category {
     }
 }
 
-/// Appeal text as submitted: trimmed, non-empty, at most [`AppealText::MAX_CHARS`].
+/// Appeal text as submitted: [`LongText`] under the field name `text`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AppealText(String);
+pub struct AppealText(LongText);
 
 impl AppealText {
-    pub const MAX_CHARS: usize = 5_000;
+    pub const MAX_CHARS: usize = LongText::MAX_CHARS;
 
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let text = raw.trim();
-        if text.is_empty() {
-            return Err(DomainError::invalid("text", "must not be empty"));
-        }
-        if text.chars().count() > Self::MAX_CHARS {
-            return Err(DomainError::invalid(
-                "text",
-                format!("at most {} characters", Self::MAX_CHARS),
-            ));
-        }
-        if text
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
-            return Err(DomainError::invalid("text", "contains control characters"));
-        }
-        Ok(Self(text.to_owned()))
+        LongText::parse("text", raw).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        self.0.as_str()
     }
 
     pub fn into_inner(self) -> String {
-        self.0
+        self.0.into_inner()
     }
 }
 

@@ -26,8 +26,24 @@ pub enum DayOverride {
     Workday(NaiveDate),
 }
 
+/// One calendar day in milliseconds.
+pub const DAY_MS: Millis = 86_400_000;
+/// China Standard Time's offset from UTC (UTC+8 all year), in milliseconds.
+pub const CHINA_OFFSET_MS: Millis = 8 * 3_600_000;
+
 pub fn china_tz() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+    FixedOffset::east_opt((CHINA_OFFSET_MS / 1000) as i32).expect("valid offset")
+}
+
+/// The China-time day number of an instant: whole days since 1970-01-01 China time.
+/// Statistics and the opinion view's daily series are keyed by it.
+pub fn day_of(at: Millis) -> i64 {
+    (at + CHINA_OFFSET_MS).div_euclid(DAY_MS)
+}
+
+/// The first instant of a China-time day number.
+pub fn day_start(day: i64) -> Millis {
+    day * DAY_MS - CHINA_OFFSET_MS
 }
 
 pub fn to_local(at: Millis) -> DateTime<FixedOffset> {
@@ -176,6 +192,14 @@ mod tests {
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> Millis {
         from_local(NaiveDate::from_ymd_opt(y, m, d).unwrap(), hm(h, min))
+    }
+
+    #[test]
+    fn day_numbers_turn_at_china_midnight() {
+        let midnight = at(2026, 3, 2, 0, 0);
+        assert_eq!(day_of(midnight), day_of(midnight - 1) + 1);
+        assert_eq!(day_start(day_of(midnight + 5 * 3_600_000)), midnight);
+        assert_eq!(midnight, local_midnight(local_date(midnight + DAY_MS - 1)));
     }
 
     #[test]

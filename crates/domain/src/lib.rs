@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod calendar_table;
 pub mod deadline;
 pub mod error;
+pub mod free_text;
 pub mod org;
 pub mod org_rows;
 pub mod pii;
@@ -20,6 +21,7 @@ pub use appeal::{Action, AppealKind, Category, Channel, Status, Urgency};
 pub use calendar::WorkCalendar;
 pub use deadline::DeadlinePolicy;
 pub use error::DomainError;
+pub use free_text::FreeText;
 pub use org::{Role, UnitKind};
 pub use rating::{Rating, Satisfaction};
 

@@ -1,4 +1,4 @@
-//! Configuration: which transport to use, and per-channel routing.
+//! Configuration: which transport to use, and per-route routing (SMS, e-mail, webhook).
 //!
 //! TOML example (the server decides where this table lives):
 //! ```toml
@@ -100,7 +100,7 @@ pub fn build_transport(cfg: &TransportConfig) -> Result<Arc<dyn Transport>, Conf
     })
 }
 
-/// Per-channel transports; channels left out go to `default`.
+/// Per-route transports; routes left out go to `default`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouterConfig {
@@ -127,13 +127,13 @@ impl RouterConfig {
 
 pub fn build_router(cfg: &RouterConfig) -> Result<Router, ConfigError> {
     let mut router = Router::new(build_transport(&cfg.default)?);
-    for (channel, c) in [
-        (crate::Channel::Sms, &cfg.sms),
-        (crate::Channel::Email, &cfg.email),
-        (crate::Channel::Webhook, &cfg.webhook),
+    for (route, c) in [
+        (crate::DeliveryRoute::Sms, &cfg.sms),
+        (crate::DeliveryRoute::Email, &cfg.email),
+        (crate::DeliveryRoute::Webhook, &cfg.webhook),
     ] {
         if let Some(c) = c {
-            router = router.with(channel, build_transport(c)?);
+            router = router.with(route, build_transport(c)?);
         }
     }
     Ok(router)
@@ -164,10 +164,16 @@ mod tests {
             "secrets must not be printed"
         );
         let router = build_router(&cfg).unwrap();
-        assert_eq!(router.transport_for(crate::Channel::Sms).name(), "smpp");
-        assert_eq!(router.transport_for(crate::Channel::Email).name(), "smtp");
         assert_eq!(
-            router.transport_for(crate::Channel::Webhook).name(),
+            router.transport_for(crate::DeliveryRoute::Sms).name(),
+            "smpp"
+        );
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Email).name(),
+            "smtp"
+        );
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Webhook).name(),
             "webhook"
         );
     }
@@ -188,7 +194,13 @@ mod tests {
     #[test]
     fn dev_default_routes_everything_to_log() {
         let router = build_router(&RouterConfig::dev("/tmp/dev.jsonl")).unwrap();
-        assert_eq!(router.transport_for(crate::Channel::Sms).name(), "log");
-        assert_eq!(router.transport_for(crate::Channel::Email).name(), "log");
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Sms).name(),
+            "log"
+        );
+        assert_eq!(
+            router.transport_for(crate::DeliveryRoute::Email).name(),
+            "log"
+        );
     }
 }

@@ -10,7 +10,7 @@
 //! - [`SmtpTransport`] — e-mail through lettre.
 //! - [`WebhookTransport`] — signed JSON POST (e.g. to an SMS gateway or a partner system).
 //! - [`SmppTransport`] — SMS through a minimal SMPP 3.4 client.
-//! - [`Router`] — picks one of the above per [`Channel`].
+//! - [`Router`] — picks one of the above per [`DeliveryRoute`].
 
 mod config;
 mod log;
@@ -30,7 +30,7 @@ pub use config::{
 };
 pub use log::LogTransport;
 pub use mask::{mask_email, mask_phone, mask_recipient};
-pub use message::{Channel, Message, SendError, Transport};
+pub use message::{DeliveryRoute, Message, SendError, Transport};
 pub use retry::{retry_delay, should_retry, MAX_ATTEMPTS};
 pub use router::Router;
 pub use smpp::{SmppConfig, SmppTransport};

@@ -101,8 +101,8 @@ impl Transport for LogTransport {
         tracing::info!(
             transport = "log",
             id = %msg.id,
-            channel = %msg.channel,
-            to = %mask_recipient(msg.channel, &msg.to),
+            channel = %msg.route,
+            to = %mask_recipient(msg.route, &msg.to),
             template = %msg.template,
             body_chars = msg.body.chars().count(),
             "notification written to dev log"
@@ -114,12 +114,12 @@ impl Transport for LogTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Channel;
+    use crate::DeliveryRoute;
 
     fn msg(id: &str, to: &str, template: &str, body: &str) -> Message {
         Message {
             id: id.into(),
-            channel: Channel::Sms,
+            route: DeliveryRoute::Sms,
             to: to.into(),
             subject: None,
             body: body.into(),

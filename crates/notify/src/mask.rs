@@ -1,6 +1,6 @@
 //! Masking of recipients for logs: enough to correlate, not enough to identify.
 
-use crate::Channel;
+use crate::DeliveryRoute;
 
 /// `13812341234` → `138****1234`; short numbers keep only their last two digits.
 pub fn mask_phone(phone: &str) -> String {
@@ -35,12 +35,12 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
-/// Masks by channel; webhook targets keep only scheme and host.
-pub fn mask_recipient(channel: Channel, to: &str) -> String {
-    match channel {
-        Channel::Sms => mask_phone(to),
-        Channel::Email => mask_email(to),
-        Channel::Webhook => match to.split_once("://") {
+/// Masks by delivery route; webhook targets keep only scheme and host.
+pub fn mask_recipient(route: DeliveryRoute, to: &str) -> String {
+    match route {
+        DeliveryRoute::Sms => mask_phone(to),
+        DeliveryRoute::Email => mask_email(to),
+        DeliveryRoute::Webhook => match to.split_once("://") {
             Some((scheme, rest)) => {
                 let host = rest.split(['/', '?', '#']).next().unwrap_or("");
                 let host = host.rsplit('@').next().unwrap_or(host);
@@ -68,7 +68,10 @@ mod tests {
         assert_eq!(mask_email("zhang.san@example.com"), "z***@example.com");
         assert_eq!(mask_email("nonsense"), "***");
         assert_eq!(
-            mask_recipient(Channel::Webhook, "https://user:pw@hook.example/path?t=1"),
+            mask_recipient(
+                DeliveryRoute::Webhook,
+                "https://user:pw@hook.example/path?t=1"
+            ),
             "https://hook.example/…"
         );
     }

@@ -3,38 +3,40 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-/// Delivery channel of a message; the [`crate::Router`] picks a transport by it.
+/// How a message is delivered (SMS, e-mail or webhook); the [`crate::Router`] picks a
+/// transport by it. Not the intake channel an appeal came in by
+/// (`police_square_domain::Channel`). Serialized as `channel`, its historical key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Channel {
+pub enum DeliveryRoute {
     Sms,
     Email,
     Webhook,
 }
 
-impl Channel {
+impl DeliveryRoute {
     pub fn as_str(self) -> &'static str {
         match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-            Channel::Webhook => "webhook",
+            DeliveryRoute::Sms => "sms",
+            DeliveryRoute::Email => "email",
+            DeliveryRoute::Webhook => "webhook",
         }
     }
 }
 
-impl std::fmt::Display for Channel {
+impl std::fmt::Display for DeliveryRoute {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl std::str::FromStr for Channel {
+impl std::str::FromStr for DeliveryRoute {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
-            "sms" => Ok(Channel::Sms),
-            "email" => Ok(Channel::Email),
-            "webhook" => Ok(Channel::Webhook),
+            "sms" => Ok(DeliveryRoute::Sms),
+            "email" => Ok(DeliveryRoute::Email),
+            "webhook" => Ok(DeliveryRoute::Webhook),
             other => Err(format!("unknown channel {other:?}")),
         }
     }
@@ -48,8 +50,9 @@ impl std::str::FromStr for Channel {
 pub struct Message {
     /// Outbox row id; doubles as the idempotency key for receivers.
     pub id: String,
-    pub channel: Channel,
-    /// Phone number, e-mail address or webhook target, depending on `channel`.
+    #[serde(rename = "channel")]
+    pub route: DeliveryRoute,
+    /// Phone number, e-mail address or webhook target, depending on `route`.
     pub to: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -63,8 +66,8 @@ impl std::fmt::Debug for Message {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Message")
             .field("id", &self.id)
-            .field("channel", &self.channel)
-            .field("to", &crate::mask_recipient(self.channel, &self.to))
+            .field("route", &self.route)
+            .field("to", &crate::mask_recipient(self.route, &self.to))
             .field("template", &self.template)
             .field("body_chars", &self.body.chars().count())
             .finish()

@@ -1,35 +1,35 @@
-//! Picks a transport per channel, falling back to a default.
+//! Picks a transport per delivery route, falling back to a default.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::{Channel, Message, SendError, Transport};
+use crate::{DeliveryRoute, Message, SendError, Transport};
 
 /// Itself a [`Transport`], so the outbox worker holds just one `Arc<dyn Transport>`.
 #[derive(Clone)]
 pub struct Router {
     default: Arc<dyn Transport>,
-    by_channel: HashMap<Channel, Arc<dyn Transport>>,
+    by_route: HashMap<DeliveryRoute, Arc<dyn Transport>>,
 }
 
 impl Router {
     pub fn new(default: Arc<dyn Transport>) -> Self {
         Self {
             default,
-            by_channel: HashMap::new(),
+            by_route: HashMap::new(),
         }
     }
 
-    /// Route `channel` to `transport` (builder style).
-    pub fn with(mut self, channel: Channel, transport: Arc<dyn Transport>) -> Self {
-        self.by_channel.insert(channel, transport);
+    /// Send `route` through `transport` (builder style).
+    pub fn with(mut self, route: DeliveryRoute, transport: Arc<dyn Transport>) -> Self {
+        self.by_route.insert(route, transport);
         self
     }
 
-    pub fn transport_for(&self, channel: Channel) -> &Arc<dyn Transport> {
-        self.by_channel.get(&channel).unwrap_or(&self.default)
+    pub fn transport_for(&self, route: DeliveryRoute) -> &Arc<dyn Transport> {
+        self.by_route.get(&route).unwrap_or(&self.default)
     }
 }
 
@@ -40,7 +40,7 @@ impl Transport for Router {
     }
 
     async fn send(&self, msg: &Message) -> Result<(), SendError> {
-        self.transport_for(msg.channel).send(msg).await
+        self.transport_for(msg.route).send(msg).await
     }
 }
 
@@ -66,10 +66,10 @@ mod tests {
     async fn routes_by_channel() {
         let default = Arc::new(Recorder("log", Mutex::default()));
         let sms = Arc::new(Recorder("smpp", Mutex::default()));
-        let router = Router::new(default.clone()).with(Channel::Sms, sms.clone());
+        let router = Router::new(default.clone()).with(DeliveryRoute::Sms, sms.clone());
         let mut m = Message {
             id: "a".into(),
-            channel: Channel::Sms,
+            route: DeliveryRoute::Sms,
             to: "13812341234".into(),
             subject: None,
             body: "x".into(),
@@ -77,7 +77,7 @@ mod tests {
         };
         router.send(&m).await.unwrap();
         m.id = "b".into();
-        m.channel = Channel::Email;
+        m.route = DeliveryRoute::Email;
         router.send(&m).await.unwrap();
         assert_eq!(*sms.1.lock().unwrap(), vec!["a"]);
         assert_eq!(*default.1.lock().unwrap(), vec!["b"]);

@@ -1,11 +1,11 @@
 //! Helpers shared by the transport tests (fake servers live next to their transport).
 
-use crate::{Channel, Message};
+use crate::{DeliveryRoute, Message};
 
-pub(crate) fn message(channel: Channel, to: &str, template: &str, body: &str) -> Message {
+pub(crate) fn message(route: DeliveryRoute, to: &str, template: &str, body: &str) -> Message {
     Message {
         id: "outbox-42".into(),
-        channel,
+        route,
         to: to.into(),
         subject: None,
         body: body.into(),

@@ -8,7 +8,7 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use crate::config::{ConfigError, Secret};
-use crate::{Channel, Message, SendError, Transport};
+use crate::{DeliveryRoute, Message, SendError, Transport};
 
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 pub const SIGNATURE_HEADER: &str = "X-PoliceSquare-Signature";
@@ -34,7 +34,7 @@ fn default_timeout() -> u64 {
 #[derive(Serialize)]
 struct Payload<'a> {
     id: &'a str,
-    channel: Channel,
+    channel: DeliveryRoute,
     to: &'a str,
     template: &'a str,
     subject: Option<&'a str>,
@@ -86,7 +86,7 @@ impl Transport for WebhookTransport {
     async fn send(&self, msg: &Message) -> Result<(), SendError> {
         let payload = Payload {
             id: &msg.id,
-            channel: msg.channel,
+            channel: msg.route,
             to: &msg.to,
             template: &msg.template,
             subject: msg.subject.as_deref(),

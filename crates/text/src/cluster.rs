@@ -11,7 +11,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::classify::Category;
+use crate::classify::DefaultCategory;
 use crate::features::{is_stopword, stable_hash, TextFeatures};
 use crate::keywords::IdfModel;
 use crate::normalize::is_cjk;
@@ -651,7 +651,7 @@ pub struct ClusterItem {
     /// Day number (e.g. days since the Unix epoch) of submission.
     pub day: i64,
     pub district: Option<String>,
-    pub category: Option<Category>,
+    pub category: Option<DefaultCategory>,
     pub signature: Signature,
 }
 
@@ -970,7 +970,7 @@ mod tests {
         e: &crate::TextEngine,
         id: &str,
         day: i64,
-        cat: Category,
+        cat: DefaultCategory,
         t: &str,
     ) -> ClusterItem {
         ClusterItem {
@@ -995,11 +995,35 @@ mod tests {
         let seed = crate::parse_jsonl(seed).unwrap();
         e.fit_idf(seed.iter().map(|r| r.text.as_str()).chain(texts));
         let mut ix = ClusterIndex::new(ClusterConfig::default());
-        let a = ix.assign(engine_item(&e, "a", 0, Category::PublicOrder, texts[0]));
-        let b = ix.assign(engine_item(&e, "b", 1, Category::PublicOrder, texts[1]));
+        let a = ix.assign(engine_item(
+            &e,
+            "a",
+            0,
+            DefaultCategory::PublicOrder,
+            texts[0],
+        ));
+        let b = ix.assign(engine_item(
+            &e,
+            "b",
+            1,
+            DefaultCategory::PublicOrder,
+            texts[1],
+        ));
         // Same kind of problem elsewhere; another problem in the same place.
-        let c = ix.assign(engine_item(&e, "c", 2, Category::PublicOrder, texts[2]));
-        let d = ix.assign(engine_item(&e, "d", 2, Category::NonPolice, texts[3]));
+        let c = ix.assign(engine_item(
+            &e,
+            "c",
+            2,
+            DefaultCategory::PublicOrder,
+            texts[2],
+        ));
+        let d = ix.assign(engine_item(
+            &e,
+            "d",
+            2,
+            DefaultCategory::NonPolice,
+            texts[3],
+        ));
         assert_eq!(b.cluster, a.cluster, "{b:?}");
         assert!(c.new_cluster, "{c:?}");
         assert!(d.new_cluster, "{d:?}");

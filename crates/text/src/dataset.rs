@@ -6,7 +6,7 @@
 use chrono::{DateTime, FixedOffset};
 use serde::Deserialize;
 
-use crate::classify::Category;
+use crate::classify::DefaultCategory;
 use crate::error::TextError;
 
 /// One labelled appeal.
@@ -40,8 +40,8 @@ pub struct LabeledAppeal {
 
 impl LabeledAppeal {
     /// The labelled category, if present and known.
-    pub fn category(&self) -> Option<Category> {
-        self.category.as_deref().and_then(Category::parse)
+    pub fn category(&self) -> Option<DefaultCategory> {
+        self.category.as_deref().and_then(DefaultCategory::parse)
     }
 
     /// Whether the label says emergency.
@@ -75,7 +75,7 @@ mod tests {
 {"text":"只有正文"}"#;
         let rows = parse_jsonl(text).unwrap();
         assert_eq!(rows.len(), 2);
-        assert_eq!(rows[0].category(), Some(Category::Theft));
+        assert_eq!(rows[0].category(), Some(DefaultCategory::Theft));
         assert!(rows[0].submitted_at.is_some());
         assert!(!rows[0].is_emergency());
         assert_eq!(rows[1].category(), None);

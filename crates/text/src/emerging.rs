@@ -16,7 +16,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::classify::Category;
+use crate::classify::DefaultCategory;
 
 /// One appeal as the detector sees it.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub struct EmergingInput {
     /// The unit inside the district the appeal belongs to (e.g. a station), when
     /// finer than the district.
     pub unit: Option<String>,
-    pub category: Option<Category>,
+    pub category: Option<DefaultCategory>,
     /// The appeal's keywords (e.g. its top TF-IDF keywords).
     pub keywords: Vec<String>,
     /// The 一事多诉 cluster the appeal was linked into, if any.
@@ -79,7 +79,7 @@ pub struct EmergingAlert {
     /// Keywords naming the issue (most significant first).
     pub keywords: Vec<String>,
     /// Categories whose series spiked, if any.
-    pub categories: Vec<Category>,
+    pub categories: Vec<DefaultCategory>,
     /// Clusters whose series spiked, if any.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clusters: Vec<String>,
@@ -120,7 +120,7 @@ const ALERT_KEYWORDS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum SeriesKey {
-    Category(Category),
+    DefaultCategory(DefaultCategory),
     Keyword(String),
     Cluster(String),
 }
@@ -169,7 +169,7 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
         kws.dedup();
         for place in std::iter::once(&district).chain(&unit) {
             if let Some(c) = it.category {
-                add(place, SeriesKey::Category(c));
+                add(place, SeriesKey::DefaultCategory(c));
             }
             for k in &kws {
                 add(place, SeriesKey::Keyword(k.clone()));
@@ -315,12 +315,12 @@ pub fn detect_emerging(inputs: &[EmergingInput], cfg: &EmergingConfig) -> Vec<Em
             ids.sort_unstable();
             ids.dedup();
             let mut keywords: Vec<String> = Vec::new();
-            let mut categories: Vec<Category> = Vec::new();
+            let mut categories: Vec<DefaultCategory> = Vec::new();
             let mut clusters: Vec<String> = Vec::new();
             for e in &g {
                 match &e.key {
                     SeriesKey::Keyword(k) if !keywords.contains(k) => keywords.push(k.clone()),
-                    SeriesKey::Category(c) if !categories.contains(c) => categories.push(*c),
+                    SeriesKey::DefaultCategory(c) if !categories.contains(c) => categories.push(*c),
                     SeriesKey::Cluster(c) if !clusters.contains(c) => clusters.push(c.clone()),
                     _ => {}
                 }
@@ -437,7 +437,7 @@ mod tests {
             date: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap() + chrono::Duration::days(day),
             district: "吴兴区".into(),
             unit: unit.map(str::to_owned),
-            category: Some(Category::Theft),
+            category: Some(DefaultCategory::Theft),
             keywords: keywords.to_vec(),
             cluster: None,
         }
@@ -472,7 +472,7 @@ mod tests {
         let a = &alerts[0];
         assert_eq!(a.district, "吴兴区");
         assert_eq!(a.unit.as_deref(), Some("织里所"));
-        assert!(a.categories.contains(&Category::Theft));
+        assert!(a.categories.contains(&DefaultCategory::Theft));
         let burst = a
             .appeal_ids
             .iter()

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use crate::classify::{Category, CategoryModel, Prediction, TrainOptions, SEED_TRAIN};
+use crate::classify::{CategoryModel, DefaultCategory, Prediction, TrainOptions, SEED_TRAIN};
 use crate::cluster::Signature;
 use crate::dataset::parse_jsonl;
 use crate::emergency::{detect, EmergencySignal};
@@ -30,7 +30,7 @@ pub struct Analysis {
     pub tokens: String,
     /// Top keywords by TF-IDF.
     pub keywords: Vec<String>,
-    pub category: Category,
+    pub category: DefaultCategory,
     pub confidence: f32,
     /// True when `confidence` is below the engine's threshold (人工复核).
     pub low_confidence: bool,
@@ -69,7 +69,7 @@ impl Default for TextEngine {
 }
 
 /// Labelled examples from JSONL text: (text, category) for rows with a known category.
-pub fn examples_from_jsonl(jsonl: &str) -> Result<Vec<(String, Category)>, TextError> {
+pub fn examples_from_jsonl(jsonl: &str) -> Result<Vec<(String, DefaultCategory)>, TextError> {
     Ok(parse_jsonl(jsonl)?
         .into_iter()
         .filter_map(|r| r.category().map(|c| (r.text, c)))
@@ -92,17 +92,18 @@ fn shipped() -> &'static Shipped {
 }
 
 /// Train a category model on examples with the given segmenter.
-pub fn train_model(seg: &Segmenter, examples: &[(String, Category)]) -> CategoryModel {
+pub fn train_model(seg: &Segmenter, examples: &[(String, DefaultCategory)]) -> CategoryModel {
     train_model_with(seg, examples, &TrainOptions::default())
 }
 
 /// Train with explicit options (for experiments and retraining jobs).
 pub fn train_model_with(
     seg: &Segmenter,
-    examples: &[(String, Category)],
+    examples: &[(String, DefaultCategory)],
     opts: &TrainOptions,
 ) -> CategoryModel {
-    let norms: Vec<(String, Category)> = examples.iter().map(|(t, c)| (normalize(t), *c)).collect();
+    let norms: Vec<(String, DefaultCategory)> =
+        examples.iter().map(|(t, c)| (normalize(t), *c)).collect();
     let tokens: Vec<Vec<&str>> = norms.iter().map(|(n, _)| seg.cut(n)).collect();
     CategoryModel::train_with(
         norms
@@ -164,15 +165,15 @@ impl TextEngine {
     }
 
     /// Replace the model by one trained on `examples` only (plus the lexicon prior).
-    pub fn train(&mut self, examples: &[(String, Category)]) {
+    pub fn train(&mut self, examples: &[(String, DefaultCategory)]) {
         self.model = Arc::new(train_model(&self.segmenter, examples));
         self.recompile();
     }
 
     /// Fold staff corrections into the current model (weight > 1 makes a
     /// correction count more than a seed example).
-    pub fn apply_corrections(&mut self, corrections: &[(String, Category)], weight: f32) {
-        let norms: Vec<(String, Category)> = corrections
+    pub fn apply_corrections(&mut self, corrections: &[(String, DefaultCategory)], weight: f32) {
+        let norms: Vec<(String, DefaultCategory)> = corrections
             .iter()
             .map(|(t, c)| (normalize(t), *c))
             .collect();
@@ -262,7 +263,7 @@ mod tests {
     fn analysis_of_a_typical_appeal() {
         let e = TextEngine::new();
         let a = e.analyze("我停在织里镇小区楼下的电瓶车昨天晚上被偷了，监控也没拍到😡");
-        assert_eq!(a.category, Category::Theft, "{a:?}");
+        assert_eq!(a.category, DefaultCategory::Theft, "{a:?}");
         assert!(!a.emergency.emergency);
         assert!(a.tokens.split(' ').any(|t| t == "电瓶车"), "{}", a.tokens);
         assert!(
@@ -279,11 +280,17 @@ mod tests {
         let cases = [
             (
                 "有人打电话说我涉嫌洗钱，让我把钱转到安全账户",
-                Category::Fraud,
+                DefaultCategory::Fraud,
             ),
-            ("孩子出生了想报户口，需要带什么材料", Category::Household),
-            ("驾驶证到期了在哪里换证", Category::VehicleAdmin),
-            ("楼道里全是电动车在充电，万一着火怎么办", Category::Fire),
+            (
+                "孩子出生了想报户口，需要带什么材料",
+                DefaultCategory::Household,
+            ),
+            ("驾驶证到期了在哪里换证", DefaultCategory::VehicleAdmin),
+            (
+                "楼道里全是电动车在充电，万一着火怎么办",
+                DefaultCategory::Fire,
+            ),
         ];
         for (t, want) in cases {
             assert_eq!(e.classify(t).category, want, "{t}");
@@ -336,7 +343,7 @@ mod tests {
             "我去车管所办年检，窗口的工作人员一直玩手机，态度很差，我要投诉",
             "交警拦下我开罚单，根本不听我解释，还推了我一把",
         ] {
-            assert_eq!(e.classify(t).category, Category::Conduct, "{t}");
+            assert_eq!(e.classify(t).category, DefaultCategory::Conduct, "{t}");
         }
     }
 
@@ -344,14 +351,14 @@ mod tests {
     fn corrections_move_the_model() {
         let mut e = TextEngine::new();
         let text = "钓鱼佬在水库边上天天占位置";
-        let before = e.classify(text).probabilities[Category::NonPolice.index()];
-        let fix: Vec<(String, Category)> = (0..5)
-            .map(|_| (text.to_string(), Category::NonPolice))
+        let before = e.classify(text).probabilities[DefaultCategory::NonPolice.index()];
+        let fix: Vec<(String, DefaultCategory)> = (0..5)
+            .map(|_| (text.to_string(), DefaultCategory::NonPolice))
             .collect();
         e.apply_corrections(&fix, 2.0);
         let after = e.classify(text);
-        assert!(after.probabilities[Category::NonPolice.index()] > before);
-        assert_eq!(after.category, Category::NonPolice);
+        assert!(after.probabilities[DefaultCategory::NonPolice.index()] > before);
+        assert_eq!(after.category, DefaultCategory::NonPolice);
     }
 
     #[test]

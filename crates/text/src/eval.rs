@@ -1,11 +1,11 @@
 //! Evaluation on labelled appeals (评测): the library side of
 //! `police-square eval --labeled FILE [--train FILE] --json`.
 
-use chrono::{FixedOffset, NaiveDate, TimeZone};
+use chrono::{NaiveDate, TimeZone};
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
 
-use crate::classify::{Category, SEED_TRAIN};
+use crate::classify::{DefaultCategory, SEED_TRAIN};
 use crate::cluster::{ClusterConfig, ClusterIndex, ClusterItem};
 use crate::dataset::{parse_jsonl, LabeledAppeal};
 use crate::emerging::{detect_emerging, EmergingConfig, EmergingInput};
@@ -52,7 +52,7 @@ pub fn evaluate_with(
 
     let analyses: Vec<_> = rows.iter().map(|r| engine.analyze(&r.text)).collect();
 
-    let class_pairs: Vec<(Category, Category)> = rows
+    let class_pairs: Vec<(DefaultCategory, DefaultCategory)> = rows
         .iter()
         .zip(&analyses)
         .filter_map(|(r, a)| r.category().map(|g| (g, a.category)))
@@ -158,7 +158,7 @@ pub fn evaluate_with(
 /// fold is never trained on in either.
 pub fn cross_validate(labeled_jsonl: &str, folds: usize) -> Result<Value, TextError> {
     let folds = folds.max(2);
-    let rows: Vec<(String, Category)> = examples_from_jsonl(labeled_jsonl)?;
+    let rows: Vec<(String, DefaultCategory)> = examples_from_jsonl(labeled_jsonl)?;
     // Deterministic stratification: the i-th example of a category goes to fold i mod k.
     let mut seen = [0usize; 13];
     let fold_of: Vec<usize> = rows
@@ -174,13 +174,13 @@ pub fn cross_validate(labeled_jsonl: &str, folds: usize) -> Result<Value, TextEr
     let mut pairs_only = Vec::new();
     let mut pairs_seed = Vec::new();
     for k in 0..folds {
-        let train: Vec<(String, Category)> = rows
+        let train: Vec<(String, DefaultCategory)> = rows
             .iter()
             .zip(&fold_of)
             .filter(|(_, f)| **f != k)
             .map(|(r, _)| r.clone())
             .collect();
-        let test: Vec<&(String, Category)> = rows
+        let test: Vec<&(String, DefaultCategory)> = rows
             .iter()
             .zip(&fold_of)
             .filter(|(_, f)| **f == k)
@@ -203,14 +203,9 @@ pub fn cross_validate(labeled_jsonl: &str, folds: usize) -> Result<Value, TextEr
     }))
 }
 
-/// Huzhou local offset (UTC+8), for callers that build timestamps.
-pub fn huzhou_offset() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
-
 /// Convenience for tests and tools: a local date at noon as RFC 3339.
 pub fn local_noon_rfc3339(d: NaiveDate) -> String {
-    huzhou_offset()
+    police_square_domain::calendar::china_tz()
         .from_local_datetime(&d.and_hms_opt(12, 0, 0).expect("valid time"))
         .single()
         .map(|t| t.to_rfc3339())

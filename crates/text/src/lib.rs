@@ -32,7 +32,7 @@ pub mod segment;
 pub mod sentiment;
 mod vocab;
 
-pub use classify::{Category, CategoryModel, Prediction, TrainOptions};
+pub use classify::{CategoryModel, DefaultCategory, Prediction, TrainOptions};
 pub use cluster::{Assignment, ClusterConfig, ClusterIndex, ClusterItem, Signature};
 pub use dataset::{parse_jsonl, LabeledAppeal};
 pub use emergency::EmergencySignal;

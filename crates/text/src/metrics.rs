@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::classify::Category;
+use crate::classify::DefaultCategory;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Prf {
@@ -53,10 +53,10 @@ pub struct ClassificationReport {
 
 /// Report over gold/predicted pairs. Macro-F1 averages the categories that
 /// occur in gold or predictions (as scikit-learn does).
-pub fn classification_report(pairs: &[(Category, Category)]) -> ClassificationReport {
+pub fn classification_report(pairs: &[(DefaultCategory, DefaultCategory)]) -> ClassificationReport {
     let mut per_category = BTreeMap::new();
     let mut f1s = Vec::new();
-    for c in Category::ALL {
+    for c in DefaultCategory::ALL {
         let tp = pairs.iter().filter(|(g, p)| *g == c && *p == c).count();
         let fp = pairs.iter().filter(|(g, p)| *g != c && *p == c).count();
         let fn_ = pairs.iter().filter(|(g, p)| *g == c && *p != c).count();
@@ -129,7 +129,7 @@ pub fn pairwise_f1(gold: &[Option<String>], predicted: &[u64]) -> Prf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use Category::*;
+    use DefaultCategory::*;
 
     #[test]
     fn perfect_and_imperfect_classification() {

@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 use super::pdu::{self, BodyReader, BodyWriter, Pdu, SubmitSm};
 use super::*;
 use crate::testutil::{closed_port, listen, message};
-use crate::Channel;
+use crate::DeliveryRoute;
 
 #[derive(Clone, Copy, Default)]
 struct Smsc {
@@ -115,7 +115,7 @@ async fn submits_chinese_text_as_ucs2() {
     );
     let body = "【警务广场】您的验证码是 123456，5分钟内有效。";
     transport(port, 5)
-        .send(&message(Channel::Sms, "13812341234", "otp", body))
+        .send(&message(DeliveryRoute::Sms, "13812341234", "otp", body))
         .await
         .unwrap();
 
@@ -144,7 +144,7 @@ async fn long_text_is_concatenated() {
     let body = "您反映的问题已由承办民警答复，请登录警务广场查看并评价。".repeat(6);
     transport(port, 5)
         .send(&message(
-            Channel::Sms,
+            DeliveryRoute::Sms,
             "+8613812341234",
             "reply_ready",
             &body,
@@ -183,7 +183,7 @@ async fn rejected_destination_is_permanent() {
         },
     );
     let err = transport(port, 5)
-        .send(&message(Channel::Sms, "13812341234", "otp", "x"))
+        .send(&message(DeliveryRoute::Sms, "13812341234", "otp", "x"))
         .await
         .unwrap_err();
     assert!(!err.retryable, "{err}");
@@ -205,7 +205,7 @@ async fn throttling_is_retryable() {
         },
     );
     let err = transport(port, 5)
-        .send(&message(Channel::Sms, "13812341234", "otp", "x"))
+        .send(&message(DeliveryRoute::Sms, "13812341234", "otp", "x"))
         .await
         .unwrap_err();
     assert!(err.retryable, "{err}");
@@ -222,7 +222,7 @@ async fn bind_rejection_is_retryable() {
         },
     );
     let err = transport(port, 5)
-        .send(&message(Channel::Sms, "13812341234", "otp", "x"))
+        .send(&message(DeliveryRoute::Sms, "13812341234", "otp", "x"))
         .await
         .unwrap_err();
     assert!(err.retryable, "{err}");
@@ -241,7 +241,7 @@ async fn silent_smsc_times_out() {
         },
     );
     let err = transport(port, 1)
-        .send(&message(Channel::Sms, "13812341234", "otp", "x"))
+        .send(&message(DeliveryRoute::Sms, "13812341234", "otp", "x"))
         .await
         .unwrap_err();
     assert_eq!(err, SendError::retryable("smpp: timeout"));
@@ -250,12 +250,12 @@ async fn silent_smsc_times_out() {
 #[tokio::test]
 async fn invalid_number_fails_before_connecting() {
     let err = transport(closed_port().await, 5)
-        .send(&message(Channel::Sms, "call me maybe", "otp", "x"))
+        .send(&message(DeliveryRoute::Sms, "call me maybe", "otp", "x"))
         .await
         .unwrap_err();
     assert!(!err.retryable);
     let err = transport(closed_port().await, 5)
-        .send(&message(Channel::Sms, "13812341234", "otp", "x"))
+        .send(&message(DeliveryRoute::Sms, "13812341234", "otp", "x"))
         .await
         .unwrap_err();
     assert!(err.retryable, "connection refused should be retried: {err}");

@@ -6,7 +6,7 @@ use tokio::task::JoinHandle;
 
 use super::*;
 use crate::testutil::{closed_port, listen, message};
-use crate::Channel;
+use crate::DeliveryRoute;
 
 #[derive(Debug, Default)]
 struct Received {
@@ -89,7 +89,7 @@ fn config(port: u16) -> SmtpConfig {
 
 fn email(to: &str) -> Message {
     let mut m = message(
-        Channel::Email,
+        DeliveryRoute::Email,
         to,
         "reply_ready",
         "Your appeal has a reply. Tracking code: JX-2024-0042.",

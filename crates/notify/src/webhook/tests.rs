@@ -71,7 +71,7 @@ fn transport(port: u16, secret: Option<&str>, timeout_secs: u64) -> WebhookTrans
 
 fn sms() -> Message {
     message(
-        Channel::Sms,
+        DeliveryRoute::Sms,
         "13812341234",
         "otp",
         "【警务广场】验证码 654321",

@@ -5,7 +5,8 @@
 //! Residents' rating needs the `ps_resident` cookie from `.../verify` and its token.
 
 use axum::{
-    routing::{get, post},
+    handler::Handler,
+    routing::{self, MethodRouter},
     Router,
 };
 
@@ -25,60 +26,90 @@ use crate::{
     },
 };
 
-/// Every API route. The OpenAPI test checks each one is documented.
+/// Every API route, in one table: the router serves it, and [`route_table`] lists it
+/// for the OpenAPI test (axum cannot list a router's routes).
+fn api_routes() -> ApiRoutes {
+    ApiRoutes::default()
+        .get("/healthz", ops::healthz)
+        .get("/readyz", ops::readyz)
+        .get("/api/openapi.json", openapi::document)
+        .post("/api/v1/login", staff::login)
+        .post("/api/v1/logout", staff::logout)
+        .get("/api/v1/me", staff::me)
+        .post("/api/v1/appeals", intake::submit)
+        .get("/api/v1/appeals", appeals::inbox)
+        .get("/api/v1/appeals/{id}", appeals::detail)
+        .post("/api/v1/appeals/{id}/accept", appeals::accept)
+        .post("/api/v1/appeals/{id}/assign", appeals::assign)
+        .post("/api/v1/appeals/{id}/transfer", appeals::transfer)
+        .post("/api/v1/appeals/{id}/handoff", appeals::hand_off)
+        .post("/api/v1/appeals/{id}/reply", appeals::reply)
+        .post("/api/v1/appeals/{id}/extension", appeals::extension)
+        .post("/api/v1/appeals/{id}/close", appeals::close)
+        .post("/api/v1/appeals/{id}/reject", appeals::reject)
+        .post("/api/v1/appeals/{id}/reveal", appeals::reveal)
+        .get("/api/v1/appeals/{id}/assignees", appeals::assignees)
+        .post("/api/v1/appeals/{id}/category", appeals::correct_category)
+        .post("/api/v1/callers/lookup", intake::caller_lookup)
+        .post("/api/v1/requests/{id}/decide", supervision::decide)
+        .post("/api/v1/handoffs/{id}/acknowledge", staff::acknowledge)
+        .get("/api/v1/search", search::search)
+        .get("/api/v1/opinion", opinion::opinion)
+        .get("/api/v1/clusters/{id}", opinion::cluster)
+        .get("/api/v1/alerts", opinion::alerts)
+        .get("/api/v1/alerts/{id}", opinion::alert)
+        .post("/api/v1/alerts/{id}/status", opinion::set_alert_status)
+        .get("/api/v1/reports", reports::list)
+        .post("/api/v1/reports", reports::generate)
+        .get("/api/v1/reports/{id}", reports::show)
+        .post("/api/v1/reports/{id}/publish", reports::publish)
+        .post("/api/v1/reports/{id}/annotate", reports::annotate)
+        .get("/api/v1/dashboard", dashboard::dashboard)
+        .get("/api/v1/supervision", supervision::overview)
+        .get("/api/v1/units", directory::units)
+        .get("/api/v1/departments", directory::departments)
+        .get("/api/v1/reply-templates", directory::reply_templates)
+        .get("/api/v1/track/{code}", track::show)
+        .post("/api/v1/track/{code}/otp", track::send_code)
+        .post("/api/v1/track/{code}/verify", track::verify)
+        .post("/api/v1/track/{code}/rate", track::rate)
+}
+
+/// The JSON API and health checks as a router.
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route("/readyz", get(ops::readyz))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/v1/login", post(staff::login))
-        .route("/api/v1/logout", post(staff::logout))
-        .route("/api/v1/me", get(staff::me))
-        .route("/api/v1/appeals", post(intake::submit).get(appeals::inbox))
-        .route("/api/v1/appeals/{id}", get(appeals::detail))
-        .route("/api/v1/appeals/{id}/accept", post(appeals::accept))
-        .route("/api/v1/appeals/{id}/assign", post(appeals::assign))
-        .route("/api/v1/appeals/{id}/transfer", post(appeals::transfer))
-        .route("/api/v1/appeals/{id}/handoff", post(appeals::hand_off))
-        .route("/api/v1/appeals/{id}/reply", post(appeals::reply))
-        .route("/api/v1/appeals/{id}/extension", post(appeals::extension))
-        .route("/api/v1/appeals/{id}/close", post(appeals::close))
-        .route("/api/v1/appeals/{id}/reject", post(appeals::reject))
-        .route("/api/v1/appeals/{id}/reveal", post(appeals::reveal))
-        .route("/api/v1/appeals/{id}/assignees", get(appeals::assignees))
-        .route(
-            "/api/v1/appeals/{id}/category",
-            post(appeals::correct_category),
-        )
-        .route("/api/v1/callers/lookup", post(intake::caller_lookup))
-        .route("/api/v1/requests/{id}/decide", post(supervision::decide))
-        .route(
-            "/api/v1/handoffs/{id}/acknowledge",
-            post(staff::acknowledge),
-        )
-        .route("/api/v1/search", get(search::search))
-        .route("/api/v1/opinion", get(opinion::opinion))
-        .route("/api/v1/clusters/{id}", get(opinion::cluster))
-        .route("/api/v1/alerts", get(opinion::alerts))
-        .route("/api/v1/alerts/{id}", get(opinion::alert))
-        .route(
-            "/api/v1/alerts/{id}/status",
-            post(opinion::set_alert_status),
-        )
-        .route(
-            "/api/v1/reports",
-            get(reports::list).post(reports::generate),
-        )
-        .route("/api/v1/reports/{id}", get(reports::show))
-        .route("/api/v1/reports/{id}/publish", post(reports::publish))
-        .route("/api/v1/reports/{id}/annotate", post(reports::annotate))
-        .route("/api/v1/dashboard", get(dashboard::dashboard))
-        .route("/api/v1/supervision", get(supervision::overview))
-        .route("/api/v1/units", get(directory::units))
-        .route("/api/v1/departments", get(directory::departments))
-        .route("/api/v1/reply-templates", get(directory::reply_templates))
-        .route("/api/v1/track/{code}", get(track::show))
-        .route("/api/v1/track/{code}/otp", post(track::send_code))
-        .route("/api/v1/track/{code}/verify", post(track::verify))
-        .route("/api/v1/track/{code}/rate", post(track::rate))
+    api_routes().router
+}
+
+/// `(method, path)` of every API route, the method lowercase as in OpenAPI.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    api_routes().table
+}
+
+/// A router that records the method and path of each route it is given.
+#[derive(Default)]
+struct ApiRoutes {
+    router: Router<AppState>,
+    table: Vec<(&'static str, &'static str)>,
+}
+
+impl ApiRoutes {
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("get", path, routing::get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add("post", path, routing::post(handler))
+    }
+
+    /// A second method on a path merges into the first (axum's `route` allows that).
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.table.push((method, path));
+        self.router = self.router.route(path, route);
+        self
+    }
 }

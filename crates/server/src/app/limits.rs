@@ -9,7 +9,6 @@ use crate::app::{
 
 pub const MINUTE: Millis = 60_000;
 pub const HOUR: Millis = 60 * MINUTE;
-pub const DAY: Millis = 24 * HOUR;
 
 /// Count one hit on `key`; `429` once more than `limit` hits fall in the window.
 pub async fn hit(state: &AppState, key: &str, limit: i64, window_ms: Millis) -> AppResult<()> {

@@ -1,9 +1,12 @@
-//! The OpenAPI 3.1 document, written by hand. `tests/openapi.rs` compares it with
+//! The OpenAPI 3.1 document, written by hand. `tests/it/openapi.rs` compares it with
 //! `tests/openapi.snap.json` (update with `UPDATE_SNAPSHOT=1`) and checks that every
-//! route in [`super::api::routes`] is documented and every documented route exists.
+//! route in [`super::api::route_table`] is documented and every documented route exists.
 
 use axum::Json;
-use police_square_domain::{AppealKind, Channel, Role, Satisfaction, Status, UnitKind, Urgency};
+use police_square_domain::{
+    appeal::AppealText, free_text::Remark, AppealKind, Channel, Role, Satisfaction, Status,
+    UnitKind, Urgency,
+};
 use serde_json::{json, Map, Value};
 
 use super::openapi_blocks::{
@@ -96,10 +99,10 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
         ("/api/v1/appeals/{id}/assign", "post", action("Assign to an officer of the owning unit",
             Some(strict(&["assignee_id"], json!({"assignee_id": {"type": "integer", "format": "int64"}}))), ("200", appeal()))),
         ("/api/v1/appeals/{id}/transfer", "post", action("Transfer to another police unit (转办); 202 when a supervisor must approve",
-            Some(strict(&["to_unit_id", "reason"], json!({"to_unit_id": {"type": "integer", "format": "int64"}, "reason": {"type": "string", "maxLength": 1000}}))),
+            Some(strict(&["to_unit_id", "reason"], json!({"to_unit_id": {"type": "integer", "format": "int64"}, "reason": {"type": "string", "maxLength": Remark::MAX_CHARS}}))),
             ("200", ok("Transferred, or (202) requested", schema("TransferOutcome"))))),
         ("/api/v1/appeals/{id}/handoff", "post", action("Hand off to an external department (转交)",
-            Some(strict(&["department_id", "note"], json!({"department_id": {"type": "integer", "format": "int64"}, "note": {"type": "string", "maxLength": 1000}}))),
+            Some(strict(&["department_id", "note"], json!({"department_id": {"type": "integer", "format": "int64"}, "note": {"type": "string", "maxLength": Remark::MAX_CHARS}}))),
             ("201", ok("The hand-off record", schema("Handoff"))))),
         ("/api/v1/appeals/{id}/reply", "post", action("Reply (答复); notifies the resident",
             Some(strict(&[], json!({"text": nullable("string"), "template_id": {"type": ["integer", "null"], "format": "int64"}}))), ("200", appeal()))),
@@ -108,7 +111,7 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
             ("201", ok("The pending request", schema("Request"))))),
         ("/api/v1/appeals/{id}/close", "post", action("Close (办结) after the rating window", None, ("200", appeal()))),
         ("/api/v1/appeals/{id}/reject", "post", action("Reject (不予受理) with a reason the resident reads",
-            Some(strict(&["reason"], json!({"reason": {"type": "string", "maxLength": 1000}}))), ("200", appeal()))),
+            Some(strict(&["reason"], json!({"reason": {"type": "string", "maxLength": Remark::MAX_CHARS}}))), ("200", appeal()))),
         ("/api/v1/appeals/{id}/reveal", "post", action("Reveal the resident's contact details (audited)", None,
             ("200", ok("Contact details", schema("RevealedContact"))))),
         ("/api/v1/appeals/{id}/assignees", "get", Op {
@@ -208,7 +211,7 @@ fn paths() -> Vec<(&'static str, &'static str, Op)> {
         ("/api/v1/track/{code}/rate", "post", Op {
             summary: "Rate the reply (closes the case; unsatisfied opens a review)", tag: "resident", auth: "resident",
             params: vec![code_param()],
-            body: Some(body(strict(&["resolved", "satisfaction"], json!({"resolved": {"type": "boolean"}, "satisfaction": {"enum": keys(Satisfaction::ALL)}, "comment": {"type": ["string", "null"], "maxLength": 1000, "description": "Optional: why (shown to the supervisor deciding a review)"}})))),
+            body: Some(body(strict(&["resolved", "satisfaction"], json!({"resolved": {"type": "boolean"}, "satisfaction": {"enum": keys(Satisfaction::ALL)}, "comment": {"type": ["string", "null"], "maxLength": Remark::MAX_CHARS, "description": "Optional: why (shown to the supervisor deciding a review)"}})))),
             success: ("200", ok("The appeal as the resident sees it", schema("TrackView"))),
             errors: &["400", "401", "403", "404", "409", "422", "429"],
         }),
@@ -229,7 +232,7 @@ fn schemas() -> Value {
             "message": string()}))})),
         "NewAppeal": strict(&["kind", "text", "channel", "contact_phone"], json!({
             "kind": {"enum": keys(AppealKind::ALL)},
-            "text": {"type": "string", "maxLength": 5000},
+            "text": {"type": "string", "maxLength": AppealText::MAX_CHARS},
             "channel": {"enum": keys(Channel::ALL)},
             "contact_phone": {"type": "string", "description": "Mainland phone; stored encrypted, shown masked"},
             "address": nullable("string"),

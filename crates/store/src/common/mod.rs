@@ -47,8 +47,8 @@ pub(crate) const OPEN: &str =
     "status IN ('received', 'accepted', 'in_progress', 'transferred', 'reopened')";
 
 /// Statistics buckets are calendar days in China Standard Time (UTC+8, no DST).
-pub(crate) const DAY_MS: Millis = 86_400_000;
-pub(crate) const DAY_OFFSET_MS: Millis = 8 * 3_600_000;
+pub(crate) const DAY_MS: Millis = police_square_domain::calendar::DAY_MS;
+pub(crate) const DAY_OFFSET_MS: Millis = police_square_domain::calendar::CHINA_OFFSET_MS;
 
 /// The statistics day of an instant.
 /// `column IN ('…', …)` for statuses: their keys are the enum's own constants, safe to

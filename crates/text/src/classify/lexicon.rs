@@ -2,10 +2,10 @@
 //! model as prior pseudo-counts. They carry knowledge the seed texts may not
 //! (synonyms, police terms) and keep rare categories from starving.
 
-use super::Category;
+use super::DefaultCategory;
 
-pub fn seed_lexicon() -> Vec<(Category, &'static [&'static str])> {
-    use Category::*;
+pub fn seed_lexicon() -> Vec<(DefaultCategory, &'static [&'static str])> {
+    use DefaultCategory::*;
     vec![
         (
             Theft,

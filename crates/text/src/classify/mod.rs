@@ -4,7 +4,7 @@ mod category;
 mod lexicon;
 mod model;
 
-pub use category::Category;
+pub use category::DefaultCategory;
 pub use lexicon::seed_lexicon;
 pub use model::{CategoryModel, ModelCounts, Prediction, Row, TrainOptions};
 

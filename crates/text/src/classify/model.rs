@@ -9,11 +9,11 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::lexicon::seed_lexicon;
-use super::Category;
+use super::DefaultCategory;
 use crate::error::TextError;
 use crate::features::{bigram_key, char_bigrams, word_key, TextFeatures};
 
-const N: usize = Category::ALL.len();
+const N: usize = DefaultCategory::ALL.len();
 const _: () = assert!(N <= 16);
 const FORMAT: &str = "police-square-nb-v1";
 
@@ -25,7 +25,7 @@ pub struct ModelCounts {
     pub alpha: f32,
     /// Softmax temperature per feature (√n scaling) for calibrated confidence.
     pub temperature: f32,
-    /// Documents seen per category (index = `Category::index`).
+    /// Documents seen per category (index = `DefaultCategory::index`).
     pub doc_counts: Vec<f32>,
     pub words: FxHashMap<String, Vec<f32>>,
     pub bigrams: FxHashMap<String, Vec<f32>>,
@@ -58,7 +58,7 @@ impl Default for ModelCounts {
 
 impl ModelCounts {
     /// Add one labelled document's features (binarised: each feature once).
-    pub fn add(&mut self, feats: &TextFeatures<'_>, cat: Category, weight: f32) {
+    pub fn add(&mut self, feats: &TextFeatures<'_>, cat: DefaultCategory, weight: f32) {
         let c = cat.index();
         self.doc_counts[c] += weight;
         let mut words = feats.words.clone();
@@ -173,10 +173,10 @@ fn sum_distinct_rows(table: &[PaddedRow], rows: &mut Vec<u32>, seen: &mut [u64])
 /// Scores of one prediction.
 #[derive(Debug, Clone)]
 pub struct Prediction {
-    pub category: Category,
+    pub category: DefaultCategory,
     /// Posterior probability of `category` after temperature scaling.
     pub confidence: f32,
-    /// Probabilities of all categories, by `Category::index`.
+    /// Probabilities of all categories, by `DefaultCategory::index`.
     pub probabilities: [f32; N],
 }
 
@@ -251,13 +251,15 @@ impl CategoryModel {
     }
 
     /// Train from labelled feature sets, with the seed lexicon as a prior.
-    pub fn train<'a>(examples: impl IntoIterator<Item = (TextFeatures<'a>, Category)>) -> Self {
+    pub fn train<'a>(
+        examples: impl IntoIterator<Item = (TextFeatures<'a>, DefaultCategory)>,
+    ) -> Self {
         Self::train_with(examples, &TrainOptions::default())
     }
 
     /// Train with explicit options.
     pub fn train_with<'a>(
-        examples: impl IntoIterator<Item = (TextFeatures<'a>, Category)>,
+        examples: impl IntoIterator<Item = (TextFeatures<'a>, DefaultCategory)>,
         opts: &TrainOptions,
     ) -> Self {
         let mut counts = ModelCounts {
@@ -276,7 +278,7 @@ impl CategoryModel {
     /// Fold in corrected examples (staff corrections) and recompile.
     pub fn update<'a>(
         &mut self,
-        examples: impl IntoIterator<Item = (TextFeatures<'a>, Category)>,
+        examples: impl IntoIterator<Item = (TextFeatures<'a>, DefaultCategory)>,
         weight: f32,
     ) {
         let mut counts = std::mem::take(&mut self.counts);
@@ -361,14 +363,14 @@ impl CategoryModel {
             *p /= sum;
         }
         let best = if rows.is_empty() {
-            Category::Other.index()
+            DefaultCategory::Other.index()
         } else {
             (0..N)
                 .max_by(|a, b| scores[*a].total_cmp(&scores[*b]))
                 .unwrap_or(0)
         };
         Prediction {
-            category: Category::ALL[best],
+            category: DefaultCategory::ALL[best],
             confidence: if rows.is_empty() {
                 0.0
             } else {

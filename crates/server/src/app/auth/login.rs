@@ -1,7 +1,7 @@
 //! Staff sign-in and sign-out.
 
 use police_square_domain::Millis;
-use police_square_store::{NewAudit, Session, Staff};
+use police_square_store::{Actor, NewAudit, Session, Staff};
 
 use super::{hash_password, new_token, token_hash, verify_password, ClientIp};
 use crate::app::{
@@ -94,9 +94,9 @@ async fn audit_login(state: &AppState, at: Millis, staff: &Staff, action: &str) 
         .store
         .audit(NewAudit {
             at,
-            actor: format!("staff:{}", staff.id),
+            actor: Actor::Staff(staff.id).label(),
             action: action.into(),
-            subject: format!("staff:{}", staff.id),
+            subject: Actor::Staff(staff.id).label(),
             detail: String::new(),
         })
         .await?;

@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use police_square_domain::{deadline::DeadlineState, Status};
 use police_square_store::{AppealSummary, Id};
 
-use super::ctx::{fmt_remaining, Page};
+use super::ctx::{fmt_remaining, PageFrame};
 use crate::app::{auth::CurrentStaff, state::AppState};
 
 /// The page context with the signed-in staff member in the navigation bar.
-pub(crate) fn staff_page(state: &AppState, p: Page, staff: &CurrentStaff) -> Page {
+pub(crate) fn staff_page(state: &AppState, p: PageFrame, staff: &CurrentStaff) -> PageFrame {
     let org = state.org();
     p.with_staff(staff, org.name(staff.unit_id))
 }
@@ -26,7 +26,7 @@ pub(crate) type Options = Vec<Opt>;
 
 /// Options for enum keys labelled by `<prefix>.<key>` catalog entries.
 pub(crate) fn options<T: std::fmt::Display>(
-    p: &Page,
+    p: &PageFrame,
     prefix: &str,
     all: &[T],
     current: &str,
@@ -66,7 +66,7 @@ pub(crate) struct Row {
     pub phone: String,
 }
 
-pub(crate) fn rows(state: &AppState, p: &Page, items: &[AppealSummary]) -> Vec<Row> {
+pub(crate) fn rows(state: &AppState, p: &PageFrame, items: &[AppealSummary]) -> Vec<Row> {
     let org = state.org();
     let now = state.now();
     let policy = state.settings().policy.clone();

@@ -64,9 +64,10 @@ impl StaffNav {
     }
 }
 
-/// Per-request page context (`p` in every template).
+/// Per-request frame of an HTML page (`p` in every template): language, CSRF token,
+/// navigation. Not the store's pagination `Page<T>`.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub struct PageFrame {
     pub lang: Lang,
     /// Token for the `_csrf` field of every form on the page.
     pub csrf: String,
@@ -77,7 +78,7 @@ pub struct Page {
     pub path: String,
 }
 
-impl Page {
+impl PageFrame {
     pub fn t(&self, key: &str) -> String {
         Catalog::global().t(self.lang, key)
     }
@@ -195,15 +196,15 @@ pub fn group_digits(n: i64) -> String {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Page {
+impl<S: Send + Sync> FromRequestParts<S> for PageFrame {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(page_from_parts(parts))
+        Ok(frame_from_parts(parts))
     }
 }
 
-pub fn page_from_parts(parts: &Parts) -> Page {
+pub fn frame_from_parts(parts: &Parts) -> PageFrame {
     let lang = Lang::from_parts(parts);
     let session_token = parts
         .extensions
@@ -228,7 +229,7 @@ pub fn page_from_parts(parts: &Parts) -> Page {
         .map(str::to_owned)
         .collect();
     query.push(format!("lang={}", other.code()));
-    Page {
+    PageFrame {
         lang,
         csrf,
         staff: None,

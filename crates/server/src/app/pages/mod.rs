@@ -24,7 +24,7 @@ use axum::{
 };
 
 use crate::app::{auth::cookie, i18n::Lang, state::AppState};
-use ctx::{add_cookie, form_cookie, lang_cookie, page_from_parts, FormToken, FORM_COOKIE};
+use ctx::{add_cookie, form_cookie, frame_from_parts, lang_cookie, FormToken, FORM_COOKIE};
 
 pub use ctx::{fmt_rate, fmt_time};
 
@@ -134,7 +134,7 @@ pub async fn html_layer(State(state): State<AppState>, request: Request, next: N
         if is_html(&response) {
             response
         } else {
-            views::error_page(&page_from_parts(&error_parts), response).await
+            views::error_page(&frame_from_parts(&error_parts), response).await
         }
     } else {
         response

@@ -6,12 +6,12 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 
-use super::ctx::Page;
+use super::ctx::PageFrame;
 
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
-    p: &'a Page,
+    p: &'a PageFrame,
     status: u16,
     title: String,
     message: String,
@@ -63,7 +63,7 @@ fn title_key(status: StatusCode) -> &'static str {
 
 /// Turn any error response into the friendly HTML error page (same status code,
 /// `Retry-After` kept).
-pub async fn error_page(p: &Page, response: Response) -> Response {
+pub async fn error_page(p: &PageFrame, response: Response) -> Response {
     let (status, retry, code) = super::error_code(response).await;
     let page = ErrorPage {
         p,

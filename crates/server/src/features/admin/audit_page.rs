@@ -12,8 +12,8 @@ use axum::{
     routing::get,
     Router,
 };
-use police_square_domain::calendar::local_midnight;
-use police_square_store::{AuditEntry, AuditQuery};
+use police_square_domain::calendar::{local_midnight, DAY_MS};
+use police_square_store::{Actor, AuditEntry, AuditQuery};
 use serde::Deserialize;
 
 use super::settings::require_admin;
@@ -21,7 +21,7 @@ use crate::app::{auth::CurrentStaff, error::AppResult, state::AppState};
 use crate::{
     app::pages::console::{parse_date, staff_page},
     app::pages::{
-        ctx::{render, Page},
+        ctx::{render, PageFrame},
         urlencode,
     },
 };
@@ -32,7 +32,6 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub const PAGE_SIZE: u32 = 50;
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 #[derive(Debug, Default, Clone, Deserialize)]
 pub struct AuditFilter {
@@ -78,7 +77,7 @@ struct Line {
 #[derive(Template)]
 #[template(path = "staff/admin_audit.html")]
 struct AuditPage {
-    p: Page,
+    p: PageFrame,
     filter: AuditFilter,
     lines: Vec<Line>,
     /// Query string of the next (older) page.
@@ -118,7 +117,7 @@ async fn to_query(
     let actor = f.actor.trim();
     if !actor.is_empty() {
         q.actor = Some(match state.store.staff_by_username(actor).await? {
-            Some(s) => format!("staff:{}", s.id),
+            Some(s) => Actor::Staff(s.id).label(),
             None => actor.to_owned(),
         });
     }
@@ -141,7 +140,7 @@ async fn to_query(
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(filter): Query<AuditFilter>,
 ) -> AppResult<Response> {

@@ -17,7 +17,7 @@ use police_square_domain::{
     Role, UnitKind,
 };
 use police_square_store::{
-    password, Id, NewAudit, NewStaff, NewUnit, Staff, StaffEdit, StoreError, Unit, UnitEdit,
+    password, Actor, Id, NewAudit, NewStaff, NewUnit, Staff, StaffEdit, StoreError, Unit, UnitEdit,
     UnitProfile,
 };
 use serde::Deserialize;
@@ -31,7 +31,7 @@ use crate::app::{
 };
 use crate::{
     app::pages::console::{staff_page, Opt},
-    app::pages::ctx::{render, render_status, CsrfForm, Page},
+    app::pages::ctx::{render, render_status, CsrfForm, PageFrame},
 };
 
 /// The unit and staff pages.
@@ -54,7 +54,7 @@ struct UnitLine {
 #[derive(Template)]
 #[template(path = "staff/admin_units.html")]
 struct UnitsPage {
-    p: Page,
+    p: PageFrame,
     units: Vec<UnitLine>,
     kinds: Vec<Opt>,
     parents: Vec<Opt>,
@@ -66,7 +66,7 @@ struct UnitsPage {
 #[derive(Template)]
 #[template(path = "staff/admin_unit.html")]
 struct UnitPage {
-    p: Page,
+    p: PageFrame,
     unit: Unit,
     kinds: Vec<Opt>,
     parents: Vec<Opt>,
@@ -114,10 +114,10 @@ impl UnitForm {
 }
 
 fn actor(staff: &CurrentStaff) -> String {
-    format!("staff:{}", staff.id)
+    Actor::Staff(staff.id).label()
 }
 
-fn kind_options(p: &Page, selected: &str) -> Vec<Opt> {
+fn kind_options(p: &PageFrame, selected: &str) -> Vec<Opt> {
     UnitKind::ALL
         .iter()
         .map(|k| Opt {
@@ -130,7 +130,12 @@ fn kind_options(p: &Page, selected: &str) -> Vec<Opt> {
 
 /// Parents a unit may go under: every unit that is not retired and not inside
 /// `moving` (a unit cannot go under itself), with "none" (a root) first.
-fn parent_options(p: &Page, units: &[Unit], moving: Option<&Unit>, selected: &str) -> Vec<Opt> {
+fn parent_options(
+    p: &PageFrame,
+    units: &[Unit],
+    moving: Option<&Unit>,
+    selected: &str,
+) -> Vec<Opt> {
     let mut out = vec![Opt {
         value: String::new(),
         label: p.t("page.admin_org.no_parent"),
@@ -151,7 +156,7 @@ fn parent_options(p: &Page, units: &[Unit], moving: Option<&Unit>, selected: &st
 }
 
 /// The form as a validated unit: name, kind, profile, parent id.
-fn parse_unit(p: &Page, form: &UnitForm) -> Result<(UnitEdit, Option<Id>), String> {
+fn parse_unit(p: &PageFrame, form: &UnitForm) -> Result<(UnitEdit, Option<Id>), String> {
     let row = org_rows::unit_row(&RawUnitRow {
         code: &form.code,
         name: &form.name,
@@ -188,11 +193,11 @@ fn parse_unit(p: &Page, form: &UnitForm) -> Result<(UnitEdit, Option<Id>), Strin
 }
 
 /// The rule a field broke, in the page's language (`page.admin_org.err_<field>`).
-fn field_error(p: &Page, field: &str, _reason: &str) -> String {
+fn field_error(p: &PageFrame, field: &str, _reason: &str) -> String {
     p.t(&format!("page.admin_org.err_{field}"))
 }
 
-fn store_error(p: &Page, e: StoreError) -> AppResult<String> {
+fn store_error(p: &PageFrame, e: StoreError) -> AppResult<String> {
     match e {
         StoreError::Conflict(_) => Ok(p.t("page.admin_org.err_conflict")),
         StoreError::NotFound => Ok(p.t("page.admin_org.err_gone")),
@@ -202,7 +207,7 @@ fn store_error(p: &Page, e: StoreError) -> AppResult<String> {
 
 async fn units_view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     form: UnitForm,
     notice: Option<String>,
@@ -233,7 +238,7 @@ async fn units_view(
 
 pub async fn units(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
 ) -> AppResult<Response> {
     require_admin(&staff)?;
@@ -242,7 +247,7 @@ pub async fn units(
 
 pub async fn create_unit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     CsrfForm(form): CsrfForm<UnitForm>,
 ) -> AppResult<Response> {
@@ -280,7 +285,7 @@ pub async fn create_unit(
 
 async fn unit_view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     id: Id,
     form: Option<UnitForm>,
@@ -304,7 +309,7 @@ async fn unit_view(
 
 pub async fn unit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
 ) -> AppResult<Response> {
@@ -316,7 +321,7 @@ pub async fn unit(
 /// fail on a bad parent), then the rest.
 pub async fn save_unit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
     CsrfForm(form): CsrfForm<UnitForm>,
@@ -367,7 +372,7 @@ struct StaffLine {
 #[derive(Template)]
 #[template(path = "staff/admin_staff.html")]
 struct StaffListPage {
-    p: Page,
+    p: PageFrame,
     staff: Vec<StaffLine>,
     roles: Vec<Opt>,
     units: Vec<Opt>,
@@ -381,7 +386,7 @@ struct StaffListPage {
 #[derive(Template)]
 #[template(path = "staff/admin_account.html")]
 struct AccountPage {
-    p: Page,
+    p: PageFrame,
     account: Staff,
     roles: Vec<Opt>,
     units: Vec<Opt>,
@@ -405,7 +410,7 @@ pub struct StaffForm {
 }
 
 /// "账号 X 的临时密码：…（只显示这一次）".
-fn password_notice(p: &Page, shown: Option<(String, String)>) -> Option<String> {
+fn password_notice(p: &PageFrame, shown: Option<(String, String)>) -> Option<String> {
     shown.map(|(name, pw)| {
         p.ta(
             "page.admin_org.password_once",
@@ -414,7 +419,7 @@ fn password_notice(p: &Page, shown: Option<(String, String)>) -> Option<String> 
     })
 }
 
-fn role_options(p: &Page, selected: &str) -> Vec<Opt> {
+fn role_options(p: &PageFrame, selected: &str) -> Vec<Opt> {
     Role::ALL
         .iter()
         .map(|r| Opt {
@@ -444,7 +449,7 @@ fn unit_options(units: &[Unit], selected: &str) -> Vec<Opt> {
 
 async fn staff_view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     me: &CurrentStaff,
     form: StaffForm,
     notice: Option<String>,
@@ -477,7 +482,7 @@ async fn staff_view(
 
 pub async fn staff_list(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     me: CurrentStaff,
 ) -> AppResult<Response> {
     require_admin(&me)?;
@@ -486,7 +491,7 @@ pub async fn staff_list(
 
 /// The form as a validated account (the username only matters on creation).
 fn parse_staff(
-    p: &Page,
+    p: &PageFrame,
     org: &OrgTree,
     form: &StaffForm,
     creating: bool,
@@ -522,7 +527,7 @@ fn parse_staff(
 
 pub async fn create_staff(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     me: CurrentStaff,
     CsrfForm(form): CsrfForm<StaffForm>,
 ) -> AppResult<Response> {
@@ -569,7 +574,7 @@ pub async fn create_staff(
 #[allow(clippy::too_many_arguments)]
 async fn account_view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     me: &CurrentStaff,
     id: Id,
     form: Option<StaffForm>,
@@ -601,7 +606,7 @@ async fn account_view(
 
 pub async fn account(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     me: CurrentStaff,
     Path(id): Path<Id>,
 ) -> AppResult<Response> {
@@ -611,7 +616,7 @@ pub async fn account(
 
 pub async fn save_account(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     me: CurrentStaff,
     Path(id): Path<Id>,
     CsrfForm(form): CsrfForm<StaffForm>,
@@ -646,7 +651,7 @@ pub struct EmptyForm {}
 /// `disable`, `enable` or `password` (a new temporary password, shown once).
 pub async fn account_action(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     me: CurrentStaff,
     Path((id, action)): Path<(Id, String)>,
     CsrfForm(_): CsrfForm<EmptyForm>,
@@ -683,7 +688,7 @@ pub async fn account_action(
             at: state.now(),
             actor: actor(&me),
             action: audit_action.into(),
-            subject: format!("staff:{id}"),
+            subject: Actor::Staff(id).label(),
             detail: account.username.clone(),
         })
         .await?;

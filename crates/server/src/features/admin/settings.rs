@@ -9,9 +9,10 @@
 
 use police_square_domain::{
     calendar_table::{self, DayError, RawDay},
+    free_text::{AddressLine, LongText, Title},
     DeadlinePolicy,
 };
-use police_square_store::{NewAudit, Staff, StoreError};
+use police_square_store::{Actor, NewAudit, Staff, StoreError};
 
 use crate::{
     app::{
@@ -100,9 +101,13 @@ pub async fn create_department(
     contact: &str,
 ) -> Edit<()> {
     require_admin(staff)?;
-    let (Some(name), contact) = (clean(name, 100), clean(contact, 200)) else {
+    let (Ok(name), Ok(contact)) = (
+        Title::parse("name", name),
+        AddressLine::parse_optional("contact", Some(contact)),
+    ) else {
         return Ok(Err(Refusal::Department));
     };
+    let (name, contact) = (name.into_inner(), contact.map(AddressLine::into_inner));
     let d = state
         .store
         .create_department(&name, contact.as_deref().unwrap_or_default())
@@ -121,9 +126,11 @@ pub async fn create_department(
 /// Add a reply template.
 pub async fn create_template(state: &AppState, staff: &Staff, title: &str, body: &str) -> Edit<()> {
     require_admin(staff)?;
-    let (Some(title), Some(body)) = (clean(title, 100), clean(body, 5_000)) else {
+    let (Ok(title), Ok(body)) = (Title::parse("title", title), LongText::parse("body", body))
+    else {
         return Ok(Err(Refusal::Template));
     };
+    let (title, body) = (title.into_inner(), body.into_inner());
     let t = state.store.create_reply_template(&title, &body).await?;
     audit(
         state,
@@ -162,10 +169,14 @@ pub async fn edit_department(
     retired: bool,
 ) -> Edit<()> {
     require_admin(staff)?;
-    let (Some(name), contact) = (clean(name, 100), clean(contact, 200)) else {
+    let (Ok(name), Ok(contact)) = (
+        Title::parse("name", name),
+        AddressLine::parse_optional("contact", Some(contact)),
+    ) else {
         return Ok(Err(Refusal::Department));
     };
-    let actor = format!("staff:{}", staff.id);
+    let (name, contact) = (name.into_inner(), contact.map(AddressLine::into_inner));
+    let actor = Actor::Staff(staff.id).label();
     let contact = contact.unwrap_or_default();
     let result = state
         .store
@@ -185,10 +196,12 @@ pub async fn edit_template(
     retired: bool,
 ) -> Edit<()> {
     require_admin(staff)?;
-    let (Some(title), Some(body)) = (clean(title, 100), clean(body, 5_000)) else {
+    let (Ok(title), Ok(body)) = (Title::parse("title", title), LongText::parse("body", body))
+    else {
         return Ok(Err(Refusal::Template));
     };
-    let actor = format!("staff:{}", staff.id);
+    let (title, body) = (title.into_inner(), body.into_inner());
+    let actor = Actor::Staff(staff.id).label();
     let result = state
         .store
         .update_reply_template(id, &title, &body, retired, &actor, state.now())
@@ -211,21 +224,11 @@ async fn audit(state: &AppState, staff: &Staff, action: &str, detail: String) ->
         .store
         .audit(NewAudit {
             at: state.now(),
-            actor: format!("staff:{}", staff.id),
+            actor: Actor::Staff(staff.id).label(),
             action: action.into(),
             subject: "settings".into(),
             detail,
         })
         .await?;
     Ok(())
-}
-
-fn clean(s: &str, max: usize) -> Option<String> {
-    let s = s.trim();
-    (!s.is_empty()
-        && s.chars().count() <= max
-        && !s
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')))
-    .then(|| s.to_owned())
 }

@@ -33,7 +33,7 @@ use crate::app::{
 };
 use crate::{
     app::pages::console::staff_page,
-    app::pages::ctx::{render, render_status, see_other, CsrfForm, Page},
+    app::pages::ctx::{render, render_status, see_other, CsrfForm, PageFrame},
 };
 
 /// The settings page and its forms.
@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "staff/admin.html")]
 struct AdminPage {
-    p: Page,
+    p: PageFrame,
     /// The holiday calendar as table rows, with blank rows to add days.
     calendar: Vec<CalendarRow>,
     calendar_days: usize,
@@ -126,7 +126,7 @@ fn stored_calendar(stored: Option<&str>, cal: &WorkCalendar) -> Vec<CalendarDay>
 
 async fn view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     notice: Option<String>,
     error: Option<String>,
@@ -179,7 +179,7 @@ const EDITED: &[&str] = &["department_edited", "template_edited"];
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<AdminQuery>,
 ) -> AppResult<Response> {
@@ -255,7 +255,7 @@ fn number<T: std::str::FromStr>(v: &Option<String>) -> Option<T> {
 
 pub async fn save(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(section): Path<String>,
     CsrfForm(form): CsrfForm<AdminForm>,
@@ -321,7 +321,7 @@ pub async fn save(
 /// audited by the store with the change.
 pub async fn edit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path((section, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<AdminForm>,
@@ -347,7 +347,7 @@ pub async fn edit(
 /// The settings page again, 422, saying why the edit was refused.
 async fn refused(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     refusal: Refusal,
 ) -> AppResult<Response> {

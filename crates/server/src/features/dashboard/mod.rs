@@ -5,6 +5,7 @@ pub mod jobs;
 pub mod page;
 
 use police_square_domain::{
+    calendar::DAY_MS,
     rates::{RateCounts, Rates},
     Millis, Role, UnitKind,
 };
@@ -13,7 +14,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::{
     error::{AppError, AppResult},
-    limits::HOUR,
     state::AppState,
 };
 
@@ -52,7 +52,7 @@ pub async fn dashboard(state: &AppState, staff: &Staff, period: Period) -> AppRe
     }
     let now = state.now();
     let to = period.to.unwrap_or(now);
-    let from = period.from.unwrap_or(to - 30 * 24 * HOUR);
+    let from = period.from.unwrap_or(to - 30 * DAY_MS);
     if from >= to {
         return Err(AppError::BadRequest("`from` must be before `to`".into()));
     }

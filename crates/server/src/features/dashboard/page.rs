@@ -14,7 +14,7 @@ use axum::{
 };
 use chrono::Datelike;
 use police_square_domain::{
-    calendar::{local_midnight, to_local},
+    calendar::{local_midnight, to_local, DAY_MS},
     rates::{rank_by_composite, RateWeights},
     Millis, UnitKind,
 };
@@ -23,13 +23,12 @@ use serde::Deserialize;
 
 use crate::{
     app::pages::console::{parse_date, staff_page},
-    app::pages::ctx::{fmt_rate, group_digits, render, Page},
+    app::pages::ctx::{fmt_rate, group_digits, render, PageFrame},
 };
 use crate::{
     app::{
         auth::CurrentStaff,
         error::{AppError, AppResult},
-        limits::HOUR,
         pages::urlencode,
         state::AppState,
     },
@@ -101,7 +100,7 @@ struct Figure {
 #[derive(Template)]
 #[template(path = "staff/dashboard.html")]
 struct DashboardPage {
-    p: Page,
+    p: PageFrame,
     period: String,
     from: String,
     to: String,
@@ -117,7 +116,7 @@ struct DashboardPage {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<DashboardQuery>,
 ) -> AppResult<Response> {
@@ -133,7 +132,7 @@ pub async fn page(
             let (Some(f), Some(t)) = (parse_date(&q.from), parse_date(&q.to)) else {
                 return Err(AppError::BadRequest("dates".into()));
             };
-            let to = local_midnight(t) + 24 * HOUR;
+            let to = local_midnight(t) + DAY_MS;
             ("custom", Some(local_midnight(f)), Some(to))
         }
         _ => ("30d", None, None),

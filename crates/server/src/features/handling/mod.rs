@@ -8,8 +8,9 @@ pub mod staff_api;
 
 use chrono::NaiveDate;
 use police_square_domain::{
-    calendar::{local_midnight, to_local},
+    calendar::{local_midnight, to_local, DAY_MS},
     deadline::DeadlineState,
+    free_text::{LongText, Remark},
     reply, Action, AppealKind, Channel, Millis, Status,
 };
 use police_square_store::{
@@ -21,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     lifecycle::{
         access::{self, Need},
-        commit, event, required_text,
+        commit, event,
     },
     notices,
 };
@@ -30,8 +31,6 @@ use crate::app::{
     state::AppState,
 };
 
-const MAX_REASON: usize = 1_000;
-const MAX_REPLY: usize = 5_000;
 pub const PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
@@ -271,7 +270,7 @@ pub async fn transfer(
     reason: &str,
 ) -> AppResult<TransferOutcome> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let reason = required_text("reason", reason, MAX_REASON)?;
+    let reason = Remark::parse("reason", reason)?.into_inner();
     let org = state.org_knowing(to_unit_id).await?;
     if org.unit(to_unit_id).is_none() {
         return Err(AppError::Unprocessable(format!(
@@ -353,7 +352,7 @@ pub async fn hand_off(
     note: &str,
 ) -> AppResult<Handoff> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let note = required_text("note", note, MAX_REASON)?;
+    let note = Remark::parse("note", note)?.into_inner();
     let departments = state.store.departments().await?;
     let department = departments
         .iter()
@@ -391,7 +390,7 @@ pub async fn acknowledge_handoff(
     receipt: &str,
 ) -> AppResult<Handoff> {
     access::load(state, staff, appeal_id, Need::Handle).await?;
-    let receipt = required_text("receipt", receipt, MAX_REASON)?;
+    let receipt = Remark::parse("receipt", receipt)?.into_inner();
     let known = state.store.handoffs(appeal_id).await?;
     let handoff = known
         .iter()
@@ -473,7 +472,7 @@ pub async fn reply(
             ))
         }
     };
-    let text = required_text("text", &text, MAX_REPLY)?;
+    let text = LongText::parse("text", &text)?.into_inner();
     reply::check_reply(&text)?;
     let now = state.now();
     let patch = AppealPatch {
@@ -516,7 +515,7 @@ pub async fn request_extension(
             "invalid value for days: 1 to 30 working days".into(),
         ));
     }
-    let reason = required_text("reason", reason, MAX_REASON)?;
+    let reason = Remark::parse("reason", reason)?.into_inner();
     Ok(state
         .store
         .create_request(NewRequest {
@@ -535,7 +534,7 @@ pub async fn request_extension(
 pub async fn close(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let now = state.now();
-    let window = state.config.rating_window_days * 24 * crate::app::limits::HOUR;
+    let window = state.config.rating_window_days * DAY_MS;
     if let Some(replied_at) = appeal.replied_at {
         if appeal.status == Status::Replied && now < replied_at + window {
             return Err(AppError::Conflict(
@@ -561,7 +560,7 @@ pub async fn close(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal>
 /// 不予受理, with the reason as the reply the resident reads.
 pub async fn reject(state: &AppState, staff: &Staff, id: Id, reason: &str) -> AppResult<Appeal> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
-    let reason = required_text("reason", reason, MAX_REASON)?;
+    let reason = Remark::parse("reason", reason)?.into_inner();
     let now = state.now();
     let notice = notices::to_resident(state, &appeal, "rejected", &[]).await?;
     commit(
@@ -616,7 +615,7 @@ pub async fn reveal_contact(state: &AppState, staff: &Staff, id: Id) -> AppResul
         .store
         .audit(NewAudit {
             at: state.now(),
-            actor: format!("staff:{}", staff.id),
+            actor: Actor::Staff(staff.id).label(),
             action: "pii.reveal".into(),
             subject: format!("appeal:{}", appeal.id),
             detail: fields.join(","),

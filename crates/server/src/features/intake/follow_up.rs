@@ -4,6 +4,7 @@
 //! message to the handler (or, before anyone accepted it, to the unit) — instead of
 //! being recorded as a new appeal.
 
+use police_square_domain::free_text::LongText;
 use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff};
 
 use crate::app::{
@@ -12,13 +13,10 @@ use crate::app::{
 };
 use crate::features::{
     intake,
-    lifecycle::{commit, event, required_text},
+    lifecycle::{commit, event},
     notices,
     notices::Internal,
 };
-
-/// Longest note of a follow-up call.
-pub const MAX_NOTE_CHARS: usize = 5000;
 
 /// Attach a follow-up call from `phone` to appeal `appeal_id`. The appeal must be one
 /// of the caller's own (found by the same audited lookup as the caller's history) and
@@ -30,7 +28,7 @@ pub async fn record(
     phone: &str,
     note: &str,
 ) -> AppResult<Appeal> {
-    let note = required_text("text", note, MAX_NOTE_CHARS)?;
+    let note = LongText::parse("text", note)?.into_inner();
     let history = intake::caller_history(state, staff, phone).await?;
     let summary = history
         .iter()

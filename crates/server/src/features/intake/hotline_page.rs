@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::{
     app::pages::console::{rows, staff_page, Opt, Row},
-    app::pages::ctx::{render, render_status, CsrfForm, Page},
+    app::pages::ctx::{render, render_status, CsrfForm, PageFrame},
 };
 use crate::{
     app::{
@@ -81,7 +81,7 @@ struct FollowUpChoice {
 #[derive(Template)]
 #[template(path = "staff/_hotline_history.html")]
 struct HistoryFragment {
-    p: Page,
+    p: PageFrame,
     history: History,
 }
 
@@ -99,7 +99,7 @@ struct History {
 #[derive(Template)]
 #[template(path = "staff/hotline.html")]
 struct HotlinePage {
-    p: Page,
+    p: PageFrame,
     form: HotlineForm,
     /// The rendered [`HistoryFragment`] (the same HTML the script fetches).
     history_html: String,
@@ -124,7 +124,7 @@ fn allowed(staff: &CurrentStaff) -> AppResult<()> {
 /// The caller's earlier appeals, with the open ones offered as follow-up targets.
 async fn history(
     state: &AppState,
-    p: &Page,
+    p: &PageFrame,
     staff: &CurrentStaff,
     phone: &str,
     follow_up: &str,
@@ -167,7 +167,7 @@ async fn history(
 
 async fn view(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     form: HotlineForm,
     recorded: Option<Recorded>,
@@ -225,7 +225,7 @@ fn fresh_form() -> HotlineForm {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<LookupQuery>,
 ) -> AppResult<Response> {
@@ -248,7 +248,7 @@ pub struct HistoryForm {
 /// fetches it as the number is typed (POST: the number stays out of URLs and logs).
 pub async fn history_fragment(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     CsrfForm(form): CsrfForm<HistoryForm>,
 ) -> AppResult<Response> {
@@ -260,7 +260,7 @@ pub async fn history_fragment(
 
 pub async fn record(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     CsrfForm(form): CsrfForm<HotlineForm>,
 ) -> AppResult<Response> {
@@ -327,7 +327,7 @@ pub async fn record(
 /// The call follows up an open appeal (催问): attach it, tell the handler, clear the form.
 async fn record_follow_up(
     state: AppState,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     form: HotlineForm,
 ) -> AppResult<Response> {

@@ -4,14 +4,19 @@ pub mod api;
 pub mod follow_up;
 pub mod hotline_page;
 
-use police_square_domain::{pii::Phone, tracking, AppealKind, Category, Channel, Role, Status};
-use police_square_store::{Appeal, AppealSummary, Id, InsertOutcome, NewAppeal, NewAudit, Staff};
+use police_square_domain::{
+    free_text::{AddressLine, PersonName},
+    pii::Phone,
+    tracking, AppealKind, Category, Channel, Role, Status,
+};
+use police_square_store::{
+    Actor, Appeal, AppealSummary, Id, InsertOutcome, NewAppeal, NewAudit, Staff,
+};
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    lifecycle::optional_text,
     notices,
     opinion::{analysis, OpinionState},
 };
@@ -55,8 +60,6 @@ pub struct IntakeOutcome {
     pub texted: bool,
 }
 
-const MAX_NAME: usize = 50;
-const MAX_ADDRESS: usize = 200;
 const MAX_IDEMPOTENCY_KEY: usize = 200;
 
 /// Submit an appeal. `recorded_by` is the hotline operator who typed it, if any.
@@ -72,8 +75,10 @@ pub async fn submit(
     crate::app::setup::ensure_open(state).await?;
     let text = police_square_domain::appeal::AppealText::parse(&input.text)?;
     let phone = Phone::parse(&input.contact_phone)?;
-    let name = optional_text("name", input.name.as_deref(), MAX_NAME)?;
-    let address = optional_text("address", input.address.as_deref(), MAX_ADDRESS)?;
+    let name =
+        PersonName::parse_optional("name", input.name.as_deref())?.map(PersonName::into_inner);
+    let address = AddressLine::parse_optional("address", input.address.as_deref())?
+        .map(AddressLine::into_inner);
     let idempotency_key = idempotency_key
         .map(|k| scoped_idempotency_key(state, k, &phone))
         .transpose()?;
@@ -298,7 +303,7 @@ pub async fn caller_history(
         .store
         .audit(NewAudit {
             at: state.now(),
-            actor: format!("staff:{}", staff.id),
+            actor: Actor::Staff(staff.id).label(),
             action: "pii.phone_lookup".into(),
             subject: format!("phone:{}", phone.masked()),
             detail: format!("{} results", rows.len()),

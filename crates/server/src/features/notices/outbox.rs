@@ -4,7 +4,7 @@
 //! A node dying mid-send leaves the lease to expire and another node retries; the
 //! message id lets receivers drop duplicates.
 
-use police_square_notify::{retry_delay, should_retry, Channel, Message, SendError};
+use police_square_notify::{retry_delay, should_retry, DeliveryRoute, Message, SendError};
 use police_square_store::OutboxMessage;
 
 use crate::app::{error::AppResult, state::AppState};
@@ -67,7 +67,7 @@ pub async fn deliver_due(state: &AppState) -> AppResult<DeliveryReport> {
 }
 
 fn to_message(state: &AppState, row: &OutboxMessage) -> Result<Message, SendError> {
-    let channel: Channel = row
+    let route: DeliveryRoute = row
         .channel
         .parse()
         .map_err(|_| SendError::permanent(format!("unknown channel {}", row.channel)))?;
@@ -77,7 +77,7 @@ fn to_message(state: &AppState, row: &OutboxMessage) -> Result<Message, SendErro
         .map_err(|_| SendError::permanent("recipient does not decrypt with this key"))?;
     Ok(Message {
         id: row.id.to_string(),
-        channel,
+        route,
         to,
         subject: None,
         body: row.body.clone(),

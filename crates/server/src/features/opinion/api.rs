@@ -6,7 +6,10 @@
 //! the store and the jobs mask long digit runs (phone and ID numbers) in them.
 
 use axum::{extract::State, Json};
-use police_square_domain::{calendar::to_local, Millis, UnitKind};
+use police_square_domain::{
+    calendar::{day_of, to_local, DAY_MS},
+    Millis, UnitKind,
+};
 use police_square_store::{
     AlertStatus, AppealSummary, Cluster, EmergingAlertRecord, Id, OpinionBucket, Unit,
 };
@@ -14,26 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
-    app::{auth::CurrentStaff, error::AppResult, limits::DAY, state::AppState},
-    features::opinion::{self, clustering, count_of, emerging},
+    app::{auth::CurrentStaff, error::AppResult, state::AppState},
+    features::opinion::{self, clustering, count_of, emerging, Window},
 };
 
 /// Appeals listed under a cluster or an alert (as on the console pages).
 const MEMBERS_SHOWN: u32 = 200;
-
-/// The period of the live view: the last 7, 30 or 90 days (today included) or custom.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Window {
-    #[serde(rename = "7d")]
-    Days7,
-    #[default]
-    #[serde(rename = "30d")]
-    Days30,
-    #[serde(rename = "90d")]
-    Days90,
-    #[serde(rename = "custom")]
-    Custom,
-}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,18 +90,6 @@ fn day(at: Millis) -> String {
     to_local(at).format("%Y-%m-%d").to_string()
 }
 
-/// `[from, to)` of the window, by the console's rule.
-fn window(state: &AppState, q: &OpinionParams) -> AppResult<(Millis, Millis)> {
-    let key = match q.period {
-        Window::Days7 => "7d",
-        Window::Days30 => "30d",
-        Window::Days90 => "90d",
-        Window::Custom => "custom",
-    };
-    let (_, from, to) = opinion::period(state.now(), key, q.from.as_deref(), q.to.as_deref())?;
-    Ok((from, to))
-}
-
 fn figures(now: &[OpinionBucket], before: &[OpinionBucket]) -> Vec<Figure> {
     now.iter()
         .map(|b| Figure {
@@ -129,16 +106,18 @@ pub async fn opinion(
     staff: CurrentStaff,
     ApiQuery(q): ApiQuery<OpinionParams>,
 ) -> AppResult<Json<OpinionResponse>> {
-    let (from, to) = window(&state, &q)?;
+    let (from, to) = q
+        .period
+        .range(state.now(), q.from.as_deref(), q.to.as_deref())?;
     let o = opinion::opinion(&state, &staff, q.unit, from, to).await?;
     // Days are keyed by their number since the epoch in China time.
-    let first_day = (from + 8 * 3_600_000).div_euclid(DAY);
-    let daily = (0..((to - from) / DAY).max(1))
+    let first_day = day_of(from);
+    let daily = (0..((to - from) / DAY_MS).max(1))
         .map(|i| {
             let key = (first_day + i).to_string();
             let b = o.view.by_day.iter().find(|b| b.key == key);
             DayFigure {
-                date: day(from + i * DAY),
+                date: day(from + i * DAY_MS),
                 total: b.map_or(0, |b| b.total),
                 negative: b.map_or(0, |b| b.negative),
             }

@@ -10,16 +10,15 @@
 
 use std::collections::HashMap;
 
-use police_square_domain::{org::UnitPath, pii};
+use police_square_domain::{calendar::DAY_MS, org::UnitPath, pii};
 use police_square_store::{AnalysisRow, AppealSummary, Cluster, ClusterLink, Id, Staff};
 use police_square_text::{
-    Category as TextCategory, ClusterConfig, ClusterIndex, ClusterItem, Signature, TextEngine,
+    ClusterConfig, ClusterIndex, ClusterItem, DefaultCategory, Signature, TextEngine,
 };
 
 use super::OpinionState;
 use crate::app::{
     error::{AppError, AppResult},
-    limits::DAY,
     state::AppState,
 };
 
@@ -77,9 +76,9 @@ pub async fn visible(
 fn item(engine: &TextEngine, row: &AnalysisRow) -> ClusterItem {
     ClusterItem {
         id: row.id.to_string(),
-        day: row.received_at.div_euclid(DAY),
+        day: row.received_at.div_euclid(DAY_MS),
         district: Some(district_of(&row.unit_path)),
-        category: row.category.as_deref().and_then(TextCategory::parse),
+        category: row.category.as_deref().and_then(DefaultCategory::parse),
         signature: engine.signature(&row.text),
     }
 }
@@ -122,7 +121,7 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
         *guard = Some(rebuild(state, stored_cursor.unwrap_or(0)).await?);
     }
     let work = guard.as_mut().expect("built above");
-    let since = state.now() - work.window_days * DAY;
+    let since = state.now() - work.window_days * DAY_MS;
     let rows = state.store.analysis_rows(work.cursor, since, BATCH).await?;
     let engine = OpinionState::of(state).text.current();
     let Some(last) = rows.last().map(|r| r.id) else {
@@ -237,7 +236,7 @@ async fn rebuild(state: &AppState, cursor: Id) -> AppResult<ClusterWork> {
         threshold: config.threshold,
         window_days: config.window_days,
     };
-    let since = state.now() - config.window_days * DAY;
+    let since = state.now() - config.window_days * DAY_MS;
     let engine = OpinionState::of(state).text.current();
     let mut after = 0;
     while after < cursor {

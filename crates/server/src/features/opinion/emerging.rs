@@ -8,7 +8,8 @@
 
 use chrono::Duration;
 use police_square_domain::{
-    calendar::{local_date, local_midnight},
+    calendar::{local_date, local_midnight, DAY_MS},
+    free_text::AnalystNote,
     org::UnitPath,
     pii,
 };
@@ -16,14 +17,13 @@ use police_square_store::{
     AlertStatus, AppealSummary, EmergingAlertRecord, Id, NewEmergingAlert, Staff,
 };
 use police_square_text::{
-    detect_emerging, features::content_words, Category as TextCategory, EmergingConfig,
-    EmergingInput, TextEngine,
+    detect_emerging, features::content_words, DefaultCategory, EmergingConfig, EmergingInput,
+    TextEngine,
 };
 
 use crate::{
     app::{
         error::{AppError, AppResult},
-        limits::DAY,
         state::AppState,
     },
     features::opinion::{clustering::district_of, OpinionState},
@@ -65,7 +65,7 @@ pub struct ScanOutcome {
 pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
     let cfg = EmergingConfig::default();
     let now = state.now();
-    let since = local_midnight(local_date(now)) - (cfg.baseline_days + cfg.window_days) * DAY;
+    let since = local_midnight(local_date(now)) - (cfg.baseline_days + cfg.window_days) * DAY_MS;
     let engine = OpinionState::of(state).text.current();
     let org = state.org();
     let mut inputs = Vec::new();
@@ -84,7 +84,7 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
                 date: local_date(r.received_at),
                 district,
                 unit,
-                category: r.category.as_deref().and_then(TextCategory::parse),
+                category: r.category.as_deref().and_then(DefaultCategory::parse),
                 keywords: appeal_keywords(&engine, &r.search_text, KEYWORDS_PER_APPEAL),
                 cluster: r.cluster_id.map(|c| c.to_string()),
             });
@@ -149,9 +149,6 @@ pub fn concerns(scope: &UnitPath, alert: &EmergingAlertRecord) -> bool {
     a.starts_with(s) || s.starts_with(a)
 }
 
-/// Longest note on an alert's status.
-const NOTE_MAX_CHARS: usize = 2000;
-
 /// How far back the alert list reaches, and how many it shows.
 pub const LIST_DAYS: i64 = 180;
 pub const LIST_LIMIT: u32 = 200;
@@ -163,8 +160,8 @@ pub async fn list(state: &AppState, staff: &Staff) -> AppResult<Vec<EmergingAler
         .store
         .alerts(
             Some(&staff.unit_path),
-            now - LIST_DAYS * DAY,
-            now + DAY,
+            now - LIST_DAYS * DAY_MS,
+            now + DAY_MS,
             LIST_LIMIT,
         )
         .await?)
@@ -200,7 +197,7 @@ pub async fn set_status(
     if !staff.role.studies_opinion() {
         return Err(AppError::Forbidden);
     }
-    let note = crate::features::lifecycle::optional_text("note", note, NOTE_MAX_CHARS)?;
+    let note = AnalystNote::parse_optional("note", note)?.map(AnalystNote::into_inner);
     let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
     if !concerns(&staff.unit_path, &alert) {
         return Err(AppError::NotFound);

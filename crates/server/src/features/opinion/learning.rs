@@ -10,15 +10,14 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use police_square_domain::{Category, Status};
+use police_square_domain::{calendar::DAY_MS, Category, Status};
 use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff, CATEGORY_CORRECTED};
-use police_square_text::{Category as TextCategory, CategoryModel, IdfModel, TextEngine};
+use police_square_text::{CategoryModel, DefaultCategory, IdfModel, TextEngine};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     app::{
         error::{AppError, AppResult},
-        limits::DAY,
         state::{AppState, SETTING_TEXT_DICTIONARY},
     },
     features::{
@@ -37,7 +36,7 @@ const IDF_SAMPLE: usize = 50_000;
 /// How far back the IDF sample reaches.
 const IDF_DAYS: i64 = 90;
 /// Without new corrections, the model is still refreshed this often (new words).
-const REFRESH_AFTER_MS: i64 = DAY;
+const REFRESH_AFTER_MS: i64 = DAY_MS;
 /// Largest admin dictionary accepted (bytes).
 pub const MAX_DICTIONARY: usize = 256 * 1024;
 
@@ -116,19 +115,19 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     }
 
     // The newest correction of each appeal.
-    let mut by_appeal: HashMap<i64, (String, TextCategory)> = HashMap::new();
+    let mut by_appeal: HashMap<i64, (String, DefaultCategory)> = HashMap::new();
     let mut after = 0;
     while by_appeal.len() < MAX_CORRECTIONS {
         let page = store.corrections(after, 5_000).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for c in page {
-            if let Some(cat) = TextCategory::parse(&c.to_category) {
+            if let Some(cat) = DefaultCategory::parse(&c.to_category) {
                 by_appeal.insert(c.appeal_id, (c.text, cat));
             }
         }
     }
-    let corrections: Vec<(String, TextCategory)> = by_appeal.into_values().collect();
+    let corrections: Vec<(String, DefaultCategory)> = by_appeal.into_values().collect();
     let count = corrections.len();
     let texts = recent_texts(state, now).await?;
     let dict = dictionary(state).await?;
@@ -175,7 +174,7 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
 
 /// The most recent appeal texts of the IDF window (at most `IDF_SAMPLE`).
 async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
-    let since = now - IDF_DAYS * DAY;
+    let since = now - IDF_DAYS * DAY_MS;
     let mut texts = Vec::new();
     let mut after = 0;
     loop {

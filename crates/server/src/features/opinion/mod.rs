@@ -16,18 +16,18 @@ pub mod unusual_page;
 use std::sync::Arc;
 
 use police_square_domain::{
-    calendar::{local_date, local_midnight},
+    calendar::{local_date, local_midnight, DAY_MS},
     org::UnitPath,
     Millis,
 };
 use police_square_store::{
     Cluster, EmergingAlertRecord, Id, OpinionBucket, OpinionQuery, OpinionView, Staff, Unit,
 };
+use serde::{Deserialize, Serialize};
 
 use super::lifecycle::access;
 use crate::app::{
     error::{AppError, AppResult},
-    limits::DAY,
     state::AppState,
 };
 
@@ -89,33 +89,69 @@ pub fn count_of(buckets: &[OpinionBucket], key: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// The live view's period: the last 7, 30 (any other key) or 90 days up to today,
-/// or the China-time days `from` to `to` inclusive for `custom`. Returns the
-/// period's key and `[from, to)`.
-pub fn period(
-    now: Millis,
-    key: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> AppResult<(&'static str, Millis, Millis)> {
-    let end = local_midnight(local_date(now)) + DAY;
-    let last = |key, days: i64| (key, end - days * DAY, end);
-    Ok(match key {
-        "7d" => last("7d", 7),
-        "90d" => last("90d", 90),
-        "custom" => {
-            let day = |d: Option<&str>| {
-                d.and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
-            };
-            let (Some(from), Some(to)) = (day(from), day(to)) else {
-                return Err(AppError::BadRequest(
-                    "from, to: YYYY-MM-DD days are required with period=custom".into(),
-                ));
-            };
-            ("custom", local_midnight(from), local_midnight(to) + DAY)
+/// The live view's period (the 民意库 window): the last 7, 30 or 90 days (today
+/// included), or China-time days chosen by hand. Its wire keys (`7d`, `30d`, `90d`,
+/// `custom`) are the API's `period` values and the console's query values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Window {
+    #[serde(rename = "7d")]
+    Days7,
+    #[default]
+    #[serde(rename = "30d")]
+    Days30,
+    #[serde(rename = "90d")]
+    Days90,
+    #[serde(rename = "custom")]
+    Custom,
+}
+
+impl Window {
+    pub fn key(self) -> &'static str {
+        match self {
+            Window::Days7 => "7d",
+            Window::Days30 => "30d",
+            Window::Days90 => "90d",
+            Window::Custom => "custom",
         }
-        _ => last("30d", 30),
-    })
+    }
+
+    /// The console's rule: an unknown or missing key is the last 30 days.
+    pub fn from_key_or_default(key: &str) -> Self {
+        match key {
+            "7d" => Window::Days7,
+            "90d" => Window::Days90,
+            "custom" => Window::Custom,
+            _ => Window::Days30,
+        }
+    }
+
+    /// `[from, to)` of the window at `now`; `custom` takes the China-time days `from`
+    /// to `to` inclusive (`YYYY-MM-DD`), which it requires.
+    pub fn range(
+        self,
+        now: Millis,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> AppResult<(Millis, Millis)> {
+        let end = local_midnight(local_date(now)) + DAY_MS;
+        let last = |days: i64| (end - days * DAY_MS, end);
+        Ok(match self {
+            Window::Days7 => last(7),
+            Window::Days30 => last(30),
+            Window::Days90 => last(90),
+            Window::Custom => {
+                let day = |d: Option<&str>| {
+                    d.and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+                };
+                let (Some(from), Some(to)) = (day(from), day(to)) else {
+                    return Err(AppError::BadRequest(
+                        "from, to: YYYY-MM-DD days are required with period=custom".into(),
+                    ));
+                };
+                (local_midnight(from), local_midnight(to) + DAY_MS)
+            }
+        })
+    }
 }
 
 pub async fn opinion(
@@ -125,7 +161,7 @@ pub async fn opinion(
     from: Millis,
     to: Millis,
 ) -> AppResult<Opinion> {
-    if to <= from || to - from > 400 * DAY {
+    if to <= from || to - from > 400 * DAY_MS {
         return Err(AppError::BadRequest("period".into()));
     }
     let unit = access::unit_in_scope(state, staff, unit_id)?;

@@ -1,7 +1,7 @@
 //! The opinion-analysis part of the document: 民意库, 一事多诉 clusters, 未诉先办
 //! alerts, 民意研判 reports and category corrections.
 
-use police_square_domain::{Category, UnitKind};
+use police_square_domain::{free_text::AnalystNote, Category, UnitKind};
 use serde_json::{json, Map, Value};
 
 use crate::app::openapi_blocks::{
@@ -63,7 +63,7 @@ pub(crate) fn paths() -> Vec<(&'static str, &'static str, Op)> {
             tag: "analysis", auth: "staff", params: alert_id(),
             body: Some(body(strict(&["status"], json!({
                 "status": {"enum": ["open", "acknowledged", "dismissed"]},
-                "note": {"type": ["string", "null"], "maxLength": 2000}})))),
+                "note": {"type": ["string", "null"], "maxLength": AnalystNote::MAX_CHARS}})))),
             success: ("200", ok("The alert after the change", schema("AlertDetail"))),
             errors: WRITE_ERRORS,
         }),
@@ -95,7 +95,7 @@ pub(crate) fn paths() -> Vec<(&'static str, &'static str, Op)> {
         ("/api/v1/reports/{id}/annotate", "post", Op {
             summary: "A leader's note on a published report (409 on a draft; audited)",
             tag: "reports", auth: "staff", params: report_id(),
-            body: Some(body(strict(&["text"], json!({"text": {"type": "string", "maxLength": 2000}})))),
+            body: Some(body(strict(&["text"], json!({"text": {"type": "string", "maxLength": AnalystNote::MAX_CHARS}})))),
             success: ("201", ok("The note", schema("ReportAnnotation"))),
             errors: WRITE_ERRORS,
         }),

@@ -8,7 +8,10 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use police_square_domain::{calendar::to_local, Millis};
+use police_square_domain::{
+    calendar::{day_of, to_local, DAY_MS},
+    Millis,
+};
 use police_square_store::{AlertStatus, EmergingAlertRecord, Id};
 use serde::Deserialize;
 
@@ -16,7 +19,7 @@ use super::unusual_page as unusual;
 use crate::{
     app::pages::console::{rows, staff_page, Row},
     app::pages::{
-        ctx::{group_digits, render, see_other, CsrfForm, Page},
+        ctx::{group_digits, render, see_other, CsrfForm, PageFrame},
         urlencode,
     },
 };
@@ -24,10 +27,9 @@ use crate::{
     app::{
         auth::CurrentStaff,
         error::{AppError, AppResult},
-        limits::DAY,
         state::AppState,
     },
-    features::opinion::{self, clustering, count_of, emerging},
+    features::opinion::{self, clustering, count_of, emerging, Window},
 };
 
 /// The opinion view, clusters and alerts.
@@ -99,7 +101,7 @@ struct AlertLine {
 #[derive(Template)]
 #[template(path = "staff/opinion.html")]
 struct OpinionPage {
-    p: Page,
+    p: PageFrame,
     unit_name: String,
     unit_id: Id,
     parent_link: String,
@@ -124,7 +126,7 @@ struct OpinionPage {
 }
 
 /// "+12%" / "−5%" / "new" against the previous period.
-fn change(p: &Page, now: i64, before: i64) -> String {
+fn change(p: &PageFrame, now: i64, before: i64) -> String {
     if before == 0 {
         return if now == 0 {
             "—".into()
@@ -155,13 +157,13 @@ fn day(at: Millis) -> String {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<OpinionParams>,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
-    let (period, from, to) =
-        opinion::period(state.now(), q.period.trim(), Some(&q.from), Some(&q.to))?;
+    let window = Window::from_key_or_default(q.period.trim());
+    let (from, to) = window.range(state.now(), Some(&q.from), Some(&q.to))?;
     let unit_id = match q.unit.trim() {
         "" => None,
         v => Some(
@@ -177,7 +179,8 @@ pub async fn page(
     let drill =
         |extra: &str, unit: Id| format!("/staff?unit={unit}&from={from_s}&to={to_s}{extra}");
     let keep = format!(
-        "period={period}&from={}&to={}",
+        "period={}&from={}&to={}",
+        window.key(),
         urlencode(&q.from),
         urlencode(&q.to)
     );
@@ -240,8 +243,8 @@ pub async fn page(
         })
         .collect();
     // Daily trend as an SVG polyline: one point per day, zero-filled.
-    let days = ((to - from) / DAY).max(1) as usize;
-    let first_day = (from + 8 * 3_600_000).div_euclid(DAY);
+    let days = ((to - from) / DAY_MS).max(1) as usize;
+    let first_day = day_of(from);
     let mut per_day = vec![0i64; days];
     for b in &o.view.by_day {
         if let Ok(d) = b.key.parse::<i64>() {
@@ -287,7 +290,7 @@ pub async fn page(
         unit_name: o.unit.name.clone(),
         unit_id: o.unit.id,
         parent_link,
-        period: period.into(),
+        period: window.key().into(),
         from: q.from.clone(),
         to: q.to.clone(),
         range: format!("{from_s} — {to_s}"),
@@ -306,7 +309,7 @@ pub async fn page(
     })
 }
 
-fn alert_lines(state: &AppState, p: &Page, alerts: &[EmergingAlertRecord]) -> Vec<AlertLine> {
+fn alert_lines(state: &AppState, p: &PageFrame, alerts: &[EmergingAlertRecord]) -> Vec<AlertLine> {
     let org = state.org();
     alerts
         .iter()
@@ -329,7 +332,7 @@ fn alert_lines(state: &AppState, p: &Page, alerts: &[EmergingAlertRecord]) -> Ve
 #[derive(Template)]
 #[template(path = "staff/cluster.html")]
 struct ClusterPage {
-    p: Page,
+    p: PageFrame,
     label: String,
     size: String,
     unit: String,
@@ -339,7 +342,7 @@ struct ClusterPage {
 
 pub async fn cluster(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
 ) -> AppResult<Response> {
@@ -364,13 +367,13 @@ pub async fn cluster(
 #[derive(Template)]
 #[template(path = "staff/alerts.html")]
 struct AlertsPage {
-    p: Page,
+    p: PageFrame,
     alerts: Vec<AlertLine>,
 }
 
 pub async fn alerts(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
 ) -> AppResult<Response> {
     let p = staff_page(&state, p, &staff);
@@ -384,7 +387,7 @@ pub async fn alerts(
 #[derive(Template)]
 #[template(path = "staff/alert.html")]
 struct AlertPage {
-    p: Page,
+    p: PageFrame,
     id: Id,
     line: AlertLine,
     categories: String,
@@ -397,7 +400,7 @@ struct AlertPage {
 
 pub async fn alert(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
 ) -> AppResult<Response> {

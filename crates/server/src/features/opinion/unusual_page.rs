@@ -8,11 +8,11 @@ use police_square_text::{
     EmergingConfig,
 };
 
-use crate::app::pages::ctx::{group_digits, Page};
+use crate::app::pages::ctx::{group_digits, PageFrame};
 
 /// The headline of an alert from its stored keywords; when no known problem fits
 /// them, the place (if any) and the first keywords.
-pub fn alert_headline(p: &Page, keywords: &[String], categories: &[String]) -> String {
+pub fn alert_headline(p: &PageFrame, keywords: &[String], categories: &[String]) -> String {
     let h = headline_of_keywords(keywords);
     if let Some(text) = h.text() {
         return text;
@@ -30,7 +30,7 @@ pub fn alert_headline(p: &Page, keywords: &[String], categories: &[String]) -> S
 }
 
 /// "比平常多 N 倍" / "usually almost none".
-pub fn unusual(p: &Page, observed: i64, expected: f64) -> String {
+pub fn unusual(p: &PageFrame, observed: i64, expected: f64) -> String {
     match unusualness(observed as f64, expected) {
         Unusual::UsuallyNone => p.t1(
             "analysis.unusual.usually_none",
@@ -42,7 +42,7 @@ pub fn unusual(p: &Page, observed: i64, expected: f64) -> String {
 }
 
 /// The test behind an alert, for the `<details>` under its plain words.
-pub fn test_details(p: &Page, observed: i64, expected: f64, p_value: f64) -> String {
+pub fn test_details(p: &PageFrame, observed: i64, expected: f64, p_value: f64) -> String {
     let weeks = EmergingConfig::default().baseline_days / 7;
     p.ta(
         "analysis.unusual.test",

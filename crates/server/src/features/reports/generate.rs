@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::Duration;
 use police_square_domain::{
-    calendar::{local_midnight, to_local},
+    calendar::{day_of, local_midnight, to_local},
     org::UnitPath,
     pii,
     rates::{rank_by_composite, RateCounts, Rates},
@@ -174,7 +174,7 @@ pub async fn assemble(
     let mut day = to_local(period.start).date_naive();
     let last = to_local(period.end - 1).date_naive();
     while day <= last {
-        let key = (local_midnight(day) + 8 * 3_600_000).div_euclid(86_400_000);
+        let key = day_of(local_midnight(day));
         days.push(DayPoint {
             date: day.format("%Y-%m-%d").to_string(),
             count: counts_by_day.get(&key).copied().unwrap_or(0),

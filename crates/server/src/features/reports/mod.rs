@@ -26,7 +26,7 @@ pub use content::*;
 pub use generate::{assemble, generate, generate_for, mask_quote};
 pub use period::{report_date, Period};
 
-use police_square_domain::{org::UnitPath, Role, UnitKind};
+use police_square_domain::{free_text::AnalystNote, org::UnitPath, Role, UnitKind};
 use police_square_store::{
     Id, Report, ReportAnnotation, ReportKind, ReportMeta, ReportStatus, Staff,
 };
@@ -126,7 +126,7 @@ pub async fn annotate(
     if report.meta.status != ReportStatus::Published {
         return Err(AppError::Conflict("publish the report first".into()));
     }
-    let text = super::lifecycle::required_text("annotation", text, 2000)?;
+    let text = AnalystNote::parse("annotation", text)?.into_inner();
     Ok(state
         .store
         .annotate_report(id, staff.id, state.now(), &text)

@@ -21,7 +21,7 @@ use charts::{bar_chart, day_chart, score_chart};
 
 use crate::{
     app::pages::console::staff_page,
-    app::pages::ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, Page},
+    app::pages::ctx::{fmt_rate, group_digits, render, see_other, CsrfForm, PageFrame},
     features::opinion::unusual_page as unusual,
 };
 use crate::{
@@ -44,15 +44,15 @@ pub fn routes() -> Router<AppState> {
 
 // ── labels ──────────────────────────────────────────────────────────────
 
-fn kind_label(p: &Page, kind: ReportKind) -> String {
+fn kind_label(p: &PageFrame, kind: ReportKind) -> String {
     p.t(&format!("page.reports.kind_{}", kind.as_str()))
 }
 
-fn status_label(p: &Page, status: ReportStatus) -> String {
+fn status_label(p: &PageFrame, status: ReportStatus) -> String {
     p.t(&format!("page.reports.status_{}", status.as_str()))
 }
 
-fn category_label(p: &Page, key: &str) -> String {
+fn category_label(p: &PageFrame, key: &str) -> String {
     if key == "none" {
         p.t("page.reports.uncategorized")
     } else {
@@ -60,7 +60,7 @@ fn category_label(p: &Page, key: &str) -> String {
     }
 }
 
-fn share_label(p: &Page, dimension: &str, s: &Share) -> String {
+fn share_label(p: &PageFrame, dimension: &str, s: &Share) -> String {
     match dimension {
         "kind" => p.t(&format!("kind.{}", s.key)),
         "channel" => p.t(&format!("channel.{}", s.key)),
@@ -83,7 +83,7 @@ fn fmt_day(at: i64) -> String {
     to_local(at).format("%Y-%m-%d").to_string()
 }
 
-fn title(p: &Page, meta_kind: ReportKind, unit: &str, label: &str) -> String {
+fn title(p: &PageFrame, meta_kind: ReportKind, unit: &str, label: &str) -> String {
     p.ta(
         "page.reports.report_title",
         &[
@@ -108,7 +108,7 @@ struct ListRow {
 #[derive(Template)]
 #[template(path = "staff/reports.html")]
 struct ReportsPage {
-    p: Page,
+    p: PageFrame,
     rows: Vec<ListRow>,
     can_generate: bool,
     units: Vec<(Id, String)>,
@@ -122,7 +122,7 @@ pub struct ListQuery {
     done: String,
 }
 
-fn list_row(state: &AppState, p: &Page, m: &ReportMeta) -> ListRow {
+fn list_row(state: &AppState, p: &PageFrame, m: &ReportMeta) -> ListRow {
     let org = state.org();
     let period = Period {
         kind: m.kind,
@@ -146,7 +146,7 @@ fn list_row(state: &AppState, p: &Page, m: &ReportMeta) -> ListRow {
 
 pub async fn list(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
@@ -274,7 +274,7 @@ struct AnnotationView {
 #[derive(Template)]
 #[template(path = "staff/reports_view.html")]
 struct ReportPage {
-    p: Page,
+    p: PageFrame,
     id: Id,
     title: String,
     range: String,
@@ -315,7 +315,7 @@ pub struct ViewQuery {
     done: String,
 }
 
-fn rows(p: &Page, dimension: &str, shares: &[Share]) -> Vec<Row> {
+fn rows(p: &PageFrame, dimension: &str, shares: &[Share]) -> Vec<Row> {
     shares
         .iter()
         .map(|s| Row {
@@ -344,7 +344,7 @@ fn rate_view(r: &reports::RateRow) -> RateView {
     }
 }
 
-fn ranking_label(p: &Page, r: &reports::RateRow) -> String {
+fn ranking_label(p: &PageFrame, r: &reports::RateRow) -> String {
     match r.rank {
         Some(n) => format!("{n}. {}", r.name),
         None => format!("{} ({})", r.name, p.t("page.reports.no_score")),
@@ -368,7 +368,7 @@ async fn staff_name(state: &AppState, id: Option<Id>) -> String {
 /// `/staff/reports/{id}` and `/staff/reports/{id}.xlsx`.
 pub async fn show(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<String>,
     Query(q): Query<ViewQuery>,

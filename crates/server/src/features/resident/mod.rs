@@ -4,7 +4,9 @@
 pub mod api;
 pub mod page;
 
-use police_square_domain::{pii, tracking, Action, AppealKind, Millis, Satisfaction, Status};
+use police_square_domain::{
+    free_text::Remark, pii, tracking, Action, AppealKind, Millis, Satisfaction, Status,
+};
 use police_square_store::{
     Actor, Appeal, AppealPatch, Id, OneTimeCode, RequestKind, RequestState, Session,
 };
@@ -13,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    lifecycle::{commit, event, optional_text},
+    lifecycle::{commit, event},
     notices, supervision,
 };
 use crate::app::{
@@ -350,8 +352,6 @@ pub struct RatingInput {
     pub comment: Option<String>,
 }
 
-const MAX_COMMENT: usize = 1_000;
-
 /// Rate the reply, which closes the case; "unsatisfied" opens a review (复核) that a
 /// supervisor decides.
 pub async fn rate(
@@ -365,7 +365,8 @@ pub async fn rate(
     if appeal.id != resident.appeal_id {
         return Err(AppError::Forbidden);
     }
-    let comment = optional_text("comment", input.comment.as_deref(), MAX_COMMENT)?;
+    let comment =
+        Remark::parse_optional("comment", input.comment.as_deref())?.map(Remark::into_inner);
     let now = state.now();
     let rated = commit(
         state,

@@ -10,12 +10,15 @@ use axum::{
     Router,
 };
 use police_square_domain::{
-    appeal::AppealText, pii::Phone, tracking, AppealKind, Channel, Satisfaction, UnitKind,
+    appeal::AppealText,
+    free_text::{AddressLine, PersonName},
+    pii::Phone,
+    tracking, AppealKind, Channel, Satisfaction, UnitKind,
 };
 use police_square_store::Appeal;
 use serde::Deserialize;
 
-use crate::app::pages::ctx::{render, render_status, see_other, CsrfForm, Page};
+use crate::app::pages::ctx::{render, render_status, see_other, CsrfForm, PageFrame};
 use crate::{
     app::{
         auth::{new_token, session_cookie, ClientIp, CurrentResident, RESIDENT_COOKIE},
@@ -55,11 +58,11 @@ struct KindChip {
 #[derive(Template)]
 #[template(path = "resident/home.html")]
 struct HomePage {
-    p: Page,
+    p: PageFrame,
     kinds: Vec<KindChip>,
 }
 
-pub async fn home(p: Page) -> AppResult<Response> {
+pub async fn home(p: PageFrame) -> AppResult<Response> {
     let kinds = AppealKind::ALL
         .iter()
         .map(|k| KindChip {
@@ -103,7 +106,7 @@ struct KindChoice {
 #[derive(Template)]
 #[template(path = "resident/new.html")]
 struct NewAppealPage {
-    p: Page,
+    p: PageFrame,
     kinds: Vec<KindChoice>,
     districts: Vec<crate::app::pages::console::Opt>,
     form: NewAppealForm,
@@ -127,7 +130,7 @@ impl NewAppealPage {
 
 fn new_appeal_page(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     form: NewAppealForm,
     errors: Vec<(&'static str, String)>,
 ) -> NewAppealPage {
@@ -174,7 +177,7 @@ pub struct NewFormQuery {
 
 pub async fn new_form(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     Query(q): Query<NewFormQuery>,
 ) -> AppResult<Response> {
     let form = NewAppealForm {
@@ -190,7 +193,7 @@ pub async fn new_form(
 #[derive(Template)]
 #[template(path = "resident/submitted.html")]
 struct SubmittedPage {
-    p: Page,
+    p: PageFrame,
     code: String,
     code_display: String,
     emergency: bool,
@@ -205,7 +208,7 @@ struct SubmittedPage {
 
 pub async fn submit(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     CsrfForm(form): CsrfForm<NewAppealForm>,
 ) -> AppResult<Response> {
@@ -229,10 +232,10 @@ pub async fn submit(
     if Phone::parse(&form.contact_phone).is_err() {
         errors.push(("contact_phone", p.t("page.new.err_phone")));
     }
-    if form.name.chars().count() > 50 {
+    if PersonName::is_too_long(&form.name) {
         errors.push(("name", p.t("page.new.err_too_long")));
     }
-    if form.address.chars().count() > 200 {
+    if AddressLine::is_too_long(&form.address) {
         errors.push(("address", p.t("page.new.err_too_long")));
     }
     let Some(kind) = kind.filter(|_| errors.is_empty()) else {
@@ -294,7 +297,7 @@ pub struct TrackQuery {
 #[derive(Template)]
 #[template(path = "resident/track_form.html")]
 struct TrackFormPage {
-    p: Page,
+    p: PageFrame,
     code: String,
     error: Option<String>,
 }
@@ -306,7 +309,7 @@ pub async fn short_link(Path(code): Path<String>) -> AppResult<Response> {
 }
 
 /// `/track` and `/track?code=…` (a GET form, so it works without JavaScript).
-pub async fn track_form(p: Page, Query(q): Query<TrackQuery>) -> AppResult<Response> {
+pub async fn track_form(p: PageFrame, Query(q): Query<TrackQuery>) -> AppResult<Response> {
     match q.code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
         None => render(&TrackFormPage {
             p,
@@ -336,7 +339,7 @@ struct Step {
 #[derive(Template)]
 #[template(path = "resident/track.html")]
 struct TrackPage {
-    p: Page,
+    p: PageFrame,
     v: TrackView,
     code: String,
     code_display: String,
@@ -354,7 +357,7 @@ struct TrackPage {
 }
 
 fn track_page_view(
-    p: Page,
+    p: PageFrame,
     v: TrackView,
     sent: Option<CodeSent>,
     show_otp: bool,
@@ -423,13 +426,13 @@ fn track_page_view(
 #[derive(Template)]
 #[template(path = "resident/not_found.html")]
 struct NotFoundPage {
-    p: Page,
+    p: PageFrame,
     code: String,
 }
 
 async fn load_track(
     state: &AppState,
-    p: &Page,
+    p: &PageFrame,
     code: &str,
     ip: &ClientIp,
     resident: Option<&CurrentResident>,
@@ -449,7 +452,7 @@ async fn load_track(
 
 pub async fn track_page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: Option<CurrentResident>,
     Path(code): Path<String>,
@@ -472,7 +475,7 @@ pub struct Empty {}
 /// "Send me a one-time code".
 pub async fn send_otp(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: Option<CurrentResident>,
     Path(code): Path<String>,
@@ -504,7 +507,7 @@ pub struct VerifyForm {
 
 pub async fn verify(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: Option<CurrentResident>,
     Path(code): Path<String>,
@@ -566,7 +569,7 @@ pub struct RateForm {
 
 pub async fn rate(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     resident: CurrentResident,
     Path(code): Path<String>,

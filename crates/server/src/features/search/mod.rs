@@ -18,13 +18,16 @@ pub mod page;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use police_square_domain::{calendar::local_midnight, pii, AppealKind, Category, Role, Status};
+use police_square_domain::{
+    calendar::{local_midnight, DAY_MS},
+    pii, AppealKind, Category, Role, Status,
+};
 use police_square_store::{AppealSummary, SearchQuery, Staff};
 use police_square_text::TextEngine;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    app::{error::AppResult, limits::DAY, state::AppState},
+    app::{error::AppResult, state::AppState},
     features::opinion::OpinionState,
 };
 
@@ -137,7 +140,7 @@ pub async fn search(
             staff.unit_path.ids()
         },
         from: filter.from.map(local_midnight),
-        to: filter.to.map(|d| local_midnight(d) + DAY),
+        to: filter.to.map(|d| local_midnight(d) + DAY_MS),
         kind: filter.kind,
         category,
         statuses: filter.status.into_iter().collect(),

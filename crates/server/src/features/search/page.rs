@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::app::pages::{
     console::{options, parse_date, rows, staff_page, Options, Row},
-    ctx::{group_digits, render, Page},
+    ctx::{group_digits, render, PageFrame},
     urlencode,
 };
 use crate::{
@@ -90,7 +90,7 @@ struct Hit {
 #[derive(Template)]
 #[template(path = "staff/search.html")]
 struct SearchPage {
-    p: Page,
+    p: PageFrame,
     q: String,
     from: String,
     to: String,
@@ -111,7 +111,7 @@ struct SearchPage {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(params): Query<SearchParams>,
 ) -> AppResult<Response> {

@@ -6,7 +6,7 @@ pub mod api;
 pub mod jobs;
 pub mod page;
 
-use police_square_domain::{deadline::DeadlineState, Action};
+use police_square_domain::{calendar::DAY_MS, deadline::DeadlineState, free_text::Remark, Action};
 use police_square_store::{
     Actor, AppealChange, AppealPatch, AppealSummary, Id, InboxQuery, Page, Request, RequestKind,
     RequestState, Staff,
@@ -17,7 +17,7 @@ use super::{
     handling,
     lifecycle::{
         access::{self, Need},
-        commit, event, required_text,
+        commit, event,
     },
     notices::{self, Internal},
 };
@@ -25,9 +25,6 @@ use crate::app::{
     error::{AppError, AppResult},
     state::AppState,
 };
-
-/// Longest supervisor's comment on a decision.
-pub const MAX_COMMENT_CHARS: usize = 1000;
 
 /// Approve or refuse a pending request. Approval applies its change in the same
 /// transaction: an extension moves the due time on the working calendar; a transfer
@@ -41,10 +38,7 @@ pub async fn decide_request(
     approve: bool,
     comment: Option<&str>,
 ) -> AppResult<Request> {
-    let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(required_text("comment", c, MAX_COMMENT_CHARS)?),
-        None => None,
-    };
+    let comment = Remark::parse_optional("comment", comment)?.map(Remark::into_inner);
     let request = state
         .store
         .request(request_id)
@@ -203,7 +197,7 @@ pub struct ScanReport {
 pub async fn close_unrated(state: &AppState) -> AppResult<usize> {
     const BATCH: u32 = 500;
     let now = state.now();
-    let cutoff = now - state.config.rating_window_days * crate::app::limits::HOUR * 24;
+    let cutoff = now - state.config.rating_window_days * DAY_MS;
     let mut closed = 0;
     for (id, _version) in state.store.replied_before(cutoff, BATCH).await? {
         // Re-read: the resident may have rated it since the list was made.

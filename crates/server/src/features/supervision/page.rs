@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::{
     app::pages::{
         console::{rows, staff_page, Row},
-        ctx::{render, see_other, CsrfForm, Page},
+        ctx::{render, see_other, CsrfForm, PageFrame},
     },
     features::handling::console::{request_detail, request_effect, request_kind, request_reason},
 };
@@ -51,7 +51,7 @@ struct Pending {
 #[derive(Template)]
 #[template(path = "staff/supervision.html")]
 struct SupervisionPage {
-    p: Page,
+    p: PageFrame,
     pending: Vec<Pending>,
     supervised: Vec<Row>,
     overdue: Vec<Row>,
@@ -73,7 +73,7 @@ pub struct SupervisionQuery {
 
 pub async fn page(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(q): Query<SupervisionQuery>,
 ) -> AppResult<Response> {

@@ -15,7 +15,7 @@ use crate::{
     app::{
         auth::CurrentStaff,
         error::{AppError, AppResult},
-        pages::ctx::{render, render_status, see_other, CsrfForm, Page},
+        pages::ctx::{render, render_status, see_other, CsrfForm, PageFrame},
         state::AppState,
     },
     features::{
@@ -51,7 +51,7 @@ fn id_field(v: &Option<String>) -> Option<Id> {
 
 pub async fn act(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path((id, action)): Path<(Id, String)>,
     CsrfForm(form): CsrfForm<ActionForm>,

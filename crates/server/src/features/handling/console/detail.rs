@@ -16,7 +16,7 @@ use crate::{
         auth::CurrentStaff,
         error::AppResult,
         org::OrgTree,
-        pages::ctx::{fmt_remaining, render, Page},
+        pages::ctx::{fmt_remaining, render, PageFrame},
         state::AppState,
     },
     features::{
@@ -63,7 +63,7 @@ struct HandoffRow {
 #[derive(Template)]
 #[template(path = "staff/detail.html")]
 pub(crate) struct DetailPage {
-    p: Page,
+    p: PageFrame,
     d: AppealDetail,
     code: String,
     kind: String,
@@ -107,7 +107,7 @@ impl DetailPage {
 
 pub(crate) async fn detail_page(
     state: &AppState,
-    p: Page,
+    p: PageFrame,
     staff: &CurrentStaff,
     id: Id,
     revealed: Option<RevealedContact>,
@@ -311,7 +311,7 @@ pub(crate) fn request_kind(k: RequestKind) -> &'static str {
 }
 
 /// What a request asks for, in words: an extension's days, a transfer's unit.
-pub(crate) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> String {
+pub(crate) fn request_detail(p: &PageFrame, org: &OrgTree, r: &Request) -> String {
     match r.kind {
         RequestKind::Extension => r
             .days
@@ -329,7 +329,7 @@ pub(crate) fn request_detail(p: &Page, org: &OrgTree, r: &Request) -> String {
 /// What the request's author wrote. A review (复核) opened by a resident's unsatisfied
 /// rating has no staff author: it says so in the page's language, with the resident's
 /// comment when there is one.
-pub(crate) fn request_reason(p: &Page, r: &Request) -> String {
+pub(crate) fn request_reason(p: &PageFrame, r: &Request) -> String {
     if r.kind != RequestKind::Review || r.requested_by.is_some() {
         return r.reason.clone();
     }
@@ -344,7 +344,7 @@ pub(crate) fn request_reason(p: &Page, r: &Request) -> String {
 }
 
 /// What approving a request does, said before the supervisor decides ("批准后将重办").
-pub(crate) fn request_effect(p: &Page, org: &OrgTree, r: &Request) -> String {
+pub(crate) fn request_effect(p: &PageFrame, org: &OrgTree, r: &Request) -> String {
     match r.kind {
         RequestKind::Extension => p.t1(
             "page.review.effect_extension",
@@ -393,7 +393,7 @@ const ACTIONS: &[&str] = &[
 
 pub async fn detail(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Path(id): Path<Id>,
     Query(q): Query<DetailQuery>,

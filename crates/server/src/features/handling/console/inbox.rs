@@ -14,7 +14,7 @@ use crate::{
     app::{
         auth::CurrentStaff,
         error::AppResult,
-        pages::ctx::{render, Page},
+        pages::ctx::{render, PageFrame},
         state::AppState,
     },
     features::handling::{self, InboxFilter},
@@ -124,7 +124,7 @@ const URGENT_LIMIT: u32 = 20;
 #[derive(Template)]
 #[template(path = "staff/inbox.html")]
 struct InboxPage {
-    p: Page,
+    p: PageFrame,
     rows: Vec<Row>,
     /// The 待办 tab (open cases only) rather than a chosen status or every status.
     todo: bool,
@@ -156,7 +156,7 @@ struct Drill {
 
 pub async fn inbox(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     staff: CurrentStaff,
     Query(params): Query<InboxParams>,
 ) -> AppResult<Response> {

@@ -11,14 +11,14 @@ use serde::Deserialize;
 use crate::app::{
     auth::{self, session_cookie, ClientIp, STAFF_COOKIE},
     error::{AppError, AppResult},
-    pages::ctx::{render, render_status, see_other, CsrfForm, Page},
+    pages::ctx::{render, render_status, see_other, CsrfForm, PageFrame},
     state::AppState,
 };
 
 #[derive(Template)]
 #[template(path = "staff/login.html")]
 struct LoginPage {
-    p: Page,
+    p: PageFrame,
     username: String,
     next: String,
     error: Option<String>,
@@ -44,7 +44,7 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn login_form(p: Page, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+pub async fn login_form(p: PageFrame, Query(q): Query<LoginQuery>) -> AppResult<Response> {
     render(&LoginPage {
         p,
         username: String::new(),
@@ -65,7 +65,7 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    p: Page,
+    p: PageFrame,
     ip: ClientIp,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {

@@ -10,7 +10,7 @@ use super::{category_label, fmt_change, fmt_day, share_label, status_label, titl
 use crate::{
     app::{
         error::{AppError, AppResult},
-        pages::ctx::Page,
+        pages::ctx::PageFrame,
     },
     features::{opinion::unusual_page as unusual, reports::ReportContent},
 };
@@ -21,7 +21,7 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
-pub(crate) fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<Response> {
+pub(crate) fn export(p: &PageFrame, report: &Report, c: &ReportContent) -> AppResult<Response> {
     let bytes = workbook(p, report, c).map_err(xlsx_error)?;
     let filename = format!(
         "report-{}-{}-{}.xlsx",
@@ -47,7 +47,7 @@ pub(crate) fn export(p: &Page, report: &Report, c: &ReportContent) -> AppResult<
 
 /// The report as a workbook: one sheet per part of the report.
 fn workbook(
-    p: &Page,
+    p: &PageFrame,
     report: &Report,
     c: &ReportContent,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

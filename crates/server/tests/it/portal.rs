@@ -3,11 +3,8 @@
 //! 待办 tab, phones that can be reached, the tracking link by SMS, fitting reply
 //! templates without placeholders, 首接负责, 复核中, the rating comment, HTML 404s.
 
-mod common;
-mod pages_support;
-
-use common::{expect, Backend, START};
-use pages_support::{appeal_id, spawn_pages_app, Browser};
+use crate::common::{self, expect, Backend, START};
+use crate::pages_support::{self, appeal_id, spawn_pages_app, Browser};
 use police_square_domain::{tracking, AppealKind, Channel, Status, Urgency};
 use police_square_notify::LogTransport;
 use police_square_store::{NewAppeal, NewReplyTemplate};

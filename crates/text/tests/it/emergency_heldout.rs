@@ -4,8 +4,8 @@
 
 use police_square_text::emergency_eval::{measure_urgency, parse_urgency_cases};
 
-const HELDOUT: &str = include_str!("../data/eval/emergency-heldout.jsonl");
-const TUNING: &str = include_str!("../data/eval/emergency-tuning.jsonl");
+const HELDOUT: &str = include_str!("../../data/eval/emergency-heldout.jsonl");
+const TUNING: &str = include_str!("../../data/eval/emergency-tuning.jsonl");
 
 #[test]
 fn held_out_emergencies_meet_the_targets() {

@@ -4,11 +4,8 @@
 //! appeal is attached to it as a follow-up (催问) that reaches the handler instead of
 //! becoming a new appeal.
 
-mod common;
-mod pages_support;
-
-use common::{Backend, TestApp};
-use pages_support::{spawn_pages_app, Browser, Html};
+use crate::common::{Backend, TestApp};
+use crate::pages_support::{spawn_pages_app, Browser, Html};
 use reqwest::StatusCode;
 use serde_json::json;
 

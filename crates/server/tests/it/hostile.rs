@@ -1,8 +1,6 @@
 //! Hostile and malformed input, idempotency and throttling, on both backends.
 
-mod common;
-
-use common::{expect, spawn_app, Backend};
+use crate::common::{self, expect, spawn_app, Backend};
 use reqwest::{header, StatusCode};
 use serde_json::{json, Value};
 

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use police_square_text::features::content_words;
 use police_square_text::normalize::normalize;
 use police_square_text::{
-    detect_emerging, Category, EmergingConfig, EmergingInput, IdfModel, Segmenter,
+    detect_emerging, DefaultCategory, EmergingConfig, EmergingInput, IdfModel, Segmenter,
 };
 
 /// Small deterministic RNG (xorshift64*), so the test needs no dependency.
@@ -49,9 +49,9 @@ const PLACES: [&str; 8] = [
     "中心小学",
     "汽车站",
 ];
-const BACKGROUND: [(Category, &[&str]); 8] = [
+const BACKGROUND: [(DefaultCategory, &[&str]); 8] = [
     (
-        Category::Theft,
+        DefaultCategory::Theft,
         &[
             "{p}楼下的电瓶车被偷了",
             "{p}车棚里电动车电池被人拆走",
@@ -59,7 +59,7 @@ const BACKGROUND: [(Category, &[&str]); 8] = [
         ],
     ),
     (
-        Category::Fraud,
+        DefaultCategory::Fraud,
         &[
             "网上刷单被骗了两万块",
             "接到冒充客服的电话，钱被转走了",
@@ -67,7 +67,7 @@ const BACKGROUND: [(Category, &[&str]); 8] = [
         ],
     ),
     (
-        Category::PublicOrder,
+        DefaultCategory::PublicOrder,
         &[
             "{p}广场舞音响太吵了",
             "{p}半夜有人喝酒吵闹",
@@ -75,7 +75,7 @@ const BACKGROUND: [(Category, &[&str]); 8] = [
         ],
     ),
     (
-        Category::Traffic,
+        DefaultCategory::Traffic,
         &[
             "{p}门口违停严重堵车",
             "{p}路口红绿灯时间太短",
@@ -83,7 +83,7 @@ const BACKGROUND: [(Category, &[&str]); 8] = [
         ],
     ),
     (
-        Category::Household,
+        DefaultCategory::Household,
         &[
             "身份证丢了怎么补办",
             "孩子落户需要什么材料",
@@ -91,15 +91,15 @@ const BACKGROUND: [(Category, &[&str]); 8] = [
         ],
     ),
     (
-        Category::Dispute,
+        DefaultCategory::Dispute,
         &["{p}邻居占用通道吵架", "包工头拖欠工资不给", "房东不退押金"],
     ),
     (
-        Category::Fire,
+        DefaultCategory::Fire,
         &["{p}楼道里电瓶车充电很危险", "{p}消防通道被堵了"],
     ),
     (
-        Category::NonPolice,
+        DefaultCategory::NonPolice,
         &["{p}路灯坏了没人修", "{p}垃圾没人清运", "{p}物业不管事"],
     ),
 ];
@@ -119,7 +119,7 @@ fn injected_burst_is_named_and_background_stays_quiet() {
     let weeks = 26;
     let burst_week = 20;
     let burst_district = "南浔区";
-    let mut rows: Vec<(String, NaiveDate, String, Category, String)> = Vec::new();
+    let mut rows: Vec<(String, NaiveDate, String, DefaultCategory, String)> = Vec::new();
     for day in 0..weeks * 7 {
         let date = start + Duration::days(day);
         for d in DISTRICTS {
@@ -138,7 +138,13 @@ fn injected_burst_is_named_and_background_stays_quiet() {
         let id = format!("burst-{i}");
         injected.push(id.clone());
         // The new pattern fits no category well; the classifier would say "other".
-        rows.push((id, date, burst_district.to_string(), Category::Other, t));
+        rows.push((
+            id,
+            date,
+            burst_district.to_string(),
+            DefaultCategory::Other,
+            t,
+        ));
     }
 
     // Keywords as at intake: TF-IDF with IDF learned from the platform's corpus.

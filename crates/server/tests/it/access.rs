@@ -1,8 +1,6 @@
 //! Who may see and do what, on both backends.
 
-mod common;
-
-use common::{expect, spawn_app, Backend};
+use crate::common::{expect, spawn_app, Backend};
 use reqwest::StatusCode;
 use serde_json::json;
 

@@ -2,11 +2,8 @@
 //! PostgreSQL — matches, filters, scope, the confidential conduct track, hostile
 //! queries and hostile appeal texts.
 
-mod common;
-mod pages_support;
-
-use common::{spawn_app, Backend, TestApp};
-use pages_support::{spawn_pages_app, Browser};
+use crate::common::{self, spawn_app, Backend, TestApp};
+use crate::pages_support::{spawn_pages_app, Browser};
 use reqwest::StatusCode;
 use serde_json::Value;
 

@@ -5,9 +5,7 @@
 //! personal data (the resident's phone number never appears in a body) and clean 4xx
 //! for bad ids.
 
-mod common;
-
-use common::{expect, Backend, Session, TestApp, PASSWORD, START};
+use crate::common::{self, expect, Backend, Session, TestApp, PASSWORD, START};
 use police_square_domain::{AppealKind, Millis, Role};
 use police_square_server::{
     app::auth::hash_password,

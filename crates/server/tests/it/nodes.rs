@@ -1,11 +1,9 @@
 //! Two nodes over one database run the deadline job at once: exactly one reminder and
 //! one escalation per case.
 
-mod common;
-
 use std::sync::Arc;
 
-use common::{spawn_app, Backend};
+use crate::common::{self, spawn_app, Backend};
 use police_square_server::{
     app::jobs,
     features::{notices::outbox, supervision},

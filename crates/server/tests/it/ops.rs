@@ -1,10 +1,8 @@
 //! Health checks, request ids, background workers and graceful shutdown.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{expect, spawn_app, spawn_app_with, Backend};
+use crate::common::{expect, spawn_app, spawn_app_with, Backend};
 use police_square_server::serve_with_state;
 use reqwest::StatusCode;
 use serde_json::json;

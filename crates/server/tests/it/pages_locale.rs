@@ -6,11 +6,8 @@
 //! aria-label, title, alt, button values) is scanned for ASCII words outside a short
 //! allow-list of product terms and units.
 
-mod common;
-mod pages_support;
-
-use common::{Backend, STAFF};
-use pages_support::{seed::seed_every_state, spawn_pages_app, Browser};
+use crate::common::{Backend, STAFF};
+use crate::pages_support::{seed::seed_every_state, spawn_pages_app, Browser};
 use reqwest::StatusCode;
 
 /// ASCII words a Chinese page may show: product and standard terms, units, file

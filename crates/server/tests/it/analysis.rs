@@ -4,11 +4,8 @@
 //! seen only by the units it concerns, and the
 //! opinion view (民意库) counts what was submitted and drills down within scope.
 
-mod common;
-mod pages_support;
-
-use common::{Backend, TestApp};
-use pages_support::{spawn_pages_app, Browser};
+use crate::common::{self, Backend, TestApp};
+use crate::pages_support::{spawn_pages_app, Browser};
 use police_square_domain::{AppealKind, Millis};
 use police_square_server::features::opinion::{
     analysis, clustering, emerging, learning, OpinionState,

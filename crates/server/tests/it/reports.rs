@@ -4,13 +4,10 @@
 //! annotates (audited); non-leaders cannot; a district sees only its own reports; the
 //! scheduled job drafts the ended periods once.
 
-mod common;
-mod pages_support;
-
 use std::io::Read;
 
-use common::{Backend, TestApp, START};
-use pages_support::{spawn_pages_app, Browser, Html};
+use crate::common::{Backend, TestApp, START};
+use crate::pages_support::{spawn_pages_app, Browser, Html};
 use police_square_domain::Millis;
 use police_square_server::features::reports::{self, ReportContent};
 use police_square_store::{Actor, AppealChange, AppealPatch, Id, NewEvent, ReportStatus};

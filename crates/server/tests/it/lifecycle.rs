@@ -1,8 +1,6 @@
 //! The whole appeal lifecycle through HTTP, on SQLite and PostgreSQL.
 
-mod common;
-
-use common::{expect, spawn_app, Backend};
+use crate::common::{expect, spawn_app, Backend};
 use police_square_server::{app::jobs, features::supervision};
 use reqwest::StatusCode;
 use serde_json::json;

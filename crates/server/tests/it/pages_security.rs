@@ -2,11 +2,8 @@
 //! appeal text or names, CSRF, login errors and throttling, scope (403), the
 //! confidential conduct track, and tracking-code enumeration (404 then 429).
 
-mod common;
-mod pages_support;
-
-use common::{Backend, PASSWORD};
-use pages_support::{appeal_id, spawn_pages_app, Browser, Html};
+use crate::common::{Backend, PASSWORD};
+use crate::pages_support::{appeal_id, spawn_pages_app, Browser, Html};
 use police_square_domain::Role;
 use police_square_store::NewStaff;
 use reqwest::StatusCode;

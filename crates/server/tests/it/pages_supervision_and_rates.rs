@@ -3,11 +3,8 @@
 //! cases, sorts, marks the weakest and links down to each unit's appeals; and figures
 //! that differ between pages say why.
 
-mod common;
-mod pages_support;
-
-use common::{Backend, TestApp};
-use pages_support::{spawn_pages_app, Browser};
+use crate::common::{Backend, TestApp};
+use crate::pages_support::{spawn_pages_app, Browser};
 use police_square_domain::org::UnitPath;
 use police_square_store::{Id, NewEmergingAlert, RequestKind, RequestState};
 use reqwest::StatusCode;

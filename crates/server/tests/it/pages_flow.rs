@@ -1,11 +1,8 @@
 //! The HTML pages end to end: a resident submits through the portal, a handler accepts
 //! and replies in the console, the resident verifies with a one-time code and rates.
 
-mod common;
-mod pages_support;
-
-use common::Backend;
-use pages_support::{appeal_id, spawn_pages_app, Browser};
+use crate::common::Backend;
+use crate::pages_support::{appeal_id, spawn_pages_app, Browser};
 use reqwest::StatusCode;
 
 fn otp_in(body: &str) -> String {

@@ -4,13 +4,10 @@
 //! reset passwords; every change is in the audit log, which they can filter; and
 //! departments and reply templates can be edited and retired.
 
-mod common;
-mod pages_support;
-
 use std::sync::Arc;
 
-use common::{base_config, Backend};
-use pages_support::{spawn_pages_app, start_with_pages, Browser};
+use crate::common::{self, base_config, Backend};
+use crate::pages_support::{self, spawn_pages_app, start_with_pages, Browser};
 use police_square_domain::{Role, UnitKind};
 use police_square_notify::LogTransport;
 use police_square_server::{AppState, ManualClock};

@@ -2,11 +2,8 @@
 //! request decisions, the three-rates dashboard, administration, and who may open
 //! which page.
 
-mod common;
-mod pages_support;
-
-use common::Backend;
-use pages_support::{appeal_id, spawn_pages_app, Browser};
+use crate::common::Backend;
+use crate::pages_support::{appeal_id, spawn_pages_app, Browser};
 use police_square_domain::Channel;
 use reqwest::StatusCode;
 

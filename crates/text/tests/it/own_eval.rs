@@ -5,8 +5,8 @@
 
 use police_square_text::evaluate;
 
-const TUNE: &str = include_str!("../data/eval/appeals-tune.jsonl");
-const HELDOUT: &str = include_str!("../data/eval/appeals-heldout.jsonl");
+const TUNE: &str = include_str!("../../data/eval/appeals-tune.jsonl");
+const HELDOUT: &str = include_str!("../../data/eval/appeals-heldout.jsonl");
 
 fn figures(jsonl: &str) -> (f64, f64, f64, f64) {
     let v = evaluate(jsonl, None).expect("the evaluation set parses");
@@ -54,7 +54,7 @@ fn every_category_and_register_is_covered() {
         .chain(police_square_text::parse_jsonl(HELDOUT).unwrap())
         .collect();
     assert!(rows.len() >= 380, "{}", rows.len());
-    for c in police_square_text::Category::ALL {
+    for c in police_square_text::DefaultCategory::ALL {
         let n = rows.iter().filter(|r| r.category() == Some(c)).count();
         assert!(n >= 12, "{c}: {n}");
     }
