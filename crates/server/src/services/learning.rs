@@ -11,7 +11,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use police_square_domain::{Category, Status};
-use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff, CATEGORY_CORRECTED};
+use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff};
 use police_square_text::{Category as TextCategory, CategoryModel, IdfModel, TextEngine};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,9 @@ use crate::{
     },
     state::{AppState, SETTING_TEXT_DICTIONARY},
 };
+
+/// The event kind of a category set by hand (人工更正分类).
+pub const CATEGORY_CORRECTED: &str = "category_corrected";
 
 /// A correction counts as much as this many seed examples: few people correct, and
 /// each correction is a person's considered judgement on real local language.
@@ -261,6 +264,8 @@ pub async fn correct_category(
         None,
         AppealPatch {
             category: Some((category.to_string(), 1.0)),
+            // Kept as a correction: the retraining job learns local language from it.
+            category_corrected: true,
             ..Default::default()
         },
         super::event(CATEGORY_CORRECTED, false, Some(category.to_string())),

@@ -5,12 +5,14 @@
 //! chain never forks; on SQLite the single writer connection serializes them anyway.
 //! Take the head as late as possible in a transaction: it is the global lock.
 
+use async_trait::async_trait;
 use police_square_domain::audit::{link_hash, AuditRecord};
+use police_square_domain::Millis;
 
 use super::insert::{cached_sql, shapes, values_sql};
-use super::{rows, Conn};
+use super::{rows, Conn, SqlStore};
 use crate::error::StoreResult;
-use crate::model::{AuditEntry, NewAudit};
+use crate::*;
 
 /// The locked head of the chain within one transaction.
 pub(crate) struct Chain {
@@ -121,4 +123,103 @@ pub(crate) async fn entries(
         .fetch_all(&mut *conn)
         .await?;
     found.iter().map(rows::audit_entry).collect()
+}
+/// Who changed what, for the audit entry written with the change.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct By<'a> {
+    pub actor: &'a str,
+    pub at: Millis,
+}
+
+pub(crate) async fn record(
+    conn: &mut Conn,
+    by: By<'_>,
+    action: &str,
+    subject: String,
+    detail: String,
+) -> StoreResult<()> {
+    append_all(
+        conn,
+        &[NewAudit {
+            at: by.at,
+            actor: by.actor.to_owned(),
+            action: action.to_owned(),
+            subject,
+            detail,
+        }],
+    )
+    .await
+}
+
+/// The audit-log viewer: only the filters given become conditions, so each query can
+/// use the index of its most selective filter.
+pub(crate) async fn audit_search(conn: &mut Conn, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+    let mut conditions = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut numbers: Vec<i64> = Vec::new();
+    // Text parameters come first ($1…), numbers after them.
+    if let Some(subject) = &q.subject {
+        texts.push(subject.clone());
+        conditions.push(format!("subject = ${}", texts.len()));
+    }
+    if let Some(actor) = &q.actor {
+        texts.push(actor.clone());
+        conditions.push(format!("actor = ${}", texts.len()));
+    }
+    if let Some(action) = &q.action {
+        texts.push(action.clone());
+        texts.push(format!("{action}.%"));
+        conditions.push(format!(
+            "(action = ${} OR action LIKE ${})",
+            texts.len() - 1,
+            texts.len()
+        ));
+    }
+    let mut number = |column: &str, op: &str, value: Option<i64>| {
+        if let Some(v) = value {
+            numbers.push(v);
+            conditions.push(format!("{column} {op} ${}", texts.len() + numbers.len()));
+        }
+    };
+    number("at", ">=", q.from);
+    number("at", "<", q.to);
+    number("seq", "<", q.before_seq);
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {} FROM audit_log {filter} ORDER BY seq DESC LIMIT {}",
+        rows::AUDIT_COLUMNS,
+        q.limit.clamp(1, 1_000)
+    );
+    let mut query = sqlx::query(&sql);
+    for t in &texts {
+        query = query.bind(t);
+    }
+    for n in &numbers {
+        query = query.bind(*n);
+    }
+    let found = query.fetch_all(&mut *conn).await?;
+    found.iter().map(rows::audit_entry).collect()
+}
+
+#[async_trait]
+impl AuditStore for SqlStore {
+    async fn audit(&self, entry: NewAudit) -> StoreResult<()> {
+        write!(self, |c| append_all(c, std::slice::from_ref(&entry)).await)
+    }
+
+    async fn audit_entries(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        read!(self, |c| entries(c, after_seq, limit).await)
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        read!(self, |c| head(c).await)
+    }
+
+    async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
+        read!(self, |c| audit_search(c, query).await)
+    }
 }

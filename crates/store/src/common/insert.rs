@@ -11,7 +11,7 @@ use sqlx::Row as _;
 
 use super::{constraint, dialect, Conn, Query};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
 
 /// Splits `n` rows into statement sizes taken greedily from `sizes` (descending, ending
 /// in 1).

@@ -4,10 +4,7 @@
 use police_square_domain::{org::UnitPath, Millis};
 use serde::{Deserialize, Serialize};
 
-use crate::model::Id;
-
-/// The event kind of a hand-set category; the store keeps each as a correction.
-pub const CATEGORY_CORRECTED: &str = "category_corrected";
+use crate::Id;
 
 /// A category set by hand, with the text the model should learn it from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

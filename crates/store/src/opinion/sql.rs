@@ -4,13 +4,15 @@
 use police_square_domain::{org::UnitPath, Category, Millis};
 use sqlx::Row as _;
 
-use super::{org, rows, subtree_range, Conn, Row, DAY_MS, DAY_OFFSET_MS};
+use async_trait::async_trait;
+
+use super::{rows, settings, subtree_range, Conn, Row, SqlStore, DAY_MS, DAY_OFFSET_MS};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
 
 // ── corrections and models ───────────────────────────────────────────────
 
-/// Record a hand-set category (called with the `category_corrected` event).
+/// Record a hand-set category (a change whose patch says `category_corrected`).
 pub(crate) async fn record_correction(
     conn: &mut Conn,
     appeal_id: Id,
@@ -207,7 +209,7 @@ pub(crate) async fn save_clusters(
         }
         ids.push(id);
     }
-    org::put_setting(conn, cursor_key, &cursor.to_string()).await?;
+    settings::put_setting(conn, cursor_key, &cursor.to_string()).await?;
     Ok(ids)
 }
 
@@ -713,4 +715,135 @@ pub(crate) async fn opinion(conn: &mut Conn, q: &OpinionQuery) -> StoreResult<Op
 pub(crate) enum Members {
     Cluster(Id),
     Alert(Id),
+}
+
+#[async_trait]
+impl OpinionStore for SqlStore {
+    async fn corrections(&self, after: Id, limit: u32) -> StoreResult<Vec<CategoryCorrection>> {
+        read!(self, |c| corrections(c, after, limit).await)
+    }
+
+    async fn latest_correction_id(&self) -> StoreResult<Id> {
+        read!(self, |c| latest_correction_id(c).await)
+    }
+
+    async fn latest_text_model(&self) -> StoreResult<Option<TextModel>> {
+        read!(self, |c| latest_text_model(c).await)
+    }
+
+    async fn latest_text_model_id(&self) -> StoreResult<Option<Id>> {
+        read!(self, |c| latest_text_model_id(c).await)
+    }
+
+    async fn save_text_model(
+        &self,
+        trained_at: Millis,
+        corrections_through: Id,
+        corrections: i64,
+        model: &str,
+    ) -> StoreResult<Id> {
+        write!(self, |c| save_text_model(
+            c,
+            trained_at,
+            corrections_through,
+            corrections,
+            model
+        )
+        .await)
+    }
+
+    async fn analysis_rows(
+        &self,
+        after_id: Id,
+        since: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<AnalysisRow>> {
+        read!(self, |c| analysis_rows(c, after_id, since, limit).await)
+    }
+
+    async fn save_clusters(
+        &self,
+        links: &[ClusterLink],
+        cursor_key: &str,
+        cursor: Id,
+    ) -> StoreResult<Vec<Id>> {
+        write!(self, |c| save_clusters(c, links, cursor_key, cursor).await)
+    }
+
+    async fn cluster(&self, id: Id) -> StoreResult<Option<Cluster>> {
+        read!(self, |c| cluster_by_id(c, id).await)
+    }
+
+    async fn top_clusters(&self, q: &OpinionQuery, limit: u32) -> StoreResult<Vec<Cluster>> {
+        read!(self, |c| top_clusters(c, q, limit).await)
+    }
+
+    async fn cluster_appeals(
+        &self,
+        cluster_id: Id,
+        scope: Option<&UnitPath>,
+        include_conduct: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<AppealSummary>> {
+        let of = Members::Cluster(cluster_id);
+        read!(self, |c| member_appeals(
+            c,
+            of,
+            scope,
+            include_conduct,
+            limit
+        )
+        .await)
+    }
+
+    async fn save_alert(&self, alert: &NewEmergingAlert) -> StoreResult<(Id, bool)> {
+        write!(self, |c| save_alert(c, alert).await)
+    }
+
+    async fn alerts(
+        &self,
+        scope: Option<&UnitPath>,
+        from: Millis,
+        to: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<EmergingAlertRecord>> {
+        read!(self, |c| alerts(c, scope, from, to, limit).await)
+    }
+
+    async fn alert(&self, id: Id) -> StoreResult<Option<EmergingAlertRecord>> {
+        read!(self, |c| alert_by_id(c, id).await)
+    }
+
+    async fn alert_appeals(
+        &self,
+        alert_id: Id,
+        scope: Option<&UnitPath>,
+        include_conduct: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<AppealSummary>> {
+        let of = Members::Alert(alert_id);
+        read!(self, |c| member_appeals(
+            c,
+            of,
+            scope,
+            include_conduct,
+            limit
+        )
+        .await)
+    }
+
+    async fn set_alert_status(
+        &self,
+        id: Id,
+        status: AlertStatus,
+        staff_id: Id,
+        note: Option<&str>,
+    ) -> StoreResult<()> {
+        write!(self, |c| set_alert_status(c, id, status, staff_id, note)
+            .await)
+    }
+
+    async fn opinion(&self, q: &OpinionQuery) -> StoreResult<OpinionView> {
+        read!(self, |c| opinion(c, q).await)
+    }
 }

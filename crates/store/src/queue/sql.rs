@@ -6,9 +6,11 @@
 use police_square_domain::Millis;
 use sqlx::Row as _;
 
-use super::{dialect, Conn};
+use async_trait::async_trait;
+
+use super::{dialect, Conn, SqlStore};
 use crate::error::{StoreError, StoreResult};
-use crate::model::{Id, Job, NewOutboxMessage, OutboxMessage};
+use crate::*;
 
 pub(crate) async fn enqueue(conn: &mut Conn, m: &NewOutboxMessage, now: Millis) -> StoreResult<Id> {
     Ok(sqlx::query_scalar(
@@ -192,4 +194,63 @@ pub(crate) async fn fail_job(
         finish_job(conn, id).await?;
     }
     Ok(())
+}
+
+#[async_trait]
+impl QueueStore for SqlStore {
+    async fn enqueue(&self, message: NewOutboxMessage, now: Millis) -> StoreResult<Id> {
+        write!(self, |c| enqueue(c, &message, now).await)
+    }
+
+    async fn claim_outbox(
+        &self,
+        node: &str,
+        now: Millis,
+        lease_ms: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        write!(self, |c| claim_outbox(c, node, now, lease_ms, limit).await)
+    }
+
+    async fn outbox_sent(&self, id: Id, at: Millis) -> StoreResult<()> {
+        write!(self, |c| outbox_sent(c, id, at).await)
+    }
+
+    async fn outbox_failed(
+        &self,
+        id: Id,
+        error: &str,
+        retry_at: Option<Millis>,
+    ) -> StoreResult<()> {
+        write!(self, |c| outbox_failed(c, id, error, retry_at).await)
+    }
+
+    async fn schedule_job(
+        &self,
+        kind: &str,
+        payload: &str,
+        run_at: Millis,
+        unique_key: Option<&str>,
+    ) -> StoreResult<()> {
+        write!(self, |c| schedule_job(c, kind, payload, run_at, unique_key)
+            .await)
+    }
+
+    async fn claim_jobs(
+        &self,
+        node: &str,
+        now: Millis,
+        lease_ms: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<Job>> {
+        write!(self, |c| claim_jobs(c, node, now, lease_ms, limit).await)
+    }
+
+    async fn finish_job(&self, id: Id) -> StoreResult<()> {
+        write!(self, |c| finish_job(c, id).await)
+    }
+
+    async fn fail_job(&self, id: Id, error: &str, retry_at: Millis) -> StoreResult<()> {
+        write!(self, |c| fail_job(c, id, error, retry_at).await)
+    }
 }

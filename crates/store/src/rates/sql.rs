@@ -17,9 +17,11 @@ use police_square_domain::{rates::RateCounts, Millis};
 use sqlx::Row as _;
 
 use super::insert::values_sql;
-use super::{day_of, day_start, org, Conn, DAY_MS, DAY_OFFSET_MS, OPEN};
+use async_trait::async_trait;
+
+use super::{day_of, day_start, settings, Conn, SqlStore, DAY_MS, DAY_OFFSET_MS, OPEN};
 use crate::error::StoreResult;
-use crate::model::{Id, UnitCounts};
+use crate::*;
 
 const OVERDUE_MARK: &str = "stats.overdue_mark";
 /// Dirty days closer than this are recomputed as one range.
@@ -82,7 +84,7 @@ pub(crate) async fn mark_dirty(conn: &mut Conn, appeals: &[(Id, Millis)]) -> Sto
 pub(crate) async fn refresh(conn: &mut Conn, now: Millis) -> StoreResult<()> {
     // Open cases that became overdue since the last refresh changed their bucket's
     // `overdue` count without any write to the appeal.
-    let last: Option<Millis> = org::setting(conn, OVERDUE_MARK)
+    let last: Option<Millis> = settings::setting(conn, OVERDUE_MARK)
         .await?
         .and_then(|v| v.parse().ok());
     let since = last.unwrap_or(Millis::MIN);
@@ -98,7 +100,7 @@ pub(crate) async fn refresh(conn: &mut Conn, now: Millis) -> StoreResult<()> {
             .bind(now)
             .execute(&mut *conn)
             .await?;
-        org::put_setting(conn, OVERDUE_MARK, &now.to_string()).await?;
+        settings::put_setting(conn, OVERDUE_MARK, &now.to_string()).await?;
     }
 
     // Recompute whole days for every unit (the covering index `appeals_stats` makes a
@@ -134,7 +136,7 @@ pub(crate) async fn refresh(conn: &mut Conn, now: Millis) -> StoreResult<()> {
             .bind(now)
             .execute(&mut *conn)
             .await?;
-        super::analysis::refresh_opinion_days(conn, first, last).await?;
+        super::opinion::refresh_opinion_days(conn, first, last).await?;
     }
     Ok(())
 }
@@ -236,4 +238,29 @@ pub(crate) async fn rate_counts(
         .collect();
     out.sort_by_key(|u| u.unit_id);
     Ok(out)
+}
+
+#[async_trait]
+impl RateStore for SqlStore {
+    async fn rate_counts(
+        &self,
+        from: Millis,
+        to: Millis,
+        now: Millis,
+    ) -> StoreResult<Vec<UnitCounts>> {
+        read!(self, |c| rate_counts(c, from, to, now).await)
+    }
+
+    async fn refresh_stats(&self, now: Millis) -> StoreResult<()> {
+        write!(self, |c| refresh(c, now).await)
+    }
+
+    async fn count_appeals(&self) -> StoreResult<i64> {
+        read!(self, |c| {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM appeals")
+                .fetch_one(&mut *c)
+                .await?;
+            Ok(n)
+        })
+    }
 }

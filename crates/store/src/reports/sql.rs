@@ -15,9 +15,11 @@ use std::collections::HashMap;
 use police_square_domain::{org::UnitPath, Millis};
 use sqlx::Row as _;
 
-use super::{audit, dialect, parse_key, subtree_range, Conn, Row, DAY_MS, DAY_OFFSET_MS};
+use async_trait::async_trait;
+
+use super::{audit, dialect, parse_key, subtree_range, Conn, Row, SqlStore, DAY_MS, DAY_OFFSET_MS};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
 
 /// The period and scope condition every aggregate shares: `$1..$4`.
 const IN_PERIOD: &str = "received_at >= $1 AND received_at < $2 \
@@ -502,4 +504,98 @@ pub(crate) async fn annotations(
     .fetch_all(&mut *conn)
     .await?;
     rows.iter().map(annotation).collect()
+}
+
+#[async_trait]
+impl ReportStore for SqlStore {
+    async fn report_volume(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+    ) -> StoreResult<Vec<VolumeCount>> {
+        read!(self, |c| volume(c, scope, from, to).await)
+    }
+
+    async fn report_daily(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+    ) -> StoreResult<Vec<DayCount>> {
+        read!(self, |c| daily(c, scope, from, to).await)
+    }
+
+    async fn report_clusters(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+        top: u32,
+    ) -> StoreResult<ClusterSummary> {
+        read!(self, |c| clusters(c, scope, from, to, top).await)
+    }
+
+    async fn report_emerging(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+        limit: u32,
+    ) -> StoreResult<Vec<EmergingAlertInfo>> {
+        read!(self, |c| emerging(c, scope, from, to, limit).await)
+    }
+
+    async fn report_quote_candidates(
+        &self,
+        scope: &UnitPath,
+        from: Millis,
+        to: Millis,
+        category: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<QuoteCandidate>> {
+        read!(self, |c| quote_candidates(
+            c, scope, from, to, category, limit
+        )
+        .await)
+    }
+
+    async fn save_report_draft(&self, report: NewReport) -> StoreResult<Report> {
+        write!(self, |c| save_draft(c, &report).await)
+    }
+
+    async fn report(&self, id: Id) -> StoreResult<Option<Report>> {
+        read!(self, |c| report(c, id).await)
+    }
+
+    async fn report_for(
+        &self,
+        unit_id: Id,
+        kind: ReportKind,
+        period_start: Millis,
+    ) -> StoreResult<Option<ReportMeta>> {
+        read!(self, |c| report_for(c, unit_id, kind, period_start).await)
+    }
+
+    async fn reports_in(&self, scope: &UnitPath, limit: u32) -> StoreResult<Vec<ReportMeta>> {
+        read!(self, |c| reports_in(c, scope, limit).await)
+    }
+
+    async fn publish_report(&self, id: Id, by: Id, at: Millis) -> StoreResult<Report> {
+        write!(self, |c| publish(c, id, by, at).await)
+    }
+
+    async fn annotate_report(
+        &self,
+        report_id: Id,
+        author_id: Id,
+        at: Millis,
+        text: &str,
+    ) -> StoreResult<ReportAnnotation> {
+        write!(self, |c| annotate(c, report_id, author_id, at, text).await)
+    }
+
+    async fn report_annotations(&self, report_id: Id) -> StoreResult<Vec<ReportAnnotation>> {
+        read!(self, |c| annotations(c, report_id).await)
+    }
 }

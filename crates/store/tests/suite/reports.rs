@@ -1,67 +1,11 @@
-//! Reports (民意研判周报/月报/季报) on both backends: the aggregates a report is built
+//! Reports (民意研判周报/月报/季报): the aggregates a report is built
 //! from match hand computation, stay inside their scope and period, and stored reports
 //! are drafted idempotently, frozen once published, annotated and audited.
-
-use std::sync::Arc;
 
 use police_square_domain::{AppealKind, Channel, Millis, Role, Status, UnitKind, Urgency};
 use police_square_store::*;
 
-#[macro_use]
-mod support;
-use support::unit;
-
-/// A second connection for the rows other jobs would write (clusters, alerts).
-enum Raw {
-    Sqlite(sqlx::SqlitePool),
-    Pg(sqlx::PgPool),
-}
-
-impl Raw {
-    async fn exec(&self, sql: &str) {
-        match self {
-            Raw::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-            Raw::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
-        }
-        .unwrap_or_else(|e| panic!("{sql}: {e}"));
-    }
-}
-
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let dir = tempfile::tempdir().unwrap();
-                    let url = police_square_store::testing::sqlite_url_in(dir.path());
-                    let store = police_square_store::connect(&url).await.unwrap();
-                    store.migrate().await.unwrap();
-                    let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
-                    super::$name(store, super::Raw::Sqlite(raw)).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = police_square_store::testing::fresh_postgres_db().await;
-                    let store = police_square_store::connect(&db.url).await.unwrap();
-                    store.migrate().await.unwrap();
-                    let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
-                    super::$name(store, super::Raw::Pg(raw)).await;
-                }
-            )*
-        }
-    };
-}
-
-both!(
-    aggregates_count_the_period_and_scope,
-    clusters_alerts_and_quote_candidates,
-    drafts_publishing_and_annotations,
-);
+use crate::support::{phone_only_contact, unit, Raw};
 
 const HOUR: Millis = 3_600_000;
 const DAY: Millis = 24 * HOUR;
@@ -81,14 +25,14 @@ struct Org {
     other_station: Unit,
 }
 
-async fn org(store: &Arc<dyn Store>) -> Org {
-    let city = unit(store, None, "湖州市公安局", UnitKind::City).await;
-    let district = unit(store, Some(&city), "吴兴区分局", UnitKind::District).await;
-    let station_a = unit(store, Some(&district), "爱山派出所", UnitKind::Station).await;
-    let station_b = unit(store, Some(&district), "月河派出所", UnitKind::Station).await;
-    let other_district = unit(store, Some(&city), "南浔区分局", UnitKind::District).await;
+async fn org(stores: &Stores) -> Org {
+    let city = unit(stores, None, "湖州市公安局", UnitKind::City).await;
+    let district = unit(stores, Some(&city), "吴兴区分局", UnitKind::District).await;
+    let station_a = unit(stores, Some(&district), "爱山派出所", UnitKind::Station).await;
+    let station_b = unit(stores, Some(&district), "月河派出所", UnitKind::Station).await;
+    let other_district = unit(stores, Some(&city), "南浔区分局", UnitKind::District).await;
     let other_station = unit(
-        store,
+        stores,
         Some(&other_district),
         "南浔派出所",
         UnitKind::Station,
@@ -128,7 +72,7 @@ fn spec(unit: &Unit, at: Millis) -> Spec {
     }
 }
 
-async fn insert_all(store: &Arc<dyn Store>, specs: Vec<Spec>) -> Vec<Id> {
+async fn insert_all(stores: &Stores, specs: Vec<Spec>) -> Vec<Id> {
     let mut ids = Vec::new();
     for (n, s) in specs.into_iter().enumerate() {
         let appeal = NewAppeal {
@@ -151,11 +95,11 @@ async fn insert_all(store: &Arc<dyn Store>, specs: Vec<Spec>) -> Vec<Id> {
             received_at: s.at,
             accept_by: s.at + 2 * HOUR,
             due_at: s.at + 7 * DAY,
-            contact: support::phone_only_contact(vec![n as u8]),
+            contact: phone_only_contact(vec![n as u8]),
             recorded_by: None,
             history: None,
         };
-        ids.push(store.insert_appeal(appeal).await.unwrap().id());
+        ids.push(stores.appeals.insert_appeal(appeal).await.unwrap().id());
     }
     ids
 }
@@ -164,8 +108,8 @@ fn count(v: &[VolumeCount], f: impl Fn(&VolumeCount) -> bool) -> i64 {
     v.iter().filter(|c| f(c)).map(|c| c.count).sum()
 }
 
-async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw) {
-    let o = org(&store).await;
+pub(super) async fn aggregates_count_the_period_and_scope(stores: Stores, _raw: Raw) {
+    let o = org(&stores).await;
     let mut specs = vec![
         // March, district: 3 theft complaints (a, a, b), 1 hotline fraud help at b.
         spec(&o.station_a, MARCH + HOUR),
@@ -196,9 +140,10 @@ async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw)
     // February: 2 in the district.
     specs.push(spec(&o.station_a, FEBRUARY));
     specs.push(spec(&o.station_b, FEBRUARY + 27 * DAY));
-    insert_all(&store, specs).await;
+    insert_all(&stores, specs).await;
 
-    let march = store
+    let march = stores
+        .reports
         .report_volume(&o.district.path, MARCH, APRIL)
         .await
         .unwrap();
@@ -218,17 +163,20 @@ async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw)
     assert_eq!(a_theft.len(), 1);
     assert_eq!(a_theft[0].count, 2);
 
-    let city = store
+    let city = stores
+        .reports
         .report_volume(&o.city.path, MARCH, APRIL)
         .await
         .unwrap();
     assert_eq!(count(&city, |_| true), 6);
-    let other = store
+    let other = stores
+        .reports
         .report_volume(&o.other_district.path, MARCH, APRIL)
         .await
         .unwrap();
     assert_eq!(count(&other, |_| true), 1);
-    let february = store
+    let february = stores
+        .reports
         .report_volume(&o.district.path, FEBRUARY, MARCH)
         .await
         .unwrap();
@@ -239,7 +187,8 @@ async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw)
     );
 
     // Days are China Standard Time days.
-    let daily = store
+    let daily = stores
+        .reports
         .report_daily(&o.district.path, MARCH, APRIL)
         .await
         .unwrap();
@@ -248,10 +197,10 @@ async fn aggregates_count_the_period_and_scope(store: Arc<dyn Store>, _raw: Raw)
     assert_eq!(days, vec![(0, 1), (2, 1), (10, 2), (20, 1)]);
 }
 
-async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
-    let o = org(&store).await;
+pub(super) async fn clusters_alerts_and_quote_candidates(stores: Stores, raw: Raw) {
+    let o = org(&stores).await;
     let ids = insert_all(
-        &store,
+        &stores,
         vec![
             spec(&o.station_a, MARCH + HOUR),
             spec(&o.station_a, MARCH + 2 * HOUR),
@@ -300,7 +249,8 @@ async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
     ))
     .await;
 
-    let c = store
+    let c = stores
+        .reports
         .report_clusters(&o.district.path, MARCH, APRIL, 10)
         .await
         .unwrap();
@@ -312,12 +262,14 @@ async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
     assert_eq!(c.top[0].size, 4);
     assert_eq!(c.top[0].label, "电瓶车 被盗 小区");
     // The city sees the other district's member too.
-    let c = store
+    let c = stores
+        .reports
         .report_clusters(&o.city.path, MARCH, APRIL, 10)
         .await
         .unwrap();
     assert_eq!(c.top[0].in_period, 4);
-    let none = store
+    let none = stores
+        .reports
         .report_clusters(&o.other_district.path, MARCH, APRIL, 10)
         .await
         .unwrap();
@@ -394,7 +346,8 @@ async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
         ids[0], ids[1]
     ))
     .await;
-    let alerts = store
+    let alerts = stores
+        .reports
         .report_emerging(&o.district.path, MARCH, APRIL, 10)
         .await
         .unwrap();
@@ -403,14 +356,16 @@ async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
     assert_eq!(alerts[0].keywords, vec!["电瓶车", "充电"]);
     assert_eq!(alerts[0].categories, vec!["theft"]);
     assert_eq!(alerts[0].observed, 12);
-    let city_alerts = store
+    let city_alerts = stores
+        .reports
         .report_emerging(&o.city.path, MARCH, APRIL, 10)
         .await
         .unwrap();
     assert_eq!(city_alerts.len(), 3);
 
     // Quote candidates: newest first, in scope and period, never conduct.
-    let q = store
+    let q = stores
+        .reports
         .report_quote_candidates(&o.district.path, MARCH, APRIL, "theft", 10)
         .await
         .unwrap();
@@ -418,21 +373,24 @@ async fn clusters_alerts_and_quote_candidates(store: Arc<dyn Store>, raw: Raw) {
     assert_eq!(got, vec![ids[4], ids[2], ids[1], ids[0]]);
     assert_eq!(q[1].cluster_id, Some(501));
     assert_eq!(q[0].text, "小区电瓶车被偷了");
-    let q = store
+    let q = stores
+        .reports
         .report_quote_candidates(&o.district.path, MARCH, APRIL, "conduct", 10)
         .await
         .unwrap();
     assert!(q.is_empty());
-    let q = store
+    let q = stores
+        .reports
         .report_quote_candidates(&o.district.path, MARCH, APRIL, "theft", 2)
         .await
         .unwrap();
     assert_eq!(q.len(), 2);
 }
 
-async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
-    let o = org(&store).await;
-    let leader = store
+pub(super) async fn drafts_publishing_and_annotations(stores: Stores, _raw: Raw) {
+    let o = org(&stores).await;
+    let leader = stores
+        .org
         .create_staff(NewStaff {
             username: "leader".into(),
             display_name: "局领导".into(),
@@ -451,7 +409,8 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
         generated_at: at,
         generated_by: None,
     };
-    let first = store
+    let first = stores
+        .reports
         .save_report_draft(draft(o.district.id, "{\"v\":1}", APRIL + HOUR))
         .await
         .unwrap();
@@ -459,7 +418,8 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
     assert_eq!(first.meta.unit_path, o.district.path);
     assert_eq!(first.meta.kind, ReportKind::Monthly);
     // Regenerating a draft replaces it in place.
-    let second = store
+    let second = stores
+        .reports
         .save_report_draft(NewReport {
             generated_by: Some(leader.id),
             ..draft(o.district.id, "{\"v\":2}", APRIL + 2 * HOUR)
@@ -470,7 +430,8 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
     assert_eq!(second.content, "{\"v\":2}");
     assert_eq!(second.meta.generated_by, Some(leader.id));
     // A weekly report of the same unit and start is another report.
-    let weekly = store
+    let weekly = stores
+        .reports
         .save_report_draft(NewReport {
             kind: ReportKind::Weekly,
             ..draft(o.district.id, "{}", APRIL)
@@ -478,41 +439,50 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
         .await
         .unwrap();
     assert_ne!(weekly.meta.id, first.meta.id);
-    let city = store
+    let city = stores
+        .reports
         .save_report_draft(draft(o.city.id, "{\"city\":1}", APRIL))
         .await
         .unwrap();
-    let other = store
+    let other = stores
+        .reports
         .save_report_draft(draft(o.other_district.id, "{}", APRIL))
         .await
         .unwrap();
 
     // Notes only on published reports.
-    let err = store
+    let err = stores
+        .reports
         .annotate_report(first.meta.id, leader.id, APRIL, "先发布")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
 
-    let published = store
+    let published = stores
+        .reports
         .publish_report(first.meta.id, leader.id, APRIL + 3 * HOUR)
         .await
         .unwrap();
     assert_eq!(published.meta.status, ReportStatus::Published);
     assert_eq!(published.meta.published_by, Some(leader.id));
     assert_eq!(published.meta.published_at, Some(APRIL + 3 * HOUR));
-    let again = store
+    let again = stores
+        .reports
         .publish_report(first.meta.id, leader.id, APRIL + 4 * HOUR)
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::Conflict(_)), "{again:?}");
     assert!(matches!(
-        store.publish_report(999_999, leader.id, APRIL).await,
+        stores
+            .reports
+            .publish_report(999_999, leader.id, APRIL)
+            .await,
         Err(StoreError::NotFound)
     ));
 
     // Frozen: saving a draft for the same period leaves it exactly as it was.
-    let frozen = store
+    let frozen = stores
+        .reports
         .save_report_draft(draft(o.district.id, "{\"v\":3}", APRIL + 5 * HOUR))
         .await
         .unwrap();
@@ -521,11 +491,18 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
     assert_eq!(frozen.content, "{\"v\":2}");
     assert_eq!(frozen.meta.generated_at, APRIL + 2 * HOUR);
     assert_eq!(
-        store.report(first.meta.id).await.unwrap().unwrap().content,
+        stores
+            .reports
+            .report(first.meta.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .content,
         "{\"v\":2}"
     );
 
-    let note = store
+    let note = stores
+        .reports
         .annotate_report(
             first.meta.id,
             leader.id,
@@ -535,24 +512,31 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
         .await
         .unwrap();
     assert_eq!(note.author_name, "局领导");
-    store
+    stores
+        .reports
         .annotate_report(first.meta.id, leader.id, APRIL + 7 * HOUR, "<b>第二条</b>")
         .await
         .unwrap();
-    let notes = store.report_annotations(first.meta.id).await.unwrap();
+    let notes = stores
+        .reports
+        .report_annotations(first.meta.id)
+        .await
+        .unwrap();
     assert_eq!(notes.len(), 2);
     assert_eq!(notes[0].text, "下周开展电瓶车防盗专项行动");
     assert_eq!(notes[1].text, "<b>第二条</b>");
     assert_eq!(notes[1].at, APRIL + 7 * HOUR);
 
     // Lookups and scopes.
-    let found = store
+    let found = stores
+        .reports
         .report_for(o.district.id, ReportKind::Monthly, MARCH)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(found.id, first.meta.id);
-    assert!(store
+    assert!(stores
+        .reports
         .report_for(o.district.id, ReportKind::Quarterly, MARCH)
         .await
         .unwrap()
@@ -564,21 +548,32 @@ async fn drafts_publishing_and_annotations(store: Arc<dyn Store>, _raw: Raw) {
     };
     let mut all = vec![first.meta.id, weekly.meta.id, city.meta.id, other.meta.id];
     all.sort();
-    assert_eq!(ids(store.reports_in(&o.city.path, 100).await.unwrap()), all);
+    assert_eq!(
+        ids(stores.reports.reports_in(&o.city.path, 100).await.unwrap()),
+        all
+    );
     let mut district = vec![first.meta.id, weekly.meta.id];
     district.sort();
     assert_eq!(
-        ids(store.reports_in(&o.district.path, 100).await.unwrap()),
+        ids(stores
+            .reports
+            .reports_in(&o.district.path, 100)
+            .await
+            .unwrap()),
         district
     );
     assert_eq!(
-        ids(store.reports_in(&o.station_a.path, 100).await.unwrap()),
+        ids(stores
+            .reports
+            .reports_in(&o.station_a.path, 100)
+            .await
+            .unwrap()),
         Vec::<Id>::new()
     );
     let _ = &o.station_b;
 
     // Audited: generated (drafts written), published, annotated.
-    let audit = store.audit_entries(0, 1000).await.unwrap();
+    let audit = stores.audit.audit_entries(0, 1000).await.unwrap();
     let subject = format!("report:{}", first.meta.id);
     let actions: Vec<&str> = audit
         .iter()

@@ -1,27 +1,9 @@
-//! Full-text search ([`Store::search_appeals`]) on both backends: every `async fn`
-//! listed in `suite!` runs as `sqlite::<name>` and `postgres::<name>` on a fresh,
-//! migrated database (the same harness as `suite.rs`; PostgreSQL at
-//! `POLICE_SQUARE_TEST_PG_URL`, never skipped).
-
-use std::sync::Arc;
+//! Full-text search ([`AppealStore::search_appeals`]).
 
 use police_square_domain::{AppealKind, Channel, Millis, Status, UnitKind, Urgency};
 use police_square_store::*;
 
-#[macro_use]
-mod support;
-use support::{insert_in_batches, unit};
-
-suite!(
-    search_matches_every_term_newest_first_with_pages,
-    search_finds_bulk_imported_appeals,
-    search_filters_period_kind_category_status,
-    search_keeps_to_scope_and_hides_conduct_like_the_inbox,
-    search_query_syntax_is_never_interpreted,
-    search_without_terms_finds_nothing,
-    search_beyond_the_newest_appeals_finds_old_matches,
-    search_follows_transfers_reclassification_and_exact_periods,
-);
+use crate::support::{insert_in_batches, phone_only_contact, unit};
 
 const T0: Millis = 1_750_000_000_000;
 const HOUR: Millis = 3_600_000;
@@ -35,13 +17,13 @@ struct Org {
     other_station: Unit,
 }
 
-async fn org(store: &Arc<dyn Store>) -> Org {
-    let city = unit(store, None, "湖州市公安局", UnitKind::City).await;
-    let district = unit(store, Some(&city), "吴兴区分局", UnitKind::District).await;
-    let station_a = unit(store, Some(&district), "爱山派出所", UnitKind::Station).await;
-    let station_b = unit(store, Some(&district), "月河派出所", UnitKind::Station).await;
-    let other = unit(store, Some(&city), "南浔区分局", UnitKind::District).await;
-    let other_station = unit(store, Some(&other), "南浔派出所", UnitKind::Station).await;
+async fn org(stores: &Stores) -> Org {
+    let city = unit(stores, None, "湖州市公安局", UnitKind::City).await;
+    let district = unit(stores, Some(&city), "吴兴区分局", UnitKind::District).await;
+    let station_a = unit(stores, Some(&district), "爱山派出所", UnitKind::Station).await;
+    let station_b = unit(stores, Some(&district), "月河派出所", UnitKind::Station).await;
+    let other = unit(stores, Some(&city), "南浔区分局", UnitKind::District).await;
+    let other_station = unit(stores, Some(&other), "南浔派出所", UnitKind::Station).await;
     Org {
         city,
         district,
@@ -74,14 +56,14 @@ fn appeal(unit: &Unit, n: i64, text: &str, search_text: &str) -> NewAppeal {
         received_at: at,
         accept_by: at + 2 * HOUR,
         due_at: at + 7 * DAY,
-        contact: support::phone_only_contact(b"hash".to_vec()),
+        contact: phone_only_contact(b"hash".to_vec()),
         recorded_by: None,
         history: None,
     }
 }
 
-async fn insert(store: &Arc<dyn Store>, a: NewAppeal) -> Id {
-    store.insert_appeal(a).await.unwrap().id()
+async fn insert(stores: &Stores, a: NewAppeal) -> Id {
+    stores.appeals.insert_appeal(a).await.unwrap().id()
 }
 
 fn query(scope: &Unit, terms: &[&str]) -> SearchQuery {
@@ -93,28 +75,28 @@ fn query(scope: &Unit, terms: &[&str]) -> SearchQuery {
     }
 }
 
-async fn ids(store: &Arc<dyn Store>, q: &SearchQuery) -> Vec<Id> {
-    let r = store.search_appeals(q).await.unwrap();
+async fn ids(stores: &Stores, q: &SearchQuery) -> Vec<Id> {
+    let r = stores.appeals.search_appeals(q).await.unwrap();
     r.items.iter().map(|h| h.summary.id).collect()
 }
 
 // ── tests ───────────────────────────────────────────────────────────────
 
-async fn search_matches_every_term_newest_first_with_pages(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn search_matches_every_term_newest_first_with_pages(stores: Stores) {
+    let o = org(&stores).await;
     let bike = "电瓶车 被偷 小区 楼下";
     let mut bikes = Vec::new();
     for n in 0..25 {
         let text = format!("第{n}次：我的电瓶车在小区楼下被偷了");
-        bikes.push(insert(&store, appeal(&o.station_a, n, &text, bike)).await);
+        bikes.push(insert(&stores, appeal(&o.station_a, n, &text, bike)).await);
     }
     let noise = insert(
-        &store,
+        &stores,
         appeal(&o.station_a, 30, "楼下噪音扰民", "楼下 噪音 扰民"),
     )
     .await;
     let fraud = insert(
-        &store,
+        &stores,
         appeal(
             &o.station_b,
             31,
@@ -125,7 +107,8 @@ async fn search_matches_every_term_newest_first_with_pages(store: Arc<dyn Store>
     .await;
 
     // One term: every appeal holding it, newest first.
-    let r = store
+    let r = stores
+        .appeals
         .search_appeals(&query(&o.city, &["电瓶车"]))
         .await
         .unwrap();
@@ -142,56 +125,65 @@ async fn search_matches_every_term_newest_first_with_pages(store: Arc<dyn Store>
     // Second page: the rest, no next.
     let mut q = query(&o.city, &["电瓶车"]);
     q.page = 1;
-    let r = store.search_appeals(&q).await.unwrap();
+    let r = stores.appeals.search_appeals(&q).await.unwrap();
     let got: Vec<Id> = r.items.iter().map(|h| h.summary.id).collect();
     assert_eq!(got, expected[20..].to_vec());
     assert!(!r.has_next);
     // Just past the end: empty, and the count is still the true one.
     q.page = 2;
-    let r = store.search_appeals(&q).await.unwrap();
+    let r = stores.appeals.search_appeals(&q).await.unwrap();
     assert!(r.items.is_empty() && !r.has_next);
     assert_eq!(r.total, 26);
     // Far beyond the end: empty, not an error.
     q.page = 1_000;
-    assert!(store.search_appeals(&q).await.unwrap().items.is_empty());
+    assert!(stores
+        .appeals
+        .search_appeals(&q)
+        .await
+        .unwrap()
+        .items
+        .is_empty());
     // A later page of a word nobody used counts nothing.
     let mut q = query(&o.city, &["无人用过的词"]);
     q.page = 4;
-    let r = store.search_appeals(&q).await.unwrap();
+    let r = stores.appeals.search_appeals(&q).await.unwrap();
     assert!(r.items.is_empty());
     assert_eq!(r.total, 0);
 
     // Every term must match.
     assert_eq!(
-        ids(&store, &query(&o.city, &["电瓶车", "被骗"])).await,
+        ids(&stores, &query(&o.city, &["电瓶车", "被骗"])).await,
         vec![fraud]
     );
-    assert_eq!(ids(&store, &query(&o.city, &["楼下"])).await.len(), 20);
+    assert_eq!(ids(&stores, &query(&o.city, &["楼下"])).await.len(), 20);
     assert_eq!(
-        ids(&store, &query(&o.city, &["噪音", "楼下"])).await,
+        ids(&stores, &query(&o.city, &["噪音", "楼下"])).await,
         vec![noise]
     );
-    assert!(ids(&store, &query(&o.city, &["噪音", "被骗"]))
+    assert!(ids(&stores, &query(&o.city, &["噪音", "被骗"]))
         .await
         .is_empty());
     // Whole tokens, not substrings: 电瓶 is no token here.
-    assert!(ids(&store, &query(&o.city, &["电瓶"])).await.is_empty());
+    assert!(ids(&stores, &query(&o.city, &["电瓶"])).await.is_empty());
     // Repeated terms are one.
     assert_eq!(
-        ids(&store, &query(&o.city, &["中奖", "中奖", "中奖"])).await,
+        ids(&stores, &query(&o.city, &["中奖", "中奖", "中奖"])).await,
         vec![fraud]
     );
     // Upper-case ASCII finds lower-case tokens.
     let phone = insert(
-        &store,
+        &stores,
         appeal(&o.station_a, 40, "iPhone 被偷", "iphone 被偷"),
     )
     .await;
-    assert_eq!(ids(&store, &query(&o.city, &["IPHONE"])).await, vec![phone]);
+    assert_eq!(
+        ids(&stores, &query(&o.city, &["IPHONE"])).await,
+        vec![phone]
+    );
 }
 
-async fn search_finds_bulk_imported_appeals(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn search_finds_bulk_imported_appeals(stores: Stores) {
+    let o = org(&stores).await;
     let mut batch = Vec::new();
     for n in 0..50 {
         let st = if n % 10 == 0 {
@@ -201,8 +193,9 @@ async fn search_finds_bulk_imported_appeals(store: Arc<dyn Store>) {
         };
         batch.push(appeal(&o.other_station, n, "批量导入的诉求", st));
     }
-    store.insert_appeals_bulk(batch).await.unwrap();
-    let r = store
+    stores.appeals.insert_appeals_bulk(batch).await.unwrap();
+    let r = stores
+        .appeals
         .search_appeals(&query(&o.city, &["童装", "被盗"]))
         .await
         .unwrap();
@@ -212,27 +205,29 @@ async fn search_finds_bulk_imported_appeals(store: Arc<dyn Store>) {
         .items
         .windows(2)
         .all(|w| w[0].summary.id > w[1].summary.id));
-    let r = store
+    let r = stores
+        .appeals
         .search_appeals(&query(&o.city, &["走失"]))
         .await
         .unwrap();
     assert_eq!((r.items.len(), r.total, r.has_next), (20, 45, true));
 }
 
-async fn search_filters_period_kind_category_status(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn search_filters_period_kind_category_status(stores: Stores) {
+    let o = org(&stores).await;
     let st = "反诈 刷单 被骗";
-    let early = insert(&store, appeal(&o.station_a, 0, "刷单被骗", st)).await;
+    let early = insert(&stores, appeal(&o.station_a, 0, "刷单被骗", st)).await;
     let mut a = appeal(&o.station_a, 24, "刷单被骗 举报", st);
     a.kind = AppealKind::Report;
-    let report = insert(&store, a).await;
+    let report = insert(&stores, a).await;
     let mut a = appeal(&o.station_a, 48, "刷单被骗", st);
     a.category = Some("fraud".into());
-    let fraud = insert(&store, a).await;
-    let late = insert(&store, appeal(&o.station_a, 72, "刷单被骗", st)).await;
+    let fraud = insert(&stores, a).await;
+    let late = insert(&stores, appeal(&o.station_a, 72, "刷单被骗", st)).await;
     // Reply to `late`: its status moves on.
-    let appeal_late = store.appeal(late).await.unwrap().unwrap();
-    store
+    let appeal_late = stores.appeals.appeal(late).await.unwrap().unwrap();
+    stores
+        .appeals
         .apply_change(AppealChange {
             appeal_id: late,
             expected_version: appeal_late.version,
@@ -256,81 +251,85 @@ async fn search_filters_period_kind_category_status(store: Arc<dyn Store>) {
         .unwrap();
 
     let all = query(&o.city, &["刷单"]);
-    assert_eq!(ids(&store, &all).await, vec![late, fraud, report, early]);
+    assert_eq!(ids(&stores, &all).await, vec![late, fraud, report, early]);
 
     let mut q = all.clone();
     q.from = Some(T0 + 24 * HOUR);
     q.to = Some(T0 + 72 * HOUR); // exclusive
-    assert_eq!(ids(&store, &q).await, vec![fraud, report]);
+    assert_eq!(ids(&stores, &q).await, vec![fraud, report]);
 
     let mut q = all.clone();
     q.kind = Some(AppealKind::Report);
-    assert_eq!(ids(&store, &q).await, vec![report]);
+    assert_eq!(ids(&stores, &q).await, vec![report]);
 
     let mut q = all.clone();
     q.category = Some("fraud".into());
-    assert_eq!(ids(&store, &q).await, vec![fraud]);
+    assert_eq!(ids(&stores, &q).await, vec![fraud]);
 
     let mut q = all.clone();
     q.statuses = vec![Status::Accepted];
-    assert_eq!(ids(&store, &q).await, vec![late]);
+    assert_eq!(ids(&stores, &q).await, vec![late]);
     q.statuses = vec![Status::Received, Status::Replied];
-    assert_eq!(ids(&store, &q).await, vec![fraud, report, early]);
-    let r = store.search_appeals(&q).await.unwrap();
+    assert_eq!(ids(&stores, &q).await, vec![fraud, report, early]);
+    let r = stores.appeals.search_appeals(&q).await.unwrap();
     assert_eq!(r.total, 3);
 
     // A hostile category value is a value, not SQL.
     let mut q = all.clone();
     q.category = Some("fraud' OR '1'='1".into());
-    assert!(ids(&store, &q).await.is_empty());
+    assert!(ids(&stores, &q).await.is_empty());
 }
 
-async fn search_keeps_to_scope_and_hides_conduct_like_the_inbox(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn search_keeps_to_scope_and_hides_conduct_like_the_inbox(stores: Stores) {
+    let o = org(&stores).await;
     let st = "民警 态度 恶劣 推诿";
-    let a = insert(&store, appeal(&o.station_a, 0, "态度恶劣", st)).await;
-    let b = insert(&store, appeal(&o.station_b, 1, "态度恶劣", st)).await;
-    let far = insert(&store, appeal(&o.other_station, 2, "态度恶劣", st)).await;
+    let a = insert(&stores, appeal(&o.station_a, 0, "态度恶劣", st)).await;
+    let b = insert(&stores, appeal(&o.station_b, 1, "态度恶劣", st)).await;
+    let far = insert(&stores, appeal(&o.other_station, 2, "态度恶劣", st)).await;
     // A complaint about station A's officers, owned by the district (confidential).
     let mut c = appeal(&o.district, 3, "爱山派出所民警态度恶劣", st);
     c.category = Some("conduct".into());
     c.subject_unit_id = Some(o.station_a.id);
-    let conduct = insert(&store, c).await;
+    let conduct = insert(&stores, c).await;
 
     // A handler at station A: own station only, no conduct.
     let q = query(&o.station_a, &["态度"]);
-    assert_eq!(ids(&store, &q).await, vec![a]);
+    assert_eq!(ids(&stores, &q).await, vec![a]);
     // The district without conduct (handlers, leaders): its two stations.
     let q = query(&o.district, &["态度"]);
-    assert_eq!(ids(&store, &q).await, vec![b, a]);
-    assert_eq!(store.search_appeals(&q).await.unwrap().total, 2);
+    assert_eq!(ids(&stores, &q).await, vec![b, a]);
+    assert_eq!(stores.appeals.search_appeals(&q).await.unwrap().total, 2);
     // The district's supervisor sees the complaint about station A.
     let mut q = query(&o.district, &["态度"]);
     q.include_conduct = true;
     q.hide_conduct_about = o.district.path.ids().to_vec();
-    assert_eq!(ids(&store, &q).await, vec![conduct, b, a]);
+    assert_eq!(ids(&stores, &q).await, vec![conduct, b, a]);
     // A supervisor posted at station A itself (the accused unit) never does.
     let mut q = query(&o.district, &["态度"]);
     q.include_conduct = true;
     q.hide_conduct_about = o.station_a.path.ids().to_vec();
-    assert_eq!(ids(&store, &q).await, vec![b, a]);
-    assert_eq!(store.search_appeals(&q).await.unwrap().total, 2);
+    assert_eq!(ids(&stores, &q).await, vec![b, a]);
+    assert_eq!(stores.appeals.search_appeals(&q).await.unwrap().total, 2);
     // Admins hide nothing; the city sees everything.
     let mut q = query(&o.city, &["态度"]);
     q.include_conduct = true;
-    assert_eq!(ids(&store, &q).await, vec![conduct, far, b, a]);
+    assert_eq!(ids(&stores, &q).await, vec![conduct, far, b, a]);
     // No scope set (tools): everything but conduct.
     let mut q = query(&o.city, &["态度"]);
     q.scope = None;
-    assert_eq!(ids(&store, &q).await, vec![far, b, a]);
+    assert_eq!(ids(&stores, &q).await, vec![far, b, a]);
 }
 
-async fn search_query_syntax_is_never_interpreted(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let plain = insert(&store, appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷")).await;
+pub(super) async fn search_query_syntax_is_never_interpreted(stores: Stores) {
+    let o = org(&stores).await;
+    let plain = insert(
+        &stores,
+        appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷"),
+    )
+    .await;
     // Words that are operators in FTS5 or tsquery, as the resident wrote them.
     let words = insert(
-        &store,
+        &stores,
         appeal(
             &o.station_a,
             1,
@@ -386,7 +385,7 @@ async fn search_query_syntax_is_never_interpreted(store: Arc<dyn Store>) {
     for h in hostile {
         for terms in [vec![h], vec!["电瓶车", h], vec![h, h, "被偷"]] {
             let q = query(&o.city, &terms);
-            let r = store.search_appeals(&q).await;
+            let r = stores.appeals.search_appeals(&q).await;
             assert!(r.is_ok(), "{terms:?}: {r:?}");
             let got: Vec<Id> = r.unwrap().items.iter().map(|h| h.summary.id).collect();
             assert!(
@@ -397,24 +396,32 @@ async fn search_query_syntax_is_never_interpreted(store: Arc<dyn Store>) {
     }
     // Operator words are ordinary words.
     for w in ["OR", "or", "NOT", "AND", "NEAR"] {
-        assert_eq!(ids(&store, &query(&o.city, &[w])).await, vec![words], "{w}");
+        assert_eq!(
+            ids(&stores, &query(&o.city, &[w])).await,
+            vec![words],
+            "{w}"
+        );
     }
     // Punctuation around a word does not stop it from matching, nor widen it.
     assert_eq!(
-        ids(&store, &query(&o.city, &["\"电瓶车\""])).await,
+        ids(&stores, &query(&o.city, &["\"电瓶车\""])).await,
         vec![plain]
     );
     assert_eq!(
-        ids(&store, &query(&o.city, &["-电瓶车"])).await,
+        ids(&stores, &query(&o.city, &["-电瓶车"])).await,
         vec![plain]
     );
     // The table is still there.
-    assert_eq!(store.count_appeals().await.unwrap(), 2);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 2);
 }
 
-async fn search_without_terms_finds_nothing(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    insert(&store, appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷")).await;
+pub(super) async fn search_without_terms_finds_nothing(stores: Stores) {
+    let o = org(&stores).await;
+    insert(
+        &stores,
+        appeal(&o.station_a, 0, "电瓶车被偷", "电瓶车 被偷"),
+    )
+    .await;
     for terms in [
         vec![],
         vec![""],
@@ -422,20 +429,27 @@ async fn search_without_terms_finds_nothing(store: Arc<dyn Store>) {
         vec!["，。！"],
         vec!["\"", "*"],
     ] {
-        let r = store.search_appeals(&query(&o.city, &terms)).await.unwrap();
+        let r = stores
+            .appeals
+            .search_appeals(&query(&o.city, &terms))
+            .await
+            .unwrap();
         assert!(r.items.is_empty(), "{terms:?}");
         assert_eq!((r.total, r.has_next), (0, false));
     }
     // Page size 0 is clamped, not a division by zero or an empty page.
     let mut q = query(&o.city, &["电瓶车"]);
     q.page_size = 0;
-    assert_eq!(store.search_appeals(&q).await.unwrap().items.len(), 1);
+    assert_eq!(
+        stores.appeals.search_appeals(&q).await.unwrap().items.len(),
+        1
+    );
 }
 
 /// More appeals than the newest-first probe looks at (PostgreSQL: 20,000): words found
 /// only in old appeals, or rare among recent ones, are still found, in order, counted.
-async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn search_beyond_the_newest_appeals_finds_old_matches(stores: Stores) {
+    let o = org(&stores).await;
     let n: i64 = 21_000;
     let appeals = (0..n).map(|i| {
         let st = match i {
@@ -447,8 +461,9 @@ async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store
         a.tracking_code = format!("OLD{i:012}");
         a
     });
-    insert_in_batches(&store, appeals).await;
-    let first = store
+    insert_in_batches(&stores, appeals).await;
+    let first = stores
+        .appeals
         .search_appeals(&query(&o.city, &["古老"]))
         .await
         .unwrap();
@@ -456,7 +471,8 @@ async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store
     assert!(first.items[0].summary.id > first.items[1].summary.id);
     assert_eq!((first.total, first.has_next), (2, false));
     // 21 sparse matches: a page of 20, then one more.
-    let r = store
+    let r = stores
+        .appeals
         .search_appeals(&query(&o.city, &["稀疏"]))
         .await
         .unwrap();
@@ -465,11 +481,12 @@ async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store
     assert_eq!((r.total, r.total_capped), (21, false));
     let mut q = query(&o.city, &["稀疏"]);
     q.page = 1;
-    let last = store.search_appeals(&q).await.unwrap();
+    let last = stores.appeals.search_appeals(&q).await.unwrap();
     assert_eq!(last.items.len(), 1);
     assert!(last.items[0].summary.id < r.items[19].summary.id);
     // A common word: capped count, pages newest first.
-    let r = store
+    let r = stores
+        .appeals
         .search_appeals(&query(&o.city, &["邻居"]))
         .await
         .unwrap();
@@ -483,14 +500,15 @@ async fn search_beyond_the_newest_appeals_finds_old_matches(store: Arc<dyn Store
     // Combined with a filter no recent appeal passes: the old ones by period.
     let mut q = query(&o.city, &["邻居"]);
     q.to = Some(T0 + 3 * HOUR);
-    let r = store.search_appeals(&q).await.unwrap();
+    let r = stores.appeals.search_appeals(&q).await.unwrap();
     assert_eq!(r.items.len(), 3);
     assert_eq!(r.total, 3);
 }
 
-async fn change(store: &Arc<dyn Store>, id: Id, at: Millis, patch: AppealPatch) {
-    let current = store.appeal(id).await.unwrap().unwrap();
-    store
+async fn change(stores: &Stores, id: Id, at: Millis, patch: AppealPatch) {
+    let current = stores.appeals.appeal(id).await.unwrap().unwrap();
+    stores
+        .appeals
         .apply_change(AppealChange {
             appeal_id: id,
             expected_version: current.version,
@@ -513,17 +531,17 @@ async fn change(store: &Arc<dyn Store>, id: Id, at: Millis, patch: AppealPatch) 
 /// The indexes narrow a search by its filters (scope, category, status, period) before
 /// the rows are read: they must follow every change of those, and a period must keep
 /// exactly its edges, whatever its length.
-async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn search_follows_transfers_reclassification_and_exact_periods(stores: Stores) {
+    let o = org(&stores).await;
     let st = "井盖 丢失 路口";
-    let moved = insert(&store, appeal(&o.station_a, 0, "井盖丢失", st)).await;
-    let stays = insert(&store, appeal(&o.station_a, 1, "井盖丢失", st)).await;
+    let moved = insert(&stores, appeal(&o.station_a, 0, "井盖丢失", st)).await;
+    let stays = insert(&stores, appeal(&o.station_a, 1, "井盖丢失", st)).await;
     // A resident who types the index's own filter markers gains nothing by it.
     let marker = format!("井盖 \u{E000}u{} \u{E000}ctraffic", o.other_station.id);
-    let sly = insert(&store, appeal(&o.station_b, 2, "井盖", &marker)).await;
+    let sly = insert(&stores, appeal(&o.station_b, 2, "井盖", &marker)).await;
 
     change(
-        &store,
+        &stores,
         moved,
         T0 + 5 * HOUR,
         AppealPatch {
@@ -533,20 +551,20 @@ async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<
     )
     .await;
     assert_eq!(
-        ids(&store, &query(&o.station_a, &["井盖"])).await,
+        ids(&stores, &query(&o.station_a, &["井盖"])).await,
         vec![stays]
     );
     assert_eq!(
-        ids(&store, &query(&o.district, &["井盖"])).await,
+        ids(&stores, &query(&o.district, &["井盖"])).await,
         vec![sly, stays]
     );
     assert_eq!(
-        ids(&store, &query(&o.other_station, &["井盖"])).await,
+        ids(&stores, &query(&o.other_station, &["井盖"])).await,
         vec![moved]
     );
 
     change(
-        &store,
+        &stores,
         stays,
         T0 + 6 * HOUR,
         AppealPatch {
@@ -557,12 +575,12 @@ async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<
     .await;
     let mut q = query(&o.city, &["井盖"]);
     q.category = Some("traffic".into());
-    assert_eq!(ids(&store, &q).await, vec![stays]);
+    assert_eq!(ids(&stores, &q).await, vec![stays]);
     q.category = Some("theft".into());
-    assert_eq!(ids(&store, &q).await, vec![sly, moved]);
+    assert_eq!(ids(&stores, &q).await, vec![sly, moved]);
     // The marker as a query word finds nothing.
     let q = query(&o.city, &[&format!("\u{E000}u{}", o.other_station.id)]);
-    assert!(ids(&store, &q).await.is_empty());
+    assert!(ids(&stores, &q).await.is_empty());
 
     // Appeals every 5 hours over 400 days: periods of many lengths, cut mid-day.
     let mut batch = Vec::new();
@@ -571,7 +589,7 @@ async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<
         a.tracking_code = format!("RAIN{i:010}");
         batch.push(a);
     }
-    store.insert_appeals_bulk(batch).await.unwrap();
+    stores.appeals.insert_appeals_bulk(batch).await.unwrap();
     let at = |i: i64| T0 + (100 + 5 * i) * HOUR;
     for (from, to) in [
         (at(0), at(1)),
@@ -585,7 +603,7 @@ async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<
         q.from = Some(from);
         q.to = Some(to);
         q.page_size = 100;
-        let r = store.search_appeals(&q).await.unwrap();
+        let r = stores.appeals.search_appeals(&q).await.unwrap();
         let expected: Vec<i64> = (0..(400 * 24 / 5))
             .map(at)
             .filter(|t| *t >= from && *t < to)
@@ -600,8 +618,8 @@ async fn search_follows_transfers_reclassification_and_exact_periods(store: Arc<
     // Open at one end.
     let mut q = query(&o.city, &["积水"]);
     q.from = Some(at(1915));
-    assert_eq!(store.search_appeals(&q).await.unwrap().total, 5);
+    assert_eq!(stores.appeals.search_appeals(&q).await.unwrap().total, 5);
     let mut q = query(&o.city, &["积水"]);
     q.to = Some(at(3));
-    assert_eq!(store.search_appeals(&q).await.unwrap().total, 3);
+    assert_eq!(stores.appeals.search_appeals(&q).await.unwrap().total, 3);
 }

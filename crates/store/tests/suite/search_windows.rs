@@ -1,23 +1,16 @@
 //! Search over enough appeals that PostgreSQL answers a common word from windows of the
 //! newest ids (and a period from the newest ids of the period) rather than sorting
-//! every match, checked against the truth computed here from what was inserted. Both
-//! backends run it (`sqlite::<name>`, `postgres::<name>`, as in `suite.rs`).
+//! every match, checked against the truth computed here from what was inserted.
 //!
 //! How the test knows the windows were used: on PostgreSQL a page is either read from
 //! an id window, and the total is then estimated (from the window's share of the ids,
 //! or for a status filter from the planner), or read by sorting all the matches, which
 //! counts them exactly. So an estimated total on a page with results means a window.
 
-use std::sync::Arc;
-
 use police_square_domain::{AppealKind, Channel, Millis, Status, UnitKind, Urgency};
 use police_square_store::*;
 
-#[macro_use]
-mod support;
-use support::{insert_in_batches, unit};
-
-suite!(search_answers_common_words_from_the_newest_ids);
+use crate::support::{insert_in_batches, phone_only_contact, unit};
 
 const START: Millis = 1_750_000_000_000;
 const HOUR: Millis = 3_600_000;
@@ -113,7 +106,7 @@ fn generated(i: usize, station_a: Id, station_b: Id, other: Id) -> (NewAppeal, F
         received_at: at,
         accept_by: at + 2 * HOUR,
         due_at: at + 7 * DAY,
-        contact: support::phone_only_contact(vec![(i % 251) as u8; 32]),
+        contact: phone_only_contact(vec![(i % 251) as u8; 32]),
         recorded_by: None,
         history: None,
     };
@@ -137,21 +130,21 @@ struct Case {
     sqlite_estimates: bool,
 }
 
-async fn search_answers_common_words_from_the_newest_ids(store: Arc<dyn Store>) {
-    let city = unit(&store, None, "湖州市公安局", UnitKind::City).await;
-    let district = unit(&store, Some(&city), "吴兴区分局", UnitKind::District).await;
-    let station_a = unit(&store, Some(&district), "爱山派出所", UnitKind::Station).await;
-    let station_b = unit(&store, Some(&district), "月河派出所", UnitKind::Station).await;
-    let other = unit(&store, Some(&city), "南浔区分局", UnitKind::District).await;
-    let other_station = unit(&store, Some(&other), "南浔派出所", UnitKind::Station).await;
+pub(super) async fn search_answers_common_words_from_the_newest_ids(stores: Stores) {
+    let city = unit(&stores, None, "湖州市公安局", UnitKind::City).await;
+    let district = unit(&stores, Some(&city), "吴兴区分局", UnitKind::District).await;
+    let station_a = unit(&stores, Some(&district), "爱山派出所", UnitKind::Station).await;
+    let station_b = unit(&stores, Some(&district), "月河派出所", UnitKind::Station).await;
+    let other = unit(&stores, Some(&city), "南浔区分局", UnitKind::District).await;
+    let other_station = unit(&stores, Some(&other), "南浔派出所", UnitKind::Station).await;
 
     let (appeals, truth): (Vec<NewAppeal>, Vec<Fields>) = (0..APPEALS)
         .map(|i| generated(i, station_a.id, station_b.id, other_station.id))
         .unzip();
-    insert_in_batches(&store, appeals).await;
+    insert_in_batches(&stores, appeals).await;
     // The planner's statistics, as after any bulk load (PostgreSQL plans the windows
     // from its estimate of the matches).
-    store.optimize().await.unwrap();
+    stores.maintenance.optimize().await.unwrap();
 
     // Ids follow the order of insertion: appeal `i` has id `first + i` (checked below
     // for every hit, and here for the ends).
@@ -159,7 +152,8 @@ async fn search_answers_common_words_from_the_newest_ids(store: Arc<dyn Store>) 
     for i in [0, APPEALS - 1] {
         let code = format!("WIN{i:08}");
         ends.push(
-            store
+            stores
+                .appeals
                 .appeal_by_tracking_code(&code)
                 .await
                 .unwrap()
@@ -233,7 +227,7 @@ async fn search_answers_common_words_from_the_newest_ids(store: Arc<dyn Store>) 
         },
     ];
 
-    let postgres = store.backend() == "postgres";
+    let postgres = stores.maintenance.backend() == "postgres";
     let cap = SearchResults::TOTAL_CAP;
     for case in &cases {
         // Newest first: the highest index (id) first.
@@ -249,7 +243,7 @@ async fn search_answers_common_words_from_the_newest_ids(store: Arc<dyn Store>) 
                 page,
                 ..case.query.clone()
             };
-            let r = store.search_appeals(&q).await.unwrap();
+            let r = stores.appeals.search_appeals(&q).await.unwrap();
             let start = (page * PAGE_SIZE) as usize;
             let want: Vec<usize> = expected
                 .iter()

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use police_square_domain::Millis;
 use serde_json::json;
 
-use super::insert::{self, EventRow};
-use super::{audit, stats, Conn};
+use super::super::insert::{self, EventRow};
+use super::super::{audit, rates, Conn};
 use crate::error::StoreResult;
-use crate::model::*;
+use crate::*;
 
 pub(crate) async fn insert_bulk(conn: &mut Conn, appeals: &[NewAppeal]) -> StoreResult<()> {
     if appeals.is_empty() {
@@ -59,7 +59,7 @@ pub(crate) async fn insert_bulk(conn: &mut Conn, appeals: &[NewAppeal]) -> Store
     insert::insert_events(conn, &events).await?;
 
     let buckets: Vec<(Id, Millis)> = appeals.iter().map(|a| (a.unit_id, a.received_at)).collect();
-    stats::mark_dirty(conn, &buckets).await?;
+    rates::mark_dirty(conn, &buckets).await?;
     let at = appeals.iter().map(|a| a.received_at).max().unwrap_or(0);
     audit::append_all(
         conn,

@@ -18,10 +18,10 @@
 
 use police_square_domain::Category;
 
-use super::{rows, subtree_range, Conn, OPEN};
+use super::super::{parse_key, rows, status_in, subtree_range, Conn, Query, OPEN};
 
 use crate::error::StoreResult;
-use crate::model::{AppealSummary, Id, InboxQuery, Page};
+use crate::{AppealSummary, Id, InboxQuery, Page};
 
 /// Largest page the store will return, whatever the caller asks.
 pub(crate) const MAX_PAGE_SIZE: u32 = 500;
@@ -57,7 +57,7 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
         ));
     }
     if !q.statuses.is_empty() {
-        conds.push(super::status_in("status", &q.statuses));
+        conds.push(status_in("status", &q.statuses));
         if q.statuses.iter().all(|s| s.is_open()) {
             // Implied, but spelled out so the partial index of open cases applies.
             conds.push(OPEN.to_owned());
@@ -99,7 +99,7 @@ fn conditions(q: &InboxQuery) -> (Vec<String>, Vec<Arg>) {
     (conds, args)
 }
 
-fn bind_all<'q>(mut query: super::Query<'q>, args: &'q [Arg]) -> super::Query<'q> {
+fn bind_all<'q>(mut query: Query<'q>, args: &'q [Arg]) -> Query<'q> {
     for a in args {
         query = match a {
             Arg::Int(v) => query.bind(*v),
@@ -170,7 +170,7 @@ pub(crate) async fn inbox(conn: &mut Conn, q: &InboxQuery) -> StoreResult<Page<A
     })
 }
 
-async fn ids(query: super::Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
+async fn ids(query: Query<'_>, conn: &mut Conn) -> StoreResult<Vec<Id>> {
     let found: Vec<Id> = query
         .fetch_all(&mut *conn)
         .await?
@@ -212,7 +212,7 @@ pub(crate) async fn open_counts(
         .await?;
     let mut counts = rows
         .into_iter()
-        .map(|(status, n)| Ok((super::parse_key(&status, "status")?, n)))
+        .map(|(status, n)| Ok((parse_key(&status, "status")?, n)))
         .collect::<StoreResult<Vec<_>>>()?;
     counts.sort();
     Ok(counts)

@@ -13,10 +13,10 @@ use police_square_domain::Millis;
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
-use super::insert::{self, EventRow};
-use super::{audit, org, stats, Conn, Pool};
+use super::super::insert::{self, EventRow};
+use super::super::{audit, org, rates, Conn, Pool};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
 
 /// Most appeals one group commit writes.
 const MAX_BATCH: usize = 256;
@@ -128,7 +128,7 @@ async fn write_batch(
         outcomes.push(InsertOutcome::Created(id));
     }
     insert::insert_events(&mut tx, &events).await?;
-    stats::mark_dirty(&mut tx, &buckets).await?;
+    rates::mark_dirty(&mut tx, &buckets).await?;
     audit::append_all(&mut tx, &entries).await?;
     tx.commit().await?;
     Ok(outcomes)

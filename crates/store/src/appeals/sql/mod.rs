@@ -1,13 +1,19 @@
 //! Reading appeals and changing them: optimistic versioned changes with their event,
-//! audit entry and notification; hand-offs; supervisor requests; deadline candidates.
+//! audit entry and notification; hand-offs; intake ([`intake`], [`bulk`]), the inbox
+//! ([`inbox`]) and search ([`search`]).
 
-use police_square_domain::{org::UnitPath, Millis};
+mod bulk;
+mod inbox;
+pub(crate) mod intake;
+mod search;
+
+use async_trait::async_trait;
+use police_square_domain::{org::UnitPath, Millis, Status};
 use serde_json::json;
-use sqlx::Row as _;
 
-use super::{analysis, audit, constraint, org, queue, rows, stats, subtree_range, Conn, OPEN};
+use super::{audit, constraint, opinion, org, queue, rates, rows, Conn, SqlStore};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
 
 fn appeal_sql(condition: &str) -> String {
     format!(
@@ -30,40 +36,6 @@ pub(crate) async fn by_tracking_code(conn: &mut Conn, code: &str) -> StoreResult
         .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(rows::appeal).transpose()
-}
-
-pub(crate) async fn contact(conn: &mut Conn, id: Id) -> StoreResult<Option<AppealContact>> {
-    let row = sqlx::query("SELECT id, phone_enc, name_enc, address_enc FROM appeals WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.map(|r| {
-        Ok(AppealContact {
-            appeal_id: r.try_get("id")?,
-            phone_enc: r.try_get("phone_enc")?,
-            name_enc: r.try_get("name_enc")?,
-            address_enc: r.try_get("address_enc")?,
-        })
-    })
-    .transpose()
-}
-
-pub(crate) async fn by_phone_hash(
-    conn: &mut Conn,
-    phone_hash: &[u8],
-    limit: u32,
-) -> StoreResult<Vec<AppealSummary>> {
-    let sql = format!(
-        "SELECT {} FROM appeals WHERE phone_hash = $1 \
-         ORDER BY received_at DESC, id DESC LIMIT $2",
-        rows::SUMMARY_COLUMNS
-    );
-    let found = sqlx::query(&sql)
-        .bind(phone_hash)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
-        .await?;
-    found.iter().map(rows::summary).collect()
 }
 
 pub(crate) async fn events(conn: &mut Conn, appeal_id: Id) -> StoreResult<Vec<AppealEvent>> {
@@ -187,9 +159,9 @@ pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Ap
     let appeal = rows::appeal(&row.ok_or_else(stale)?)?;
 
     insert_event(conn, appeal.id, c.at, c.actor.staff_id(), &c.event).await?;
-    if let (CATEGORY_CORRECTED, Some((to, _))) = (c.event.kind.as_str(), &p.category) {
+    if let (true, Some((to, _))) = (p.category_corrected, &p.category) {
         // Kept for the retraining job: the model learns the local language from these.
-        analysis::record_correction(
+        opinion::record_correction(
             conn,
             appeal.id,
             old_category.as_deref(),
@@ -203,7 +175,7 @@ pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Ap
     if appeal.unit_id != old_unit {
         buckets.push((appeal.unit_id, received_at));
     }
-    stats::mark_dirty(conn, &buckets).await?;
+    rates::mark_dirty(conn, &buckets).await?;
     if let Some(message) = &c.notify {
         queue::enqueue(conn, message, c.at).await?;
     }
@@ -330,182 +302,70 @@ pub(crate) async fn handoffs(conn: &mut Conn, appeal_id: Id) -> StoreResult<Vec<
     found.iter().map(rows::handoff).collect()
 }
 
-// ── requests needing a supervisor ────────────────────────────────────────
-
-fn request_sql(condition: &str) -> String {
-    format!(
-        "SELECT {} FROM requests r WHERE {condition}",
-        rows::REQUEST_COLUMNS
-    )
-}
-
-pub(crate) async fn create_request(conn: &mut Conn, r: &NewRequest) -> StoreResult<Request> {
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO requests \
-         (appeal_id, kind, state, reason, days, to_unit_id, requested_by, requested_at) \
-         VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(r.appeal_id)
-    .bind(rows::request_kind_key(r.kind))
-    .bind(&r.reason)
-    .bind(r.days)
-    .bind(r.to_unit_id)
-    .bind(r.requested_by)
-    .bind(r.requested_at)
-    .fetch_one(&mut *conn)
-    .await
-    .map_err(|e| constraint(e, "request"))?;
-    let entry = NewAudit {
-        at: r.requested_at,
-        actor: r.requested_by.map_or(Actor::Resident, Actor::Staff).label(),
-        action: format!("request.{}", rows::request_kind_key(r.kind)),
-        subject: format!("appeal:{}", r.appeal_id),
-        detail: json!({ "request_id": id, "days": r.days, "to_unit_id": r.to_unit_id }).to_string(),
-    };
-    audit::append_all(conn, &[entry]).await?;
-    request(conn, id).await?.ok_or(StoreError::NotFound)
-}
-
-pub(crate) async fn request(conn: &mut Conn, id: Id) -> StoreResult<Option<Request>> {
-    let row = sqlx::query(&request_sql("r.id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.as_ref().map(rows::request).transpose()
-}
-
-pub(crate) async fn requests_for(conn: &mut Conn, appeal_id: Id) -> StoreResult<Vec<Request>> {
-    let found = sqlx::query(&request_sql("r.appeal_id = $1 ORDER BY r.id"))
-        .bind(appeal_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    found.iter().map(rows::request).collect()
-}
-
-pub(crate) async fn pending_requests(
-    conn: &mut Conn,
-    scope: &UnitPath,
-) -> StoreResult<Vec<Request>> {
-    let (lo, hi) = subtree_range(scope.as_str());
-    let sql = format!(
-        "SELECT {} FROM requests r JOIN appeals a ON a.id = r.appeal_id \
-         WHERE r.state = 'pending' AND a.unit_path >= $1 AND a.unit_path < $2 \
-         ORDER BY r.requested_at, r.id",
-        rows::REQUEST_COLUMNS
-    );
-    let found = sqlx::query(&sql)
-        .bind(lo)
-        .bind(hi)
-        .fetch_all(&mut *conn)
-        .await?;
-    found.iter().map(rows::request).collect()
-}
-
-pub(crate) async fn decide_request(
-    conn: &mut Conn,
-    request_id: Id,
-    approve: bool,
-    decided_by: Id,
-    at: Millis,
-    note: Option<&str>,
-    change_on_approval: Option<&AppealChange>,
-) -> StoreResult<Request> {
-    let state = if approve {
-        RequestState::Approved
-    } else {
-        RequestState::Rejected
-    };
-    let sql = format!(
-        "UPDATE requests SET state = $2, decided_by = $3, decided_at = $4, decision_note = $5 \
-         WHERE id = $1 AND state = 'pending' RETURNING {}",
-        rows::REQUEST_COLUMNS.replace("r.", "")
-    );
-    let row = sqlx::query(&sql)
-        .bind(request_id)
-        .bind(rows::request_state_key(state))
-        .bind(decided_by)
-        .bind(at)
-        .bind(note)
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(|e| constraint(e, "decision"))?;
-    let Some(row) = row else {
-        return Err(match request(conn, request_id).await? {
-            Some(r) => StoreError::Conflict(format!(
-                "request {request_id} was already {}",
-                rows::request_state_key(r.state)
-            )),
-            None => StoreError::NotFound,
-        });
-    };
-    let decided = rows::request(&row)?;
-    let mut entries = Vec::with_capacity(2);
-    if approve {
-        if let Some(c) = change_on_approval {
-            entries.push(change(conn, c).await?.1);
-        }
+#[async_trait]
+impl AppealStore for SqlStore {
+    async fn insert_appeal(&self, appeal: NewAppeal) -> StoreResult<InsertOutcome> {
+        self.intake.insert(appeal).await
     }
-    entries.push(NewAudit {
-        at,
-        actor: Actor::Staff(decided_by).label(),
-        action: format!("request.{}", rows::request_state_key(state)),
-        subject: format!("appeal:{}", decided.appeal_id),
-        detail: json!({
-            "request_id": decided.id,
-            "kind": rows::request_kind_key(decided.kind),
-        })
-        .to_string(),
-    });
-    audit::append_all(conn, &entries).await?;
-    Ok(decided)
-}
 
-// ── deadlines ────────────────────────────────────────────────────────────
+    async fn insert_appeals_bulk(&self, appeals: Vec<NewAppeal>) -> StoreResult<()> {
+        write!(self, |c| bulk::insert_bulk(c, &appeals).await)
+    }
 
-pub(crate) async fn replied_before(
-    conn: &mut Conn,
-    cutoff: Millis,
-    limit: u32,
-) -> StoreResult<Vec<(Id, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, version FROM appeals WHERE status = 'replied' AND replied_at < $1 \
-         ORDER BY replied_at, id LIMIT $2",
-    )
-    .bind(cutoff)
-    .bind(i64::from(limit))
-    .fetch_all(&mut *conn)
-    .await?)
-}
+    async fn appeal(&self, id: Id) -> StoreResult<Option<Appeal>> {
+        read!(self, |c| appeal(c, id).await)
+    }
 
-pub(crate) async fn deadline_candidates(
-    conn: &mut Conn,
-    horizon: Millis,
-    below_level: i32,
-    limit: u32,
-) -> StoreResult<Vec<DeadlineCandidate>> {
-    let sql = format!(
-        "SELECT id, unit_id, assignee_id, due_at, supervision_level, version FROM appeals \
-         WHERE {OPEN} AND due_at < $1 AND supervision_level < $2 ORDER BY due_at, id LIMIT $3"
-    );
-    let found: Vec<(i64, i64, Option<i64>, i64, i32, i64)> = sqlx::query_as(&sql)
-        .bind(horizon)
-        .bind(below_level)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(found
-        .into_iter()
-        .map(
-            |(appeal_id, unit_id, assignee_id, due_at, supervision_level, version)| {
-                DeadlineCandidate {
-                    appeal_id,
-                    unit_id,
-                    assignee_id,
-                    due_at,
-                    supervision_level,
-                    version,
-                }
-            },
-        )
-        .collect())
+    async fn appeal_by_tracking_code(&self, code: &str) -> StoreResult<Option<Appeal>> {
+        read!(self, |c| by_tracking_code(c, code).await)
+    }
+
+    async fn inbox(&self, query: &InboxQuery) -> StoreResult<Page<AppealSummary>> {
+        read!(self, |c| inbox::inbox(c, query).await)
+    }
+
+    async fn open_counts(
+        &self,
+        scope: &UnitPath,
+        include_conduct: bool,
+    ) -> StoreResult<Vec<(Status, i64)>> {
+        read!(self, |c| inbox::open_counts(c, scope, include_conduct)
+            .await)
+    }
+
+    async fn events(&self, appeal_id: Id) -> StoreResult<Vec<AppealEvent>> {
+        read!(self, |c| events(c, appeal_id).await)
+    }
+
+    async fn apply_change(&self, change: AppealChange) -> StoreResult<Appeal> {
+        write!(self, |c| apply_change(c, &change).await)
+    }
+
+    async fn search_appeals(&self, query: &SearchQuery) -> StoreResult<SearchResults> {
+        read!(self, |c| search::search(c, query).await)
+    }
+
+    async fn create_handoff(
+        &self,
+        change: AppealChange,
+        department_id: Id,
+        note: &str,
+    ) -> StoreResult<Handoff> {
+        write!(self, |c| create_handoff(c, &change, department_id, note)
+            .await)
+    }
+
+    async fn acknowledge_handoff(
+        &self,
+        handoff_id: Id,
+        receipt: &str,
+        at: Millis,
+    ) -> StoreResult<Handoff> {
+        write!(self, |c| acknowledge_handoff(c, handoff_id, receipt, at)
+            .await)
+    }
+
+    async fn handoffs(&self, appeal_id: Id) -> StoreResult<Vec<Handoff>> {
+        read!(self, |c| handoffs(c, appeal_id).await)
+    }
 }

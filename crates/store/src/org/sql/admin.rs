@@ -1,40 +1,13 @@
 //! Administration of the organisation and reference tables (issue 10 §4, defect 13):
-//! units with their profile, moves in the tree, staff edits, departments and reply
-//! templates edited and retired, and the audit-log viewer's filtered reads. Every
+//! units with their profile, moves in the tree, staff edits. Every
 //! change appends its audit entry in the same transaction.
 
-use police_square_domain::{org::UnitPath, Millis};
+use police_square_domain::org::UnitPath;
 
-use super::{audit, constraint, org, rows, subtree_range, Conn};
+use super::super::audit::{record, By};
+use super::super::{constraint, rows, subtree_range, Conn};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
-
-/// Who changed what, for the audit entry written with the change.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct By<'a> {
-    pub actor: &'a str,
-    pub at: Millis,
-}
-
-async fn record(
-    conn: &mut Conn,
-    by: By<'_>,
-    action: &str,
-    subject: String,
-    detail: String,
-) -> StoreResult<()> {
-    audit::append_all(
-        conn,
-        &[NewAudit {
-            at: by.at,
-            actor: by.actor.to_owned(),
-            action: action.to_owned(),
-            subject,
-            detail,
-        }],
-    )
-    .await
-}
+use crate::*;
 
 pub(crate) const UNIT_COLUMNS: &str =
     "id, parent_id, name, kind, path, code, district, duty_phone, address, hours, retired";
@@ -97,7 +70,7 @@ pub(crate) async fn add_unit(
     profile: &UnitProfile,
     by: By<'_>,
 ) -> StoreResult<Unit> {
-    let created = org::create_unit(conn, new).await?;
+    let created = super::create_unit(conn, new).await?;
     write_profile(conn, created.id, &new.name, new.kind.as_str(), profile).await?;
     let u = unit(conn, created.id).await?;
     record(
@@ -148,7 +121,9 @@ pub(crate) async fn move_unit(
     let old = unit(conn, id).await?;
     let new_path = match parent {
         Some(p) => {
-            let parent_path = org::unit_path(conn, p).await?.ok_or(StoreError::NotFound)?;
+            let parent_path = super::unit_path(conn, p)
+                .await?
+                .ok_or(StoreError::NotFound)?;
             if old.path.contains(&parent_path) {
                 return Err(StoreError::Conflict(
                     "a unit cannot move under itself or one of its sub-units".into(),
@@ -194,7 +169,7 @@ pub(crate) async fn move_unit(
 }
 
 pub(crate) async fn add_staff(conn: &mut Conn, new: &NewStaff, by: By<'_>) -> StoreResult<Staff> {
-    let s = org::create_staff(conn, new, by.at).await?;
+    let s = super::create_staff(conn, new, by.at).await?;
     record(
         conn,
         by,
@@ -224,7 +199,7 @@ pub(crate) async fn update_staff(
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound);
     }
-    let s = org::staff(conn, id).await?.ok_or(StoreError::NotFound)?;
+    let s = super::staff(conn, id).await?.ok_or(StoreError::NotFound)?;
     record(
         conn,
         by,
@@ -234,184 +209,4 @@ pub(crate) async fn update_staff(
     )
     .await?;
     Ok(s)
-}
-
-pub(crate) async fn departments(
-    conn: &mut Conn,
-    include_retired: bool,
-) -> StoreResult<Vec<Department>> {
-    let found: Vec<(i64, String, String, bool)> = sqlx::query_as(
-        "SELECT id, name, contact, retired FROM departments \
-         WHERE $1 OR NOT retired ORDER BY retired, name, id",
-    )
-    .bind(include_retired)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(found
-        .into_iter()
-        .map(|(id, name, contact, retired)| Department {
-            id,
-            name,
-            contact,
-            retired,
-        })
-        .collect())
-}
-
-pub(crate) async fn update_department(
-    conn: &mut Conn,
-    id: Id,
-    name: &str,
-    contact: &str,
-    retired: bool,
-    by: By<'_>,
-) -> StoreResult<Department> {
-    let done =
-        sqlx::query("UPDATE departments SET name = $1, contact = $2, retired = $3 WHERE id = $4")
-            .bind(name)
-            .bind(contact)
-            .bind(retired)
-            .bind(id)
-            .execute(&mut *conn)
-            .await
-            .map_err(|e| constraint(e, "department"))?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    record(
-        conn,
-        by,
-        "department.updated",
-        format!("department:{id}"),
-        format!("{name}{}", if retired { " retired" } else { "" }),
-    )
-    .await?;
-    Ok(Department {
-        id,
-        name: name.to_owned(),
-        contact: contact.to_owned(),
-        retired,
-    })
-}
-
-pub(crate) async fn reply_templates(
-    conn: &mut Conn,
-    include_retired: bool,
-) -> StoreResult<Vec<ReplyTemplate>> {
-    let found: Vec<TemplateRow> = sqlx::query_as(
-        "SELECT id, title, body, kinds, categories, retired FROM reply_templates \
-         WHERE $1 OR NOT retired ORDER BY retired, id",
-    )
-    .bind(include_retired)
-    .fetch_all(&mut *conn)
-    .await?;
-    found.into_iter().map(template_from_row).collect()
-}
-
-type TemplateRow = (i64, String, String, String, String, bool);
-
-fn template_from_row(
-    (id, title, body, kinds, categories, retired): TemplateRow,
-) -> StoreResult<ReplyTemplate> {
-    Ok(ReplyTemplate {
-        id,
-        title,
-        body,
-        kinds: kinds
-            .split_whitespace()
-            .map(|k| super::parse_key(k, "appeal kind"))
-            .collect::<StoreResult<_>>()?,
-        categories: categories.split_whitespace().map(str::to_owned).collect(),
-        retired,
-    })
-}
-
-pub(crate) async fn update_reply_template(
-    conn: &mut Conn,
-    id: Id,
-    title: &str,
-    body: &str,
-    retired: bool,
-    by: By<'_>,
-) -> StoreResult<ReplyTemplate> {
-    let done =
-        sqlx::query("UPDATE reply_templates SET title = $1, body = $2, retired = $3 WHERE id = $4")
-            .bind(title)
-            .bind(body)
-            .bind(retired)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    record(
-        conn,
-        by,
-        "reply_template.updated",
-        format!("template:{id}"),
-        format!("{title}{}", if retired { " retired" } else { "" }),
-    )
-    .await?;
-    let row: TemplateRow = sqlx::query_as(
-        "SELECT id, title, body, kinds, categories, retired FROM reply_templates WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
-    template_from_row(row)
-}
-
-/// The audit-log viewer: only the filters given become conditions, so each query can
-/// use the index of its most selective filter.
-pub(crate) async fn audit_search(conn: &mut Conn, q: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
-    let mut conditions = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut numbers: Vec<i64> = Vec::new();
-    // Text parameters come first ($1…), numbers after them.
-    if let Some(subject) = &q.subject {
-        texts.push(subject.clone());
-        conditions.push(format!("subject = ${}", texts.len()));
-    }
-    if let Some(actor) = &q.actor {
-        texts.push(actor.clone());
-        conditions.push(format!("actor = ${}", texts.len()));
-    }
-    if let Some(action) = &q.action {
-        texts.push(action.clone());
-        texts.push(format!("{action}.%"));
-        conditions.push(format!(
-            "(action = ${} OR action LIKE ${})",
-            texts.len() - 1,
-            texts.len()
-        ));
-    }
-    let mut number = |column: &str, op: &str, value: Option<i64>| {
-        if let Some(v) = value {
-            numbers.push(v);
-            conditions.push(format!("{column} {op} ${}", texts.len() + numbers.len()));
-        }
-    };
-    number("at", ">=", q.from);
-    number("at", "<", q.to);
-    number("seq", "<", q.before_seq);
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    let sql = format!(
-        "SELECT {} FROM audit_log {filter} ORDER BY seq DESC LIMIT {}",
-        rows::AUDIT_COLUMNS,
-        q.limit.clamp(1, 1_000)
-    );
-    let mut query = sqlx::query(&sql);
-    for t in &texts {
-        query = query.bind(t);
-    }
-    for n in &numbers {
-        query = query.bind(*n);
-    }
-    let found = query.fetch_all(&mut *conn).await?;
-    found.iter().map(rows::audit_entry).collect()
 }

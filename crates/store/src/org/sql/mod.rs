@@ -1,11 +1,16 @@
-//! Organisation, staff, sessions, rate limits, settings and small reference tables.
+//! Units and staff: creation, reads and credentials; the audited admin changes are in
+//! [`admin`].
 
+mod admin;
+
+use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Role};
-use sqlx::Row as _;
 
-use super::{constraint, rows, subtree_range, Conn, Query};
+use super::{audit, constraint, now_millis, rows, subtree_range, Conn, Query, SqlStore};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
+
+pub(crate) use admin::UNIT_COLUMNS;
 
 pub(crate) async fn create_unit(conn: &mut Conn, unit: &NewUnit) -> StoreResult<Unit> {
     let parent_path = match unit.parent_id {
@@ -49,12 +54,9 @@ pub(crate) async fn unit_path(conn: &mut Conn, id: Id) -> StoreResult<Option<Uni
 }
 
 pub(crate) async fn units(conn: &mut Conn) -> StoreResult<Vec<Unit>> {
-    let found = sqlx::query(&format!(
-        "SELECT {} FROM units ORDER BY path",
-        super::admin::UNIT_COLUMNS
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let found = sqlx::query(&format!("SELECT {} FROM units ORDER BY path", UNIT_COLUMNS))
+        .fetch_all(&mut *conn)
+        .await?;
     found.iter().map(rows::unit).collect()
 }
 
@@ -163,225 +165,86 @@ pub(crate) async fn set_disabled(conn: &mut Conn, staff_id: Id, disabled: bool) 
     Ok(())
 }
 
-// ── sessions and rate limits ─────────────────────────────────────────────
+#[async_trait]
+impl OrgStore for SqlStore {
+    async fn create_unit(&self, unit: NewUnit) -> StoreResult<Unit> {
+        write!(self, |c| create_unit(c, &unit).await)
+    }
 
-pub(crate) async fn create_session(conn: &mut Conn, s: &Session) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, staff_id, appeal_id, csrf_token, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(&s.token_hash)
-    .bind(s.staff_id)
-    .bind(s.appeal_id)
-    .bind(&s.csrf_token)
-    .bind(s.created_at)
-    .bind(s.expires_at)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| constraint(e, "session"))?;
-    Ok(())
-}
+    async fn units(&self) -> StoreResult<Vec<Unit>> {
+        read!(self, |c| units(c).await)
+    }
 
-pub(crate) async fn session(
-    conn: &mut Conn,
-    token_hash: &str,
-    now: Millis,
-) -> StoreResult<Option<Session>> {
-    let row = sqlx::query(
-        "SELECT token_hash, staff_id, appeal_id, csrf_token, created_at, expires_at \
-         FROM sessions WHERE token_hash = $1 AND expires_at > $2",
-    )
-    .bind(token_hash)
-    .bind(now)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| {
-        Ok(Session {
-            token_hash: r.try_get("token_hash")?,
-            staff_id: r.try_get("staff_id")?,
-            appeal_id: r.try_get("appeal_id")?,
-            csrf_token: r.try_get("csrf_token")?,
-            created_at: r.try_get("created_at")?,
-            expires_at: r.try_get("expires_at")?,
-        })
-    })
-    .transpose()
-}
+    async fn create_staff(&self, staff: NewStaff) -> StoreResult<Staff> {
+        write!(self, |c| create_staff(c, &staff, now_millis()).await)
+    }
 
-pub(crate) async fn delete_session(conn: &mut Conn, token_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
+    async fn staff(&self, id: Id) -> StoreResult<Option<Staff>> {
+        read!(self, |c| staff(c, id).await)
+    }
 
-pub(crate) async fn hit_rate_limit(
-    conn: &mut Conn,
-    key: &str,
-    window_ms: Millis,
-    now: Millis,
-) -> StoreResult<i64> {
-    let window_ms = window_ms.max(1);
-    let start = now - now.rem_euclid(window_ms);
-    let count: i64 = sqlx::query_scalar(
-        "INSERT INTO rate_limits (key, window_start, expires_at, count) VALUES ($1, $2, $3, 1) \
-         ON CONFLICT (key, window_start) DO UPDATE SET count = rate_limits.count + 1 \
-         RETURNING count",
-    )
-    .bind(key)
-    .bind(start)
-    .bind(start + window_ms)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(count)
-}
+    async fn staff_by_username(&self, username: &str) -> StoreResult<Option<Staff>> {
+        read!(self, |c| staff_by_username(c, username).await)
+    }
 
-pub(crate) async fn clear_rate_limit(conn: &mut Conn, key: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM rate_limits WHERE key = $1")
-        .bind(key)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
+    async fn staff_in(&self, scope: &UnitPath, role: Option<Role>) -> StoreResult<Vec<Staff>> {
+        read!(self, |c| staff_in(c, scope, role).await)
+    }
 
-/// Drops expired sessions and rate-limit windows; returns how many rows went.
-pub(crate) async fn purge_expired(conn: &mut Conn, now: Millis) -> StoreResult<u64> {
-    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    let windows = sqlx::query("DELETE FROM rate_limits WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-    Ok(sessions.rows_affected() + windows.rows_affected())
-}
+    async fn set_password(&self, staff_id: Id, password_hash: &str) -> StoreResult<()> {
+        write!(self, |c| set_password(c, staff_id, password_hash).await)
+    }
 
-// ── settings, templates, departments, one-time codes ─────────────────────
+    async fn set_disabled(&self, staff_id: Id, disabled: bool) -> StoreResult<()> {
+        write!(self, |c| set_disabled(c, staff_id, disabled).await)
+    }
 
-pub(crate) async fn setting(conn: &mut Conn, key: &str) -> StoreResult<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&mut *conn)
-            .await?,
-    )
-}
+    async fn add_unit(
+        &self,
+        unit: NewUnit,
+        profile: UnitProfile,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit> {
+        let by = audit::By { actor, at };
+        write!(self, |c| admin::add_unit(c, &unit, &profile, by).await)
+    }
 
-pub(crate) async fn put_setting(conn: &mut Conn, key: &str, value: &str) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO settings (key, value) VALUES ($1, $2) \
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    )
-    .bind(key)
-    .bind(value)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
+    async fn update_unit(
+        &self,
+        id: Id,
+        edit: UnitEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit> {
+        let by = audit::By { actor, at };
+        write!(self, |c| admin::update_unit(c, id, &edit, by).await)
+    }
 
-pub(crate) async fn create_reply_template(
-    conn: &mut Conn,
-    t: &NewReplyTemplate,
-) -> StoreResult<ReplyTemplate> {
-    let kinds = t
-        .kinds
-        .iter()
-        .map(|k| k.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let categories = t.categories.join(" ");
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO reply_templates (title, body, kinds, categories) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
-    )
-    .bind(&t.title)
-    .bind(&t.body)
-    .bind(&kinds)
-    .bind(&categories)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(ReplyTemplate {
-        id,
-        title: t.title.clone(),
-        body: t.body.clone(),
-        kinds: t.kinds.clone(),
-        categories: t.categories.clone(),
-        retired: false,
-    })
-}
+    async fn move_unit(
+        &self,
+        id: Id,
+        parent_id: Option<Id>,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Unit> {
+        let by = audit::By { actor, at };
+        write!(self, |c| admin::move_unit(c, id, parent_id, by).await)
+    }
 
-/// The templates offered to handlers (retired ones are not).
-pub(crate) async fn reply_templates(conn: &mut Conn) -> StoreResult<Vec<ReplyTemplate>> {
-    super::admin::reply_templates(conn, false).await
-}
+    async fn add_staff(&self, staff: NewStaff, actor: &str, at: Millis) -> StoreResult<Staff> {
+        let by = audit::By { actor, at };
+        write!(self, |c| admin::add_staff(c, &staff, by).await)
+    }
 
-pub(crate) async fn create_department(
-    conn: &mut Conn,
-    name: &str,
-    contact: &str,
-) -> StoreResult<Department> {
-    let id: i64 =
-        sqlx::query_scalar("INSERT INTO departments (name, contact) VALUES ($1, $2) RETURNING id")
-            .bind(name)
-            .bind(contact)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(|e| constraint(e, "department"))?;
-    Ok(Department {
-        id,
-        name: name.to_owned(),
-        contact: contact.to_owned(),
-        retired: false,
-    })
-}
-
-/// The departments a case can be handed to (retired ones are not).
-pub(crate) async fn departments(conn: &mut Conn) -> StoreResult<Vec<Department>> {
-    super::admin::departments(conn, false).await
-}
-
-pub(crate) async fn put_one_time_code(conn: &mut Conn, c: &OneTimeCode) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO one_time_codes (appeal_id, code_hash, expires_at, attempts, locked_until, lockouts) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (appeal_id) DO UPDATE SET code_hash = excluded.code_hash, \
-         expires_at = excluded.expires_at, attempts = excluded.attempts, \
-         locked_until = excluded.locked_until, lockouts = excluded.lockouts",
-    )
-    .bind(c.appeal_id)
-    .bind(&c.code_hash)
-    .bind(c.expires_at)
-    .bind(c.attempts)
-    .bind(c.locked_until)
-    .bind(c.lockouts)
-    .execute(&mut *conn)
-    .await
-    .map_err(|e| constraint(e, "one-time code"))?;
-    Ok(())
-}
-
-pub(crate) async fn one_time_code(
-    conn: &mut Conn,
-    appeal_id: Id,
-) -> StoreResult<Option<OneTimeCode>> {
-    let row = sqlx::query(
-        "SELECT appeal_id, code_hash, expires_at, attempts, locked_until, lockouts \
-         FROM one_time_codes WHERE appeal_id = $1",
-    )
-    .bind(appeal_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    row.map(|r| {
-        Ok(OneTimeCode {
-            appeal_id: r.try_get("appeal_id")?,
-            code_hash: r.try_get("code_hash")?,
-            expires_at: r.try_get("expires_at")?,
-            attempts: r.try_get("attempts")?,
-            locked_until: r.try_get("locked_until")?,
-            lockouts: r.try_get("lockouts")?,
-        })
-    })
-    .transpose()
+    async fn update_staff(
+        &self,
+        id: Id,
+        edit: StaffEdit,
+        actor: &str,
+        at: Millis,
+    ) -> StoreResult<Staff> {
+        let by = audit::By { actor, at };
+        write!(self, |c| admin::update_staff(c, id, &edit, by).await)
+    }
 }

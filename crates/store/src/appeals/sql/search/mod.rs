@@ -39,9 +39,9 @@ mod windows;
 
 use windows::{page_ids, Counted};
 
-use super::{dialect, rows, subtree_range, Conn, Query, DAY_MS};
+use super::super::{dialect, rows, status_in, subtree_range, Conn, Query, DAY_MS};
 use crate::error::StoreResult;
-use crate::model::{Id, SearchHit, SearchQuery, SearchResults};
+use crate::{Id, SearchHit, SearchQuery, SearchResults};
 
 /// Largest page the store will return, whatever the caller asks.
 const MAX_PAGE_SIZE: u32 = 100;
@@ -278,7 +278,7 @@ fn conditions(q: &SearchQuery, args: &mut Vec<Arg>) -> Vec<String> {
         conds.push(format!("{category_col} = {p}"));
     }
     if !q.statuses.is_empty() {
-        conds.push(super::status_in(status, &q.statuses));
+        conds.push(status_in(status, &q.statuses));
     }
     conds
 }

@@ -6,7 +6,7 @@ use super::{
     bind_all, id_list, matching, pg_lexeme, scalar, Arg, Conn, PgTokens, Query, COUNT_BELOW,
     DAY_MS, FEW_CAP, MAX_ID_BLOCKS, MAX_PERIOD_DAYS, PG_FIRST_WINDOW, SORT_BELOW, SQLITE,
 };
-use crate::{error::StoreResult, model::Id};
+use crate::{error::StoreResult, Id};
 
 /// The ids of one page and one more, newest first.
 ///
