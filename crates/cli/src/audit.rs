@@ -2,7 +2,7 @@
 
 use clap::Subcommand;
 use police_square_domain::audit::{AuditRecord, BrokenLink, ChainVerifier};
-use police_square_server::config::Config;
+use police_square_server::Config;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {

@@ -2,7 +2,7 @@
 
 use anyhow::bail;
 use police_square_demo::DemoOptions;
-use police_square_server::config::Config;
+use police_square_server::Config;
 
 /// `serve --demo`: fill the database only if it has no units yet.
 pub async fn fill_if_empty(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@ use std::{io::IsTerminal, path::Path};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use police_square_server::import::{table, ImportReport, Progress, Table};
+use police_square_server::features::admin::import::{table, ImportReport, Progress, Table};
 
 /// The audit actor of imports run from the command line.
 pub const CLI_ACTOR: &str = "cli:import";

@@ -13,7 +13,7 @@ use std::{net::SocketAddr, path::PathBuf};
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use police_square_server::config::Config;
+use police_square_server::Config;
 
 #[derive(Parser)]
 #[command(name = "police-square", version, about = "警务广场 Police Square")]
@@ -79,7 +79,7 @@ fn main() -> anyhow::Result<()> {
         // Pure computation: no database, no runtime.
         return eval::run(args);
     }
-    police_square_server::telemetry::init(config.log_json);
+    police_square_server::app::telemetry::init(config.log_json);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use police_square_server::{clock::Clock, config::Config, import};
+use police_square_server::{features::admin::import, Clock, Config};
 
 use crate::import::{finish, read, Bar, CLI_ACTOR};
 
@@ -24,7 +24,7 @@ pub async fn run(config: &Config, command: OrgCommand) -> anyhow::Result<()> {
     match command {
         OrgCommand::Import { file } => {
             let table = read(&file)?;
-            let now = police_square_server::clock::SystemClock.now();
+            let now = police_square_server::SystemClock.now();
             let report = import::org::import_units(
                 store.as_ref(),
                 &table,

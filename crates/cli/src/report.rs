@@ -8,9 +8,8 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use police_square_server::{
-    config::Config,
-    services::reports::{self, Period, ReportContent},
-    AppState,
+    features::reports::{self, Period, ReportContent},
+    AppState, Config,
 };
 use police_square_store::{ReportKind, ReportStatus};
 

@@ -5,7 +5,7 @@ use std::{io::BufRead, path::PathBuf};
 use anyhow::{bail, Context};
 use clap::Subcommand;
 use police_square_domain::Role;
-use police_square_server::{auth::hash_password, clock::Clock, config::Config, import};
+use police_square_server::{app::auth::hash_password, features::admin::import, Clock, Config};
 use police_square_store::{NewStaff, Store};
 
 use crate::import::{finish, read, Bar, CLI_ACTOR};
@@ -90,7 +90,7 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 unit_id: unit,
                 password_hash: hash_password(&pw)?,
             };
-            let now = police_square_server::clock::SystemClock.now();
+            let now = police_square_server::SystemClock.now();
             // Audited like the admin page's and the import's creations.
             let staff = store.add_staff(new, "cli:user", now).await?;
             println!(
@@ -103,7 +103,7 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
         }
         UserCommand::Import { file } => {
             let table = read(&file)?;
-            let now = police_square_server::clock::SystemClock.now();
+            let now = police_square_server::SystemClock.now();
             let done = import::staff::import_staff(
                 store.as_ref(),
                 &table,

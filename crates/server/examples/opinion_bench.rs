@@ -13,9 +13,8 @@ use std::time::Instant;
 
 use police_square_domain::Role;
 use police_square_server::{
-    config::Config,
-    services::{clustering, emerging, learning, opinion},
-    AppState,
+    features::opinion::{self, clustering, emerging, learning},
+    AppState, Config,
 };
 use police_square_store::Staff;
 

@@ -16,9 +16,8 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use police_square_domain::calendar::to_local;
 use police_square_server::{
-    config::Config,
-    services::reports::{self, Period, ReportContent},
-    AppState,
+    features::reports::{self, Period, ReportContent},
+    AppState, Config,
 };
 use police_square_store::ReportKind;
 

@@ -10,7 +10,7 @@ mod pages_support;
 use common::{Backend, TestApp};
 use pages_support::{spawn_pages_app, Browser};
 use police_square_domain::{AppealKind, Millis};
-use police_square_server::services::{analysis, clustering, emerging, learning};
+use police_square_server::features::opinion::{analysis, clustering, emerging, learning};
 use police_square_store::Id;
 use reqwest::StatusCode;
 

@@ -10,8 +10,8 @@ mod common;
 use common::{expect, Backend, Session, TestApp, PASSWORD, START};
 use police_square_domain::{AppealKind, Millis, Role};
 use police_square_server::{
-    auth::hash_password,
-    services::{clustering, emerging},
+    app::auth::hash_password,
+    features::opinion::{clustering, emerging},
 };
 use police_square_store::{Id, NewStaff};
 use reqwest::{header, StatusCode};

@@ -24,7 +24,7 @@ async fn resident_flow_in_headless_chromium() {
     let state = app.state.clone();
     let worker = tokio::spawn(async move {
         loop {
-            let _ = police_square_server::jobs::outbox::deliver_due(&state).await;
+            let _ = police_square_server::features::notices::outbox::deliver_due(&state).await;
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     });

@@ -328,7 +328,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .await
         .unwrap()
         .unwrap();
-    assert!(police_square_server::auth::verify_password(
+    assert!(police_square_server::app::auth::verify_password(
         &password,
         &created.password_hash
     ));
@@ -381,7 +381,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("账号 wang.fang 的临时密码：");
     let reset = app.store.staff(created.id).await.unwrap().unwrap();
-    assert!(!police_square_server::auth::verify_password(
+    assert!(!police_square_server::app::auth::verify_password(
         &password,
         &reset.password_hash
     ));

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{expect, spawn_app, Backend};
-use police_square_server::{jobs, services::supervision};
+use police_square_server::{app::jobs, features::supervision};
 use reqwest::StatusCode;
 use serde_json::json;
 

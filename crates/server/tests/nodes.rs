@@ -6,7 +6,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{spawn_app, Backend};
-use police_square_server::{jobs, services::supervision, AppState};
+use police_square_server::{
+    app::jobs,
+    features::{notices::outbox, supervision},
+    AppState,
+};
 
 on_both_backends!(two_nodes_send_exactly_one_reminder_per_case);
 
@@ -27,7 +31,7 @@ async fn two_nodes_send_exactly_one_reminder_per_case(backend: Backend) {
         latest_due = latest_due.max(created["due_at"].as_i64().unwrap());
     }
     // Each resident is first texted the tracking code (one message per appeal).
-    let intake = jobs::outbox::deliver_due(&app.state).await.unwrap();
+    let intake = outbox::deliver_due(&app.state).await.unwrap();
     assert_eq!(intake.sent, 12);
     // A second node: its own connection pool (for PostgreSQL), same database.
     let store2 = match &app.database {
@@ -73,8 +77,8 @@ async fn two_nodes_send_exactly_one_reminder_per_case(backend: Backend) {
         }
     }
     // One outbox message per case per level: 12 reminders + 12 escalations.
-    let r1 = jobs::outbox::deliver_due(&node1).await.unwrap();
-    let r2 = jobs::outbox::deliver_due(&node2).await.unwrap();
+    let r1 = outbox::deliver_due(&node1).await.unwrap();
+    let r2 = outbox::deliver_due(&node2).await.unwrap();
     assert_eq!(r1.sent + r2.sent, 24);
     let messages = police_square_notify::LogTransport::read_messages(&app.notify_log).unwrap();
     assert_eq!(

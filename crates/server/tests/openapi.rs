@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use police_square_server::api::openapi::spec;
+use police_square_server::app::openapi::spec;
 
 const SNAPSHOT: &str = "tests/openapi.snap.json";
 
@@ -21,9 +21,9 @@ fn document_matches_the_snapshot() {
     );
 }
 
-/// `(method, path)` of every `.route(...)` in `src/api/mod.rs`.
+/// `(method, path)` of every `.route(...)` in `src/app/api.rs`.
 fn routes_in_router() -> BTreeSet<(String, String)> {
-    let source = include_str!("../src/api/mod.rs");
+    let source = include_str!("../src/app/api.rs");
     let mut out = BTreeSet::new();
     for chunk in source.split(".route(").skip(1) {
         let path = chunk.split('"').nth(1).unwrap().to_owned();

@@ -60,7 +60,7 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
             display_name: EVIL_STAFF.into(),
             role: Role::Handler,
             unit_id: app.units.station_a,
-            password_hash: police_square_server::auth::hash_password(PASSWORD).unwrap(),
+            password_hash: police_square_server::app::auth::hash_password(PASSWORD).unwrap(),
         })
         .await
         .unwrap();

@@ -12,7 +12,7 @@ use std::io::Read;
 use common::{Backend, TestApp, START};
 use pages_support::{spawn_pages_app, Browser, Html};
 use police_square_domain::Millis;
-use police_square_server::services::reports::{self, ReportContent};
+use police_square_server::features::reports::{self, ReportContent};
 use police_square_store::{Actor, AppealChange, AppealPatch, Id, NewEvent, ReportStatus};
 use reqwest::{header, StatusCode};
 

@@ -24,10 +24,11 @@ use std::{net::SocketAddr, path::PathBuf, sync::Arc, sync::OnceLock};
 use police_square_domain::{calendar::to_local, AppealKind, Channel, Millis, Role, UnitKind};
 use police_square_notify::LogTransport;
 use police_square_server::{
-    auth::hash_password,
-    config::Config,
-    jobs,
-    services::intake::{self, NewAppealInput},
+    app::{auth::hash_password, config::Config},
+    features::{
+        intake::{self, NewAppealInput},
+        notices::outbox,
+    },
     AppState, ManualClock,
 };
 use police_square_store::{Id, NewStaff, NewUnit, Store};
@@ -406,8 +407,8 @@ impl TestApp {
     }
 
     /// Deliver everything in the outbox now (the worker's step).
-    pub async fn deliver_outbox(&self) -> jobs::outbox::DeliveryReport {
-        jobs::outbox::deliver_due(&self.state).await.unwrap()
+    pub async fn deliver_outbox(&self) -> outbox::DeliveryReport {
+        outbox::deliver_due(&self.state).await.unwrap()
     }
 
     /// The newest message of `template` sent to `to`, after delivering the outbox.

@@ -25,7 +25,7 @@ pub async fn spawn_pages_app(backend: Backend) -> TestApp {
 pub async fn start_with_pages(state: AppState) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr: SocketAddr = listener.local_addr().unwrap();
-    let app = police_square_server::router_with(state, police_square_server::pages::router())
+    let app = police_square_server::router_with(state, police_square_server::app::pages::router())
         .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}")

@@ -1,0 +1,28 @@
+//! Rate limits whose state lives in the database, so every node counts together.
+
+use police_square_domain::Millis;
+
+use crate::app::{
+    error::{AppError, AppResult},
+    state::AppState,
+};
+
+pub const MINUTE: Millis = 60_000;
+pub const HOUR: Millis = 60 * MINUTE;
+pub const DAY: Millis = 24 * HOUR;
+
+/// Count one hit on `key`; `429` once more than `limit` hits fall in the window.
+pub async fn hit(state: &AppState, key: &str, limit: i64, window_ms: Millis) -> AppResult<()> {
+    let count = state
+        .store
+        .hit_rate_limit(key, window_ms, state.now())
+        .await?;
+    if count > limit {
+        tracing::info!(
+            limit_key = key.split(':').next().unwrap_or(""),
+            "rate limited"
+        );
+        return Err(AppError::TooManyRequests);
+    }
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Staff session, supervision, dashboard and reference lists.
+
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, StatusCode},
+    response::IntoResponse,
+    Json,
+};
+use police_square_domain::Millis;
+use police_square_store::{Department, Handoff, Id, ReplyTemplate, Request, Unit};
+use serde::{Deserialize, Serialize};
+
+use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::{
+    app::{
+        auth::{self, ClientIp, CurrentStaff, STAFF_COOKIE},
+        error::AppResult,
+        state::AppState,
+    },
+    features::{
+        admin::directory::{self, StaffProfile},
+        dashboard::{self, Dashboard, Period},
+        handling,
+        supervision::{self, SupervisionView},
+    },
+};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginBody {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LoginResponse {
+    /// Send as `X-CSRF-Token` on every state-changing request.
+    pub csrf_token: String,
+    pub expires_at: Millis,
+    pub staff: StaffProfile,
+}
+
+/// Sets the `ps_session` cookie.
+pub async fn login(
+    State(state): State<AppState>,
+    ip: ClientIp,
+    ApiJson(body): ApiJson<LoginBody>,
+) -> AppResult<impl IntoResponse> {
+    let s = auth::login(&state, &body.username, &body.password, &ip).await?;
+    let cookie = auth::session_cookie(
+        STAFF_COOKIE,
+        &s.token,
+        state.config.session_ttl_minutes * 60,
+        state.config.secure_cookies,
+    );
+    Ok((
+        [(header::SET_COOKIE, cookie)],
+        Json(LoginResponse {
+            csrf_token: s.csrf_token,
+            expires_at: s.expires_at,
+            staff: StaffProfile::from(&s.staff),
+        }),
+    ))
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<impl IntoResponse> {
+    if let Some(token) = auth::cookie(&headers, STAFF_COOKIE) {
+        auth::logout(&state, &token).await?;
+    }
+    let clear = auth::session_cookie(STAFF_COOKIE, "", 0, state.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, clear)], StatusCode::NO_CONTENT))
+}
+
+#[derive(Debug, Serialize)]
+pub struct Me {
+    pub staff: StaffProfile,
+    pub csrf_token: String,
+}
+
+pub async fn me(staff: CurrentStaff) -> Json<Me> {
+    Json(Me {
+        staff: StaffProfile::from(&staff.staff),
+        csrf_token: staff.csrf_token.clone(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecideBody {
+    pub approve: bool,
+    /// The supervisor's comment (督办意见); required to refuse a review.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(body): ApiJson<DecideBody>,
+) -> AppResult<Json<Request>> {
+    Ok(Json(
+        supervision::decide_request(&state, &staff, id, body.approve, body.comment.as_deref())
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeBody {
+    /// The appeal the hand-off belongs to (checked).
+    pub appeal_id: Id,
+    /// The department's receipt (回执): who confirmed, reference number…
+    pub receipt: String,
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(body): ApiJson<AcknowledgeBody>,
+) -> AppResult<Json<Handoff>> {
+    Ok(Json(
+        handling::acknowledge_handoff(&state, &staff, id, body.appeal_id, &body.receipt).await?,
+    ))
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiQuery(period): ApiQuery<Period>,
+) -> AppResult<Json<Dashboard>> {
+    Ok(Json(dashboard::dashboard(&state, &staff, period).await?))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageQuery {
+    #[serde(default)]
+    pub page: u32,
+}
+
+pub async fn supervision(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> AppResult<Json<SupervisionView>> {
+    Ok(Json(supervision::overview(&state, &staff, q.page).await?))
+}
+
+pub async fn units(State(state): State<AppState>) -> AppResult<Json<Vec<Unit>>> {
+    Ok(Json(directory::units(&state).await?))
+}
+
+pub async fn departments(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+) -> AppResult<Json<Vec<Department>>> {
+    Ok(Json(directory::departments(&state).await?))
+}
+
+pub async fn reply_templates(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+) -> AppResult<Json<Vec<ReplyTemplate>>> {
+    Ok(Json(directory::reply_templates(&state).await?))
+}

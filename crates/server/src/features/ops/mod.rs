@@ -1,0 +1,3 @@
+//! Operations: the health and readiness checks load balancers and orchestrators poll.
+
+pub mod api;

@@ -1,0 +1,17 @@
+//! `GET /api/v1/search`: full-text search over the appeals in the caller's scope.
+
+use axum::{extract::State, Json};
+
+use crate::app::extract::ApiQuery;
+use crate::{
+    app::{auth::CurrentStaff, error::AppResult, state::AppState},
+    features::search::{self, SearchFilter, SearchOutcome},
+};
+
+pub async fn search(
+    State(state): State<AppState>,
+    staff: CurrentStaff,
+    ApiQuery(filter): ApiQuery<SearchFilter>,
+) -> AppResult<Json<SearchOutcome>> {
+    Ok(Json(search::search(&state, &staff, &filter).await?))
+}
