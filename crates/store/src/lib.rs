@@ -70,13 +70,12 @@ pub struct Stores {
 /// Opens the database named by `url`: `postgres://…` or `postgresql://…` is a
 /// PostgreSQL pool; anything else is a SQLite file path (an optional `sqlite://` or
 /// `sqlite:` prefix is dropped), created if missing. Does not migrate: call
-/// [`MaintenanceStore::migrate`]. Transitional: returns every capability as one
-/// [`Store`] ([`Stores::from`] splits it); returns [`Stores`] from A2 of issue 11.
-pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+/// [`MaintenanceStore::migrate`].
+pub async fn connect(url: &str) -> StoreResult<Stores> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Ok(Arc::new(postgres::connect(url).await?));
+        return Ok(postgres::connect(url).await?.into_stores());
     }
-    Ok(Arc::new(sqlite::open(sqlite_path(url)).await?))
+    Ok(sqlite::open(sqlite_path(url)).await?.into_stores())
 }
 
 /// The file path of a SQLite URL (`sqlite://data/ps.db`, `sqlite:ps.db`, `ps.db`).
@@ -86,62 +85,4 @@ pub fn sqlite_path(url: &str) -> &str {
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url);
     path.split('?').next().unwrap_or(path)
-}
-
-/// Every capability in one trait object: the way callers reached the store before the
-/// split. Transitional, removed in A2 of issue 11 once every caller takes [`Stores`] or
-/// the narrow trait it needs.
-pub trait Store:
-    MaintenanceStore
-    + OrgStore
-    + CatalogStore
-    + AccessStore
-    + SettingsStore
-    + AppealStore
-    + ContactStore
-    + SupervisionStore
-    + QueueStore
-    + AuditStore
-    + RateStore
-    + OpinionStore
-    + ReportStore
-{
-}
-
-impl<T> Store for T where
-    T: MaintenanceStore
-        + OrgStore
-        + CatalogStore
-        + AccessStore
-        + SettingsStore
-        + AppealStore
-        + ContactStore
-        + SupervisionStore
-        + QueueStore
-        + AuditStore
-        + RateStore
-        + OpinionStore
-        + ReportStore
-{
-}
-
-/// Transitional, removed in A2 of issue 11 with [`Store`].
-impl From<Arc<dyn Store>> for Stores {
-    fn from(store: Arc<dyn Store>) -> Self {
-        Self {
-            maintenance: store.clone(),
-            org: store.clone(),
-            catalog: store.clone(),
-            access: store.clone(),
-            settings: store.clone(),
-            appeals: store.clone(),
-            contacts: store.clone(),
-            supervision: store.clone(),
-            queue: store.clone(),
-            audit: store.clone(),
-            rates: store.clone(),
-            opinion: store.clone(),
-            reports: store,
-        }
-    }
 }

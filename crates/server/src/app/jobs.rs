@@ -62,13 +62,15 @@ pub async fn schedule_periodic(state: &AppState, first: bool) -> AppResult<()> {
     for (kind, every_ms) in periodic(state) {
         let run_at = if first { now } else { now + every_ms };
         state
-            .store
+            .stores
+            .queue
             .schedule_job(kind, "", run_at, Some(kind))
             .await?;
     }
     let run_at = if first { now } else { now + REPORT_GENERATE_MS };
     state
-        .store
+        .stores
+        .queue
         .schedule_job(REPORT_GENERATE, "", run_at, Some(REPORT_GENERATE))
         .await?;
     Ok(())
@@ -79,19 +81,21 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let lease = state.config.jobs.lease_secs * 1000;
     let jobs = state
-        .store
+        .stores
+        .queue
         .claim_jobs(&state.config.node_id, now, lease, 10)
         .await?;
     let count = jobs.len();
     for job in jobs {
         match run_job(state, &job).await {
-            Ok(()) => state.store.finish_job(job.id).await?,
+            Ok(()) => state.stores.queue.finish_job(job.id).await?,
             Err(e) => {
                 tracing::warn!(job = %job.kind, attempts = job.attempts, error = %e.detail(), "job failed");
                 // The claim counted this try in `attempts`.
                 let backoff = MINUTE * (1i64 << (job.attempts - 1).clamp(0, 6));
                 state
-                    .store
+                    .stores
+                    .queue
                     .fail_job(job.id, &e.detail(), state.now() + backoff)
                     .await?;
             }
@@ -106,8 +110,13 @@ async fn run_job(state: &AppState, job: &Job) -> AppResult<()> {
             supervision::deadline_scan(state).await?;
             supervision::close_unrated(state).await.map(|_| ())
         }
-        STATS_REFRESH => Ok(state.store.refresh_stats(state.now()).await?),
-        PURGE_EXPIRED => Ok(state.store.purge_expired(state.now()).await.map(|_| ())?),
+        STATS_REFRESH => Ok(state.stores.rates.refresh_stats(state.now()).await?),
+        PURGE_EXPIRED => Ok(state
+            .stores
+            .access
+            .purge_expired(state.now())
+            .await
+            .map(|_| ())?),
         REPORT_GENERATE => crate::features::reports::generate_due(state)
             .await
             .map(|_| ()),

@@ -70,6 +70,7 @@ mod settings;
 mod supervision;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use police_square_domain::Millis;
 
@@ -130,6 +131,26 @@ impl SqlStore {
             reader,
             writer,
             intake,
+        }
+    }
+
+    /// One handle per capability, all on this backend.
+    pub fn into_stores(self) -> crate::Stores {
+        let backend = Arc::new(self);
+        crate::Stores {
+            maintenance: backend.clone(),
+            org: backend.clone(),
+            catalog: backend.clone(),
+            access: backend.clone(),
+            settings: backend.clone(),
+            appeals: backend.clone(),
+            contacts: backend.clone(),
+            supervision: backend.clone(),
+            queue: backend.clone(),
+            audit: backend.clone(),
+            rates: backend.clone(),
+            opinion: backend.clone(),
+            reports: backend,
         }
     }
 

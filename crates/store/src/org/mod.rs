@@ -16,6 +16,9 @@ pub trait OrgStore: Send + Sync + 'static {
     async fn units(&self) -> StoreResult<Vec<Unit>>;
     async fn create_staff(&self, staff: NewStaff) -> StoreResult<Staff>;
     async fn staff(&self, id: Id) -> StoreResult<Option<Staff>>;
+    /// The staff with these ids (unknown ones left out), in id order: one query for a
+    /// page that names many people.
+    async fn staff_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Staff>>;
     async fn staff_by_username(&self, username: &str) -> StoreResult<Option<Staff>>;
     /// Staff of a unit subtree (for assignment lists and reminders), optionally by role.
     async fn staff_in(

@@ -41,6 +41,7 @@ use staff_and_requests::*;
 
 suite!(
     units_staff_and_sessions,
+    staff_are_found_by_ids_in_one_call,
     idempotent_insert,
     concurrent_inserts_are_all_acknowledged_and_present,
     stale_version_is_a_conflict,

@@ -118,6 +118,22 @@ pub(super) async fn units_staff_and_sessions(stores: Stores) {
     ));
 }
 
+pub(super) async fn staff_are_found_by_ids_in_one_call(stores: Stores) {
+    let o = org(&stores).await;
+    let other = staff(&stores, "handler_b", Role::Handler, &o.station_b).await;
+    assert!(stores.org.staff_by_ids(&[]).await.unwrap().is_empty());
+    // Unknown ids are left out; a repeated id comes back once; id order.
+    let found = stores
+        .org
+        .staff_by_ids(&[other.id, 999_999, o.handler_a.id, other.id])
+        .await
+        .unwrap();
+    let mut expected = vec![o.handler_a.clone(), other];
+    expected.sort_by_key(|s| s.id);
+    assert_eq!(found, expected);
+    assert!(found.iter().all(|s| s.id != o.supervisor.id));
+}
+
 pub(super) async fn rate_limits_count_per_window(stores: Stores) {
     let w = 60_000;
     for i in 1..=5 {

@@ -16,7 +16,7 @@ macro_rules! suite {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let (stores, _dir) = police_square_store::testing::fresh_sqlite().await;
-                    super::$name(police_square_store::Stores::from(stores)).await;
+                    super::$name(stores).await;
                 }
             )*
             $(
@@ -25,7 +25,6 @@ macro_rules! suite {
                     let (stores, dir) = police_square_store::testing::fresh_sqlite().await;
                     let url = police_square_store::testing::sqlite_url_in(dir.path());
                     let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
-                    let stores = police_square_store::Stores::from(stores);
                     super::$raw_name(stores, super::support::Raw::Sqlite(raw)).await;
                 }
             )*
@@ -35,7 +34,7 @@ macro_rules! suite {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let (stores, _db) = police_square_store::testing::fresh_postgres().await;
-                    super::$name(police_square_store::Stores::from(stores)).await;
+                    super::$name(stores).await;
                 }
             )*
             $(
@@ -43,7 +42,6 @@ macro_rules! suite {
                 async fn $raw_name() {
                     let (stores, db) = police_square_store::testing::fresh_postgres().await;
                     let raw = sqlx::PgPool::connect(&db.url).await.unwrap();
-                    let stores = police_square_store::Stores::from(stores);
                     super::$raw_name(stores, super::support::Raw::Pg(raw)).await;
                 }
             )*

@@ -136,17 +136,18 @@ async fn view(
 ) -> AppResult<AdminPage> {
     let p = staff_page(state, p, staff);
     let settings = state.settings();
-    let departments = state.store.department_registry().await?;
-    let templates = state.store.reply_template_registry().await?;
+    let departments = state.stores.catalog.department_registry().await?;
+    let templates = state.stores.catalog.reply_template_registry().await?;
     let calendar = match calendar_override {
         Some(rows) => rows,
         None => {
-            let stored = state.store.setting(SETTING_WORK_CALENDAR).await?;
+            let stored = state.stores.settings.setting(SETTING_WORK_CALENDAR).await?;
             calendar_rows(&stored_calendar(stored.as_deref(), &settings.calendar))
         }
     };
     let dictionary = state
-        .store
+        .stores
+        .settings
         .setting(SETTING_TEXT_DICTIONARY)
         .await?
         .unwrap_or_default();
@@ -267,7 +268,8 @@ async fn audit(
     detail: String,
 ) -> AppResult<()> {
     state
-        .store
+        .stores
+        .audit
         .audit(NewAudit {
             at: state.now(),
             actor: format!("staff:{}", staff.id),
@@ -332,7 +334,8 @@ pub async fn save(
                 }
             };
             state
-                .store
+                .stores
+                .settings
                 .put_setting(SETTING_WORK_CALENDAR, &calendar_table::to_csv(&days))
                 .await?;
             audit(
@@ -359,7 +362,8 @@ pub async fn save(
             };
             let json = serde_json::to_string(&policy).map_err(AppError::internal)?;
             state
-                .store
+                .stores
+                .settings
                 .put_setting(SETTING_DEADLINE_POLICY, &json)
                 .await?;
             audit(&state, &staff, "admin.deadlines", json).await?;
@@ -369,7 +373,8 @@ pub async fn save(
                 return invalid(p, "page.admin.err_department", None).await;
             };
             let d = state
-                .store
+                .stores
+                .catalog
                 .create_department(&name, contact.as_deref().unwrap_or_default())
                 .await?;
             audit(
@@ -385,7 +390,11 @@ pub async fn save(
             else {
                 return invalid(p, "page.admin.err_template", None).await;
             };
-            let t = state.store.create_reply_template(&title, &body).await?;
+            let t = state
+                .stores
+                .catalog
+                .create_reply_template(&title, &body)
+                .await?;
             audit(
                 &state,
                 &staff,
@@ -399,7 +408,8 @@ pub async fn save(
                 return invalid(p, "page.admin.err_dictionary", None).await;
             };
             state
-                .store
+                .stores
+                .settings
                 .put_setting(SETTING_TEXT_DICTIONARY, &form.words)
                 .await?;
             audit(&state, &staff, "admin.dictionary", format!("{count} words")).await?;
@@ -430,7 +440,8 @@ pub async fn edit(
             };
             let contact = contact.unwrap_or_default();
             state
-                .store
+                .stores
+                .catalog
                 .update_department(id, &name, &contact, retired, &actor, state.now())
                 .await
                 .map(|_| ())
@@ -441,7 +452,8 @@ pub async fn edit(
                 return invalid_edit(&state, p, &staff, "page.admin.err_template").await;
             };
             state
-                .store
+                .stores
+                .catalog
                 .update_reply_template(id, &title, &body, retired, &actor, state.now())
                 .await
                 .map(|_| ())

@@ -43,7 +43,8 @@ pub async fn record(
         )));
     }
     let appeal = state
-        .store
+        .stores
+        .appeals
         .appeal(appeal_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -89,7 +89,8 @@ pub fn check_dictionary(text: &str) -> AppResult<usize> {
 
 async fn dictionary(state: &AppState) -> AppResult<String> {
     Ok(state
-        .store
+        .stores
+        .settings
         .setting(SETTING_TEXT_DICTIONARY)
         .await?
         .unwrap_or_default())
@@ -107,14 +108,16 @@ async fn blocking<T: Send + 'static>(
 /// Retrain when there are corrections the current model has not learned from, or when
 /// it is older than a day (or always, with `force`). Returns what was stored, if any.
 pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainOutcome>> {
-    let store = &state.store;
+    let stores = &state.stores;
     let now = state.now();
-    let latest = store.latest_correction_id().await?;
-    let stored = store.latest_text_model().await?;
+    let latest = stores.opinion.latest_correction_id().await?;
+    let stored = stores.opinion.latest_text_model().await?;
     let fresh = stored
         .as_ref()
         .is_some_and(|m| m.corrections_through >= latest && now - m.trained_at < REFRESH_AFTER_MS);
-    if !force && (fresh || (stored.is_none() && latest == 0 && store.count_appeals().await? == 0)) {
+    if !force
+        && (fresh || (stored.is_none() && latest == 0 && stores.rates.count_appeals().await? == 0))
+    {
         return Ok(None);
     }
 
@@ -122,7 +125,7 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     let mut by_appeal: HashMap<i64, (String, TextCategory)> = HashMap::new();
     let mut after = 0;
     while by_appeal.len() < MAX_CORRECTIONS {
-        let page = store.corrections(after, 5_000).await?;
+        let page = stores.opinion.corrections(after, 5_000).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for c in page {
@@ -157,7 +160,8 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     .await?;
 
     let idf_documents = engine.idf().doc_count;
-    let id = store
+    let id = stores
+        .opinion
         .save_text_model(now, latest, count as i64, &json)
         .await?;
     state.text.install(Some(id), dict, Arc::new(engine));
@@ -180,7 +184,11 @@ async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
     let mut texts = Vec::new();
     let mut after = 0;
     loop {
-        let page = state.store.analysis_rows(after, since, 10_000).await?;
+        let page = state
+            .stores
+            .opinion
+            .analysis_rows(after, since, 10_000)
+            .await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         texts.extend(page.into_iter().map(|r| r.text));
@@ -197,13 +205,13 @@ async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
 /// Rebuild this node's engine if a newer model was stored or the dictionary changed
 /// (at start, after an admin edit, and periodically: another node may have retrained).
 pub async fn reload(state: &AppState) -> AppResult<bool> {
-    let newest = state.store.latest_text_model_id().await?;
+    let newest = state.stores.opinion.latest_text_model_id().await?;
     let dict = dictionary(state).await?;
     if (newest, dict.clone()) == state.text.built_from() {
         return Ok(false);
     }
     let stored = match newest {
-        Some(_) => state.store.latest_text_model().await?,
+        Some(_) => state.stores.opinion.latest_text_model().await?,
         None => None,
     };
     let model_id = stored.as_ref().map(|m| m.id);

@@ -96,6 +96,17 @@ pub(crate) async fn staff(conn: &mut Conn, id: Id) -> StoreResult<Option<Staff>>
     row.as_ref().map(rows::staff).transpose()
 }
 
+/// Ids are integers, safe to inline (as the appeal lists do).
+pub(crate) async fn staff_by_ids(conn: &mut Conn, ids: &[Id]) -> StoreResult<Vec<Staff>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(Id::to_string).collect();
+    let sql = staff_sql(&format!("s.id IN ({}) ORDER BY s.id", list.join(", ")));
+    let found = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    found.iter().map(rows::staff).collect()
+}
+
 pub(crate) async fn staff_by_username(
     conn: &mut Conn,
     username: &str,
@@ -181,6 +192,10 @@ impl OrgStore for SqlStore {
 
     async fn staff(&self, id: Id) -> StoreResult<Option<Staff>> {
         read!(self, |c| staff(c, id).await)
+    }
+
+    async fn staff_by_ids(&self, ids: &[Id]) -> StoreResult<Vec<Staff>> {
+        read!(self, |c| staff_by_ids(c, ids).await)
     }
 
     async fn staff_by_username(&self, username: &str) -> StoreResult<Option<Staff>> {
