@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use police_square_domain::audit::{link_hash, AuditRecord};
 use police_square_domain::Millis;
 
-use super::insert::{cached_sql, shapes, values_sql};
+use super::multi_row::{cached_sql, shapes, values_sql};
 use super::{rows, Conn, SqlStore};
 use crate::error::StoreResult;
 use crate::*;

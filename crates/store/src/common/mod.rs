@@ -37,8 +37,8 @@ macro_rules! write {
     }};
 }
 
-// Shared machinery: row decoding and generated multi-row inserts.
-mod insert;
+// Shared machinery: row decoding and generated multi-row statements.
+mod multi_row;
 mod rows;
 
 // Each capability's SQL and its `impl <Capability>Store for SqlStore`, beside its trait.
@@ -54,7 +54,7 @@ mod catalog;
 mod contacts;
 #[path = "../maintenance/sql.rs"]
 mod maintenance;
-#[path = "../opinion/sql.rs"]
+#[path = "../opinion/sql/mod.rs"]
 mod opinion;
 #[path = "../org/sql/mod.rs"]
 mod org;

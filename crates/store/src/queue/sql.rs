@@ -3,10 +3,9 @@
 //! claimed again. PostgreSQL skips rows another node is claiming (`SKIP LOCKED`); SQLite
 //! has one writer, so claims are serialized anyway.
 
+use async_trait::async_trait;
 use police_square_domain::Millis;
 use sqlx::Row as _;
-
-use async_trait::async_trait;
 
 use super::{dialect, Conn, SqlStore};
 use crate::error::{StoreError, StoreResult};

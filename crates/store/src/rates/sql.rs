@@ -13,12 +13,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use async_trait::async_trait;
 use police_square_domain::{rates::RateCounts, Millis};
 use sqlx::Row as _;
 
-use super::insert::values_sql;
-use async_trait::async_trait;
-
+use super::multi_row::values_sql;
 use super::{day_of, day_start, settings, Conn, SqlStore, DAY_MS, DAY_OFFSET_MS, OPEN};
 use crate::error::StoreResult;
 use crate::*;

@@ -12,10 +12,9 @@
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis};
 use sqlx::Row as _;
-
-use async_trait::async_trait;
 
 use super::{audit, dialect, parse_key, subtree_range, Conn, Row, SqlStore, DAY_MS, DAY_OFFSET_MS};
 use crate::error::{StoreError, StoreResult};

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use police_square_domain::Millis;
 use serde_json::json;
 
-use super::super::insert::{self, EventRow};
+use super::super::multi_row::defer_foreign_keys;
 use super::super::{audit, rates, Conn};
+use super::insert::{self, EventRow};
 use crate::error::StoreResult;
 use crate::*;
 
@@ -16,7 +17,7 @@ pub(crate) async fn insert_bulk(conn: &mut Conn, appeals: &[NewAppeal]) -> Store
     if appeals.is_empty() {
         return Ok(());
     }
-    insert::defer_foreign_keys(conn).await?;
+    defer_foreign_keys(conn).await?;
     let paths: HashMap<Id, String> = sqlx::query_as("SELECT id, path FROM units")
         .fetch_all(&mut *conn)
         .await?

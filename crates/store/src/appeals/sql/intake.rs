@@ -13,8 +13,9 @@ use police_square_domain::Millis;
 use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 
-use super::super::insert::{self, EventRow};
+use super::super::multi_row::defer_foreign_keys;
 use super::super::{audit, org, rates, Conn, Pool};
+use super::insert::{self, EventRow};
 use crate::error::{StoreError, StoreResult};
 use crate::*;
 
@@ -82,7 +83,7 @@ async fn write_batch(
     paths: &mut HashMap<Id, String>,
 ) -> StoreResult<Vec<InsertOutcome>> {
     let mut tx = writer.begin().await?;
-    insert::defer_foreign_keys(&mut tx).await?;
+    defer_foreign_keys(&mut tx).await?;
     for a in appeals {
         if let Entry::Vacant(slot) = paths.entry(a.unit_id) {
             let path = org::unit_path(&mut tx, a.unit_id)

@@ -1,9 +1,10 @@
 //! Reading appeals and changing them: optimistic versioned changes with their event,
-//! audit entry and notification; hand-offs; intake ([`intake`], [`bulk`]), the inbox
-//! ([`inbox`]) and search ([`search`]).
+//! audit entry and notification; hand-offs; intake ([`intake`], [`bulk`], both writing
+//! through [`insert`]), the inbox ([`inbox`]) and search ([`search`]).
 
 mod bulk;
 mod inbox;
+mod insert;
 pub(crate) mod intake;
 mod search;
 
