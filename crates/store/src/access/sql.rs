@@ -103,6 +103,8 @@ pub(crate) async fn purge_expired(conn: &mut Conn, now: Millis) -> StoreResult<u
     Ok(sessions.rows_affected() + windows.rows_affected())
 }
 
+// ── one-time codes ───────────────────────────────────────────────────────
+
 pub(crate) async fn put_one_time_code(conn: &mut Conn, c: &OneTimeCode) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO one_time_codes (appeal_id, code_hash, expires_at, attempts, locked_until, lockouts) \

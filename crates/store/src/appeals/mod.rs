@@ -36,7 +36,7 @@ pub trait AppealStore: Send + Sync + 'static {
         include_conduct: bool,
     ) -> StoreResult<Vec<(police_square_domain::Status, i64)>>;
     async fn events(&self, appeal_id: Id) -> StoreResult<Vec<AppealEvent>>;
-    /// Apply one change atomically. Fails with [`StoreError::Conflict`] if the
+    /// Apply one change atomically. Fails with [`StoreError::Conflict`](crate::StoreError::Conflict) if the
     /// appeal's version moved on since it was read.
     async fn apply_change(&self, change: AppealChange) -> StoreResult<Appeal>;
     /// Full-text search over appeals: every term matches, filters as in
@@ -52,7 +52,7 @@ pub trait AppealStore: Send + Sync + 'static {
     ) -> StoreResult<Handoff>;
     /// Record the department's receipt (回执), with the appeal's public event
     /// `handoff_acknowledged` and its audit entry. A second acknowledgement is a
-    /// [`StoreError::Conflict`].
+    /// [`StoreError::Conflict`](crate::StoreError::Conflict).
     async fn acknowledge_handoff(
         &self,
         handoff_id: Id,

@@ -53,8 +53,9 @@ pub struct NewAppeal {
     pub contact: SealedContact,
     /// Staff member who recorded it (hotline operator), if any.
     pub recorded_by: Option<Id>,
-    /// Lifecycle already lived (demo data, imports). Only [`crate::AppealStore::insert_appeals_bulk`]
-    /// reads it; `insert_appeal` ignores it. `None` for every new appeal.
+    /// Lifecycle already lived (demo data, imports). Only
+    /// [`crate::AppealStore::insert_appeals_bulk`] reads it; `insert_appeal` ignores it.
+    /// `None` for every new appeal.
     pub history: Option<BulkHistory>,
 }
 

@@ -31,7 +31,7 @@ pub trait OrgStore: Send + Sync + 'static {
     // The admin changes below append their audit entry (`actor`, `at`) in the same
     // transaction.
     /// Create a unit with its profile (audited `unit.created`). A taken code is a
-    /// [`StoreError::Conflict`]; an unknown parent is [`StoreError::NotFound`].
+    /// [`StoreError::Conflict`](crate::StoreError::Conflict); an unknown parent is [`StoreError::NotFound`](crate::StoreError::NotFound).
     async fn add_unit(
         &self,
         unit: NewUnit,
@@ -49,7 +49,7 @@ pub trait OrgStore: Send + Sync + 'static {
     ) -> StoreResult<Unit>;
     /// Move a unit (and its subtree) under another parent, or to the root; the paths
     /// copied into appeals, clusters, alerts and reports move with it (audited
-    /// `unit.moved`). Under itself or a sub-unit is a [`StoreError::Conflict`].
+    /// `unit.moved`). Under itself or a sub-unit is a [`StoreError::Conflict`](crate::StoreError::Conflict).
     async fn move_unit(
         &self,
         id: Id,

@@ -19,7 +19,7 @@ pub trait SupervisionStore: Send + Sync + 'static {
     /// Pending requests on appeals in scope.
     async fn pending_requests(&self, scope: &UnitPath) -> StoreResult<Vec<Request>>;
     /// Decide a pending request; when approved, `change` is applied in the same
-    /// transaction. Deciding an already decided request is a [`StoreError::Conflict`];
+    /// transaction. Deciding an already decided request is a [`StoreError::Conflict`](crate::StoreError::Conflict);
     /// so is a stale `change` (and then the decision is not recorded either). Audited
     /// as `request.approved` / `request.rejected`. `note` is the supervisor's comment
     /// (督办意见), kept on the request.

@@ -1,6 +1,6 @@
-//! Administration of the organisation and reference tables (issue 10 §4, defect 13):
-//! units with their profile, moves in the tree, staff edits. Every
-//! change appends its audit entry in the same transaction.
+//! Administration of the organisation (issue 10 §4, defect 13): units with their
+//! profile, moves in the tree, staff edits. Every change appends its audit entry in the
+//! same transaction.
 
 use police_square_domain::org::UnitPath;
 
