@@ -14,16 +14,16 @@ const PAGE: u32 = 5_000;
 
 pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
     let AuditCommand::Verify = command;
-    let store = police_square_store::connect(&config.database_url).await?;
-    store.migrate().await?;
+    let stores = police_square_store::connect(&config.database_url).await?;
+    stores.maintenance.migrate().await?;
     // The head first: appends after this moment extend the chain past it and are
     // verified as links; the head anchors the chain against truncation.
-    let (head_seq, head_hash) = store.audit_head().await?;
+    let (head_seq, head_hash) = stores.audit.audit_head().await?;
     let mut verifier = ChainVerifier::default();
     let mut anchored = false;
     let mut after = 0;
     loop {
-        let page = store.audit_entries(after, PAGE).await?;
+        let page = stores.audit.audit_entries(after, PAGE).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for e in &page {

@@ -6,9 +6,9 @@ use police_square_server::Config;
 
 /// `serve --demo`: fill the database only if it has no units yet.
 pub async fn fill_if_empty(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> {
-    let store = police_square_store::connect(&config.database_url).await?;
-    store.migrate().await?;
-    if !store.units().await?.is_empty() {
+    let stores = police_square_store::connect(&config.database_url).await?;
+    stores.maintenance.migrate().await?;
+    if !stores.org.units().await?.is_empty() {
         println!("database already has data; starting without loading the demo");
         return Ok(());
     }
@@ -16,16 +16,16 @@ pub async fn fill_if_empty(config: &Config, appeals: usize, seed: u64) -> anyhow
 }
 
 pub async fn fill(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> {
-    let store = police_square_store::connect(&config.database_url).await?;
-    store.migrate().await?;
-    if !store.units().await?.is_empty() {
+    let stores = police_square_store::connect(&config.database_url).await?;
+    stores.maintenance.migrate().await?;
+    if !stores.org.units().await?.is_empty() {
         bail!("the database is not empty; demo data goes into a fresh database only");
     }
     load(config, appeals, seed).await
 }
 
 async fn load(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> {
-    let store = police_square_store::connect(&config.database_url).await?;
+    let stores = police_square_store::connect(&config.database_url).await?;
     let vault = config.vault()?;
     let opts = DemoOptions {
         appeals,
@@ -34,7 +34,7 @@ async fn load(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> 
         password: std::env::var("POLICE_SQUARE_DEMO_PASSWORD").ok(),
     };
     let now = chrono::Utc::now().timestamp_millis();
-    let summary = police_square_demo::load(store.as_ref(), &vault, &opts, now).await?;
+    let summary = police_square_demo::load(&stores, &vault, &opts, now).await?;
     println!("{summary}");
     Ok(())
 }

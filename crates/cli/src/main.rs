@@ -105,9 +105,9 @@ fn main() -> anyhow::Result<()> {
                 police_square_server::serve(config, listener).await
             }
             Command::Migrate => {
-                let store = police_square_store::connect(&config.database_url).await?;
-                store.migrate().await?;
-                println!("schema is up to date ({})", store.backend());
+                let stores = police_square_store::connect(&config.database_url).await?;
+                stores.maintenance.migrate().await?;
+                println!("schema is up to date ({})", stores.maintenance.backend());
                 Ok(())
             }
             Command::Demo { appeals, seed } => demo::fill(&config, appeals, seed).await,

@@ -19,14 +19,14 @@ pub enum OrgCommand {
 }
 
 pub async fn run(config: &Config, command: OrgCommand) -> anyhow::Result<()> {
-    let store = police_square_store::connect(&config.database_url).await?;
-    store.migrate().await?;
+    let stores = police_square_store::connect(&config.database_url).await?;
+    stores.maintenance.migrate().await?;
     match command {
         OrgCommand::Import { file } => {
             let table = read(&file)?;
             let now = police_square_server::SystemClock.now();
             let report = import::org::import_units(
-                store.as_ref(),
+                stores.org.as_ref(),
                 &table,
                 CLI_ACTOR,
                 now,
@@ -36,7 +36,7 @@ pub async fn run(config: &Config, command: OrgCommand) -> anyhow::Result<()> {
             finish(&report)
         }
         OrgCommand::List => {
-            for u in store.units().await? {
+            for u in stores.org.units().await? {
                 let depth = u.path.ids().len().saturating_sub(1);
                 println!(
                     "{:>5}  {:<12} {}{} ({}){}",

@@ -33,9 +33,9 @@ pub enum ReportCommand {
 pub async fn run(config: &Config, command: ReportCommand) -> anyhow::Result<()> {
     let ReportCommand::Generate { kind, date, unit } = command;
     let kind = ReportKind::parse(&kind).context("--kind: weekly, monthly or quarterly")?;
-    let store = police_square_store::connect(&config.database_url).await?;
-    store.migrate().await?;
-    let state = AppState::new(config.clone(), store).await?;
+    let stores = police_square_store::connect(&config.database_url).await?;
+    stores.maintenance.migrate().await?;
+    let state = AppState::new(config.clone(), stores).await?;
     let period = match date {
         Some(d) => Period::containing_date(
             kind,

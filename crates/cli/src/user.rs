@@ -6,7 +6,7 @@ use anyhow::{bail, Context};
 use clap::Subcommand;
 use police_square_domain::Role;
 use police_square_server::{app::auth::hash_password, features::admin::import, Clock, Config};
-use police_square_store::{NewStaff, Store};
+use police_square_store::{NewStaff, OrgStore};
 
 use crate::import::{finish, read, Bar, CLI_ACTOR};
 
@@ -60,7 +60,7 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     }
 }
 
-async fn find(store: &dyn Store, username: &str) -> anyhow::Result<police_square_store::Staff> {
+async fn find(store: &dyn OrgStore, username: &str) -> anyhow::Result<police_square_store::Staff> {
     store
         .staff_by_username(username)
         .await?
@@ -68,8 +68,8 @@ async fn find(store: &dyn Store, username: &str) -> anyhow::Result<police_square
 }
 
 pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
-    let store = police_square_store::connect(&config.database_url).await?;
-    store.migrate().await?;
+    let stores = police_square_store::connect(&config.database_url).await?;
+    stores.maintenance.migrate().await?;
     match command {
         UserCommand::Add {
             username,
@@ -79,7 +79,7 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             password_stdin,
         } => {
             let role = Role::parse(&role)?;
-            if !store.units().await?.iter().any(|u| u.id == unit) {
+            if !stores.org.units().await?.iter().any(|u| u.id == unit) {
                 bail!("no unit with id {unit} (see `police-square user units`)");
             }
             let (pw, generated) = password(password_stdin)?;
@@ -92,7 +92,7 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             };
             let now = police_square_server::SystemClock.now();
             // Audited like the admin page's and the import's creations.
-            let staff = store.add_staff(new, "cli:user", now).await?;
+            let staff = stores.org.add_staff(new, "cli:user", now).await?;
             println!(
                 "created {} ({}) id {}",
                 staff.username, staff.role, staff.id
@@ -105,7 +105,7 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             let table = read(&file)?;
             let now = police_square_server::SystemClock.now();
             let done = import::staff::import_staff(
-                store.as_ref(),
+                stores.org.as_ref(),
                 &table,
                 CLI_ACTOR,
                 now,
@@ -124,26 +124,29 @@ pub async fn run(config: &Config, command: UserCommand) -> anyhow::Result<()> {
             username,
             password_stdin,
         } => {
-            let staff = find(store.as_ref(), &username).await?;
+            let staff = find(stores.org.as_ref(), &username).await?;
             let (pw, generated) = password(password_stdin)?;
-            store.set_password(staff.id, &hash_password(&pw)?).await?;
+            stores
+                .org
+                .set_password(staff.id, &hash_password(&pw)?)
+                .await?;
             println!("password changed for {username}");
             if generated {
                 println!("password: {pw}");
             }
         }
         UserCommand::Disable { username } => {
-            let staff = find(store.as_ref(), &username).await?;
-            store.set_disabled(staff.id, true).await?;
+            let staff = find(stores.org.as_ref(), &username).await?;
+            stores.org.set_disabled(staff.id, true).await?;
             println!("{username} disabled");
         }
         UserCommand::Enable { username } => {
-            let staff = find(store.as_ref(), &username).await?;
-            store.set_disabled(staff.id, false).await?;
+            let staff = find(stores.org.as_ref(), &username).await?;
+            stores.org.set_disabled(staff.id, false).await?;
             println!("{username} enabled");
         }
         UserCommand::Units => {
-            for u in store.units().await? {
+            for u in stores.org.units().await? {
                 let depth = u.path.ids().len().saturating_sub(1);
                 println!("{:>5}  {}{} ({})", u.id, "  ".repeat(depth), u.name, u.kind);
             }

@@ -14,8 +14,8 @@ async fn main() -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
-    let store = police_square_store::connect(&path).await?;
-    store.migrate().await?;
+    let stores = police_square_store::connect(&path).await?;
+    stores.maintenance.migrate().await?;
     let vault = Vault::from_hex(&Vault::generate_key_hex())?;
     let opts = DemoOptions {
         appeals,
@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
         ..DemoOptions::default()
     };
     let now = chrono::Utc::now().timestamp_millis();
-    let summary = load(store.as_ref(), &vault, &opts, now).await?;
+    let summary = load(&stores, &vault, &opts, now).await?;
     println!(
         "{} appeals in {:.2?} = {:.0} appeals/s; whole load {:.2?}; {} hand-offs, {} requests",
         summary.appeals,

@@ -11,12 +11,11 @@
 //! sample of appeals is segmented the way the server segments queries, and words are
 //! sorted into common (in ≥ 5% of appeals), medium (0.2–2%) and rare (one appeal of the
 //! sample). Each query shape runs `runs` times with random picks; every run is one
-//! complete `Store::search_appeals` (capped count, page of 20, texts). With
+//! complete `AppealStore::search_appeals` (capped count, page of 20, texts). With
 //! `SEARCH_BENCH_DUMP=<file>` the first few queries of each shape and their results are
 //! also written there (tab-separated), to check against a plain scan of the table.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use police_square_demo::DemoOptions;
@@ -63,10 +62,10 @@ async fn main() -> anyhow::Result<()> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
     let runs: usize = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(200);
-    let store: Arc<dyn Store> = connect(&target).await?;
-    store.migrate().await?;
+    let stores: Stores = connect(&target).await?;
+    stores.maintenance.migrate().await?;
 
-    if store.count_appeals().await? == 0 {
+    if stores.rates.count_appeals().await? == 0 {
         let vault = Vault::new([7; 32]);
         let opts = DemoOptions {
             appeals: total,
@@ -76,7 +75,7 @@ async fn main() -> anyhow::Result<()> {
         };
         let now = chrono::Utc::now().timestamp_millis();
         let t = Instant::now();
-        let s = police_square_demo::load(store.as_ref(), &vault, &opts, now).await?;
+        let s = police_square_demo::load(&stores, &vault, &opts, now).await?;
         println!(
             "loaded {} appeals in {:.1} s ({:.0}/s)",
             s.appeals,
@@ -84,11 +83,11 @@ async fn main() -> anyhow::Result<()> {
             s.appeals_per_second()
         );
         let t = Instant::now();
-        store.optimize().await?;
+        stores.maintenance.optimize().await?;
         println!("optimize: {:.1} s", t.elapsed().as_secs_f64());
     }
-    let count = store.count_appeals().await?;
-    println!("{} backend, {count} appeals", store.backend());
+    let count = stores.rates.count_appeals().await?;
+    println!("{} backend, {count} appeals", stores.maintenance.backend());
 
     // Sample texts (ids are dense from 1) and sort words by document frequency.
     let seg = Segmenter::new();
@@ -97,13 +96,13 @@ async fn main() -> anyhow::Result<()> {
     let mut texts: Vec<String> = Vec::new();
     let mut newest: Millis = 0;
     for id in [count] {
-        if let Some(a) = store.appeal(id).await? {
+        if let Some(a) = stores.appeals.appeal(id).await? {
             newest = a.received_at;
         }
     }
     while texts.len() < SAMPLE {
         let id = rng.gen_range(1..=count);
-        if let Some(a) = store.appeal(id).await? {
+        if let Some(a) = stores.appeals.appeal(id).await? {
             for t in terms(&seg, &a.text) {
                 *df.entry(t).or_default() += 1;
             }
@@ -137,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
         &rare[..rare.len().min(5)]
     );
 
-    let units = store.units().await?;
+    let units = stores.org.units().await?;
     let city = units.iter().find(|u| u.kind == UnitKind::City).unwrap();
     let districts: Vec<&Unit> = units
         .iter()
@@ -250,7 +249,7 @@ async fn main() -> anyhow::Result<()> {
             let mut check = StdRng::seed_from_u64(7);
             for _ in 0..DUMPED {
                 let q = make(&mut check);
-                let r = store.search_appeals(&q).await?;
+                let r = stores.appeals.search_appeals(&q).await?;
                 let ids: Vec<String> = r.items.iter().map(|h| h.summary.id.to_string()).collect();
                 let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
                 writeln!(
@@ -274,14 +273,14 @@ async fn main() -> anyhow::Result<()> {
         }
         // Warm-up, as a server would be.
         for _ in 0..5 {
-            store.search_appeals(&make(&mut rng)).await?;
+            stores.appeals.search_appeals(&make(&mut rng)).await?;
         }
         let mut times = Vec::with_capacity(runs);
         let mut totals = 0u64;
         for _ in 0..runs {
             let q = make(&mut rng);
             let t = Instant::now();
-            let r = store.search_appeals(&q).await?;
+            let r = stores.appeals.search_appeals(&q).await?;
             times.push(t.elapsed());
             totals += r.total;
         }

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use police_square_domain::AppealKind;
-use police_square_store::{Id, NewReplyTemplate, Store};
+use police_square_store::{CatalogStore, Id, NewReplyTemplate};
 
 /// The demo departments, in creation order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ pub const REPLY_TEMPLATES: &[(&str, &str, &[AppealKind], &[&str])] = &[
 ];
 
 /// Create the departments and reply templates; returns department ids in [`Dept::ALL`] order.
-pub async fn create(store: &dyn Store) -> anyhow::Result<Vec<Id>> {
+pub async fn create(store: &dyn CatalogStore) -> anyhow::Result<Vec<Id>> {
     let mut ids = Vec::new();
     for dept in Dept::ALL {
         let (name, contact) = dept.info();

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use police_square_domain::{pii::mask_address, pii::Phone, Millis, Status};
 use police_square_store::{
     vault::Vault, Actor, AppealChange, AppealPatch, BulkHistory, Id, NewAppeal, NewEvent,
-    NewRequest, RequestKind, SealedContact, Store,
+    NewRequest, RequestKind, SealedContact, Stores,
 };
 
 use crate::appeals::{fake_name, fake_phone, Generated, Generator, HandoffPlan, Org, RequestPlan};
@@ -31,39 +31,51 @@ const REQUEST_CAP: usize = 300;
 /// Fill an EMPTY database with the demo data. Refuses if any unit exists. Search text
 /// is segmented by the text engine, like the server does at intake.
 pub async fn load(
-    store: &dyn Store,
+    stores: &Stores,
     vault: &Vault,
     opts: &DemoOptions,
     now: Millis,
 ) -> anyhow::Result<DemoSummary> {
-    load_with(store, vault, opts, now, engine_indexer()).await
+    load_with(stores, vault, opts, now, engine_indexer()).await
 }
 
 /// [`load`] with another search-text segmentation (called once per distinct template
 /// piece, not per appeal).
 pub async fn load_with(
-    store: &dyn Store,
+    stores: &Stores,
     vault: &Vault,
     opts: &DemoOptions,
     now: Millis,
     indexer: Indexer,
 ) -> anyhow::Result<DemoSummary> {
     let started = Instant::now();
-    if !store.units().await.context("reading units")?.is_empty() {
+    if !stores
+        .org
+        .units()
+        .await
+        .context("reading units")?
+        .is_empty()
+    {
         bail!(
             "this database already has units: demo data only fills an empty database \
              (point POLICE_SQUARE_DATABASE_URL at a new one)"
         );
     }
-    let tree = UnitTree::create(store).await?;
+    let tree = UnitTree::create(stores.org.as_ref()).await?;
     let units = UnitTree::plan().len();
     let password = opts.password.clone().unwrap_or_else(generate_password);
-    let (logins, staff) = staff::create(store, &tree, &password).await?;
-    let departments = departments::create(store).await?;
+    let (logins, staff) = staff::create(stores.org.as_ref(), &tree, &password).await?;
+    let departments = departments::create(stores.catalog.as_ref()).await?;
     // The calendar the demo deadlines were computed with becomes the server's calendar
     // (the key the server reads its admin-loaded calendar from).
-    if store.setting(WORK_CALENDAR_SETTING).await?.is_none() {
-        store
+    if stores
+        .settings
+        .setting(WORK_CALENDAR_SETTING)
+        .await?
+        .is_none()
+    {
+        stores
+            .settings
             .put_setting(WORK_CALENDAR_SETTING, HOLIDAYS_CSV)
             .await
             .context("storing the demo work calendar")?;
@@ -126,7 +138,8 @@ pub async fn load_with(
         let n = batch.appeals.len();
         handoffs.extend(batch.handoffs);
         requests.extend(batch.requests);
-        store
+        stores
+            .appeals
             .insert_appeals_bulk(batch.appeals)
             .await
             .context("inserting demo appeals")?;
@@ -142,7 +155,8 @@ pub async fn load_with(
     // Hand-offs with receipts and pending requests, through the ordinary store calls.
     let mut handoffs_done = 0;
     for (code, plan, unit_id) in &handoffs {
-        let appeal = store
+        let appeal = stores
+            .appeals
             .appeal_by_tracking_code(code)
             .await?
             .context("a demo appeal just inserted")?;
@@ -169,7 +183,8 @@ pub async fn load_with(
             },
             notify: None,
         };
-        let handoff = store
+        let handoff = stores
+            .appeals
             .create_handoff(
                 change,
                 plan.department_id,
@@ -178,7 +193,8 @@ pub async fn load_with(
             .await
             .context("recording a demo hand-off")?;
         if let Some(at) = plan.acknowledged_at {
-            store
+            stores
+                .appeals
                 .acknowledge_handoff(handoff.id, "已签收，将在5个工作日内反馈办理结果。", at)
                 .await
                 .context("acknowledging a demo hand-off")?;
@@ -187,7 +203,8 @@ pub async fn load_with(
     }
     let mut requests_done = 0;
     for (code, plan) in &requests {
-        let appeal = store
+        let appeal = stores
+            .appeals
             .appeal_by_tracking_code(code)
             .await?
             .context("a demo appeal just inserted")?;
@@ -211,19 +228,25 @@ pub async fn load_with(
                 requested_at: at,
             },
         };
-        store
+        stores
+            .supervision
             .create_request(request)
             .await
             .context("recording a demo request")?;
         requests_done += 1;
     }
 
-    store
+    stores
+        .rates
         .refresh_stats(now)
         .await
         .context("refreshing statistics")?;
     // Fresh planner statistics: right after a large load the query plans are poor.
-    store.optimize().await.context("analysing the database")?;
+    stores
+        .maintenance
+        .optimize()
+        .await
+        .context("analysing the database")?;
 
     let by_status = police_square_domain::Status::ALL
         .iter()

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use police_square_domain::Role;
-use police_square_store::{password::hash_password, Id, NewStaff, Store};
+use police_square_store::{password::hash_password, Id, NewStaff, OrgStore};
 use rand::Rng;
 
 use crate::units::UnitTree;
@@ -145,7 +145,7 @@ pub fn plan(tree: &UnitTree) -> Vec<PlannedStaff> {
 
 /// Create the accounts, all with one password; returns the logins and ids by role.
 pub async fn create(
-    store: &dyn Store,
+    store: &dyn OrgStore,
     tree: &UnitTree,
     password: &str,
 ) -> anyhow::Result<(Vec<DemoLogin>, StaffIds)> {

@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use police_square_domain::UnitKind;
-use police_square_store::{Id, NewUnit, Store};
+use police_square_store::{Id, NewUnit, OrgStore};
 
 /// A police station (派出所) or traffic team with the places in its area.
 #[derive(Debug)]
@@ -464,7 +464,7 @@ impl UnitTree {
     }
 
     /// Create every unit in `store` (which must have none yet).
-    pub async fn create(store: &dyn Store) -> anyhow::Result<Self> {
+    pub async fn create(store: &dyn OrgStore) -> anyhow::Result<Self> {
         let mut ids: Vec<Id> = Vec::new();
         for (name, kind, parent) in Self::plan() {
             let unit = store

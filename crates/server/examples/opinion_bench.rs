@@ -34,16 +34,16 @@ async fn main() -> anyhow::Result<()> {
         .expect("database path or postgres url");
     let runs: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(5);
     // A migrated database (`police-square migrate`), read as it is.
-    let store = police_square_store::connect(&url).await?;
+    let stores = police_square_store::connect(&url).await?;
     let key = std::env::var("POLICE_SQUARE_KEY").unwrap_or_else(|_| "00".repeat(32));
     let config = Config {
         key: Some(police_square_notify::Secret::new(key)),
         workers: false,
         ..Config::default()
     };
-    let state = AppState::new(config, store.clone()).await?;
-    let appeals = store.count_appeals().await?;
-    println!("{appeals} appeals on {}", store.backend());
+    let state = AppState::new(config, stores.clone()).await?;
+    let appeals = stores.rates.count_appeals().await?;
+    println!("{appeals} appeals on {}", stores.maintenance.backend());
     let org = state.org();
     let city = org.city().expect("a unit tree").clone();
     let district = org.children(city.id).next().expect("a district").clone();

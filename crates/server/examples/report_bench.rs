@@ -33,18 +33,18 @@ async fn main() -> anyhow::Result<()> {
         .map(|k| ReportKind::parse(k).expect("weekly, monthly or quarterly"))
         .unwrap_or(ReportKind::Monthly);
     let runs: usize = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(3);
-    let store = police_square_store::connect(&url).await?;
+    let stores = police_square_store::connect(&url).await?;
     let t = Instant::now();
-    store.migrate().await?;
+    stores.maintenance.migrate().await?;
     println!("migrate: {:.2} s", t.elapsed().as_secs_f64());
-    let appeals = store.count_appeals().await?;
+    let appeals = stores.rates.count_appeals().await?;
     let key = std::env::var("POLICE_SQUARE_KEY").unwrap_or_else(|_| "00".repeat(32));
     let config = Config {
         key: Some(police_square_notify::Secret::new(key)),
         workers: false,
         ..Config::default()
     };
-    let state = AppState::new(config, store.clone()).await?;
+    let state = AppState::new(config, stores.clone()).await?;
     let period = match args.get(2).filter(|d| !d.is_empty() && *d != "-") {
         Some(d) => Period::containing_date(kind, NaiveDate::parse_from_str(d, "%Y-%m-%d")?),
         None => Period::last_completed(kind, state.now()),
@@ -52,13 +52,13 @@ async fn main() -> anyhow::Result<()> {
     println!(
         "{} appeals on {}; {} report {} ({})",
         appeals,
-        store.backend(),
+        stores.maintenance.backend(),
         kind.as_str(),
         period.label(),
         period.range()
     );
     let t = Instant::now();
-    store.refresh_stats(state.now()).await?;
+    stores.rates.refresh_stats(state.now()).await?;
     println!(
         "statistics refresh first: {:.2} s",
         t.elapsed().as_secs_f64()

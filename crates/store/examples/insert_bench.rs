@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use police_square_domain::{AppealKind, Channel, Status, UnitKind, Urgency};
-use police_square_store::{testing, NewAppeal, NewUnit, SealedContact, Store};
+use police_square_store::{testing, NewAppeal, NewUnit, SealedContact, Stores};
 
 #[tokio::main]
 async fn main() {
@@ -24,24 +24,25 @@ async fn main() {
 
     let mut _dir = None;
     let mut _db = None;
-    let store: Arc<dyn Store> = match target.as_str() {
+    let stores: Stores = match target.as_str() {
         "sqlite" => {
-            let (store, dir) = testing::fresh_sqlite().await;
+            let (stores, dir) = testing::fresh_sqlite().await;
             _dir = Some(dir);
-            store
+            stores
         }
         "postgres" => {
-            let (store, db) = testing::fresh_postgres().await;
+            let (stores, db) = testing::fresh_postgres().await;
             _db = Some(db);
-            store
+            stores
         }
         url => {
-            let store = police_square_store::connect(url).await.expect("connect");
-            store.migrate().await.expect("migrate");
-            store
+            let stores = police_square_store::connect(url).await.expect("connect");
+            stores.maintenance.migrate().await.expect("migrate");
+            stores
         }
     };
-    let city = store
+    let city = stores
+        .org
         .create_unit(NewUnit {
             parent_id: None,
             name: "湖州市公安局".into(),
@@ -51,7 +52,8 @@ async fn main() {
         .unwrap();
     let mut stations = Vec::new();
     for i in 0..8 {
-        let s = store
+        let s = stores
+            .org
             .create_unit(NewUnit {
                 parent_id: Some(city.id),
                 name: format!("派出所{i}"),
@@ -67,7 +69,7 @@ async fn main() {
     let per_task = total / tasks;
     let mut handles = Vec::new();
     for t in 0..tasks {
-        let store = store.clone();
+        let stores = stores.clone();
         let stations = stations.clone();
         handles.push(tokio::spawn(async move {
             let mut latencies = Vec::with_capacity(per_task);
@@ -76,7 +78,7 @@ async fn main() {
                 let n = t * per_task + i;
                 let appeal = sample(n, stations[n % stations.len()]);
                 let begun = Instant::now();
-                let outcome = store.insert_appeal(appeal).await.expect("insert");
+                let outcome = stores.appeals.insert_appeal(appeal).await.expect("insert");
                 latencies.push(begun.elapsed());
                 ids.push(outcome.id());
             }
@@ -97,16 +99,16 @@ async fn main() {
     println!(
         "{} insert_appeal: {done} appeals, {tasks} tasks, {:.2} s, {:.0} appeals/s, \
          p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        store.backend(),
+        stores.maintenance.backend(),
         elapsed.as_secs_f64(),
         done as f64 / elapsed.as_secs_f64(),
         pct(0.50).as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3,
         latencies[done - 1].as_secs_f64() * 1e3,
     );
-    assert_eq!(store.count_appeals().await.unwrap(), done as i64);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), done as i64);
     for id in ids.iter().step_by(997) {
-        assert!(store.appeal(*id).await.unwrap().is_some());
+        assert!(stores.appeals.appeal(*id).await.unwrap().is_some());
     }
 }
 

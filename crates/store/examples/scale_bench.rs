@@ -8,7 +8,6 @@
 //! An existing database that already holds appeals is not loaded again, so the query
 //! part can be repeated. `postgres` alone creates a fresh test database.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use police_square_domain::rates::RateCounts;
@@ -33,33 +32,33 @@ async fn main() {
         .unwrap_or(1_000_000);
     let runs: usize = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(30);
     let mut _db = None;
-    let store: Arc<dyn Store> = if target == "postgres" {
-        let (store, db) = testing::fresh_postgres().await;
+    let stores: Stores = if target == "postgres" {
+        let (stores, db) = testing::fresh_postgres().await;
         _db = Some(db);
-        store
+        stores
     } else {
         let s = connect(&target).await.expect("connect");
-        s.migrate().await.expect("migrate");
+        s.maintenance.migrate().await.expect("migrate");
         s
     };
     let now: Millis = 1_750_000_000_000;
 
-    if store.count_appeals().await.unwrap() == 0 {
-        load(&store, total, now).await;
+    if stores.rates.count_appeals().await.unwrap() == 0 {
+        load(&stores, total, now).await;
     } else {
         let t = Instant::now();
-        store.refresh_stats(now).await.unwrap();
+        stores.rates.refresh_stats(now).await.unwrap();
         println!(
             "refresh_stats catching up: {:.2} s",
             t.elapsed().as_secs_f64()
         );
         if std::env::var("OPTIMIZE").is_ok() {
             let t = Instant::now();
-            store.optimize().await.unwrap();
+            stores.maintenance.optimize().await.unwrap();
             println!("optimize: {:.2} s", t.elapsed().as_secs_f64());
         }
     }
-    let units = store.units().await.unwrap();
+    let units = stores.org.units().await.unwrap();
     let city = units
         .iter()
         .find(|u| u.parent_id.is_none())
@@ -216,11 +215,11 @@ async fn main() {
     ];
     println!(
         "{} with {} appeals; {runs} runs each",
-        store.backend(),
-        store.count_appeals().await.unwrap()
+        stores.maintenance.backend(),
+        stores.rates.count_appeals().await.unwrap()
     );
     for (name, query) in &queries {
-        let (times, page) = timed!(runs, store.inbox(query).await.unwrap());
+        let (times, page) = timed!(runs, stores.appeals.inbox(query).await.unwrap());
         report(&format!("inbox {name} ({} rows)", page.items.len()), &times);
     }
     let periods = [
@@ -233,7 +232,7 @@ async fn main() {
         ),
     ];
     for (name, from, to) in periods {
-        let (times, counts) = timed!(runs, store.rate_counts(from, to, now).await.unwrap());
+        let (times, counts) = timed!(runs, stores.rates.rate_counts(from, to, now).await.unwrap());
         let total = counts
             .iter()
             .fold(RateCounts::default(), |a, u| a + u.counts);
@@ -242,11 +241,15 @@ async fn main() {
             &times,
         );
     }
-    let (times, _) = timed!(runs, store.refresh_stats(now).await.unwrap());
+    let (times, _) = timed!(runs, stores.rates.refresh_stats(now).await.unwrap());
     report("refresh_stats (nothing new)", &times);
     let (times, _) = timed!(
         runs.min(10),
-        store.deadline_candidates(now + DAY, 2, 200).await.unwrap()
+        stores
+            .supervision
+            .deadline_candidates(now + DAY, 2, 200)
+            .await
+            .unwrap()
     );
     report("deadline_candidates", &times);
 }
@@ -277,8 +280,8 @@ fn report(name: &str, times: &[Duration]) {
     );
 }
 
-async fn load(store: &Arc<dyn Store>, total: usize, now: Millis) {
-    let city = unit(store, None, "湖州市公安局", UnitKind::City).await;
+async fn load(stores: &Stores, total: usize, now: Millis) {
+    let city = unit(stores, None, "湖州市公安局", UnitKind::City).await;
     let mut leaves = Vec::new();
     for d in [
         "吴兴区分局",
@@ -287,11 +290,11 @@ async fn load(store: &Arc<dyn Store>, total: usize, now: Millis) {
         "长兴县公安局",
         "安吉县公安局",
     ] {
-        let district = unit(store, Some(city.id), d, UnitKind::District).await;
+        let district = unit(stores, Some(city.id), d, UnitKind::District).await;
         for s in 0..4 {
             leaves.push(
                 unit(
-                    store,
+                    stores,
                     Some(district.id),
                     &format!("{d}第{s}派出所"),
                     UnitKind::Station,
@@ -301,7 +304,7 @@ async fn load(store: &Arc<dyn Store>, total: usize, now: Millis) {
         }
         leaves.push(
             unit(
-                store,
+                stores,
                 Some(district.id),
                 &format!("{d}交警中队"),
                 UnitKind::TrafficTeam,
@@ -319,7 +322,7 @@ async fn load(store: &Arc<dyn Store>, total: usize, now: Millis) {
             .map(|i| generate(&mut rng, done + i, total, &leaves, now))
             .collect();
         let t = Instant::now();
-        store.insert_appeals_bulk(batch).await.unwrap();
+        stores.appeals.insert_appeals_bulk(batch).await.unwrap();
         insert_time += t.elapsed();
         done += n;
         if done % 100_000 == 0 {
@@ -331,24 +334,25 @@ async fn load(store: &Arc<dyn Store>, total: usize, now: Millis) {
     }
     println!(
         "{} bulk load: {total} appeals in {:.1} s ({:.0} rows/s in insert_appeals_bulk; {:.1} s wall)",
-        store.backend(),
+        stores.maintenance.backend(),
         insert_time.as_secs_f64(),
         total as f64 / insert_time.as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    store.refresh_stats(now).await.unwrap();
+    stores.rates.refresh_stats(now).await.unwrap();
     println!(
         "  refresh_stats after load: {:.2} s",
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    store.optimize().await.unwrap();
+    stores.maintenance.optimize().await.unwrap();
     println!("  optimize after load: {:.2} s", t.elapsed().as_secs_f64());
 }
 
-async fn unit(store: &Arc<dyn Store>, parent: Option<Id>, name: &str, kind: UnitKind) -> Unit {
-    store
+async fn unit(stores: &Stores, parent: Option<Id>, name: &str, kind: UnitKind) -> Unit {
+    stores
+        .org
         .create_unit(NewUnit {
             parent_id: parent,
             name: name.into(),

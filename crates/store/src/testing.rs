@@ -7,12 +7,11 @@
 //! never a silent skip.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use rand::RngCore;
 use sqlx::Connection;
 
-use crate::Store;
+use crate::Stores;
 
 pub const TEST_PG_URL_ENV: &str = "POLICE_SQUARE_TEST_PG_URL";
 pub const DEFAULT_TEST_PG_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -23,13 +22,13 @@ pub fn sqlite_url_in(dir: &Path) -> String {
 }
 
 /// A migrated SQLite store in a new temporary directory (kept while the guard lives).
-pub async fn fresh_sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
+pub async fn fresh_sqlite() -> (Stores, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("create a temporary directory");
-    let store = crate::connect(&sqlite_url_in(dir.path()))
+    let stores = crate::connect(&sqlite_url_in(dir.path()))
         .await
         .expect("open a SQLite database");
-    store.migrate().await.expect("migrate SQLite");
-    (store, dir)
+    stores.maintenance.migrate().await.expect("migrate SQLite");
+    (stores, dir)
 }
 
 /// The admin URL of the test PostgreSQL server.
@@ -100,13 +99,17 @@ pub async fn fresh_postgres_db() -> TestDatabase {
 }
 
 /// A migrated PostgreSQL store on a brand-new database (dropped with the guard).
-pub async fn fresh_postgres() -> (Arc<dyn Store>, TestDatabase) {
+pub async fn fresh_postgres() -> (Stores, TestDatabase) {
     let db = fresh_postgres_db().await;
-    let store = crate::connect(&db.url)
+    let stores = crate::connect(&db.url)
         .await
         .unwrap_or_else(|e| panic!("connect to {}: {e}", db.url));
-    store.migrate().await.expect("migrate PostgreSQL");
-    (store, db)
+    stores
+        .maintenance
+        .migrate()
+        .await
+        .expect("migrate PostgreSQL");
+    (stores, db)
 }
 
 /// `url` with its database name replaced by `name`.

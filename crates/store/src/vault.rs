@@ -10,7 +10,7 @@ use police_square_domain::pii::{mask_address, Phone};
 use rand::RngCore;
 use sha2::Sha256;
 
-use crate::model::SealedContact;
+use crate::SealedContact;
 
 const NONCE_LEN: usize = 24;
 /// Version byte in front of every ciphertext so keys/algorithms can rotate later.

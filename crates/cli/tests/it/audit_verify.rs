@@ -51,9 +51,10 @@ fn insert_sql(e: &AuditEntry) -> String {
 }
 
 async fn scenario(db_url: String) {
-    let store = police_square_store::connect(&db_url).await.unwrap();
-    store.migrate().await.unwrap();
-    let unit = store
+    let stores = police_square_store::connect(&db_url).await.unwrap();
+    stores.maintenance.migrate().await.unwrap();
+    let unit = stores
+        .org
         .create_unit(NewUnit {
             parent_id: None,
             name: "湖州市公安局".into(),
@@ -62,7 +63,8 @@ async fn scenario(db_url: String) {
         .await
         .unwrap();
     for i in 0..6 {
-        store
+        stores
+            .appeals
             .insert_appeal(NewAppeal {
                 tracking_code: format!("AUDITTEST{i:07}"),
                 idempotency_key: None,
@@ -89,7 +91,8 @@ async fn scenario(db_url: String) {
             })
             .await
             .unwrap();
-        store
+        stores
+            .audit
             .audit(NewAudit {
                 at: 1_780_000_000_500 + i,
                 actor: "staff:1".into(),
@@ -100,9 +103,9 @@ async fn scenario(db_url: String) {
             .await
             .unwrap();
     }
-    let entries = store.audit_entries(0, 100).await.unwrap();
+    let entries = stores.audit.audit_entries(0, 100).await.unwrap();
     assert!(entries.len() >= 12, "{} entries", entries.len());
-    drop(store);
+    drop(stores);
 
     let (ok, text) = verify(&db_url);
     assert!(ok, "an untouched chain verifies: {text}");

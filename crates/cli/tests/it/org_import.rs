@@ -87,8 +87,8 @@ async fn scenario(db_url: String, dir: &Path) {
     assert!(out.contains("row 8, column 值班电话:"), "{out}");
     assert!(err.contains("3 row(s) rejected"), "{err}");
 
-    let store = police_square_store::connect(&db_url).await.unwrap();
-    let units = store.units().await.unwrap();
+    let stores = police_square_store::connect(&db_url).await.unwrap();
+    let units = stores.org.units().await.unwrap();
     assert_eq!(units.len(), 4);
     let by_code = |code: &str| {
         units
@@ -126,7 +126,7 @@ async fn scenario(db_url: String, dir: &Path) {
         out.contains("4 rows (GBK): 0 created, 0 updated, 4 unchanged, 0 rejected"),
         "{out}"
     );
-    let audit_before = store.audit_head().await.unwrap();
+    let audit_before = stores.audit.audit_head().await.unwrap();
 
     // XLSX with English headers in another order and fewer columns (those it lacks
     // keep their stored values): one unit renamed and moved, one new unit whose code
@@ -160,7 +160,7 @@ async fn scenario(db_url: String, dir: &Path) {
         out.contains("4 rows (XLSX): 1 created, 1 updated, 2 unchanged, 0 rejected"),
         "{out}"
     );
-    let units = store.units().await.unwrap();
+    let units = stores.org.units().await.unwrap();
     let aishan = units.iter().find(|u| u.id == aishan.id).unwrap();
     assert_eq!(aishan.name, "爱山街道派出所");
     assert_eq!(aishan.parent_id, Some(city.id), "moved under the city");
@@ -170,7 +170,8 @@ async fn scenario(db_url: String, dir: &Path) {
     assert_eq!(aishan.profile.hours, "8:30-17:30", "absent column kept");
     assert_eq!(aishan.profile.district, "吴兴区");
     // Each change is audited; the unchanged run wrote nothing.
-    let trail = store
+    let trail = stores
+        .audit
         .audit_search(&police_square_store::AuditQuery {
             actor: Some("cli:import".into()),
             limit: 100,
@@ -219,10 +220,16 @@ async fn scenario(db_url: String, dir: &Path) {
         !out.contains("temporary-pass-1"),
         "a given password is not echoed"
     );
-    let admin = store.staff_by_username("admin.hz").await.unwrap().unwrap();
+    let admin = stores
+        .org
+        .staff_by_username("admin.hz")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((admin.role, admin.unit_id), (Role::Admin, city.id));
     assert!(verify_password(generated, &admin.password_hash));
-    let handler = store
+    let handler = stores
+        .org
         .staff_by_username("handler.aishan")
         .await
         .unwrap()
@@ -247,14 +254,20 @@ async fn scenario(db_url: String, dir: &Path) {
         "{out}"
     );
     assert!(!out.contains("temporary passwords"), "{out}");
-    let handler = store
+    let handler = stores
+        .org
         .staff_by_username("handler.aishan")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(handler.role, Role::Supervisor);
     assert!(verify_password("temporary-pass-1", &handler.password_hash));
-    let admin_after = store.staff_by_username("admin.hz").await.unwrap().unwrap();
+    let admin_after = stores
+        .org
+        .staff_by_username("admin.hz")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(admin_after.password_hash, admin.password_hash);
 
     // A file without the required column names what is missing and imports nothing.

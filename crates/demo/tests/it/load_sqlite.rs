@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use argon2::{Argon2, PasswordHash, PasswordVerifier};
 use police_square_demo::{load, DemoOptions};
 use police_square_domain::{pii::Phone, Status};
-use police_square_store::{testing::fresh_sqlite, vault::Vault, InboxQuery, Store};
+use police_square_store::{testing::fresh_sqlite, vault::Vault, AppealStore, InboxQuery};
 
 /// 2026-11-22 16:00 China time.
 const NOW: i64 = 1_795_334_400_000;
 const DAY: i64 = 86_400_000;
 
-async fn count_by_status(store: &dyn Store, status: Status) -> usize {
+async fn count_by_status(store: &dyn AppealStore, status: Status) -> usize {
     let mut n = 0;
     let mut page = 0;
     loop {
@@ -37,14 +37,14 @@ async fn count_by_status(store: &dyn Store, status: Status) -> usize {
 
 #[tokio::test]
 async fn loads_2000_appeals_into_an_empty_sqlite_database() {
-    let (store, _dir) = fresh_sqlite().await;
+    let (stores, _dir) = fresh_sqlite().await;
     let vault = Vault::new([7; 32]);
     let opts = DemoOptions {
         appeals: 2_000,
         password: Some("demo-pass-123".into()),
         ..DemoOptions::default()
     };
-    let summary = load(store.as_ref(), &vault, &opts, NOW).await.unwrap();
+    let summary = load(&stores, &vault, &opts, NOW).await.unwrap();
     eprintln!("{summary}");
     eprintln!(
         "loaded {} appeals in {:?} ({:.0}/s), total {:?}",
@@ -54,25 +54,27 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
         summary.elapsed
     );
     assert_eq!(summary.appeals, 2_000);
-    assert_eq!(store.count_appeals().await.unwrap(), 2_000);
-    assert_eq!(store.units().await.unwrap().len(), summary.units);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 2_000);
+    assert_eq!(stores.org.units().await.unwrap().len(), summary.units);
     assert!(summary.handoffs > 0 && summary.requests > 0, "{summary:?}");
 
     // Counts by status in the database match what was generated.
     let expected: HashMap<Status, usize> = summary.by_status.iter().copied().collect();
     for status in Status::ALL {
-        let n = count_by_status(store.as_ref(), *status).await;
+        let n = count_by_status(stores.appeals.as_ref(), *status).await;
         assert!(n > 0, "no {status} appeals");
         assert_eq!(n, expected[status], "{status}");
     }
 
     // A station handler's inbox has work; overdue and supervised filters find cases.
-    let aishan = store
+    let aishan = stores
+        .org
         .staff_by_username("handler.aishan")
         .await
         .unwrap()
         .expect("handler.aishan exists");
-    let inbox = store
+    let inbox = stores
+        .appeals
         .inbox(&InboxQuery {
             scope: Some(aishan.unit_path.clone()),
             now: NOW,
@@ -98,11 +100,18 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
             page_size: 20,
             ..filter
         };
-        assert!(!store.inbox(&q).await.unwrap().items.is_empty(), "{q:?}");
+        assert!(
+            !stores.appeals.inbox(&q).await.unwrap().items.is_empty(),
+            "{q:?}"
+        );
     }
 
     // The three rates have something to count.
-    let counts = store.rate_counts(NOW - 200 * DAY, NOW, NOW).await.unwrap();
+    let counts = stores
+        .rates
+        .rate_counts(NOW - 200 * DAY, NOW, NOW)
+        .await
+        .unwrap();
     let total: i64 = counts.iter().map(|c| c.counts.total).sum();
     let rated: i64 = counts.iter().map(|c| c.counts.rated).sum();
     let satisfied: i64 = counts.iter().map(|c| c.counts.satisfied).sum();
@@ -121,7 +130,8 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
         "operator",
         "handler.zhili",
     ] {
-        let s = store
+        let s = stores
+            .org
             .staff_by_username(username)
             .await
             .unwrap()
@@ -134,7 +144,8 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
 
     // Repeat callers: the hotline lookup finds a frequent caller's earlier appeals.
     let phone = Phone::parse("13800000001").unwrap();
-    let earlier = store
+    let earlier = stores
+        .contacts
         .appeals_by_phone_hash(&vault.phone_hash(&phone), 50)
         .await
         .unwrap();
@@ -142,7 +153,12 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
     assert!(earlier.iter().all(|a| a.phone_masked == "138****0001"));
 
     // The server will compute live deadlines on the same (demo) holiday calendar.
-    let csv = store.setting("work_calendar").await.unwrap().unwrap();
+    let csv = stores
+        .settings
+        .setting("work_calendar")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
         police_square_domain::WorkCalendar::parse_csv(&csv)
             .unwrap()
@@ -151,6 +167,6 @@ async fn loads_2000_appeals_into_an_empty_sqlite_database() {
     );
 
     // Demo data only fills an empty database.
-    let again = load(store.as_ref(), &vault, &opts, NOW).await.unwrap_err();
+    let again = load(&stores, &vault, &opts, NOW).await.unwrap_err();
     assert!(again.to_string().contains("empty database"), "{again}");
 }

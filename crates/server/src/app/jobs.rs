@@ -48,7 +48,8 @@ pub async fn schedule_periodic(state: &AppState, first: bool) -> AppResult<()> {
             now + job.every_ms(&state.config)
         };
         state
-            .store
+            .stores
+            .queue
             .schedule_job(kind, "", run_at, Some(kind))
             .await?;
     }
@@ -60,19 +61,21 @@ pub async fn run_due_jobs(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let lease = state.config.jobs.lease_secs * 1000;
     let jobs = state
-        .store
+        .stores
+        .queue
         .claim_jobs(&state.config.node_id, now, lease, 10)
         .await?;
     let count = jobs.len();
     for job in jobs {
         match run_job(state, &job).await {
-            Ok(()) => state.store.finish_job(job.id).await?,
+            Ok(()) => state.stores.queue.finish_job(job.id).await?,
             Err(e) => {
                 tracing::warn!(job = %job.kind, attempts = job.attempts, error = %e.detail(), "job failed");
                 // The claim counted this try in `attempts`.
                 let backoff = MINUTE * (1i64 << (job.attempts - 1).clamp(0, 6));
                 state
-                    .store
+                    .stores
+                    .queue
                     .fail_job(job.id, &e.detail(), state.now() + backoff)
                     .await?;
             }

@@ -13,7 +13,8 @@ pub const HOUR: Millis = 60 * MINUTE;
 /// Count one hit on `key`; `429` once more than `limit` hits fall in the window.
 pub async fn hit(state: &AppState, key: &str, limit: i64, window_ms: Millis) -> AppResult<()> {
     let count = state
-        .store
+        .stores
+        .access
         .hit_rate_limit(key, window_ms, state.now())
         .await?;
     if count > limit {

@@ -99,11 +99,15 @@ pub fn router(state: AppState) -> Router {
 /// Connect and migrate the configured database, then serve on `listener` until
 /// Ctrl-C/SIGTERM, with this node's background workers.
 pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> {
-    let store = police_square_store::connect(&config.database_url)
+    let stores = police_square_store::connect(&config.database_url)
         .await
         .context("opening the database")?;
-    store.migrate().await.context("migrating the database")?;
-    let state = AppState::new(config, store).await?;
+    stores
+        .maintenance
+        .migrate()
+        .await
+        .context("migrating the database")?;
+    let state = AppState::new(config, stores).await?;
     serve_with_state(state, page_routes(), listener, shutdown_signal()).await
 }
 
@@ -135,7 +139,7 @@ pub async fn serve_with_state(
     };
     tracing::info!(
         addr = %listener.local_addr()?,
-        backend = state.store.backend(),
+        backend = state.stores.maintenance.backend(),
         node = %state.config.node_id,
         "serving"
     );

@@ -63,7 +63,8 @@ pub async fn log_setup_hints(state: &AppState) -> AppResult<()> {
     let mut admins = 0;
     for root in org.all().iter().filter(|u| u.parent_id.is_none()) {
         admins += state
-            .store
+            .stores
+            .org
             .staff_in(&root.path, Some(Role::Admin))
             .await?
             .iter()

@@ -9,7 +9,7 @@ use std::{
 use anyhow::Context;
 use police_square_domain::{rates::RateWeights, DeadlinePolicy, Millis, WorkCalendar};
 use police_square_notify::Transport;
-use police_square_store::{vault::Vault, Id, Store};
+use police_square_store::{vault::Vault, Id, SettingsStore, Stores};
 use sha2::{Digest, Sha256};
 
 use crate::app::{
@@ -36,7 +36,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    pub async fn load(store: &dyn Store) -> anyhow::Result<Settings> {
+    pub async fn load(store: &dyn SettingsStore) -> anyhow::Result<Settings> {
         let mut s = Settings::default();
         if let Some(json) = store.setting(SETTING_DEADLINE_POLICY).await? {
             s.policy = serde_json::from_str(&json).context(SETTING_DEADLINE_POLICY)?;
@@ -58,7 +58,7 @@ pub struct AppState {
 }
 
 pub struct Inner {
-    pub store: Arc<dyn Store>,
+    pub stores: Stores,
     pub vault: Vault,
     pub config: Config,
     pub clock: Arc<dyn Clock>,
@@ -83,16 +83,16 @@ impl std::ops::Deref for AppState {
 impl AppState {
     /// State over an already migrated store, with the real clock and the configured
     /// transports.
-    pub async fn new(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+    pub async fn new(config: Config, stores: Stores) -> anyhow::Result<Self> {
         let transport: Arc<dyn Transport> =
             Arc::new(police_square_notify::build_router(&config.notify).context("notify config")?);
-        Self::with_parts(config, store, Arc::new(SystemClock), transport).await
+        Self::with_parts(config, stores, Arc::new(SystemClock), transport).await
     }
 
     /// Full control over the clock and transport (tests, tools).
     pub async fn with_parts(
         config: Config,
-        store: Arc<dyn Store>,
+        stores: Stores,
         clock: Arc<dyn Clock>,
         transport: Arc<dyn Transport>,
     ) -> anyhow::Result<Self> {
@@ -102,11 +102,11 @@ impl AppState {
             .chain_update(key)
             .finalize()
             .into();
-        let org = OrgTree::new(store.units().await.context("loading units")?);
-        let settings = Settings::load(store.as_ref()).await?;
+        let org = OrgTree::new(stores.org.units().await.context("loading units")?);
+        let settings = Settings::load(stores.settings.as_ref()).await?;
         Ok(Self {
             inner: Arc::new(Inner {
-                store,
+                stores,
                 vault: Vault::new(key),
                 config,
                 clock,
@@ -128,7 +128,7 @@ impl AppState {
     }
 
     pub async fn reload_org(&self) -> AppResult<Arc<OrgTree>> {
-        let tree = Arc::new(OrgTree::new(self.store.units().await?));
+        let tree = Arc::new(OrgTree::new(self.stores.org.units().await?));
         *self.org.write().expect("org lock") = tree.clone();
         Ok(tree)
     }
@@ -149,7 +149,7 @@ impl AppState {
 
     /// Re-read policy, calendar and weights (after an admin edit, or periodically).
     pub async fn reload_settings(&self) -> AppResult<()> {
-        let s = Settings::load(self.store.as_ref())
+        let s = Settings::load(self.stores.settings.as_ref())
             .await
             .map_err(AppError::Internal)?;
         *self.settings.write().expect("settings lock") = Arc::new(s);

@@ -202,7 +202,7 @@ async fn personal_data_reveal_and_caller_lookup_are_audited(backend: Backend) {
         .unwrap();
     expect(r, StatusCode::CREATED).await;
 
-    let audit = app.store.audit_entries(0, 200).await.unwrap();
+    let audit = app.stores.audit.audit_entries(0, 200).await.unwrap();
     let reveal = audit
         .iter()
         .find(|e| e.action == "pii.reveal")

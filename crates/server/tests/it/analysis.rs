@@ -71,11 +71,11 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
             "{}",
             r.body
         );
-        let a = app.store.appeal(id).await.unwrap().unwrap();
+        let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
         assert_eq!(a.category.as_deref(), Some(target));
     }
     assert_eq!(
-        app.store.corrections(0, 100).await.unwrap().len(),
+        app.stores.opinion.corrections(0, 100).await.unwrap().len(),
         CAGES.len()
     );
 
@@ -101,12 +101,12 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
     assert_eq!(learning::retrain(&app.state, false).await.unwrap(), None);
     // Intake now files the new wording under the learned category.
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, probe, 99).await;
-    let a = app.store.appeal(id).await.unwrap().unwrap();
+    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(a.category.as_deref(), Some(target));
     // Another node picks the stored model up.
     let other = police_square_server::AppState::with_parts(
         app.state.config.clone(),
-        app.store.clone(),
+        app.stores.clone(),
         app.clock.clone(),
         app.state.transport.clone(),
     )
@@ -144,15 +144,18 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
     let run = clustering::assign_new(&app.state).await.unwrap();
     assert_eq!(run.looked_at, 4);
     let cluster_of = |id: Id| {
-        let store = app.store.clone();
-        async move { store.appeal(id).await.unwrap().unwrap().cluster_id }
+        let stores = app.stores.clone();
+        async move { stores.appeals.appeal(id).await.unwrap().unwrap().cluster_id }
     };
     let c = cluster_of(ids[0]).await.expect("clustered");
     for id in &ids[1..] {
         assert_eq!(cluster_of(*id).await, Some(c));
     }
     assert_eq!(cluster_of(unrelated).await, None);
-    assert_eq!(app.store.cluster(c).await.unwrap().unwrap().size, 3);
+    assert_eq!(
+        app.stores.opinion.cluster(c).await.unwrap().unwrap().size,
+        3
+    );
     // Nothing new: nothing looked at; a new wording joins the same cluster.
     assert_eq!(
         clustering::assign_new(&app.state).await.unwrap().looked_at,
@@ -168,7 +171,10 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
     .await;
     clustering::assign_new(&app.state).await.unwrap();
     assert_eq!(cluster_of(fourth).await, Some(c));
-    assert_eq!(app.store.cluster(c).await.unwrap().unwrap().size, 4);
+    assert_eq!(
+        app.stores.opinion.cluster(c).await.unwrap().unwrap().size,
+        4
+    );
 
     // Visible from each appeal and on its own page, within scope only.
     let mut handler = Browser::new(&app);
@@ -299,7 +305,8 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     let outcome = emerging::scan(&app.state).await.unwrap();
     assert!(outcome.new_alerts >= 1, "{outcome:?}");
     let alerts = app
-        .store
+        .stores
+        .opinion
         .alerts(None, start, start + 64 * DAY, 50)
         .await
         .unwrap();
@@ -467,7 +474,12 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(kept_whole());
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, text, 1).await;
-    let stored = app.store.analysis_rows(id - 1, 0, 1).await.unwrap();
+    let stored = app
+        .stores
+        .opinion
+        .analysis_rows(id - 1, 0, 1)
+        .await
+        .unwrap();
     assert!(
         stored[0].search_text.split(' ').any(|t| t == word),
         "{}",

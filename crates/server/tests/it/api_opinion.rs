@@ -94,7 +94,8 @@ async fn submit(app: &TestApp, unit: Id, kind: AppealKind, text: &str) -> Id {
 
 /// A district B analyst: the fixtures have no opinion role outside district A.
 async fn district_b_analyst(app: &TestApp) -> Session {
-    app.store
+    app.stores
+        .org
         .create_staff(NewStaff {
             username: "b_analyst".into(),
             display_name: "b_analyst 警官".into(),
@@ -147,10 +148,17 @@ async fn opinion_view_and_clusters(backend: Backend) {
     .await;
     submit(&app, u.station_c, AppealKind::Help, "武康镇上电瓶车被偷了").await;
     clustering::assign_new(&app.state).await.unwrap();
-    let c = app.store.appeal(lamp[0]).await.unwrap().unwrap().cluster_id;
+    let c = app
+        .stores
+        .appeals
+        .appeal(lamp[0])
+        .await
+        .unwrap()
+        .unwrap()
+        .cluster_id;
     let c = c.expect("clustered");
     for id in lamp.iter().skip(1).chain([&elsewhere]) {
-        let a = app.store.appeal(*id).await.unwrap().unwrap();
+        let a = app.stores.appeals.appeal(*id).await.unwrap().unwrap();
         assert_eq!(a.cluster_id, Some(c), "appeal {id}");
     }
 
@@ -525,7 +533,7 @@ async fn reports_generate_publish_annotate(backend: Backend) {
         "notes leave content as is"
     );
     let leader_id = app.staff_id("a_leader").await;
-    let audit = app.store.audit_entries(0, 10_000).await.unwrap();
+    let audit = app.stores.audit.audit_entries(0, 10_000).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "report.annotated"
         && e.subject == format!("report:{id}")
         && e.actor == format!("staff:{leader_id}")));
@@ -588,7 +596,14 @@ async fn category_corrections(backend: Backend) {
         )
         .await;
     let id = created["id"].as_i64().unwrap();
-    let before = app.store.appeal(id).await.unwrap().unwrap().category;
+    let before = app
+        .stores
+        .appeals
+        .appeal(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .category;
     let target = if before.as_deref() == Some("public_order") {
         "dispute"
     } else {
@@ -618,14 +633,23 @@ async fn category_corrections(backend: Backend) {
         )
         .await;
     }
-    assert!(app.store.corrections(0, 10).await.unwrap().is_empty());
+    assert!(app
+        .stores
+        .opinion
+        .corrections(0, 10)
+        .await
+        .unwrap()
+        .is_empty());
     let a = post(&handler, &path, json!({"category": target}), StatusCode::OK).await;
     assert_eq!(a["category"], target);
     assert!(app
         .event_kinds(id)
         .await
         .contains(&"category_corrected".to_owned()));
-    assert_eq!(app.store.corrections(0, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        app.stores.opinion.corrections(0, 10).await.unwrap().len(),
+        1
+    );
     // The same again changes nothing.
     let again = post(&handler, &path, json!({"category": target}), StatusCode::OK).await;
     assert_eq!(again["version"], a["version"]);

@@ -21,7 +21,8 @@ async fn resident_flow_in_headless_chromium() {
 
     // What the browser did is in the database.
     let rated = app
-        .store
+        .stores
+        .appeals
         .inbox(&police_square_store::InboxQuery {
             scope: None,
             include_conduct: true,
@@ -32,7 +33,7 @@ async fn resident_flow_in_headless_chromium() {
         .await
         .unwrap();
     let id = rated.items.first().expect("the appeal").id;
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(appeal.rating_resolved, Some(true));
     assert_eq!(
         appeal.rating_satisfaction,

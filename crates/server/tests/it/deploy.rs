@@ -11,7 +11,7 @@ use crate::pages_support::{self, spawn_pages_app, start_with_pages, Browser};
 use police_square_domain::{Role, UnitKind};
 use police_square_notify::LogTransport;
 use police_square_server::{AppState, ManualClock};
-use police_square_store::{NewUnit, Store};
+use police_square_store::{NewUnit, Stores};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -23,17 +23,17 @@ on_both_backends!(
 
 /// A server over a fresh, migrated database with no units at all (as after
 /// `police-square migrate` on a new install). Returns the base URL and the store.
-async fn spawn_empty(backend: Backend) -> (String, Arc<dyn Store>, Box<dyn std::any::Any + Send>) {
-    let (store, guard): (Arc<dyn Store>, Box<dyn std::any::Any + Send>) = match backend {
+async fn spawn_empty(backend: Backend) -> (String, Stores, Box<dyn std::any::Any + Send>) {
+    let (stores, guard): (Stores, Box<dyn std::any::Any + Send>) = match backend {
         Backend::Sqlite => {
-            let (store, dir) = police_square_store::testing::fresh_sqlite().await;
-            (store, Box::new(dir))
+            let (stores, dir) = police_square_store::testing::fresh_sqlite().await;
+            (stores, Box::new(dir))
         }
         Backend::Postgres => {
             let db = police_square_store::testing::fresh_postgres_db().await;
-            let store = police_square_store::connect(&db.url).await.unwrap();
-            store.migrate().await.unwrap();
-            (store, Box::new(db))
+            let stores = police_square_store::connect(&db.url).await.unwrap();
+            stores.maintenance.migrate().await.unwrap();
+            (stores, Box::new(db))
         }
     };
     let dir = tempfile::tempdir().unwrap();
@@ -42,18 +42,18 @@ async fn spawn_empty(backend: Backend) -> (String, Arc<dyn Store>, Box<dyn std::
     let clock = Arc::new(ManualClock::new(common::START));
     let state = AppState::with_parts(
         config,
-        store.clone(),
+        stores.clone(),
         clock,
         Arc::new(LogTransport::new(&log)),
     )
     .await
     .unwrap();
     let base = start_with_pages(state).await;
-    (base, store, Box::new((guard, dir)))
+    (base, stores, Box::new((guard, dir)))
 }
 
 async fn an_empty_database_is_not_open_until_units_exist(backend: Backend) {
-    let (base, store, _guard) = spawn_empty(backend).await;
+    let (base, stores, _guard) = spawn_empty(backend).await;
     let http = reqwest::Client::new();
     let appeal = json!({
         "kind": "consultation",
@@ -73,7 +73,7 @@ async fn an_empty_database_is_not_open_until_units_exist(backend: Backend) {
     assert_eq!(body["error"]["code"], "not_set_up");
     let message = body["error"]["message"].as_str().unwrap();
     assert!(message.contains("police-square org import"), "{message}");
-    assert_eq!(store.count_appeals().await.unwrap(), 0);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 0);
 
     // The resident portal says the service is not open yet, in the visitor's language.
     for path in ["/", "/appeals/new"] {
@@ -106,7 +106,8 @@ async fn an_empty_database_is_not_open_until_units_exist(backend: Backend) {
     assert_eq!(login.status(), StatusCode::OK);
 
     // Units imported while the server runs (another process): open at once.
-    store
+    stores
+        .org
         .create_unit(NewUnit {
             parent_id: None,
             name: "某市公安局".into(),
@@ -201,7 +202,8 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.assert_contains("单位“织里派出所”已创建");
     let zhili = app
-        .store
+        .stores
+        .org
         .units()
         .await
         .unwrap()
@@ -320,7 +322,8 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     let again = admin.get("/staff/admin/staff").await;
     assert!(!again.body.contains(&password), "shown only once");
     let created = app
-        .store
+        .stores
+        .org
         .staff_by_username("wang.fang")
         .await
         .unwrap()
@@ -363,7 +366,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let edited = app.store.staff(created.id).await.unwrap().unwrap();
+    let edited = app.stores.org.staff(created.id).await.unwrap().unwrap();
     assert_eq!(
         (edited.role, edited.unit_id),
         (Role::Supervisor, u.district_b)
@@ -377,7 +380,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .await;
     assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("账号 wang.fang 的临时密码：");
-    let reset = app.store.staff(created.id).await.unwrap().unwrap();
+    let reset = app.stores.org.staff(created.id).await.unwrap().unwrap();
     assert!(!police_square_server::app::auth::verify_password(
         &password,
         &reset.password_hash
@@ -390,7 +393,15 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(app.store.staff(created.id).await.unwrap().unwrap().disabled);
+    assert!(
+        app.stores
+            .org
+            .staff(created.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .disabled
+    );
     // An admin cannot disable themselves nor drop their own admin role.
     let me = app.staff_id("admin").await;
     let mine = admin.get(&format!("/staff/admin/staff/{me}")).await;
@@ -411,7 +422,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(!app.store.staff(me).await.unwrap().unwrap().disabled);
+    assert!(!app.stores.org.staff(me).await.unwrap().unwrap().disabled);
 
     // Every change is in the audit log; the viewer filters by actor, kind and date.
     let log = admin.get("/staff/admin/audit?actor=admin&kind=staff").await;
@@ -462,7 +473,8 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     log.assert_contains("没有这个诉求编号或查询码");
     // Paging: one entry per page would be too many requests; 50 per page, older link.
     for n in 0..60 {
-        app.store
+        app.stores
+            .audit
             .audit(police_square_store::NewAudit {
                 at: app.state.now(),
                 actor: "system".into(),
@@ -487,17 +499,20 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
 async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
     let app = spawn_pages_app(backend).await;
     let kept = app
-        .store
+        .stores
+        .catalog
         .create_department("市城管局", "0572-1")
         .await
         .unwrap();
     let dep = app
-        .store
+        .stores
+        .catalog
         .create_department("市环保局", "0572-2")
         .await
         .unwrap();
     let tpl = app
-        .store
+        .stores
+        .catalog
         .create_reply_template("咨询答复", "您好……")
         .await
         .unwrap();
@@ -550,9 +565,9 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
     page.assert_contains("市生态环境局");
     page.assert_contains("已撤销");
     // Handlers are offered only what is not retired.
-    let offered = app.store.departments().await.unwrap();
+    let offered = app.stores.catalog.departments().await.unwrap();
     assert_eq!(offered, vec![kept]);
-    let templates = app.store.reply_templates().await.unwrap();
+    let templates = app.stores.catalog.reply_templates().await.unwrap();
     assert_eq!(templates[0].body, "您好，经核实，办理居住证需带身份证。");
     let r = admin
         .post(
@@ -566,7 +581,13 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(app.store.reply_templates().await.unwrap().is_empty());
+    assert!(app
+        .stores
+        .catalog
+        .reply_templates()
+        .await
+        .unwrap()
+        .is_empty());
     let log = admin.get("/staff/admin/audit?kind=reply_template").await;
     assert_eq!(
         log.body

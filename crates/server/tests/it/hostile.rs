@@ -242,7 +242,7 @@ async fn same_idempotency_key_gives_one_appeal(backend: Backend) {
     .await;
     assert_eq!(first["id"], again["id"]);
     assert_eq!(first["tracking_code"], again["tracking_code"]);
-    assert_eq!(app.store.count_appeals().await.unwrap(), 1);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), 1);
 
     // Concurrent retries with one key still make one appeal.
     let handles: Vec<_> = (0..6)
@@ -268,7 +268,7 @@ async fn same_idempotency_key_gives_one_appeal(backend: Backend) {
         ids.push(h.await.unwrap()["id"].clone());
     }
     assert!(ids.iter().all(|i| *i == ids[0] && i.is_i64()), "{ids:?}");
-    assert_eq!(app.store.count_appeals().await.unwrap(), 2);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), 2);
 
     // Someone else's key reuse (another phone) never returns this appeal.
     let other = json!({"kind": "report", "text": "有人在河边电鱼", "channel": "api", "contact_phone": "13700000000"});
@@ -298,7 +298,7 @@ async fn login_is_throttled(backend: Backend) {
     app.clock.advance(std::time::Duration::from_secs(16 * 60));
     let r = attempt(common::PASSWORD).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    let audit = app.store.audit_entries(0, 100).await.unwrap();
+    let audit = app.stores.audit.audit_entries(0, 100).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "staff.login_failed"));
     assert!(audit.iter().any(|e| e.action == "staff.login"));
 }

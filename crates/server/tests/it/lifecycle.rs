@@ -180,7 +180,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
     assert!(events.contains(&"assigned".to_string()));
     assert_eq!(events.last().unwrap(), "rated");
     // The audit trail has every change.
-    let audit = app.store.audit_entries(0, 100).await.unwrap();
+    let audit = app.stores.audit.audit_entries(0, 100).await.unwrap();
     assert!(audit.len() >= 7, "{audit:?}");
 }
 
@@ -376,7 +376,11 @@ async fn overdue_cases_are_reminded_then_escalated(backend: Backend) {
     assert!(jobs::run_due_jobs(&app.state).await.unwrap() >= 1);
 
     // Dashboard: rates per unit rolled up the tree, with case counts.
-    app.store.refresh_stats(app.clock_now()).await.unwrap();
+    app.stores
+        .rates
+        .refresh_stats(app.clock_now())
+        .await
+        .unwrap();
     let dash = supervisor.get_ok("/api/v1/dashboard").await;
     let district = dash["units"]
         .as_array()
@@ -394,7 +398,8 @@ async fn overdue_cases_are_reminded_then_escalated(backend: Backend) {
 async fn external_handoff_and_receipt(backend: Backend) {
     let app = spawn_app(backend).await;
     let dept = app
-        .store
+        .stores
+        .catalog
         .create_department("吴兴区城市管理局", "0572-1234567")
         .await
         .unwrap();
@@ -547,7 +552,8 @@ async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
     // The resident rates one of them in time; the other is closed unrated afterwards.
     let code = app
         .state
-        .store
+        .stores
+        .appeals
         .appeal(ids[0])
         .await
         .unwrap()
@@ -568,11 +574,25 @@ async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
         0,
         "once"
     );
-    let closed = app.state.store.appeal(ids[1]).await.unwrap().unwrap();
+    let closed = app
+        .state
+        .stores
+        .appeals
+        .appeal(ids[1])
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(closed.status.as_str(), "closed");
     assert_eq!(closed.rating_satisfaction, None, "closed without a rating");
     assert_eq!(closed.closed_at, Some(app.clock_now()));
-    let rated = app.state.store.appeal(ids[0]).await.unwrap().unwrap();
+    let rated = app
+        .state
+        .stores
+        .appeals
+        .appeal(ids[0])
+        .await
+        .unwrap()
+        .unwrap();
     assert!(rated.rating_satisfaction.is_some());
     assert!(app
         .event_kinds(ids[1])

@@ -34,7 +34,7 @@ async fn two_nodes_send_exactly_one_reminder_per_case(backend: Backend) {
     // A second node: its own connection pool (for PostgreSQL), same database.
     let store2 = match &app.database {
         Some(db) => police_square_store::connect(&db.url).await.unwrap(),
-        None => app.store.clone(),
+        None => app.stores.clone(),
     };
     let mut config2 = common::base_config(&app.notify_log);
     config2.node_id = "test-node-2".into();

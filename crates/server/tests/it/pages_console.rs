@@ -47,9 +47,10 @@ async fn the_hotline_operator_finds_the_caller_and_records_the_call() {
     // The same form posted twice (double click) records one appeal.
     let again = op.post(&page, "/staff/hotline", &fields).await;
     assert_eq!(again.status, StatusCode::OK);
-    assert_eq!(app.store.count_appeals().await.unwrap(), 2);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), 2);
     let page = app
-        .store
+        .stores
+        .appeals
         .inbox(&police_square_store::InboxQuery {
             channel: Some(Channel::Hotline),
             now: app.state.now(),
@@ -87,7 +88,7 @@ async fn extension_request_is_approved_on_the_supervision_page() {
         )
         .await;
     let id = appeal_id(&app, &code).await;
-    let due_before = app.store.appeal(id).await.unwrap().unwrap().due_at;
+    let due_before = app.stores.appeals.appeal(id).await.unwrap().unwrap().due_at;
 
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
@@ -123,7 +124,7 @@ async fn extension_request_is_approved_on_the_supervision_page() {
     let page = sup.get("/staff/supervision").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     page.assert_contains("需要联合文化部门调查取证");
-    let request_id = app.store.requests_for(id).await.unwrap()[0].id;
+    let request_id = app.stores.supervision.requests_for(id).await.unwrap()[0].id;
     let r = sup
         .post(
             &page,
@@ -133,7 +134,7 @@ async fn extension_request_is_approved_on_the_supervision_page() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/staff/supervision?done=1"));
-    let due_after = app.store.appeal(id).await.unwrap().unwrap().due_at;
+    let due_after = app.stores.appeals.appeal(id).await.unwrap().unwrap().due_at;
     assert!(due_after > due_before, "the deadline moved");
     let detail = sup.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("已批准延期");
@@ -147,7 +148,11 @@ async fn dashboard_shows_rates_with_their_counts() {
         .submit_appeal("help", "爱山派出所附近的小区电动车被盗", "13522223333", "")
         .await;
     app.clock.advance(std::time::Duration::from_secs(60));
-    app.store.refresh_stats(app.state.now()).await.unwrap();
+    app.stores
+        .rates
+        .refresh_stats(app.state.now())
+        .await
+        .unwrap();
     let mut leader = Browser::new(&app);
     leader.login("city_leader").await;
     for q in [
@@ -283,7 +288,9 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("已修复");
-    let dep = app.store.departments().await.unwrap()[0].id.to_string();
+    let dep = app.stores.catalog.departments().await.unwrap()[0]
+        .id
+        .to_string();
     let r = handler
         .post(
             &detail,
@@ -294,7 +301,9 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let detail = handler.get(r.location.as_deref().unwrap()).await;
     detail.assert_contains("占道经营属城管职责");
-    let handoff = app.store.handoffs(id).await.unwrap()[0].id.to_string();
+    let handoff = app.stores.appeals.handoffs(id).await.unwrap()[0]
+        .id
+        .to_string();
     let r = handler
         .post(
             &detail,
@@ -306,7 +315,9 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
     // Reply with the template only.
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("城管局张科长签收");
-    let template = app.store.reply_templates().await.unwrap()[0].id.to_string();
+    let template = app.stores.catalog.reply_templates().await.unwrap()[0]
+        .id
+        .to_string();
     let r = handler
         .post(
             &detail,
@@ -315,7 +326,7 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let a = app.store.appeal(id).await.unwrap().unwrap();
+    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(
         a.reply_text.as_deref(),
         Some("您反映的问题已处理完毕，感谢您的监督。")
@@ -356,7 +367,7 @@ async fn transfer_assign_reject_and_category_correction() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let a = app.store.appeal(id).await.unwrap().unwrap();
+    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(a.category.as_deref(), Some("traffic"));
     let r = handler
         .post(
@@ -386,7 +397,13 @@ async fn transfer_assign_reject_and_category_correction() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
-        app.store.appeal(id).await.unwrap().unwrap().unit_id,
+        app.stores
+            .appeals
+            .appeal(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .unit_id,
         app.units.station_b
     );
     // Now it is station B's: station A gets 403, station B accepts it.

@@ -53,7 +53,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     let app = spawn_pages_app(backend).await;
     let open = accepted_appeal(&app, "小区门口的路灯坏了一个星期，晚上看不清路。", CALLER).await;
     let other = accepted_appeal(&app, "楼下饭店油烟太大。", "13800003999").await;
-    let before = app.store.count_appeals().await.unwrap();
+    let before = app.stores.rates.count_appeals().await.unwrap();
 
     let mut op = Browser::new(&app);
     op.login("operator").await;
@@ -109,7 +109,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     looked.assert_contains(&format!("/staff/appeals/{open}"));
     looked.assert_contains(text);
     assert_eq!(phone_field(&looked), CALLER);
-    assert_eq!(app.store.count_appeals().await.unwrap(), before);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), before);
 
     // The follow-up: attached to the open appeal, not a new one; the form is empty.
     let done = op
@@ -129,8 +129,8 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     done.assert_contains(&format!("已作为催问记入诉求 #{open}"));
     assert_eq!(phone_field(&done), "");
     assert!(!done.body.contains(text), "the form is cleared");
-    assert_eq!(app.store.count_appeals().await.unwrap(), before);
-    let appeal = app.store.appeal(open).await.unwrap().unwrap();
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), before);
+    let appeal = app.stores.appeals.appeal(open).await.unwrap().unwrap();
     assert_eq!(appeal.follow_ups, 1);
     assert!(app
         .event_kinds(open)
@@ -179,7 +179,13 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     wrong.assert_contains("不属于这个来电号码");
     assert_eq!(
-        app.store.appeal(other).await.unwrap().unwrap().follow_ups,
+        app.stores
+            .appeals
+            .appeal(other)
+            .await
+            .unwrap()
+            .unwrap()
+            .follow_ups,
         0
     );
 
@@ -199,7 +205,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
     recorded.assert_contains("id=\"recorded\"");
     assert_eq!(phone_field(&recorded), "");
-    assert_eq!(app.store.count_appeals().await.unwrap(), before + 1);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), before + 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

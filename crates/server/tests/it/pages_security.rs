@@ -44,14 +44,15 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
         .submit_appeal("help", EVIL_TEXT, phone, EVIL_NAME)
         .await;
     let id = appeal_id(&app, &code).await;
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(
         appeal.unit_id, app.units.station_a,
         "routed by the unit named"
     );
 
     // A handler whose display name is markup too.
-    app.store
+    app.stores
+        .org
         .create_staff(NewStaff {
             username: "evil_officer".into(),
             display_name: EVIL_STAFF.into(),
@@ -160,7 +161,7 @@ async fn missing_or_wrong_csrf_token_is_a_403_page() {
     let stolen: Vec<(&str, &str)> = stolen.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = stranger.post_raw("/appeals/new", &stolen).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert_eq!(app.store.count_appeals().await.unwrap(), 0);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), 0);
 
     // Login form.
     let r = b
@@ -192,7 +193,7 @@ async fn missing_or_wrong_csrf_token_is_a_403_page() {
         .post_raw(&format!("/staff/appeals/{id}/accept"), &[])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(appeal.status, police_square_domain::Status::Received);
 }
 
@@ -272,7 +273,7 @@ async fn a_handler_of_another_station_gets_403_and_conduct_is_hidden() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("13600001111"));
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(appeal.status, police_square_domain::Status::Received);
 
     // A complaint about officers of 爱山派出所: not visible to that station.
@@ -285,7 +286,7 @@ async fn a_handler_of_another_station_gets_403_and_conduct_is_hidden() {
         )
         .await;
     let cid = appeal_id(&app, &conduct).await;
-    let c = app.store.appeal(cid).await.unwrap().unwrap();
+    let c = app.stores.appeals.appeal(cid).await.unwrap().unwrap();
     assert_eq!(
         c.category.as_deref(),
         Some("conduct"),

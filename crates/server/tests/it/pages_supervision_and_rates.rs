@@ -81,7 +81,8 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
     let app = spawn_pages_app(backend).await;
     let id = rated(&app, app.units.station_a, "13800002001", false).await;
     let request = app
-        .store
+        .stores
+        .supervision
         .requests_for(id)
         .await
         .unwrap()
@@ -113,7 +114,13 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let back = sup.get(r.location.as_deref().unwrap()).await;
     back.assert_contains("id=\"decide-error\"");
-    let still = app.store.request(request.id).await.unwrap().unwrap();
+    let still = app
+        .stores
+        .supervision
+        .request(request.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(still.state, RequestState::Pending);
 
     // Approving with a comment reopens the case and keeps the comment on it.
@@ -130,10 +137,16 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let decided = app.store.request(request.id).await.unwrap().unwrap();
+    let decided = app
+        .stores
+        .supervision
+        .request(request.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(decided.state, RequestState::Approved);
     assert_eq!(decided.decision_note.as_deref(), Some(comment));
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(appeal.status.as_str(), "reopened");
     let case = sup.get(&format!("/staff/appeals/{id}")).await;
     case.assert_contains(comment);
@@ -141,7 +154,7 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
 
 async fn units_are_ranked_among_peers_only_on_enough_rated_cases(backend: Backend) {
     let app = spawn_pages_app(backend).await;
-    app.store
+    app.stores.settings
         .put_setting(
             "rate_weights",
             r#"{"response":0.1,"resolution":0.45,"satisfaction":0.45,"basic_counts_as":1.0,"min_rated":2}"#,
@@ -256,7 +269,8 @@ async fn figures_that_differ_between_pages_say_why(backend: Backend) {
         (vec![ids[0], ids[1]], now - 3 * day),
         (vec![ids[1], ids[2]], now - 2 * day),
     ] {
-        app.store
+        app.stores
+            .opinion
             .save_alert(&NewEmergingAlert {
                 district_unit_id: u.district_a,
                 unit_path: path.clone(),

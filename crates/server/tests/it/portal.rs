@@ -41,7 +41,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         .await;
     let out = expect(r, StatusCode::CREATED).await;
     let id = out["id"].as_i64().unwrap();
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert!(appeal.emergency && appeal.possible_emergency);
     assert_eq!(appeal.unit_id, app.units.station_b);
     assert_eq!(appeal.accept_by - appeal.received_at, 10 * 60_000);
@@ -82,7 +82,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         )
         .await;
     let id = expect(r, StatusCode::CREATED).await["id"].as_i64().unwrap();
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(appeal.unit_id, app.units.city);
     assert_ne!(appeal.unit_id, app.units.city_office);
 }
@@ -175,9 +175,10 @@ async fn insert_possible(app: &common::TestApp, unit: i64, text: &str, phone: &s
         recorded_by: None,
         history: None,
     };
-    let id = app.store.insert_appeal(new).await.unwrap().id();
+    let id = app.stores.appeals.insert_appeal(new).await.unwrap().id();
     assert!(
-        app.store
+        app.stores
+            .appeals
             .appeal(id)
             .await
             .unwrap()
@@ -231,7 +232,7 @@ async fn phones_must_be_reachable_and_landlines_are_called_back(backend: Backend
     let code = pages_support::attr_after(&done.body, "id=\"tracking-code\"", "data-code").unwrap();
     let id = appeal_id(&app, &code).await;
     app.deliver_outbox().await;
-    let appeal = app.store.appeal(id).await.unwrap().unwrap();
+    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert!(
         LogTransport::latest_for(&app.notify_log, "05722345678", "portal.intake_received")
             .unwrap()
@@ -252,7 +253,8 @@ async fn phones_must_be_reachable_and_landlines_are_called_back(backend: Backend
 async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend) {
     let app = spawn_pages_app(backend).await;
     let theft = app
-        .store
+        .stores
+        .catalog
         .create_fitting_reply_template(NewReplyTemplate {
             title: "电动车被盗答复".into(),
             body: "您好，您反映的电动车被盗情况已登记。".into(),
@@ -262,7 +264,8 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
         .await
         .unwrap();
     let consult = app
-        .store
+        .stores
+        .catalog
         .create_fitting_reply_template(NewReplyTemplate {
             title: "咨询解答".into(),
             body: "您好，【单位】答复如下：……如有疑问请拨打【电话】。".into(),
@@ -330,7 +333,13 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
     r.assert_contains("占位内容“……”");
     r.assert_contains("爱山派出所答复如下：……</textarea>");
     assert_eq!(
-        app.store.appeal(id).await.unwrap().unwrap().reply_text,
+        app.stores
+            .appeals
+            .appeal(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_text,
         None
     );
 }
@@ -355,7 +364,13 @@ async fn accepting_makes_the_handler_the_owner(backend: Backend) {
         .await;
     let me = app.staff_id("station_a_handler").await;
     assert_eq!(
-        app.store.appeal(id).await.unwrap().unwrap().assignee_id,
+        app.stores
+            .appeals
+            .appeal(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .assignee_id,
         Some(me),
         "首接负责: whoever accepts owns the case"
     );
@@ -392,7 +407,14 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
             StatusCode::OK,
         )
         .await;
-    let code = app.store.appeal(id).await.unwrap().unwrap().tracking_code;
+    let code = app
+        .stores
+        .appeals
+        .appeal(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .tracking_code;
     // The reply SMS carries the link, not "please sign in" (residents have no login).
     let sms = app.latest_message(phone, "reply_ready").await.unwrap();
     assert!(
@@ -412,7 +434,7 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
     assert_eq!(view["status"], "closed");
     assert_eq!(view["status_label"], "复核中");
     assert_eq!(view["under_review"], true);
-    let events = app.store.events(id).await.unwrap();
+    let events = app.stores.appeals.events(id).await.unwrap();
     let rated = events.iter().find(|e| e.kind == "rated").unwrap();
     assert_eq!(rated.note.as_deref(), Some("杂物还在，物业没来"));
     let mut sup = Browser::new(&app);
@@ -478,7 +500,13 @@ async fn home_kinds_lead_to_the_form_and_districts_are_places() {
     let code = pages_support::attr_after(&done.body, "id=\"tracking-code\"", "data-code").unwrap();
     let id = appeal_id(&app, &code).await;
     assert_eq!(
-        app.store.appeal(id).await.unwrap().unwrap().unit_id,
+        app.stores
+            .appeals
+            .appeal(id)
+            .await
+            .unwrap()
+            .unwrap()
+            .unit_id,
         app.units.district_a
     );
 }

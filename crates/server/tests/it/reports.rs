@@ -26,8 +26,9 @@ async fn appeal(app: &TestApp, text: &str, unit: Id, category: &str) -> Id {
         .submit("complaint", text, "13800005555", Some(unit))
         .await;
     let id = created["id"].as_i64().unwrap();
-    let a = app.store.appeal(id).await.unwrap().unwrap();
-    app.store
+    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    app.stores
+        .appeals
         .apply_change(AppealChange {
             appeal_id: id,
             expected_version: a.version,
@@ -82,7 +83,7 @@ async fn generate(b: &mut Browser, kind: &str, date: &str, unit: Id) -> Html {
 }
 
 async fn content(app: &TestApp, id: Id) -> (ReportStatus, String) {
-    let r = app.store.report(id).await.unwrap().unwrap();
+    let r = app.stores.reports.report(id).await.unwrap().unwrap();
     (r.meta.status, r.content)
 }
 
@@ -178,7 +179,7 @@ async fn reports_end_to_end(backend: Backend) {
         assert!(!page.body.contains(leak), "report page leaks {leak:?}");
     }
     page.assert_contains(&format!("/staff/appeals/{quoted}"));
-    let snapshot = app.store.report(id).await.unwrap().unwrap();
+    let snapshot = app.stores.reports.report(id).await.unwrap().unwrap();
     let c = ReportContent::parse(&snapshot.content).unwrap();
     assert_eq!(c.total, 3);
     assert_eq!(c.previous_total, 1);
@@ -311,12 +312,12 @@ async fn reports_end_to_end(backend: Backend) {
     let page = leader.get(&format!("/staff/reports/{id}")).await;
     page.assert_contains("&lt;b&gt;下周&lt;/b&gt;开展电瓶车防盗专项行动");
     page.assert_contains("a_leader 警官");
-    let notes = app.store.report_annotations(id).await.unwrap();
+    let notes = app.stores.reports.report_annotations(id).await.unwrap();
     assert_eq!(notes.len(), 1);
     let leader_id = app.staff_id("a_leader").await;
     assert_eq!(notes[0].author_id, leader_id);
     assert_eq!(notes[0].at, app.clock_now());
-    let audit = app.store.audit_entries(0, 10_000).await.unwrap();
+    let audit = app.stores.audit.audit_entries(0, 10_000).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "report.annotated"
         && e.subject == format!("report:{id}")
         && e.actor == format!("staff:{leader_id}")));
@@ -379,7 +380,8 @@ async fn reports_end_to_end(backend: Backend) {
     assert_eq!(written, 9);
     assert_eq!(reports::generate_due(&app.state).await.unwrap(), 0);
     let feb = app
-        .store
+        .stores
+        .reports
         .report_for(
             u.district_a,
             police_square_store::ReportKind::Monthly,

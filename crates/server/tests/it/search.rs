@@ -131,7 +131,14 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
         .get_ok("/api/v1/search?q=电瓶车&from=2020-01-01&to=2020-12-31")
         .await;
     assert!(ids(&r).is_empty());
-    let cat = app.store.appeal(s.a_bike).await.unwrap().unwrap().category;
+    let cat = app
+        .stores
+        .appeals
+        .appeal(s.a_bike)
+        .await
+        .unwrap()
+        .unwrap()
+        .category;
     let r = city
         .get_ok(&format!(
             "/api/v1/search?q=电瓶车&category={}",
@@ -189,7 +196,7 @@ async fn api_search_keeps_conduct_complaints_from_the_accused_unit(backend: Back
         )
         .await;
     let id = created["id"].as_i64().unwrap();
-    let conduct = app.store.appeal(id).await.unwrap().unwrap();
+    let conduct = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(conduct.category.as_deref(), Some("conduct"));
 
     // The district's supervisors (outside the accused station) and the admin find it.
@@ -265,7 +272,7 @@ async fn api_search_reads_hostile_queries_as_words(backend: Backend) {
         );
     }
     // The table is intact.
-    assert_eq!(app.store.count_appeals().await.unwrap(), 5);
+    assert_eq!(app.stores.rates.count_appeals().await.unwrap(), 5);
 }
 
 async fn search_page_highlights_escaped_text_and_links_cases(backend: Backend) {

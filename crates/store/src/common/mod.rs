@@ -1,4 +1,6 @@
-//! The SQL implementation of [`crate::Store`], written once and compiled twice.
+//! The SQL backend, written once and compiled twice: [`SqlStore`] and the machinery
+//! every capability's SQL shares. The capabilities' SQL lives beside their traits
+//! (`../<capability>/sql.rs`) and is included here, so it compiles with this module.
 //!
 //! This directory is not a module of its own: `sqlite/mod.rs` and `postgres/mod.rs` each
 //! include it with `#[path]`, after defining in their own scope
@@ -10,23 +12,65 @@
 //! (generated multi-row statements use `dialect::placeholder`), and only syntax both
 //! understand (`ON CONFLICT`, `RETURNING`, partial indexes).
 
-mod admin;
-mod analysis;
-mod appeals;
-mod audit;
-mod bulk;
-mod inbox;
-mod insert;
-mod intake;
-mod org;
-mod queue;
-mod reports;
+/// Runs `$body` with `$conn` bound to a pooled reader connection.
+macro_rules! read {
+    ($self:ident, |$conn:ident| $body:expr) => {{
+        let mut pooled = $self.reader.acquire().await?;
+        let $conn = &mut *pooled;
+        $body
+    }};
+}
+
+/// Runs `$body` with `$conn` bound to a transaction on the writer, committed if `$body`
+/// succeeds and rolled back otherwise.
+macro_rules! write {
+    ($self:ident, |$conn:ident| $body:expr) => {{
+        let mut tx = $self.writer.begin().await?;
+        let result = {
+            let $conn = &mut *tx;
+            $body
+        };
+        if result.is_ok() {
+            tx.commit().await?;
+        }
+        result
+    }};
+}
+
+// Shared machinery: row decoding and generated multi-row statements.
+mod multi_row;
 mod rows;
-mod search;
-mod stats;
-mod store_impl;
+
+// Each capability's SQL and its `impl <Capability>Store for SqlStore`, beside its trait.
+#[path = "../access/sql.rs"]
+mod access;
+#[path = "../appeals/sql/mod.rs"]
+mod appeals;
+#[path = "../audit/sql.rs"]
+mod audit;
+#[path = "../catalog/sql.rs"]
+mod catalog;
+#[path = "../contacts/sql.rs"]
+mod contacts;
+#[path = "../maintenance/sql.rs"]
+mod maintenance;
+#[path = "../opinion/sql/mod.rs"]
+mod opinion;
+#[path = "../org/sql/mod.rs"]
+mod org;
+#[path = "../queue/sql.rs"]
+mod queue;
+#[path = "../rates/sql.rs"]
+mod rates;
+#[path = "../reports/sql.rs"]
+mod reports;
+#[path = "../settings/sql.rs"]
+mod settings;
+#[path = "../supervision/sql.rs"]
+mod supervision;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use police_square_domain::Millis;
 
@@ -50,7 +94,6 @@ pub(crate) const OPEN: &str =
 pub(crate) const DAY_MS: Millis = police_square_domain::calendar::DAY_MS;
 pub(crate) const DAY_OFFSET_MS: Millis = police_square_domain::calendar::CHINA_OFFSET_MS;
 
-/// The statistics day of an instant.
 /// `column IN ('…', …)` for statuses: their keys are the enum's own constants, safe to
 /// inline.
 pub(crate) fn status_in(column: &str, statuses: &[police_square_domain::Status]) -> String {
@@ -61,6 +104,7 @@ pub(crate) fn status_in(column: &str, statuses: &[police_square_domain::Status])
     format!("{column} IN ({})", keys.join(", "))
 }
 
+/// The statistics day of an instant.
 pub(crate) fn day_of(at: Millis) -> i64 {
     (at + DAY_OFFSET_MS).div_euclid(DAY_MS)
 }
@@ -76,17 +120,37 @@ pub struct SqlStore {
     reader: Pool,
     /// Writes. SQLite: the single writer connection. PostgreSQL: the same pool.
     writer: Pool,
-    intake: intake::Intake,
+    intake: appeals::intake::Intake,
 }
 
 impl SqlStore {
     /// Wraps connected pools and starts the intake writer task (needs a Tokio runtime).
     pub(crate) fn new(reader: Pool, writer: Pool) -> Self {
-        let intake = intake::Intake::start(writer.clone());
+        let intake = appeals::intake::Intake::start(writer.clone());
         Self {
             reader,
             writer,
             intake,
+        }
+    }
+
+    /// One handle per capability, all on this backend.
+    pub fn into_stores(self) -> crate::Stores {
+        let backend = Arc::new(self);
+        crate::Stores {
+            maintenance: backend.clone(),
+            org: backend.clone(),
+            catalog: backend.clone(),
+            access: backend.clone(),
+            settings: backend.clone(),
+            appeals: backend.clone(),
+            contacts: backend.clone(),
+            supervision: backend.clone(),
+            queue: backend.clone(),
+            audit: backend.clone(),
+            rates: backend.clone(),
+            opinion: backend.clone(),
+            reports: backend,
         }
     }
 
@@ -137,4 +201,12 @@ pub(crate) fn subtree_range(prefix: &str) -> (String, String) {
         upper = prefix.to_owned();
     }
     (prefix.to_owned(), upper)
+}
+
+/// The wall clock, for the few records stamped by the store itself.
+pub(crate) fn now_millis() -> Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as Millis)
+        .unwrap_or(0)
 }

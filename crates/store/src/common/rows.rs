@@ -5,7 +5,7 @@ use sqlx::Row as _;
 
 use super::{parse_key, Conn, Row};
 use crate::error::{StoreError, StoreResult};
-use crate::model::*;
+use crate::*;
 
 pub(crate) const APPEAL_COLUMNS: &str = "id, tracking_code, kind, channel, text, category, \
     category_confidence, category_needs_review, urgency, emergency, possible_emergency, \

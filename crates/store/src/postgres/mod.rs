@@ -37,7 +37,7 @@ pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 #[allow(clippy::duplicate_mod)]
 mod common;
 
-/// The PostgreSQL implementation of [`crate::Store`].
+/// The PostgreSQL implementation of every storage trait.
 pub type PgStore = common::SqlStore;
 
 /// Connections per node unless `POLICE_SQUARE_PG_POOL` says otherwise.

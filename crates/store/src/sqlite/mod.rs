@@ -46,7 +46,7 @@ pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 #[allow(clippy::duplicate_mod)]
 mod common;
 
-/// The SQLite implementation of [`crate::Store`].
+/// The SQLite implementation of every storage trait.
 pub type SqliteStore = common::SqlStore;
 
 /// Readers beside the one writer (the machine this targets has few cores).

@@ -16,9 +16,10 @@ fn profile(code: &str) -> UnitProfile {
     }
 }
 
-pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let added = store
+pub(super) async fn units_are_edited_moved_and_retired(stores: Stores) {
+    let o = org(&stores).await;
+    let added = stores
+        .org
         .add_unit(
             NewUnit {
                 parent_id: Some(o.district.id),
@@ -34,7 +35,8 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
     assert_eq!(added.profile, profile("330502009"));
     assert_eq!(added.path, o.district.path.child(added.id));
     // The code is the natural key of a re-import: it cannot be taken twice.
-    let taken = store
+    let taken = stores
+        .org
         .add_unit(
             NewUnit {
                 parent_id: None,
@@ -51,7 +53,8 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
     // Rename and retire.
     let mut retired = profile("330502009");
     retired.retired = true;
-    let edited = store
+    let edited = stores
+        .org
         .update_unit(
             added.id,
             UnitEdit {
@@ -66,24 +69,32 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(edited.name, "织里镇派出所");
     assert!(edited.profile.retired);
-    let listed = store.units().await.unwrap();
+    let listed = stores.org.units().await.unwrap();
     assert_eq!(listed.iter().find(|u| u.id == added.id), Some(&edited));
 
     // Move a station that has an appeal to the other district: the appeal's copied
     // path moves too, so the new district's scope sees it and the old one does not.
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    let moved = store
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    let moved = stores
+        .org
         .move_unit(o.station_a.id, Some(o.other_district.id), ADMIN, T0 + 2)
         .await
         .unwrap();
     assert_eq!(moved.parent_id, Some(o.other_district.id));
     assert_eq!(moved.path, o.other_district.path.child(o.station_a.id));
     assert_eq!(
-        store.appeal(a.id).await.unwrap().unwrap().unit_path,
+        stores
+            .appeals
+            .appeal(a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .unit_path,
         moved.path
     );
     assert_eq!(
-        store
+        stores
+            .appeals
             .inbox(&inbox_query(&o.other_district))
             .await
             .unwrap()
@@ -91,27 +102,35 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
             .len(),
         1
     );
-    assert!(store
+    assert!(stores
+        .appeals
         .inbox(&inbox_query(&o.district))
         .await
         .unwrap()
         .items
         .is_empty());
     // Staff of the moved unit are in the new scope.
-    let in_new = store.staff_in(&o.other_district.path, None).await.unwrap();
+    let in_new = stores
+        .org
+        .staff_in(&o.other_district.path, None)
+        .await
+        .unwrap();
     assert!(in_new.iter().any(|s| s.id == o.handler_a.id));
 
     // Not under itself nor under a sub-unit; not under a unit that does not exist.
-    let cycle = store
+    let cycle = stores
+        .org
         .move_unit(o.other_district.id, Some(o.station_a.id), ADMIN, T0)
         .await;
     assert!(matches!(cycle, Err(StoreError::Conflict(_))), "{cycle:?}");
-    let gone = store
+    let gone = stores
+        .org
         .move_unit(o.station_b.id, Some(999_999), ADMIN, T0)
         .await;
     assert!(matches!(gone, Err(StoreError::NotFound)), "{gone:?}");
     // A failed move changed nothing.
-    let b = store
+    let b = stores
+        .org
         .units()
         .await
         .unwrap()
@@ -121,7 +140,8 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
     assert_eq!(b.path, o.station_b.path);
 
     // Each change is audited with its subject.
-    let trail = store
+    let trail = stores
+        .audit
         .audit_search(&AuditQuery {
             action: Some("unit".into()),
             limit: 10,
@@ -135,9 +155,10 @@ pub(super) async fn units_are_edited_moved_and_retired(store: Arc<dyn Store>) {
     assert_eq!(trail[1].subject, format!("unit:{}", added.id));
 }
 
-pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let s = store
+pub(super) async fn staff_registries_and_audit_filters(stores: Stores) {
+    let o = org(&stores).await;
+    let s = stores
+        .org
         .add_staff(
             NewStaff {
                 username: "li.na".into(),
@@ -151,7 +172,8 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let edited = store
+    let edited = stores
+        .org
         .update_staff(
             s.id,
             StaffEdit {
@@ -169,7 +191,8 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
         (Role::Supervisor, o.district.id)
     );
     assert_eq!(edited.unit_path, o.district.path);
-    let bad_unit = store
+    let bad_unit = stores
+        .org
         .update_staff(
             s.id,
             StaffEdit {
@@ -187,27 +210,42 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
     );
 
     // Retired departments and templates stay in the registry, not in the choices.
-    let d = store.create_department("市城管局", "0572-1").await.unwrap();
-    let kept = store
+    let d = stores
+        .catalog
+        .create_department("市城管局", "0572-1")
+        .await
+        .unwrap();
+    let kept = stores
+        .catalog
         .create_department("市市场监管局", "0572-2")
         .await
         .unwrap();
-    let d2 = store
+    let d2 = stores
+        .catalog
         .update_department(d.id, "市综合执法局", "0572-3", true, ADMIN, T0 + 2 * DAY)
         .await
         .unwrap();
     assert!(d2.retired);
-    assert_eq!(store.departments().await.unwrap(), vec![kept.clone()]);
-    assert_eq!(store.department_registry().await.unwrap(), vec![kept, d2]);
-    let taken = store
+    assert_eq!(
+        stores.catalog.departments().await.unwrap(),
+        vec![kept.clone()]
+    );
+    assert_eq!(
+        stores.catalog.department_registry().await.unwrap(),
+        vec![kept, d2]
+    );
+    let taken = stores
+        .catalog
         .update_department(d.id, "市市场监管局", "", false, ADMIN, T0)
         .await;
     assert!(matches!(taken, Err(StoreError::Conflict(_))), "{taken:?}");
-    let t = store
+    let t = stores
+        .catalog
         .create_reply_template("咨询答复", "您好……")
         .await
         .unwrap();
-    let t2 = store
+    let t2 = stores
+        .catalog
         .update_reply_template(
             t.id,
             "咨询答复",
@@ -218,14 +256,18 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    assert!(store.reply_templates().await.unwrap().is_empty());
-    assert_eq!(store.reply_template_registry().await.unwrap(), vec![t2]);
+    assert!(stores.catalog.reply_templates().await.unwrap().is_empty());
+    assert_eq!(
+        stores.catalog.reply_template_registry().await.unwrap(),
+        vec![t2]
+    );
 
     // Filters: subject, actor, action family, time range, and keyset paging.
     let all = |q: AuditQuery| {
-        let store = store.clone();
+        let stores = stores.clone();
         async move {
-            store
+            stores
+                .audit
                 .audit_search(&AuditQuery { limit: 100, ..q })
                 .await
                 .unwrap()
@@ -274,7 +316,8 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
     })
     .await;
     assert_eq!(mine.len(), 4);
-    let first = store
+    let first = stores
+        .audit
         .audit_search(&AuditQuery {
             actor: Some(ADMIN.into()),
             limit: 3,
@@ -282,7 +325,8 @@ pub(super) async fn staff_registries_and_audit_filters(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    let rest = store
+    let rest = stores
+        .audit
         .audit_search(&AuditQuery {
             actor: Some(ADMIN.into()),
             before_seq: Some(first.last().unwrap().seq),

@@ -8,25 +8,26 @@ use police_square_domain::Satisfaction;
 
 use super::*;
 
-pub(super) async fn idempotent_insert(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn idempotent_insert(stores: Stores) {
+    let o = org(&stores).await;
     let mut a = new_appeal(&o.station_a, 1);
     a.idempotency_key = Some("key-1".into());
-    let first = store.insert_appeal(a.clone()).await.unwrap();
+    let first = stores.appeals.insert_appeal(a.clone()).await.unwrap();
     assert!(matches!(first, InsertOutcome::Created(_)));
     let mut again = a.clone();
     again.tracking_code = "OTHERCODE0000001".into();
-    let second = store.insert_appeal(again).await.unwrap();
+    let second = stores.appeals.insert_appeal(again).await.unwrap();
     assert_eq!(second, InsertOutcome::Duplicate(first.id()));
-    assert_eq!(store.count_appeals().await.unwrap(), 1);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 1);
 
-    let appeal = store.appeal(first.id()).await.unwrap().unwrap();
+    let appeal = stores.appeals.appeal(first.id()).await.unwrap().unwrap();
     assert_eq!(appeal.unit_path, o.station_a.path);
     assert_eq!(appeal.status, Status::Received);
     assert_eq!(appeal.text, a.text);
     assert_eq!(appeal.phone_masked, "138****1234");
     assert_eq!(
-        store
+        stores
+            .appeals
             .appeal_by_tracking_code(&a.tracking_code)
             .await
             .unwrap()
@@ -34,16 +35,21 @@ pub(super) async fn idempotent_insert(store: Arc<dyn Store>) {
             .id,
         first.id()
     );
-    let contact = store.appeal_contact(first.id()).await.unwrap().unwrap();
+    let contact = stores
+        .contacts
+        .appeal_contact(first.id())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(contact.phone_enc, a.contact.phone_enc);
     assert_eq!(contact.address_enc, Some(vec![9, 9]));
 
-    let events = store.events(first.id()).await.unwrap();
+    let events = stores.appeals.events(first.id()).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].kind, "received");
     assert!(events[0].public);
 
-    let audit = all_audit(&store).await;
+    let audit = all_audit(&stores).await;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "appeal.received");
     assert_eq!(audit[0].actor, "system");
@@ -57,38 +63,40 @@ pub(super) async fn idempotent_insert(store: Arc<dyn Store>) {
     let mut clash = new_appeal(&o.station_a, 2);
     clash.tracking_code = a.tracking_code.clone();
     assert!(matches!(
-        store.insert_appeal(clash).await,
+        stores.appeals.insert_appeal(clash).await,
         Err(StoreError::Conflict(_))
     ));
     let mut nowhere = new_appeal(&o.station_a, 3);
     nowhere.unit_id = 424242;
     assert!(matches!(
-        store.insert_appeal(nowhere).await,
+        stores.appeals.insert_appeal(nowhere).await,
         Err(StoreError::NotFound)
     ));
 
     // Recorded by an operator: the audit names them.
-    let op = staff(&store, "op", Role::Operator, &o.city).await;
+    let op = staff(&stores, "op", Role::Operator, &o.city).await;
     let mut by_op = new_appeal(&o.station_a, 4);
     by_op.recorded_by = Some(op.id);
-    let id = store.insert_appeal(by_op).await.unwrap().id();
-    let audit = all_audit(&store).await;
+    let id = stores.appeals.insert_appeal(by_op).await.unwrap().id();
+    let audit = all_audit(&stores).await;
     assert_eq!(audit.last().unwrap().actor, format!("staff:{}", op.id));
     assert_eq!(
-        store.events(id).await.unwrap()[0].actor_staff_id,
+        stores.appeals.events(id).await.unwrap()[0].actor_staff_id,
         Some(op.id)
     );
 }
 
-pub(super) async fn concurrent_inserts_are_all_acknowledged_and_present(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn concurrent_inserts_are_all_acknowledged_and_present(stores: Stores) {
+    let o = org(&stores).await;
     let mut tasks = Vec::new();
     for n in 0..200u64 {
-        let store = store.clone();
+        let stores = stores.clone();
         let mut a = new_appeal(&o.station_a, n);
         // Every fourth request repeats an earlier key: exactly one appeal per key.
         a.idempotency_key = Some(format!("k{}", if n % 4 == 3 { n - 1 } else { n }));
-        tasks.push(tokio::spawn(async move { store.insert_appeal(a).await }));
+        tasks.push(tokio::spawn(async move {
+            stores.appeals.insert_appeal(a).await
+        }));
     }
     let mut by_key: HashMap<u64, HashSet<Id>> = HashMap::new();
     let mut created = 0;
@@ -102,21 +110,22 @@ pub(super) async fn concurrent_inserts_are_all_acknowledged_and_present(store: A
     }
     assert_eq!(created, 150);
     assert!(by_key.values().all(|ids| ids.len() == 1));
-    assert_eq!(store.count_appeals().await.unwrap(), 150);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 150);
     for ids in by_key.values() {
         let id = *ids.iter().next().unwrap();
-        assert!(store.appeal(id).await.unwrap().is_some());
-        assert_eq!(store.events(id).await.unwrap().len(), 1);
+        assert!(stores.appeals.appeal(id).await.unwrap().is_some());
+        assert_eq!(stores.appeals.events(id).await.unwrap().len(), 1);
     }
-    let audit = all_audit(&store).await;
+    let audit = all_audit(&stores).await;
     assert_eq!(audit.len(), 150);
     verify_chain(&audit);
 }
 
-pub(super) async fn stale_version_is_a_conflict(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    let accepted = store
+pub(super) async fn stale_version_is_a_conflict(stores: Stores) {
+    let o = org(&stores).await;
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    let accepted = stores
+        .appeals
         .apply_change(accept(&a, &o.handler_a, T0 + 60_000))
         .await
         .unwrap();
@@ -127,16 +136,18 @@ pub(super) async fn stale_version_is_a_conflict(store: Arc<dyn Store>) {
     assert_eq!(accepted.updated_at, T0 + 60_000);
 
     // Same read version again: someone else changed it first.
-    let again = store
+    let again = stores
+        .appeals
         .apply_change(accept(&a, &o.handler_a, T0 + 70_000))
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-    let now = store.appeal(a.id).await.unwrap().unwrap();
+    let now = stores.appeals.appeal(a.id).await.unwrap().unwrap();
     assert_eq!(now, accepted, "a failed change leaves no trace");
-    assert_eq!(store.events(a.id).await.unwrap().len(), 2);
+    assert_eq!(stores.appeals.events(a.id).await.unwrap().len(), 2);
 
     // Many patch fields at once, including clearing the assignee.
-    let replied = store
+    let replied = stores
+        .appeals
         .apply_change(change(
             &accepted,
             Actor::Staff(o.handler_a.id),
@@ -171,7 +182,8 @@ pub(super) async fn stale_version_is_a_conflict(store: Arc<dyn Store>) {
     assert_eq!(replied.due_at, T0 + 9 * DAY);
     assert_eq!(replied.supervision_level, 1);
 
-    let rated = store
+    let rated = stores
+        .appeals
         .apply_change(change(
             &replied,
             Actor::Resident,
@@ -188,7 +200,8 @@ pub(super) async fn stale_version_is_a_conflict(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(rated.rating_resolved, Some(false));
     assert_eq!(rated.rating_satisfaction, Some(Satisfaction::Unsatisfied));
-    let reopened = store
+    let reopened = stores
+        .appeals
         .apply_change(change(
             &rated,
             Actor::Staff(o.supervisor.id),
@@ -219,15 +232,16 @@ pub(super) async fn stale_version_is_a_conflict(store: Arc<dyn Store>) {
         template: "reminder".into(),
         body: "请尽快办理".into(),
     });
-    store.apply_change(with_notice).await.unwrap();
-    let claimed = store
+    stores.appeals.apply_change(with_notice).await.unwrap();
+    let claimed = stores
+        .queue
         .claim_outbox("n1", T0 + 4 * DAY, 60_000, 10)
         .await
         .unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(claimed[0].template, "reminder");
 
-    let actions: Vec<String> = all_audit(&store)
+    let actions: Vec<String> = all_audit(&stores)
         .await
         .into_iter()
         .map(|e| e.action)
@@ -245,11 +259,12 @@ pub(super) async fn stale_version_is_a_conflict(store: Arc<dyn Store>) {
     );
 }
 
-pub(super) async fn transfer_moves_unit_path_and_scope(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
+pub(super) async fn transfer_moves_unit_path_and_scope(stores: Stores) {
+    let o = org(&stores).await;
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
     assert_eq!(
-        store
+        stores
+            .appeals
             .inbox(&inbox_query(&o.station_a))
             .await
             .unwrap()
@@ -257,7 +272,8 @@ pub(super) async fn transfer_moves_unit_path_and_scope(store: Arc<dyn Store>) {
             .len(),
         1
     );
-    let moved = store
+    let moved = stores
+        .appeals
         .apply_change(AppealChange {
             event: NewEvent {
                 kind: "transferred".into(),
@@ -283,20 +299,23 @@ pub(super) async fn transfer_moves_unit_path_and_scope(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(moved.unit_id, o.other_station.id);
     assert_eq!(moved.unit_path, o.other_station.path);
-    assert!(store
+    assert!(stores
+        .appeals
         .inbox(&inbox_query(&o.station_a))
         .await
         .unwrap()
         .items
         .is_empty());
-    assert!(store
+    assert!(stores
+        .appeals
         .inbox(&inbox_query(&o.district))
         .await
         .unwrap()
         .items
         .is_empty());
     assert_eq!(
-        store
+        stores
+            .appeals
             .inbox(&inbox_query(&o.other_district))
             .await
             .unwrap()
@@ -305,7 +324,8 @@ pub(super) async fn transfer_moves_unit_path_and_scope(store: Arc<dyn Store>) {
         1
     );
     assert_eq!(
-        store
+        stores
+            .appeals
             .inbox(&inbox_query(&o.city))
             .await
             .unwrap()
@@ -313,13 +333,14 @@ pub(super) async fn transfer_moves_unit_path_and_scope(store: Arc<dyn Store>) {
             .len(),
         1
     );
-    let events = store.events(a.id).await.unwrap();
+    let events = stores.appeals.events(a.id).await.unwrap();
     assert_eq!(events[1].from_unit_id, Some(o.station_a.id));
     assert_eq!(events[1].to_unit_id, Some(o.other_station.id));
     assert_eq!(events[1].note.as_deref(), Some("辖区调整"));
 
     // A transfer to a unit that does not exist changes nothing.
-    let bad = store
+    let bad = stores
+        .appeals
         .apply_change(change(
             &moved,
             Actor::System,
@@ -332,11 +353,11 @@ pub(super) async fn transfer_moves_unit_path_and_scope(store: Arc<dyn Store>) {
         ))
         .await;
     assert!(matches!(bad, Err(StoreError::NotFound)), "{bad:?}");
-    assert_eq!(store.appeal(a.id).await.unwrap().unwrap(), moved);
+    assert_eq!(stores.appeals.appeal(a.id).await.unwrap().unwrap(), moved);
 }
 
-pub(super) async fn hostile_text_is_stored_verbatim(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn hostile_text_is_stored_verbatim(stores: Stores) {
+    let o = org(&stores).await;
     let nasty = "Robert'); DROP TABLE appeals;-- \" \\ % _ $1 ? :x <script>alert(1)</script> \u{202e}反转 🚓 \n\t 100% 'quoted' \"dq\" NULL";
     let mut a = new_appeal(&o.station_a, 1);
     a.text = nasty.into();
@@ -344,36 +365,43 @@ pub(super) async fn hostile_text_is_stored_verbatim(store: Arc<dyn Store>) {
     a.category = Some("'; --".into());
     a.idempotency_key = Some(nasty.into());
     a.contact.phone_masked = "<b>138</b>".into();
-    let id = store.insert_appeal(a.clone()).await.unwrap().id();
-    let got = store.appeal(id).await.unwrap().unwrap();
+    let id = stores.appeals.insert_appeal(a.clone()).await.unwrap().id();
+    let got = stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(got.text, nasty);
     assert_eq!(got.category.as_deref(), Some("'; --"));
     assert_eq!(got.phone_masked, "<b>138</b>");
     assert_eq!(
-        store.insert_appeal(a).await.unwrap(),
+        stores.appeals.insert_appeal(a).await.unwrap(),
         InsertOutcome::Duplicate(id)
     );
     let q = InboxQuery {
         category: Some("'; --".into()),
         ..inbox_query(&o.city)
     };
-    assert_eq!(store.inbox(&q).await.unwrap().items.len(), 1);
+    assert_eq!(stores.appeals.inbox(&q).await.unwrap().items.len(), 1);
     let wild = InboxQuery {
         category: Some("%".into()),
         ..inbox_query(&o.city)
     };
-    assert!(store.inbox(&wild).await.unwrap().items.is_empty());
-    store.put_setting(nasty, nasty).await.unwrap();
-    assert_eq!(store.setting(nasty).await.unwrap().as_deref(), Some(nasty));
-    let t = store.create_reply_template(nasty, nasty).await.unwrap();
-    assert_eq!(store.reply_templates().await.unwrap(), vec![t]);
-    let u = unit(&store, Some(&o.city), nasty, UnitKind::Office).await;
+    assert!(stores.appeals.inbox(&wild).await.unwrap().items.is_empty());
+    stores.settings.put_setting(nasty, nasty).await.unwrap();
+    assert_eq!(
+        stores.settings.setting(nasty).await.unwrap().as_deref(),
+        Some(nasty)
+    );
+    let t = stores
+        .catalog
+        .create_reply_template(nasty, nasty)
+        .await
+        .unwrap();
+    assert_eq!(stores.catalog.reply_templates().await.unwrap(), vec![t]);
+    let u = unit(&stores, Some(&o.city), nasty, UnitKind::Office).await;
     assert_eq!(u.name, nasty);
-    assert_eq!(store.count_appeals().await.unwrap(), 1);
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 1);
 }
 
-pub(super) async fn summaries_mask_numbers_typed_into_the_text(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn summaries_mask_numbers_typed_into_the_text(stores: Stores) {
+    let o = org(&stores).await;
     // A phone at the start, an ID number, and a phone cut by the excerpt's end.
     let text = format!(
         "电话13800001234，身份证33050219900101123X，{}找我13900005678",
@@ -381,9 +409,14 @@ pub(super) async fn summaries_mask_numbers_typed_into_the_text(store: Arc<dyn St
     );
     let mut a = new_appeal(&o.station_a, 1);
     a.text = text.clone();
-    let stored = insert(&store, a).await;
+    let stored = insert(&stores, a).await;
     assert_eq!(stored.text, text, "the appeal itself keeps its words");
-    let rows = store.inbox(&inbox_query(&o.station_a)).await.unwrap().items;
+    let rows = stores
+        .appeals
+        .inbox(&inbox_query(&o.station_a))
+        .await
+        .unwrap()
+        .items;
     let excerpt = &rows.iter().find(|r| r.id == stored.id).unwrap().excerpt;
     assert!(
         excerpt.starts_with("电话138****1234，身份证330***********123X，"),
@@ -395,17 +428,22 @@ pub(super) async fn summaries_mask_numbers_typed_into_the_text(store: Arc<dyn St
     }
 }
 
-pub(super) async fn forged_ids_find_nothing(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn forged_ids_find_nothing(stores: Stores) {
+    let o = org(&stores).await;
     for id in [0, -1, i64::MAX, i64::MIN, 123_456_789] {
-        assert_eq!(store.appeal(id).await.unwrap(), None);
-        assert_eq!(store.appeal_contact(id).await.unwrap(), None);
-        assert!(store.events(id).await.unwrap().is_empty());
-        assert!(store.handoffs(id).await.unwrap().is_empty());
-        assert!(store.requests_for(id).await.unwrap().is_empty());
-        assert_eq!(store.request(id).await.unwrap(), None);
-        assert_eq!(store.staff(id).await.unwrap(), None);
-        assert_eq!(store.one_time_code(id).await.unwrap(), None);
+        assert_eq!(stores.appeals.appeal(id).await.unwrap(), None);
+        assert_eq!(stores.contacts.appeal_contact(id).await.unwrap(), None);
+        assert!(stores.appeals.events(id).await.unwrap().is_empty());
+        assert!(stores.appeals.handoffs(id).await.unwrap().is_empty());
+        assert!(stores
+            .supervision
+            .requests_for(id)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(stores.supervision.request(id).await.unwrap(), None);
+        assert_eq!(stores.org.staff(id).await.unwrap(), None);
+        assert_eq!(stores.access.one_time_code(id).await.unwrap(), None);
         let forged = AppealChange {
             appeal_id: id,
             expected_version: 1,
@@ -416,32 +454,37 @@ pub(super) async fn forged_ids_find_nothing(store: Arc<dyn Store>) {
             notify: None,
         };
         assert!(matches!(
-            store.apply_change(forged).await,
+            stores.appeals.apply_change(forged).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.set_password(id, "x").await,
+            stores.org.set_password(id, "x").await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.set_disabled(id, true).await,
+            stores.org.set_disabled(id, true).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.outbox_failed(id, "x", None).await,
+            stores.queue.outbox_failed(id, "x", None).await,
             Err(StoreError::NotFound)
         ));
-        store.finish_job(id).await.unwrap();
+        stores.queue.finish_job(id).await.unwrap();
     }
     for code in ["", "'", "0000000000000000", "%", "TC%"] {
-        assert_eq!(store.appeal_by_tracking_code(code).await.unwrap(), None);
+        assert_eq!(
+            stores.appeals.appeal_by_tracking_code(code).await.unwrap(),
+            None
+        );
     }
-    assert!(store
+    assert!(stores
+        .org
         .staff_by_username("' OR 1=1 --")
         .await
         .unwrap()
         .is_none());
-    assert!(store
+    assert!(stores
+        .contacts
         .appeals_by_phone_hash(b"nobody", 10)
         .await
         .unwrap()
@@ -450,12 +493,12 @@ pub(super) async fn forged_ids_find_nothing(store: Arc<dyn Store>) {
     let mut q = inbox_query(&o.city);
     q.page = u32::MAX;
     q.page_size = u32::MAX;
-    let page = store.inbox(&q).await.unwrap();
+    let page = stores.appeals.inbox(&q).await.unwrap();
     assert!(page.items.is_empty() && !page.has_next);
 }
 
-pub(super) async fn bulk_insert_carries_history(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn bulk_insert_carries_history(stores: Stores) {
+    let o = org(&stores).await;
     let mut batch = Vec::new();
     for n in 0..450u64 {
         let unit = [&o.station_a, &o.station_b, &o.other_station][n as usize % 3];
@@ -475,10 +518,19 @@ pub(super) async fn bulk_insert_carries_history(store: Arc<dyn Store>) {
         }
         batch.push(a);
     }
-    store.insert_appeals_bulk(batch.clone()).await.unwrap();
-    store.insert_appeals_bulk(Vec::new()).await.unwrap();
-    assert_eq!(store.count_appeals().await.unwrap(), 450);
-    let closed = store
+    stores
+        .appeals
+        .insert_appeals_bulk(batch.clone())
+        .await
+        .unwrap();
+    stores
+        .appeals
+        .insert_appeals_bulk(Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 450);
+    let closed = stores
+        .appeals
         .appeal_by_tracking_code(&batch[10].tracking_code)
         .await
         .unwrap()
@@ -490,7 +542,8 @@ pub(super) async fn bulk_insert_carries_history(store: Arc<dyn Store>) {
     assert_eq!(closed.assignee_id, Some(o.handler_a.id));
     assert_eq!(closed.supervision_level, 1);
     assert_eq!(closed.updated_at, batch[10].received_at + 2 * DAY);
-    let kinds: Vec<String> = store
+    let kinds: Vec<String> = stores
+        .appeals
         .events(closed.id)
         .await
         .unwrap()
@@ -501,16 +554,18 @@ pub(super) async fn bulk_insert_carries_history(store: Arc<dyn Store>) {
         kinds,
         ["received", "accepted", "replied", "rated", "closed"]
     );
-    let open = store
+    let open = stores
+        .appeals
         .appeal_by_tracking_code(&batch[11].tracking_code)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(open.status, Status::Received);
-    assert_eq!(store.events(open.id).await.unwrap().len(), 1);
+    assert_eq!(stores.appeals.events(open.id).await.unwrap().len(), 1);
 
-    store.refresh_stats(T0 + DAY).await.unwrap();
-    let counts = store
+    stores.rates.refresh_stats(T0 + DAY).await.unwrap();
+    let counts = stores
+        .rates
         .rate_counts(T0 - DAY, T0 + DAY, T0 + DAY)
         .await
         .unwrap();
@@ -527,7 +582,7 @@ pub(super) async fn bulk_insert_carries_history(store: Arc<dyn Store>) {
         new_appeal(&o.station_a, 1000),
         new_appeal(&o.station_a, 1000),
     ];
-    assert!(store.insert_appeals_bulk(dup).await.is_err());
-    assert_eq!(store.count_appeals().await.unwrap(), 450);
-    verify_chain(&all_audit(&store).await);
+    assert!(stores.appeals.insert_appeals_bulk(dup).await.is_err());
+    assert_eq!(stores.rates.count_appeals().await.unwrap(), 450);
+    verify_chain(&all_audit(&stores).await);
 }

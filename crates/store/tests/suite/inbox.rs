@@ -3,8 +3,8 @@
 
 use super::*;
 
-pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn inbox_filters_paging_and_order(stores: Stores) {
+    let o = org(&stores).await;
     let mut ids = Vec::new();
     for n in 0..25u64 {
         let unit = if n % 5 == 0 {
@@ -31,10 +31,14 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
         if n == 8 {
             a.due_at = T0 - DAY; // overdue at T0
         }
-        ids.push(store.insert_appeal(a).await.unwrap().id());
+        ids.push(stores.appeals.insert_appeal(a).await.unwrap().id());
     }
     // Station B's appeals don't leak into A's scope; `/1/2/` must not match `/1/20/`.
-    let page = store.inbox(&inbox_query(&o.station_b)).await.unwrap();
+    let page = stores
+        .appeals
+        .inbox(&inbox_query(&o.station_b))
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 5);
     assert!(page.items.iter().all(|s| s.unit_id == o.station_b.id));
 
@@ -43,7 +47,7 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
     q.page_size = 10;
     let mut seen = Vec::new();
     loop {
-        let page = store.inbox(&q).await.unwrap();
+        let page = stores.appeals.inbox(&q).await.unwrap();
         assert_eq!(page.page, q.page);
         seen.extend(page.items.iter().map(|s| s.id));
         if !page.has_next {
@@ -63,7 +67,7 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
     q.page = 0;
     q.page_size = 100;
     q.include_conduct = true;
-    let all = store.inbox(&q).await.unwrap();
+    let all = stores.appeals.inbox(&q).await.unwrap();
     assert_eq!(all.items.len(), 25);
     assert!(!all.has_next);
     assert!(all
@@ -72,8 +76,8 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
         .any(|s| s.category.as_deref() == Some("conduct")));
 
     let count = |q: InboxQuery| {
-        let store = store.clone();
-        async move { store.inbox(&q).await.unwrap().items.len() }
+        let stores = stores.clone();
+        async move { stores.appeals.inbox(&q).await.unwrap().items.len() }
     };
     let base = || InboxQuery {
         page_size: 100,
@@ -154,12 +158,14 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
     );
 
     // Acting on one appeal moves it between status filters.
-    let a = store.appeal(ids[10]).await.unwrap().unwrap();
-    let a = store
+    let a = stores.appeals.appeal(ids[10]).await.unwrap().unwrap();
+    let a = stores
+        .appeals
         .apply_change(accept(&a, &o.handler_a, T0))
         .await
         .unwrap();
-    store
+    stores
+        .appeals
         .apply_change(change(
             &a,
             Actor::System,
@@ -202,7 +208,7 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
         channel: Some(Channel::Web),
         ..inbox_query(&o.station_a)
     };
-    let rows = store.inbox(&combined).await.unwrap().items;
+    let rows = stores.appeals.inbox(&combined).await.unwrap().items;
     assert!(rows
         .iter()
         .all(|s| s.kind == AppealKind::Help && s.unit_id == o.station_a.id));
@@ -211,20 +217,22 @@ pub(super) async fn inbox_filters_paging_and_order(store: Arc<dyn Store>) {
     assert!(rows[0].excerpt.starts_with("第"));
 }
 
-pub(super) async fn deadline_candidates_are_open_and_due(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn deadline_candidates_are_open_and_due(stores: Stores) {
+    let o = org(&stores).await;
     let mut ids = Vec::new();
     for n in 0..6u64 {
         let mut a = new_appeal(&o.station_a, n);
         a.due_at = T0 + (6 - n as Millis) * HOUR;
-        ids.push(insert(&store, a).await);
+        ids.push(insert(&stores, a).await);
     }
     // 0: replied (not open); 1: supervised at level 2; others open.
-    let replied = store
+    let replied = stores
+        .appeals
         .apply_change(accept(&ids[0], &o.handler_a, T0))
         .await
         .unwrap();
-    store
+    stores
+        .appeals
         .apply_change(change(
             &replied,
             Actor::Staff(o.handler_a.id),
@@ -238,7 +246,8 @@ pub(super) async fn deadline_candidates_are_open_and_due(store: Arc<dyn Store>) 
         ))
         .await
         .unwrap();
-    store
+    stores
+        .appeals
         .apply_change(change(
             &ids[1],
             Actor::System,
@@ -251,7 +260,8 @@ pub(super) async fn deadline_candidates_are_open_and_due(store: Arc<dyn Store>) 
         ))
         .await
         .unwrap();
-    let found = store
+    let found = stores
+        .supervision
         .deadline_candidates(T0 + 4 * HOUR + 1, 2, 10)
         .await
         .unwrap();
@@ -263,7 +273,8 @@ pub(super) async fn deadline_candidates_are_open_and_due(store: Arc<dyn Store>) 
     assert_eq!(found[0].version, ids[5].version);
     assert_eq!(found[0].unit_id, o.station_a.id);
     assert_eq!(
-        store
+        stores
+            .supervision
             .deadline_candidates(T0 + 10 * HOUR, 2, 2)
             .await
             .unwrap()
@@ -271,7 +282,8 @@ pub(super) async fn deadline_candidates_are_open_and_due(store: Arc<dyn Store>) 
         2
     );
     assert_eq!(
-        store
+        stores
+            .supervision
             .deadline_candidates(T0 + 10 * HOUR, 3, 10)
             .await
             .unwrap()
@@ -280,10 +292,10 @@ pub(super) async fn deadline_candidates_are_open_and_due(store: Arc<dyn Store>) 
     );
 }
 
-pub(super) async fn inbox_pages_match_brute_force(store: Arc<dyn Store>) {
+pub(super) async fn inbox_pages_match_brute_force(stores: Stores) {
     // Enough rows and filter mixes that pages come both from probing the newest rows
     // and from the filter-first fallback; every page must equal a brute-force answer.
-    let o = org(&store).await;
+    let o = org(&stores).await;
     let units = [&o.station_a, &o.station_b, &o.other_station, &o.district];
     let statuses = [
         Status::Received,
@@ -310,11 +322,16 @@ pub(super) async fn inbox_pages_match_brute_force(store: Arc<dyn Store>) {
         });
         batch.push(a);
     }
-    store.insert_appeals_bulk(batch.clone()).await.unwrap();
+    stores
+        .appeals
+        .insert_appeals_bulk(batch.clone())
+        .await
+        .unwrap();
     let mut all = Vec::new();
     for a in &batch {
         all.push(
-            store
+            stores
+                .appeals
                 .appeal_by_tracking_code(&a.tracking_code)
                 .await
                 .unwrap()
@@ -408,7 +425,7 @@ pub(super) async fn inbox_pages_match_brute_force(store: Arc<dyn Store>) {
             ..q.clone()
         };
         loop {
-            let p = store.inbox(&page).await.unwrap();
+            let p = stores.appeals.inbox(&page).await.unwrap();
             assert!(p.items.len() <= 7);
             got.extend(p.items.iter().map(|s| s.id));
             if !p.has_next {

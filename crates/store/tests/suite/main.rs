@@ -8,8 +8,6 @@
 //! (and the test names) stay flat: `sqlite::idempotent_insert`, not
 //! `sqlite::appeals::idempotent_insert`.
 
-use std::sync::Arc;
-
 use police_square_domain::audit::{link_hash, AuditRecord, GENESIS};
 use police_square_domain::{AppealKind, Channel, Millis, Role, Status, UnitKind, Urgency};
 use police_square_store::*;
@@ -25,6 +23,9 @@ mod audit_and_jobs;
 mod inbox;
 mod opinion;
 mod rates;
+mod reports;
+mod search;
+mod search_windows;
 mod staff_and_requests;
 
 use admin::*;
@@ -33,10 +34,14 @@ use audit_and_jobs::*;
 use inbox::*;
 use opinion::*;
 use rates::*;
+use reports::*;
+use search::*;
+use search_windows::*;
 use staff_and_requests::*;
 
 suite!(
     units_staff_and_sessions,
+    staff_are_found_by_ids_in_one_call,
     idempotent_insert,
     concurrent_inserts_are_all_acknowledged_and_present,
     stale_version_is_a_conflict,
@@ -64,6 +69,19 @@ suite!(
     opinion_view_counts_by_dimension,
     units_are_edited_moved_and_retired,
     staff_registries_and_audit_filters,
+    search_matches_every_term_newest_first_with_pages,
+    search_finds_bulk_imported_appeals,
+    search_filters_period_kind_category_status,
+    search_keeps_to_scope_and_hides_conduct_like_the_inbox,
+    search_query_syntax_is_never_interpreted,
+    search_without_terms_finds_nothing,
+    search_beyond_the_newest_appeals_finds_old_matches,
+    search_follows_transfers_reclassification_and_exact_periods,
+    search_answers_common_words_from_the_newest_ids;
+    raw:
+    aggregates_count_the_period_and_scope,
+    clusters_alerts_and_quote_candidates,
+    drafts_publishing_and_annotations,
 );
 
 // ── fixtures ────────────────────────────────────────────────────────────
@@ -83,13 +101,9 @@ pub(crate) struct Org {
     supervisor: Staff,
 }
 
-pub(crate) async fn staff(
-    store: &Arc<dyn Store>,
-    username: &str,
-    role: Role,
-    unit: &Unit,
-) -> Staff {
-    store
+pub(crate) async fn staff(stores: &Stores, username: &str, role: Role, unit: &Unit) -> Staff {
+    stores
+        .org
         .create_staff(NewStaff {
             username: username.into(),
             display_name: format!("{username} 民警"),
@@ -101,21 +115,21 @@ pub(crate) async fn staff(
         .unwrap()
 }
 
-pub(crate) async fn org(store: &Arc<dyn Store>) -> Org {
-    let city = unit(store, None, "湖州市公安局", UnitKind::City).await;
-    let district = unit(store, Some(&city), "吴兴区分局", UnitKind::District).await;
-    let station_a = unit(store, Some(&district), "爱山派出所", UnitKind::Station).await;
-    let station_b = unit(store, Some(&district), "月河派出所", UnitKind::Station).await;
-    let other_district = unit(store, Some(&city), "南浔区分局", UnitKind::District).await;
+pub(crate) async fn org(stores: &Stores) -> Org {
+    let city = unit(stores, None, "湖州市公安局", UnitKind::City).await;
+    let district = unit(stores, Some(&city), "吴兴区分局", UnitKind::District).await;
+    let station_a = unit(stores, Some(&district), "爱山派出所", UnitKind::Station).await;
+    let station_b = unit(stores, Some(&district), "月河派出所", UnitKind::Station).await;
+    let other_district = unit(stores, Some(&city), "南浔区分局", UnitKind::District).await;
     let other_station = unit(
-        store,
+        stores,
         Some(&other_district),
         "南浔派出所",
         UnitKind::Station,
     )
     .await;
-    let handler_a = staff(store, "handler_a", Role::Handler, &station_a).await;
-    let supervisor = staff(store, "supervisor", Role::Supervisor, &district).await;
+    let handler_a = staff(stores, "handler_a", Role::Handler, &station_a).await;
+    let supervisor = staff(stores, "supervisor", Role::Supervisor, &district).await;
     Org {
         city,
         district,
@@ -162,9 +176,9 @@ pub(crate) fn new_appeal(unit: &Unit, n: u64) -> NewAppeal {
     }
 }
 
-pub(crate) async fn insert(store: &Arc<dyn Store>, a: NewAppeal) -> Appeal {
-    let id = store.insert_appeal(a).await.unwrap().id();
-    store.appeal(id).await.unwrap().unwrap()
+pub(crate) async fn insert(stores: &Stores, a: NewAppeal) -> Appeal {
+    let id = stores.appeals.insert_appeal(a).await.unwrap().id();
+    stores.appeals.appeal(id).await.unwrap().unwrap()
 }
 
 pub(crate) fn event(kind: &str) -> NewEvent {
@@ -235,11 +249,11 @@ pub(crate) fn verify_chain(entries: &[AuditEntry]) {
     }
 }
 
-pub(crate) async fn all_audit(store: &Arc<dyn Store>) -> Vec<AuditEntry> {
+pub(crate) async fn all_audit(stores: &Stores) -> Vec<AuditEntry> {
     let mut out = Vec::new();
     loop {
         let after = out.last().map_or(0, |e: &AuditEntry| e.seq);
-        let page = store.audit_entries(after, 500).await.unwrap();
+        let page = stores.audit.audit_entries(after, 500).await.unwrap();
         if page.is_empty() {
             return out;
         }

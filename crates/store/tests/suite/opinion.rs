@@ -2,10 +2,10 @@
 
 use super::*;
 
-pub(super) async fn corrections_are_kept_and_models_stored(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    assert_eq!(store.latest_correction_id().await.unwrap(), 0);
+pub(super) async fn corrections_are_kept_and_models_stored(stores: Stores) {
+    let o = org(&stores).await;
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    assert_eq!(stores.opinion.latest_correction_id().await.unwrap(), 0);
     // An ordinary change with a category patch is not a correction…
     let other = change(
         &a,
@@ -17,8 +17,8 @@ pub(super) async fn corrections_are_kept_and_models_stored(store: Arc<dyn Store>
         },
         "reclassified",
     );
-    let a = store.apply_change(other).await.unwrap();
-    assert!(store.corrections(0, 10).await.unwrap().is_empty());
+    let a = stores.appeals.apply_change(other).await.unwrap();
+    assert!(stores.opinion.corrections(0, 10).await.unwrap().is_empty());
     // …a staff member's correction is, with the text it applies to.
     let fix = change(
         &a,
@@ -26,48 +26,71 @@ pub(super) async fn corrections_are_kept_and_models_stored(store: Arc<dyn Store>
         T0 + 2 * HOUR,
         AppealPatch {
             category: Some(("public_order".into(), 1.0)),
+            category_corrected: true,
             ..Default::default()
         },
-        CATEGORY_CORRECTED,
+        "category_corrected",
     );
-    store.apply_change(fix).await.unwrap();
-    let got = store.corrections(0, 10).await.unwrap();
+    stores.appeals.apply_change(fix).await.unwrap();
+    let got = stores.opinion.corrections(0, 10).await.unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].appeal_id, a.id);
     assert_eq!(got[0].from_category.as_deref(), Some("traffic"));
     assert_eq!(got[0].to_category, "public_order");
     assert_eq!(got[0].text, a.text);
-    assert_eq!(store.latest_correction_id().await.unwrap(), got[0].id);
-    assert!(store.corrections(got[0].id, 10).await.unwrap().is_empty());
+    assert_eq!(
+        stores.opinion.latest_correction_id().await.unwrap(),
+        got[0].id
+    );
+    assert!(stores
+        .opinion
+        .corrections(got[0].id, 10)
+        .await
+        .unwrap()
+        .is_empty());
 
-    assert_eq!(store.latest_text_model().await.unwrap(), None);
-    let first = store
+    assert_eq!(stores.opinion.latest_text_model().await.unwrap(), None);
+    let first = stores
+        .opinion
         .save_text_model(T0, got[0].id, 1, "{\"m\":1}")
         .await
         .unwrap();
-    let second = store
+    let second = stores
+        .opinion
         .save_text_model(T0 + DAY, got[0].id, 1, "{\"m\":2}")
         .await
         .unwrap();
     assert!(second > first);
-    let latest = store.latest_text_model().await.unwrap().unwrap();
+    let latest = stores.opinion.latest_text_model().await.unwrap().unwrap();
     assert_eq!((latest.id, latest.model.as_str()), (second, "{\"m\":2}"));
-    assert_eq!(store.latest_text_model_id().await.unwrap(), Some(second));
+    assert_eq!(
+        stores.opinion.latest_text_model_id().await.unwrap(),
+        Some(second)
+    );
 }
 
-pub(super) async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    let b = insert(&store, new_appeal(&o.station_b, 2)).await;
-    let c = insert(&store, new_appeal(&o.other_station, 3)).await;
-    let rows = store.analysis_rows(0, 0, 10).await.unwrap();
+pub(super) async fn clusters_link_appeals_and_move_the_cursor(stores: Stores) {
+    let o = org(&stores).await;
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    let b = insert(&stores, new_appeal(&o.station_b, 2)).await;
+    let c = insert(&stores, new_appeal(&o.other_station, 3)).await;
+    let rows = stores.opinion.analysis_rows(0, 0, 10).await.unwrap();
     assert_eq!(
         rows.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![a.id, b.id, c.id]
     );
     assert_eq!(rows[0].search_text, "小区 门口 乱停车");
-    assert_eq!(store.analysis_rows(a.id, 0, 10).await.unwrap().len(), 2);
-    assert!(store
+    assert_eq!(
+        stores
+            .opinion
+            .analysis_rows(a.id, 0, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    assert!(stores
+        .opinion
         .analysis_rows(0, T0 + DAY, 10)
         .await
         .unwrap()
@@ -82,18 +105,25 @@ pub(super) async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Sto
         first_at: a.received_at,
         last_at: b.received_at,
     };
-    let ids = store
+    let ids = stores
+        .opinion
         .save_clusters(&[link], "cluster_cursor", b.id)
         .await
         .unwrap();
     assert_eq!(
-        store.setting("cluster_cursor").await.unwrap(),
+        stores.settings.setting("cluster_cursor").await.unwrap(),
         Some(b.id.to_string())
     );
-    let cluster = store.cluster(ids[0]).await.unwrap().unwrap();
+    let cluster = stores.opinion.cluster(ids[0]).await.unwrap().unwrap();
     assert_eq!((cluster.size, cluster.first_appeal_id), (2, a.id));
     assert_eq!(
-        store.appeal(a.id).await.unwrap().unwrap().cluster_id,
+        stores
+            .appeals
+            .appeal(a.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .cluster_id,
         Some(cluster.id)
     );
     // A third appeal joins the stored cluster.
@@ -106,14 +136,16 @@ pub(super) async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Sto
         first_at: c.received_at,
         last_at: c.received_at,
     };
-    store
+    stores
+        .opinion
         .save_clusters(&[join], "cluster_cursor", c.id)
         .await
         .unwrap();
-    let cluster = store.cluster(cluster.id).await.unwrap().unwrap();
+    let cluster = stores.opinion.cluster(cluster.id).await.unwrap().unwrap();
     assert_eq!((cluster.size, cluster.last_at), (3, c.received_at));
     // Members are read within a scope.
-    let all = store
+    let all = stores
+        .opinion
         .cluster_appeals(cluster.id, None, false, 10)
         .await
         .unwrap();
@@ -121,7 +153,8 @@ pub(super) async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Sto
         all.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![c.id, b.id, a.id]
     );
-    let district = store
+    let district = stores
+        .opinion
         .cluster_appeals(cluster.id, Some(&o.district.path), false, 10)
         .await
         .unwrap();
@@ -133,26 +166,36 @@ pub(super) async fn clusters_link_appeals_and_move_the_cursor(store: Arc<dyn Sto
         to: T0 + DAY,
         settled_before: Millis::MIN,
     };
-    assert_eq!(store.top_clusters(&q, 5).await.unwrap().len(), 1);
+    assert_eq!(stores.opinion.top_clusters(&q, 5).await.unwrap().len(), 1);
     let elsewhere = OpinionQuery {
         scope: Some(o.other_district.path.clone()),
         ..q.clone()
     };
-    assert!(store.top_clusters(&elsewhere, 5).await.unwrap().is_empty());
+    assert!(stores
+        .opinion
+        .top_clusters(&elsewhere, 5)
+        .await
+        .unwrap()
+        .is_empty());
     let later = OpinionQuery {
         from: T0 + 2 * DAY,
         to: T0 + 3 * DAY,
         ..q
     };
-    assert!(store.top_clusters(&later, 5).await.unwrap().is_empty());
-    assert_eq!(store.cluster(999_999).await.unwrap(), None);
+    assert!(stores
+        .opinion
+        .top_clusters(&later, 5)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(stores.opinion.cluster(999_999).await.unwrap(), None);
 }
 
-pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(stores: Stores) {
+    let o = org(&stores).await;
     let mut ids = Vec::new();
     for n in 1..=4 {
-        ids.push(insert(&store, new_appeal(&o.station_a, n)).await.id);
+        ids.push(insert(&stores, new_appeal(&o.station_a, n)).await.id);
     }
     let alert = NewEmergingAlert {
         district_unit_id: o.district.id,
@@ -167,7 +210,7 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         p_value: 1e-6,
         detected_at: T0 + 7 * DAY,
     };
-    let (id, new) = store.save_alert(&alert).await.unwrap();
+    let (id, new) = stores.opinion.save_alert(&alert).await.unwrap();
     assert!(new);
     // Seen again a day later with one more appeal: the same alert, extended.
     let again = NewEmergingAlert {
@@ -179,8 +222,11 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         detected_at: T0 + 8 * DAY,
         ..alert.clone()
     };
-    assert_eq!(store.save_alert(&again).await.unwrap(), (id, false));
-    let got = store.alert(id).await.unwrap().unwrap();
+    assert_eq!(
+        stores.opinion.save_alert(&again).await.unwrap(),
+        (id, false)
+    );
+    let got = stores.opinion.alert(id).await.unwrap().unwrap();
     assert_eq!((got.period_start, got.period_end), (T0, T0 + 8 * DAY));
     assert_eq!(got.keywords, vec!["电瓶车", "充电", "楼道"]);
     assert_eq!((got.observed, got.appeal_count), (4, 4));
@@ -190,7 +236,7 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         keywords: vec!["诈骗".into()],
         ..alert.clone()
     };
-    let (other_id, new) = store.save_alert(&other).await.unwrap();
+    let (other_id, new) = stores.opinion.save_alert(&other).await.unwrap();
     assert!(new && other_id != id);
 
     // Scope: the district, its stations and the city see it; the other district not.
@@ -200,29 +246,34 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         (&o.city.path, 2),
         (&o.other_district.path, 0),
     ] {
-        let found = store
+        let found = stores
+            .opinion
             .alerts(Some(scope), T0, T0 + 30 * DAY, 10)
             .await
             .unwrap();
         assert_eq!(found.len(), seen, "{scope:?}");
     }
-    assert!(store
+    assert!(stores
+        .opinion
         .alerts(None, T0 + 9 * DAY, T0 + 30 * DAY, 10)
         .await
         .unwrap()
         .is_empty());
-    let members = store
+    let members = stores
+        .opinion
         .alert_appeals(id, Some(&o.station_a.path), false, 10)
         .await
         .unwrap();
     assert_eq!(members.len(), 4);
-    assert!(store
+    assert!(stores
+        .opinion
         .alert_appeals(id, Some(&o.station_b.path), false, 10)
         .await
         .unwrap()
         .is_empty());
 
-    store
+    stores
+        .opinion
         .set_alert_status(
             id,
             AlertStatus::Dismissed,
@@ -231,11 +282,14 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         )
         .await
         .unwrap();
-    let got = store.alert(id).await.unwrap().unwrap();
+    let got = stores.opinion.alert(id).await.unwrap().unwrap();
     assert_eq!(got.status, AlertStatus::Dismissed);
     assert_eq!(got.handled_by, Some(o.supervisor.id));
     // A dismissed burst seen again stays dismissed (no new alert).
-    assert_eq!(store.save_alert(&again).await.unwrap(), (id, false));
+    assert_eq!(
+        stores.opinion.save_alert(&again).await.unwrap(),
+        (id, false)
+    );
 
     // A burst first seen at one station, then for its whole district, is one alert
     // that takes the wider place; until then the other station does not see it.
@@ -250,14 +304,15 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         appeal_ids: ids[..1].to_vec(),
         ..alert.clone()
     };
-    let (sid, new) = store.save_alert(&at_station).await.unwrap();
+    let (sid, new) = stores.opinion.save_alert(&at_station).await.unwrap();
     assert!(new);
     let window = (later, later + 8 * DAY);
     let seen_by = |scope: &police_square_domain::org::UnitPath| {
-        let store = store.clone();
+        let stores = stores.clone();
         let scope = scope.clone();
         async move {
-            store
+            stores
+                .opinion
                 .alerts(Some(&scope), window.0, window.1, 10)
                 .await
                 .unwrap()
@@ -273,10 +328,10 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         ..at_station.clone()
     };
     assert_eq!(
-        store.save_alert(&district_wide).await.unwrap(),
+        stores.opinion.save_alert(&district_wide).await.unwrap(),
         (sid, false)
     );
-    let got = store.alert(sid).await.unwrap().unwrap();
+    let got = stores.opinion.alert(sid).await.unwrap().unwrap();
     assert_eq!((got.district_unit_id, got.appeal_count), (o.district.id, 4));
     assert_eq!(seen_by(&o.station_b.path).await, 1);
     // The same words in another district are another issue.
@@ -285,18 +340,19 @@ pub(super) async fn alerts_merge_overlapping_bursts_and_respect_scope(store: Arc
         unit_path: o.other_district.path.clone(),
         ..at_station.clone()
     };
-    let (eid, new) = store.save_alert(&elsewhere).await.unwrap();
+    let (eid, new) = stores.opinion.save_alert(&elsewhere).await.unwrap();
     assert!(new && eid != sid);
     assert!(matches!(
-        store
+        stores
+            .opinion
             .set_alert_status(999_999, AlertStatus::Open, o.supervisor.id, None)
             .await,
         Err(StoreError::NotFound)
     ));
 }
 
-pub(super) async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn opinion_view_counts_by_dimension(stores: Stores) {
+    let o = org(&stores).await;
     let mut expect_a = 0;
     for n in 1..=9u64 {
         let unit = if n % 3 == 0 {
@@ -317,9 +373,9 @@ pub(super) async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
         if unit.id == o.station_a.id {
             expect_a += 1;
         }
-        insert(&store, a).await;
+        insert(&stores, a).await;
     }
-    insert(&store, new_appeal(&o.other_station, 10)).await;
+    insert(&stores, new_appeal(&o.other_station, 10)).await;
     let q = OpinionQuery {
         scope: Some(o.district.path.clone()),
         include_conduct: true,
@@ -327,9 +383,9 @@ pub(super) async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
         to: T0 + 10 * DAY,
         settled_before: Millis::MIN,
     };
-    let v = store.opinion(&q).await.unwrap();
+    let v = stores.opinion.opinion(&q).await.unwrap();
     // The pre-aggregated days give the same view as counting live, for any edges.
-    store.refresh_stats(T0 + 20 * DAY).await.unwrap();
+    stores.rates.refresh_stats(T0 + 20 * DAY).await.unwrap();
     for (from, to, conduct) in [
         (q.from, q.to, true),
         (T0 - 5 * HOUR, T0 + DAY + 7 * HOUR, false),
@@ -346,8 +402,8 @@ pub(super) async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
             ..live.clone()
         };
         assert_eq!(
-            store.opinion(&settled).await.unwrap(),
-            store.opinion(&live).await.unwrap(),
+            stores.opinion.opinion(&settled).await.unwrap(),
+            stores.opinion.opinion(&live).await.unwrap(),
             "{from}..{to}"
         );
     }
@@ -367,7 +423,8 @@ pub(super) async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
     assert_eq!(v.by_day.len(), 3);
     assert!(v.by_day.windows(2).all(|w| w[0].key < w[1].key));
     // Without the conduct track, and for one station only.
-    let v = store
+    let v = stores
+        .opinion
         .opinion(&OpinionQuery {
             include_conduct: false,
             ..q.clone()
@@ -375,7 +432,8 @@ pub(super) async fn opinion_view_counts_by_dimension(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!((v.total, count(&v.by_category, "conduct")), (8, None));
-    let v = store
+    let v = stores
+        .opinion
         .opinion(&OpinionQuery {
             scope: Some(o.station_b.path.clone()),
             ..q

@@ -7,8 +7,8 @@ use police_square_domain::Satisfaction;
 
 use super::*;
 
-pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn rate_counts_match_hand_computation(stores: Stores) {
+    let o = org(&stores).await;
     // Day boundaries in China Standard Time: T0 is 2025-06-15 23:06:40 +08:00.
     let day0 = 1_749_916_800_000; // 2025-06-15 00:00 +08:00
     let mut expect: HashMap<Id, RateCounts> = HashMap::new();
@@ -114,11 +114,12 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         a.received_at = day0 + recv;
         a.accept_by = day0 + recv + 2 * HOUR;
         a.due_at = day0 + due;
-        let a = insert(&store, a).await;
+        let a = insert(&stores, a).await;
         ids.push(a.id);
         let mut cur = a.clone();
         if *rejected {
-            store
+            stores
+                .appeals
                 .apply_change(change(
                     &cur,
                     Actor::Staff(o.handler_a.id),
@@ -134,13 +135,15 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
             continue;
         }
         if let Some(at) = accepted {
-            cur = store
+            cur = stores
+                .appeals
                 .apply_change(accept(&cur, &o.handler_a, day0 + at))
                 .await
                 .unwrap();
         }
         if let Some(at) = replied {
-            cur = store
+            cur = stores
+                .appeals
                 .apply_change(change(
                     &cur,
                     Actor::Staff(o.handler_a.id),
@@ -157,7 +160,8 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
                 .unwrap();
         }
         if let Some((resolved, sat)) = rating {
-            cur = store
+            cur = stores
+                .appeals
                 .apply_change(change(
                     &cur,
                     Actor::Resident,
@@ -173,7 +177,8 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
                 .unwrap();
         }
         if *reopened {
-            store
+            stores
+                .appeals
                 .apply_change(change(
                     &cur,
                     Actor::Staff(o.supervisor.id),
@@ -210,7 +215,7 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         }
         c.reopened += i64::from(*reopened);
     }
-    store.refresh_stats(now).await.unwrap();
+    stores.rates.refresh_stats(now).await.unwrap();
     let sorted = |m: &HashMap<Id, RateCounts>| {
         let mut v: Vec<UnitCounts> = m
             .iter()
@@ -219,7 +224,11 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         v.sort_by_key(|u| u.unit_id);
         v
     };
-    let whole = store.rate_counts(day0, day0 + 30 * DAY, now).await.unwrap();
+    let whole = stores
+        .rates
+        .rate_counts(day0, day0 + 30 * DAY, now)
+        .await
+        .unwrap();
     assert_eq!(whole, sorted(&expect));
 
     // Periods that cut through days: edges are computed live, whole days pre-aggregated.
@@ -230,14 +239,14 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         (day0 - 5 * DAY, day0 + 2 * DAY),
     ] {
         let mut part: HashMap<Id, RateCounts> = HashMap::new();
-        let got = store.rate_counts(from, to, now).await.unwrap();
+        let got = stores.rates.rate_counts(from, to, now).await.unwrap();
         // Recompute by restricting to received in [from, to): use single-appeal counts.
         for (i, (unit, recv, ..)) in cases.iter().enumerate() {
             let at = day0 + recv;
             if at < from || at >= to || cases[i].7 {
                 continue;
             }
-            let single = store.rate_counts(at, at + 1, now).await.unwrap();
+            let single = stores.rates.rate_counts(at, at + 1, now).await.unwrap();
             assert_eq!(single.len(), 1, "case {i}");
             let slot = part.entry(unit.id).or_default();
             *slot = *slot + single[0].counts;
@@ -248,8 +257,9 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
     // Changes after a refresh show up after the next refresh; time alone makes the
     // open case due at 40 days overdue.
     let later = day0 + 41 * DAY;
-    store.refresh_stats(later).await.unwrap();
-    let a_counts = store
+    stores.rates.refresh_stats(later).await.unwrap();
+    let a_counts = stores
+        .rates
         .rate_counts(day0, day0 + 30 * DAY, later)
         .await
         .unwrap();
@@ -258,8 +268,9 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         .find(|u| u.unit_id == o.station_a.id)
         .unwrap();
     assert_eq!(a.counts.overdue, expect[&o.station_a.id].overdue + 1);
-    let open = store.appeal(ids[3]).await.unwrap().unwrap();
-    store
+    let open = stores.appeals.appeal(ids[3]).await.unwrap().unwrap();
+    stores
+        .appeals
         .apply_change(change(
             &open,
             Actor::Staff(o.handler_a.id),
@@ -272,8 +283,9 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         ))
         .await
         .unwrap();
-    store.refresh_stats(later + 1).await.unwrap();
-    let a_counts = store
+    stores.rates.refresh_stats(later + 1).await.unwrap();
+    let a_counts = stores
+        .rates
         .rate_counts(day0, day0 + 30 * DAY, later)
         .await
         .unwrap();
@@ -283,5 +295,10 @@ pub(super) async fn rate_counts_match_hand_computation(store: Arc<dyn Store>) {
         .unwrap();
     assert_eq!(a.counts.total, expect[&o.station_a.id].total - 1);
     assert_eq!(a.counts.overdue, expect[&o.station_a.id].overdue);
-    assert!(store.rate_counts(day0, day0, now).await.unwrap().is_empty());
+    assert!(stores
+        .rates
+        .rate_counts(day0, day0, now)
+        .await
+        .unwrap()
+        .is_empty());
 }

@@ -5,28 +5,30 @@ use police_square_domain::org::UnitPath;
 
 use super::*;
 
-pub(super) async fn units_staff_and_sessions(store: Arc<dyn Store>) {
-    store.ping().await.unwrap();
-    store.migrate().await.unwrap(); // idempotent
-    let o = org(&store).await;
+pub(super) async fn units_staff_and_sessions(stores: Stores) {
+    stores.maintenance.ping().await.unwrap();
+    stores.maintenance.migrate().await.unwrap(); // idempotent
+    let o = org(&stores).await;
     assert_eq!(o.city.path, UnitPath::root(o.city.id));
     assert_eq!(o.station_a.path, o.district.path.child(o.station_a.id));
-    let units = store.units().await.unwrap();
+    let units = stores.org.units().await.unwrap();
     assert_eq!(units.len(), 6);
     assert!(units.contains(&o.station_b));
 
     assert_eq!(o.handler_a.unit_path, o.station_a.path);
     assert_eq!(
-        store.staff(o.handler_a.id).await.unwrap().unwrap(),
+        stores.org.staff(o.handler_a.id).await.unwrap().unwrap(),
         o.handler_a
     );
-    let by_name = store
+    let by_name = stores
+        .org
         .staff_by_username("supervisor")
         .await
         .unwrap()
         .unwrap();
     assert_eq!(by_name.role, Role::Supervisor);
-    let dup = store
+    let dup = stores
+        .org
         .create_staff(NewStaff {
             username: "supervisor".into(),
             display_name: "x".into(),
@@ -37,9 +39,10 @@ pub(super) async fn units_staff_and_sessions(store: Arc<dyn Store>) {
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 
-    let in_district = store.staff_in(&o.district.path, None).await.unwrap();
+    let in_district = stores.org.staff_in(&o.district.path, None).await.unwrap();
     assert_eq!(in_district.len(), 2);
-    let handlers = store
+    let handlers = stores
+        .org
         .staff_in(&o.city.path, Some(Role::Handler))
         .await
         .unwrap();
@@ -47,13 +50,15 @@ pub(super) async fn units_staff_and_sessions(store: Arc<dyn Store>) {
         handlers.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![o.handler_a.id]
     );
-    assert!(store
+    assert!(stores
+        .org
         .staff_in(&o.other_district.path, None)
         .await
         .unwrap()
         .is_empty());
 
-    store
+    stores
+        .org
         .set_password(o.handler_a.id, "new-hash")
         .await
         .unwrap();
@@ -65,25 +70,29 @@ pub(super) async fn units_staff_and_sessions(store: Arc<dyn Store>) {
         created_at: T0,
         expires_at: T0 + HOUR,
     };
-    store.create_session(session.clone()).await.unwrap();
-    assert_eq!(store.session("tok", T0 + 1).await.unwrap(), Some(session));
+    stores.access.create_session(session.clone()).await.unwrap();
     assert_eq!(
-        store.session("tok", T0 + HOUR).await.unwrap(),
+        stores.access.session("tok", T0 + 1).await.unwrap(),
+        Some(session)
+    );
+    assert_eq!(
+        stores.access.session("tok", T0 + HOUR).await.unwrap(),
         None,
         "expired"
     );
-    assert_eq!(store.session("nope", T0).await.unwrap(), None);
-    store.set_disabled(o.handler_a.id, true).await.unwrap();
-    let h = store.staff(o.handler_a.id).await.unwrap().unwrap();
+    assert_eq!(stores.access.session("nope", T0).await.unwrap(), None);
+    stores.org.set_disabled(o.handler_a.id, true).await.unwrap();
+    let h = stores.org.staff(o.handler_a.id).await.unwrap().unwrap();
     assert!(h.disabled);
     assert_eq!(h.password_hash, "new-hash");
     assert_eq!(
-        store.session("tok", T0 + 1).await.unwrap(),
+        stores.access.session("tok", T0 + 1).await.unwrap(),
         None,
         "disabling logs out"
     );
 
-    store
+    stores
+        .access
         .create_session(Session {
             token_hash: "tok2".into(),
             staff_id: None,
@@ -94,10 +103,11 @@ pub(super) async fn units_staff_and_sessions(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    store.delete_session("tok2").await.unwrap();
-    assert_eq!(store.session("tok2", T0).await.unwrap(), None);
+    stores.access.delete_session("tok2").await.unwrap();
+    assert_eq!(stores.access.session("tok2", T0).await.unwrap(), None);
     assert!(matches!(
-        store
+        stores
+            .org
             .create_unit(NewUnit {
                 parent_id: Some(9999),
                 name: "x".into(),
@@ -108,46 +118,83 @@ pub(super) async fn units_staff_and_sessions(store: Arc<dyn Store>) {
     ));
 }
 
-pub(super) async fn rate_limits_count_per_window(store: Arc<dyn Store>) {
+pub(super) async fn staff_are_found_by_ids_in_one_call(stores: Stores) {
+    let o = org(&stores).await;
+    let other = staff(&stores, "handler_b", Role::Handler, &o.station_b).await;
+    assert!(stores.org.staff_by_ids(&[]).await.unwrap().is_empty());
+    // Unknown ids are left out; a repeated id comes back once; id order.
+    let found = stores
+        .org
+        .staff_by_ids(&[other.id, 999_999, o.handler_a.id, other.id])
+        .await
+        .unwrap();
+    let mut expected = vec![o.handler_a.clone(), other];
+    expected.sort_by_key(|s| s.id);
+    assert_eq!(found, expected);
+    assert!(found.iter().all(|s| s.id != o.supervisor.id));
+}
+
+pub(super) async fn rate_limits_count_per_window(stores: Stores) {
     let w = 60_000;
     for i in 1..=5 {
         assert_eq!(
-            store
+            stores
+                .access
                 .hit_rate_limit("login:alice", w, T0 + i)
                 .await
                 .unwrap(),
             i
         );
     }
-    assert_eq!(store.hit_rate_limit("login:bob", w, T0).await.unwrap(), 1);
+    assert_eq!(
+        stores
+            .access
+            .hit_rate_limit("login:bob", w, T0)
+            .await
+            .unwrap(),
+        1
+    );
     let next_window = T0 - T0 % w + w;
     assert_eq!(
-        store
+        stores
+            .access
             .hit_rate_limit("login:alice", w, next_window)
             .await
             .unwrap(),
         1
     );
-    store.clear_rate_limit("login:alice").await.unwrap();
+    stores.access.clear_rate_limit("login:alice").await.unwrap();
     assert_eq!(
-        store
+        stores
+            .access
             .hit_rate_limit("login:alice", w, next_window + 1)
             .await
             .unwrap(),
         1
     );
-    assert!(store.purge_expired(next_window + 2 * w).await.unwrap() >= 2);
+    assert!(
+        stores
+            .access
+            .purge_expired(next_window + 2 * w)
+            .await
+            .unwrap()
+            >= 2
+    );
     assert_eq!(
-        store.hit_rate_limit("login:bob", w, T0).await.unwrap(),
+        stores
+            .access
+            .hit_rate_limit("login:bob", w, T0)
+            .await
+            .unwrap(),
         1,
         "purged"
     );
 }
 
-pub(super) async fn one_time_codes_round_trip(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    assert_eq!(store.one_time_code(a.id).await.unwrap(), None);
+pub(super) async fn one_time_codes_round_trip(stores: Stores) {
+    let o = org(&stores).await;
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    assert_eq!(stores.access.one_time_code(a.id).await.unwrap(), None);
     let mut code = OneTimeCode {
         appeal_id: a.id,
         code_hash: "h1".into(),
@@ -156,28 +203,36 @@ pub(super) async fn one_time_codes_round_trip(store: Arc<dyn Store>) {
         locked_until: None,
         lockouts: 0,
     };
-    store.put_one_time_code(code.clone()).await.unwrap();
-    assert_eq!(store.one_time_code(a.id).await.unwrap(), Some(code.clone()));
+    stores.access.put_one_time_code(code.clone()).await.unwrap();
+    assert_eq!(
+        stores.access.one_time_code(a.id).await.unwrap(),
+        Some(code.clone())
+    );
     code.attempts = 5;
     code.locked_until = Some(T0 + 900_000);
     code.lockouts = 1;
-    store.put_one_time_code(code.clone()).await.unwrap();
-    assert_eq!(store.one_time_code(a.id).await.unwrap(), Some(code.clone()));
+    stores.access.put_one_time_code(code.clone()).await.unwrap();
+    assert_eq!(
+        stores.access.one_time_code(a.id).await.unwrap(),
+        Some(code.clone())
+    );
     code.appeal_id = 424_242;
     assert!(matches!(
-        store.put_one_time_code(code).await,
+        stores.access.put_one_time_code(code).await,
         Err(StoreError::NotFound)
     ));
 }
 
-pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    let a = store
+pub(super) async fn requests_are_decided_once(stores: Stores) {
+    let o = org(&stores).await;
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    let a = stores
+        .appeals
         .apply_change(accept(&a, &o.handler_a, T0 + 1))
         .await
         .unwrap();
-    let r = store
+    let r = stores
+        .supervision
         .create_request(NewRequest {
             appeal_id: a.id,
             kind: RequestKind::Extension,
@@ -190,17 +245,25 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert_eq!(r.state, RequestState::Pending);
-    assert_eq!(store.request(r.id).await.unwrap(), Some(r.clone()));
-    assert_eq!(store.requests_for(a.id).await.unwrap(), vec![r.clone()]);
     assert_eq!(
-        store
+        stores.supervision.request(r.id).await.unwrap(),
+        Some(r.clone())
+    );
+    assert_eq!(
+        stores.supervision.requests_for(a.id).await.unwrap(),
+        vec![r.clone()]
+    );
+    assert_eq!(
+        stores
+            .supervision
             .pending_requests(&o.district.path)
             .await
             .unwrap()
             .len(),
         1
     );
-    assert!(store
+    assert!(stores
+        .supervision
         .pending_requests(&o.other_district.path)
         .await
         .unwrap()
@@ -216,7 +279,8 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         },
         "extension_granted",
     );
-    let decided = store
+    let decided = stores
+        .supervision
         .decide_request(
             r.id,
             true,
@@ -235,30 +299,40 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         Some("监控调取需时，同意延期")
     );
     assert_eq!(
-        store.request(r.id).await.unwrap().unwrap().decision_note,
+        stores
+            .supervision
+            .request(r.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .decision_note,
         decided.decision_note
     );
-    let now = store.appeal(a.id).await.unwrap().unwrap();
+    let now = stores.appeals.appeal(a.id).await.unwrap().unwrap();
     assert_eq!(now.due_at, a.due_at + 5 * DAY);
-    assert!(store
+    assert!(stores
+        .supervision
         .pending_requests(&o.district.path)
         .await
         .unwrap()
         .is_empty());
 
-    let twice = store
+    let twice = stores
+        .supervision
         .decide_request(r.id, false, o.supervisor.id, T0 + 4, None, None)
         .await;
     assert!(matches!(twice, Err(StoreError::Conflict(_))), "{twice:?}");
     assert!(matches!(
-        store
+        stores
+            .supervision
             .decide_request(999_999, true, o.supervisor.id, T0, None, None)
             .await,
         Err(StoreError::NotFound)
     ));
 
     // Approval whose change is stale rolls the decision back too.
-    let r2 = store
+    let r2 = stores
+        .supervision
         .create_request(NewRequest {
             appeal_id: a.id,
             kind: RequestKind::Transfer,
@@ -270,21 +344,29 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    let stale = store
+    let stale = stores
+        .supervision
         .decide_request(r2.id, true, o.supervisor.id, T0 + 6, None, Some(extend))
         .await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))));
     assert_eq!(
-        store.request(r2.id).await.unwrap().unwrap().state,
+        stores
+            .supervision
+            .request(r2.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .state,
         RequestState::Pending
     );
-    let rejected = store
+    let rejected = stores
+        .supervision
         .decide_request(r2.id, false, o.supervisor.id, T0 + 7, None, None)
         .await
         .unwrap();
     assert_eq!(rejected.state, RequestState::Rejected);
     assert_eq!(rejected.decision_note, None);
-    let actions: Vec<String> = all_audit(&store)
+    let actions: Vec<String> = all_audit(&stores)
         .await
         .into_iter()
         .map(|e| e.action)
@@ -292,22 +374,30 @@ pub(super) async fn requests_are_decided_once(store: Arc<dyn Store>) {
     assert!(actions.contains(&"appeal.extension_granted".to_owned()));
     assert!(actions.contains(&"request.approved".to_owned()));
     assert!(actions.contains(&"request.rejected".to_owned()));
-    verify_chain(&all_audit(&store).await);
+    verify_chain(&all_audit(&stores).await);
 }
 
-pub(super) async fn handoff_and_acknowledgement(store: Arc<dyn Store>) {
-    let o = org(&store).await;
-    let dept = store
+pub(super) async fn handoff_and_acknowledgement(stores: Stores) {
+    let o = org(&stores).await;
+    let dept = stores
+        .catalog
         .create_department("市场监督管理局", "0572-12345")
         .await
         .unwrap();
     assert!(matches!(
-        store.create_department("市场监督管理局", "x").await,
+        stores
+            .catalog
+            .create_department("市场监督管理局", "x")
+            .await,
         Err(StoreError::Conflict(_))
     ));
-    assert_eq!(store.departments().await.unwrap(), vec![dept.clone()]);
-    let a = insert(&store, new_appeal(&o.station_a, 1)).await;
-    let a = store
+    assert_eq!(
+        stores.catalog.departments().await.unwrap(),
+        vec![dept.clone()]
+    );
+    let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
+    let a = stores
+        .appeals
         .apply_change(accept(&a, &o.handler_a, T0 + 1))
         .await
         .unwrap();
@@ -321,34 +411,38 @@ pub(super) async fn handoff_and_acknowledgement(store: Arc<dyn Store>) {
         },
         "handed_off",
     );
-    let h = store
+    let h = stores
+        .appeals
         .create_handoff(hand.clone(), dept.id, "食品安全问题，转市场监管")
         .await
         .unwrap();
     assert_eq!(h.sent_by, o.handler_a.id);
     assert_eq!(h.acknowledged_at, None);
     assert_eq!(
-        store.appeal(a.id).await.unwrap().unwrap().status,
+        stores.appeals.appeal(a.id).await.unwrap().unwrap().status,
         Status::Transferred
     );
-    let acked = store
+    let acked = stores
+        .appeals
         .acknowledge_handoff(h.id, "回执-2025-001", T0 + HOUR)
         .await
         .unwrap();
     assert_eq!(acked.acknowledged_at, Some(T0 + HOUR));
     assert_eq!(acked.receipt.as_deref(), Some("回执-2025-001"));
-    assert_eq!(store.handoffs(a.id).await.unwrap(), vec![acked]);
+    assert_eq!(stores.appeals.handoffs(a.id).await.unwrap(), vec![acked]);
     assert!(matches!(
-        store
+        stores
+            .appeals
             .acknowledge_handoff(h.id, "again", T0 + 2 * HOUR)
             .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        store.acknowledge_handoff(9999, "x", T0).await,
+        stores.appeals.acknowledge_handoff(9999, "x", T0).await,
         Err(StoreError::NotFound)
     ));
-    let kinds: Vec<String> = store
+    let kinds: Vec<String> = stores
+        .appeals
         .events(a.id)
         .await
         .unwrap()
@@ -362,10 +456,10 @@ pub(super) async fn handoff_and_acknowledgement(store: Arc<dyn Store>) {
 
     // Stale version or unknown department: nothing recorded.
     assert!(matches!(
-        store.create_handoff(hand, dept.id, "x").await,
+        stores.appeals.create_handoff(hand, dept.id, "x").await,
         Err(StoreError::Conflict(_))
     ));
-    let cur = store.appeal(a.id).await.unwrap().unwrap();
+    let cur = stores.appeals.appeal(a.id).await.unwrap().unwrap();
     let bad = change(
         &cur,
         Actor::Staff(o.handler_a.id),
@@ -374,32 +468,38 @@ pub(super) async fn handoff_and_acknowledgement(store: Arc<dyn Store>) {
         "handed_off",
     );
     assert!(matches!(
-        store.create_handoff(bad, 9999, "x").await,
+        stores.appeals.create_handoff(bad, 9999, "x").await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
-        store.appeal(a.id).await.unwrap().unwrap().version,
+        stores.appeals.appeal(a.id).await.unwrap().unwrap().version,
         cur.version
     );
-    assert_eq!(store.handoffs(a.id).await.unwrap().len(), 1);
+    assert_eq!(stores.appeals.handoffs(a.id).await.unwrap().len(), 1);
 }
 
-pub(super) async fn phone_lookup_settings_templates(store: Arc<dyn Store>) {
-    let o = org(&store).await;
+pub(super) async fn phone_lookup_settings_templates(stores: Stores) {
+    let o = org(&stores).await;
     for n in 0..9u64 {
-        store
+        stores
+            .appeals
             .insert_appeal(new_appeal(&o.station_a, n))
             .await
             .unwrap();
     }
-    let mine = store.appeals_by_phone_hash(b"hash-1", 10).await.unwrap();
+    let mine = stores
+        .contacts
+        .appeals_by_phone_hash(b"hash-1", 10)
+        .await
+        .unwrap();
     assert_eq!(mine.len(), 3);
     assert!(
         mine.windows(2).all(|w| w[0].received_at > w[1].received_at),
         "newest first"
     );
     assert_eq!(
-        store
+        stores
+            .contacts
             .appeals_by_phone_hash(b"hash-1", 2)
             .await
             .unwrap()
@@ -407,24 +507,38 @@ pub(super) async fn phone_lookup_settings_templates(store: Arc<dyn Store>) {
         2
     );
 
-    assert_eq!(store.setting("deadline.policy").await.unwrap(), None);
-    store
+    assert_eq!(
+        stores.settings.setting("deadline.policy").await.unwrap(),
+        None
+    );
+    stores
+        .settings
         .put_setting("deadline.policy", "{\"a\":1}")
         .await
         .unwrap();
-    store
+    stores
+        .settings
         .put_setting("deadline.policy", "{\"a\":2}")
         .await
         .unwrap();
     assert_eq!(
-        store.setting("deadline.policy").await.unwrap().as_deref(),
+        stores
+            .settings
+            .setting("deadline.policy")
+            .await
+            .unwrap()
+            .as_deref(),
         Some("{\"a\":2}")
     );
-    assert!(store.reply_templates().await.unwrap().is_empty());
-    let t = store
+    assert!(stores.catalog.reply_templates().await.unwrap().is_empty());
+    let t = stores
+        .catalog
         .create_reply_template("感谢", "感谢您的反映。")
         .await
         .unwrap();
-    assert_eq!(store.reply_templates().await.unwrap(), vec![t]);
-    assert!(matches!(store.backend(), "sqlite" | "postgres"));
+    assert_eq!(stores.catalog.reply_templates().await.unwrap(), vec![t]);
+    assert!(matches!(
+        stores.maintenance.backend(),
+        "sqlite" | "postgres"
+    ));
 }

@@ -66,7 +66,11 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, AppErr
         (RESIDENT_COOKIE, &mut sessions.resident),
     ] {
         if let Some(token) = cookie(request.headers(), name) {
-            *slot = state.store.session(&token_hash(&token), now).await?;
+            *slot = state
+                .stores
+                .access
+                .session(&token_hash(&token), now)
+                .await?;
         }
     }
     // A staff cookie must open a staff session and a resident cookie a resident one.

@@ -38,7 +38,8 @@ impl FromRequestParts<AppState> for CurrentStaff {
             .ok_or(AppError::Unauthorized)?;
         let staff_id = session.staff_id.ok_or(AppError::Unauthorized)?;
         let staff = state
-            .store
+            .stores
+            .org
             .staff(staff_id)
             .await?
             .filter(|s| !s.disabled)

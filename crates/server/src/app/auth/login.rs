@@ -38,7 +38,7 @@ pub async fn login(
     limits::hit(state, &user_key, limits.login_max_failures, window).await?;
     limits::hit(state, &ip_key, limits.login_max_failures, window).await?;
 
-    let staff = state.store.staff_by_username(&username).await?;
+    let staff = state.stores.org.staff_by_username(&username).await?;
     let ok = match &staff {
         Some(s) => verify_password(password, &s.password_hash) && !s.disabled,
         None => {
@@ -56,14 +56,15 @@ pub async fn login(
         }
         None => return Err(AppError::BadCredentials("error.bad_credentials")),
     };
-    state.store.clear_rate_limit(&user_key).await?;
-    state.store.clear_rate_limit(&ip_key).await?;
+    state.stores.access.clear_rate_limit(&user_key).await?;
+    state.stores.access.clear_rate_limit(&ip_key).await?;
 
     let token = new_token();
     let csrf_token = new_token();
     let expires_at = now + state.config.session_ttl_minutes * MINUTE;
     state
-        .store
+        .stores
+        .access
         .create_session(Session {
             token_hash: token_hash(&token),
             staff_id: Some(staff.id),
@@ -85,13 +86,18 @@ pub async fn login(
 
 /// End the session whose cookie token is `token` (staff or resident).
 pub async fn logout(state: &AppState, token: &str) -> AppResult<()> {
-    state.store.delete_session(&token_hash(token)).await?;
+    state
+        .stores
+        .access
+        .delete_session(&token_hash(token))
+        .await?;
     Ok(())
 }
 
 async fn audit_login(state: &AppState, at: Millis, staff: &Staff, action: &str) -> AppResult<()> {
     state
-        .store
+        .stores
+        .audit
         .audit(NewAudit {
             at,
             actor: Actor::Staff(staff.id).label(),

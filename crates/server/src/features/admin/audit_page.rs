@@ -102,7 +102,8 @@ async fn to_query(
             Ok(id) => Some(id),
             Err(_) => match police_square_domain::tracking::normalize(appeal) {
                 Ok(code) => state
-                    .store
+                    .stores
+                    .appeals
                     .appeal_by_tracking_code(&code)
                     .await?
                     .map(|a| a.id),
@@ -116,7 +117,7 @@ async fn to_query(
     }
     let actor = f.actor.trim();
     if !actor.is_empty() {
-        q.actor = Some(match state.store.staff_by_username(actor).await? {
+        q.actor = Some(match state.stores.org.staff_by_username(actor).await? {
             Some(s) => Actor::Staff(s.id).label(),
             None => actor.to_owned(),
         });
@@ -147,7 +148,7 @@ pub async fn page(
     require_admin(&staff)?;
     let p = staff_page(&state, p, &staff);
     let (mut entries, error) = match to_query(&state, &filter).await? {
-        Ok(q) => (state.store.audit_search(&q).await?, None),
+        Ok(q) => (state.stores.audit.audit_search(&q).await?, None),
         Err(key) => (Vec::new(), Some(p.t(key))),
     };
     let older = (entries.len() > PAGE_SIZE as usize).then(|| {
@@ -157,27 +158,25 @@ pub async fn page(
         format!("{q}{}before={last}", if q.is_empty() { "" } else { "&" })
     });
     let mut lines = Vec::with_capacity(entries.len());
-    let mut usernames: HashMap<i64, String> = HashMap::new();
-    for entry in entries {
-        let actor = match entry
+    let staff_id = |entry: &AuditEntry| -> Option<i64> {
+        entry
             .actor
             .strip_prefix("staff:")
             .and_then(|id| id.parse().ok())
-        {
-            Some(id) => match usernames.get(&id) {
-                Some(name) => name.clone(),
-                None => {
-                    let name = state
-                        .store
-                        .staff(id)
-                        .await?
-                        .map_or_else(|| entry.actor.clone(), |s| s.username);
-                    usernames.insert(id, name.clone());
-                    name
-                }
-            },
-            None => entry.actor.clone(),
-        };
+    };
+    let ids: Vec<i64> = entries.iter().filter_map(staff_id).collect();
+    let usernames: HashMap<i64, String> = state
+        .stores
+        .org
+        .staff_by_ids(&ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.username))
+        .collect();
+    for entry in entries {
+        let actor = staff_id(&entry)
+            .and_then(|id| usernames.get(&id).cloned())
+            .unwrap_or_else(|| entry.actor.clone());
         let appeal_id = entry
             .subject
             .strip_prefix("appeal:")

@@ -36,11 +36,11 @@ pub async fn units(state: &AppState) -> AppResult<Vec<Unit>> {
 }
 
 pub async fn departments(state: &AppState) -> AppResult<Vec<Department>> {
-    Ok(state.store.departments().await?)
+    Ok(state.stores.catalog.departments().await?)
 }
 
 pub async fn reply_templates(state: &AppState) -> AppResult<Vec<ReplyTemplate>> {
-    Ok(state.store.reply_templates().await?)
+    Ok(state.stores.catalog.reply_templates().await?)
 }
 
 /// Officers of the owning unit (and below) who can take the case.
@@ -51,7 +51,8 @@ pub async fn assignees(
 ) -> AppResult<Vec<StaffProfile>> {
     let appeal = access::load(state, staff, appeal_id, Need::Handle).await?;
     Ok(state
-        .store
+        .stores
+        .org
         .staff_in(&appeal.unit_path, None)
         .await?
         .iter()

@@ -265,7 +265,8 @@ pub async fn create_unit(
                 ..edit.profile
             };
             match state
-                .store
+                .stores
+                .org
                 .add_unit(new, profile, &actor(&staff), state.now())
                 .await
             {
@@ -339,12 +340,20 @@ pub async fn save_unit(
         Ok((edit, parent)) => {
             let mut result = Ok(old.clone());
             if parent != old.parent_id {
-                result = state.store.move_unit(id, parent, &who, state.now()).await;
+                result = state
+                    .stores
+                    .org
+                    .move_unit(id, parent, &who, state.now())
+                    .await;
             }
             if result.is_ok()
                 && (edit.name != old.name || edit.kind != old.kind || edit.profile != old.profile)
             {
-                result = state.store.update_unit(id, edit, &who, state.now()).await;
+                result = state
+                    .stores
+                    .org
+                    .update_unit(id, edit, &who, state.now())
+                    .await;
             }
             match result {
                 Ok(u) => {
@@ -460,7 +469,7 @@ async fn staff_view(
     let org = state.reload_org().await?;
     let mut staff = Vec::new();
     for root in org.all().iter().filter(|u| u.parent_id.is_none()) {
-        for s in state.store.staff_in(&root.path, None).await? {
+        for s in state.stores.org.staff_in(&root.path, None).await? {
             staff.push(StaffLine {
                 role_label: p.t(&format!("role.{}", s.role)),
                 unit_name: org.name(s.unit_id).unwrap_or_default().to_owned(),
@@ -548,7 +557,12 @@ pub async fn create_staff(
                 unit_id: edit.unit_id,
                 password_hash: hash_password(&pw).map_err(AppError::internal)?,
             };
-            match state.store.add_staff(new, &actor(&me), state.now()).await {
+            match state
+                .stores
+                .org
+                .add_staff(new, &actor(&me), state.now())
+                .await
+            {
                 Ok(s) => {
                     let notice = p.t1("page.admin_org.staff_created", "name", &s.username);
                     let shown = Some((s.username, pw));
@@ -583,7 +597,12 @@ async fn account_view(
     error: Option<String>,
 ) -> AppResult<AccountPage> {
     let p = staff_page(state, p, me);
-    let account = state.store.staff(id).await?.ok_or(AppError::NotFound)?;
+    let account = state
+        .stores
+        .org
+        .staff(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let org = state.reload_org().await?;
     let form = form.unwrap_or_else(|| StaffForm {
         username: account.username.clone(),
@@ -629,7 +648,8 @@ pub async fn save_account(
         // from the console).
         Ok((_, edit)) if id == me.id && edit.role != Role::Admin => p.t("page.admin_org.err_self"),
         Ok((_, edit)) => match state
-            .store
+            .stores
+            .org
             .update_staff(id, edit, &actor(&me), state.now())
             .await
         {
@@ -657,7 +677,12 @@ pub async fn account_action(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> AppResult<Response> {
     require_admin(&me)?;
-    let account = state.store.staff(id).await?.ok_or(AppError::NotFound)?;
+    let account = state
+        .stores
+        .org
+        .staff(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut shown = None;
     let (audit_action, notice_key) = match action.as_str() {
         "disable" if id == me.id => {
@@ -666,24 +691,25 @@ pub async fn account_action(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         "disable" => {
-            state.store.set_disabled(id, true).await?;
+            state.stores.org.set_disabled(id, true).await?;
             ("staff.disabled", "page.admin_org.staff_disabled")
         }
         "enable" => {
-            state.store.set_disabled(id, false).await?;
+            state.stores.org.set_disabled(id, false).await?;
             ("staff.enabled", "page.admin_org.staff_enabled")
         }
         "password" => {
             let pw = password::generate_password();
             let hash = hash_password(&pw).map_err(AppError::internal)?;
-            state.store.set_password(id, &hash).await?;
+            state.stores.org.set_password(id, &hash).await?;
             shown = Some((account.username.clone(), pw));
             ("staff.password_reset", "page.admin_org.password_reset")
         }
         _ => return Err(AppError::NotFound),
     };
     state
-        .store
+        .stores
+        .audit
         .audit(NewAudit {
             at: state.now(),
             actor: actor(&me),

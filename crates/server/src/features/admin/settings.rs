@@ -57,7 +57,8 @@ pub async fn save_calendar(state: &AppState, staff: &Staff, rows: &[RawDay<'_>])
         Err(errors) => return Ok(Err(Refusal::Calendar(errors))),
     };
     state
-        .store
+        .stores
+        .settings
         .put_setting(SETTING_WORK_CALENDAR, &calendar_table::to_csv(&days))
         .await?;
     audit(
@@ -85,7 +86,8 @@ pub async fn save_deadlines(state: &AppState, staff: &Staff, policy: DeadlinePol
     }
     let json = serde_json::to_string(&policy).map_err(AppError::internal)?;
     state
-        .store
+        .stores
+        .settings
         .put_setting(SETTING_DEADLINE_POLICY, &json)
         .await?;
     audit(state, staff, "admin.deadlines", json).await?;
@@ -109,7 +111,8 @@ pub async fn create_department(
     };
     let (name, contact) = (name.into_inner(), contact.map(AddressLine::into_inner));
     let d = state
-        .store
+        .stores
+        .catalog
         .create_department(&name, contact.as_deref().unwrap_or_default())
         .await?;
     audit(
@@ -131,7 +134,11 @@ pub async fn create_template(state: &AppState, staff: &Staff, title: &str, body:
         return Ok(Err(Refusal::Template));
     };
     let (title, body) = (title.into_inner(), body.into_inner());
-    let t = state.store.create_reply_template(&title, &body).await?;
+    let t = state
+        .stores
+        .catalog
+        .create_reply_template(&title, &body)
+        .await?;
     audit(
         state,
         staff,
@@ -150,7 +157,8 @@ pub async fn save_dictionary(state: &AppState, staff: &Staff, words: &str) -> Ed
         return Ok(Err(Refusal::Dictionary));
     };
     state
-        .store
+        .stores
+        .settings
         .put_setting(SETTING_TEXT_DICTIONARY, words)
         .await?;
     audit(state, staff, "admin.dictionary", format!("{count} words")).await?;
@@ -179,7 +187,8 @@ pub async fn edit_department(
     let actor = Actor::Staff(staff.id).label();
     let contact = contact.unwrap_or_default();
     let result = state
-        .store
+        .stores
+        .catalog
         .update_department(id, &name, &contact, retired, &actor, state.now())
         .await
         .map(|_| ());
@@ -203,7 +212,8 @@ pub async fn edit_template(
     let (title, body) = (title.into_inner(), body.into_inner());
     let actor = Actor::Staff(staff.id).label();
     let result = state
-        .store
+        .stores
+        .catalog
         .update_reply_template(id, &title, &body, retired, &actor, state.now())
         .await
         .map(|_| ());
@@ -221,7 +231,8 @@ fn taken_or(result: Result<(), StoreError>) -> Edit<()> {
 
 async fn audit(state: &AppState, staff: &Staff, action: &str, detail: String) -> AppResult<()> {
     state
-        .store
+        .stores
+        .audit
         .audit(NewAudit {
             at: state.now(),
             actor: Actor::Staff(staff.id).label(),

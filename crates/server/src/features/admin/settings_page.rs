@@ -134,17 +134,18 @@ async fn view(
 ) -> AppResult<AdminPage> {
     let p = staff_page(state, p, staff);
     let settings = state.settings();
-    let departments = state.store.department_registry().await?;
-    let templates = state.store.reply_template_registry().await?;
+    let departments = state.stores.catalog.department_registry().await?;
+    let templates = state.stores.catalog.reply_template_registry().await?;
     let calendar = match calendar_override {
         Some(rows) => rows,
         None => {
-            let stored = state.store.setting(SETTING_WORK_CALENDAR).await?;
+            let stored = state.stores.settings.setting(SETTING_WORK_CALENDAR).await?;
             calendar_rows(&stored_calendar(stored.as_deref(), &settings.calendar))
         }
     };
     let dictionary = state
-        .store
+        .stores
+        .settings
         .setting(SETTING_TEXT_DICTIONARY)
         .await?
         .unwrap_or_default();

@@ -18,6 +18,6 @@ impl Job for StatsRefresh {
     }
 
     async fn run(&self, state: &AppState) -> AppResult<()> {
-        Ok(state.store.refresh_stats(state.now()).await?)
+        Ok(state.stores.rates.refresh_stats(state.now()).await?)
     }
 }

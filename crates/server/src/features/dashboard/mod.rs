@@ -56,7 +56,7 @@ pub async fn dashboard(state: &AppState, staff: &Staff, period: Period) -> AppRe
     if from >= to {
         return Err(AppError::BadRequest("`from` must be before `to`".into()));
     }
-    let own = state.store.rate_counts(from, to, now).await?;
+    let own = state.stores.rates.rate_counts(from, to, now).await?;
     let org = state.org();
     let weights = state.settings().weights;
     let mut units: Vec<UnitRates> = org

@@ -72,7 +72,11 @@ pub async fn inbox(
     filter: &InboxFilter,
 ) -> AppResult<Page<AppealSummary>> {
     let query = inbox_query(state, staff, filter)?;
-    Ok(visible(state, staff, state.store.inbox(&query).await?))
+    Ok(visible(
+        state,
+        staff,
+        state.stores.appeals.inbox(&query).await?,
+    ))
 }
 
 fn inbox_query(state: &AppState, staff: &Staff, filter: &InboxFilter) -> AppResult<InboxQuery> {
@@ -146,13 +150,14 @@ pub async fn possibly_urgent(
     };
     let mut query = inbox_query(state, staff, &filter)?;
     query.possible_only = true;
-    Ok(visible(state, staff, state.store.inbox(&query).await?).items)
+    Ok(visible(state, staff, state.stores.appeals.inbox(&query).await?).items)
 }
 
 /// How many open cases of each status the caller's scope holds (the 待办 counts).
 pub async fn open_counts(state: &AppState, staff: &Staff) -> AppResult<Vec<(Status, i64)>> {
     Ok(state
-        .store
+        .stores
+        .appeals
         .open_counts(&staff.unit_path, staff.role.sees_conduct())
         .await?)
 }
@@ -176,9 +181,9 @@ pub async fn detail(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal
     let appeal = access::load(state, staff, id, Need::Read).await?;
     let org = state.org_knowing(appeal.unit_id).await?;
     let (events, handoffs, requests) = tokio::try_join!(
-        state.store.events(id),
-        state.store.handoffs(id),
-        state.store.requests_for(id),
+        state.stores.appeals.events(id),
+        state.stores.appeals.handoffs(id),
+        state.stores.supervision.requests_for(id),
     )?;
     Ok(AppealDetail {
         unit_name: org.name(appeal.unit_id).map(str::to_owned),
@@ -222,7 +227,8 @@ pub async fn accept(state: &AppState, staff: &Staff, id: Id) -> AppResult<Appeal
 pub async fn assign(state: &AppState, staff: &Staff, id: Id, assignee_id: Id) -> AppResult<Appeal> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let assignee = state
-        .store
+        .stores
+        .org
         .staff(assignee_id)
         .await?
         .filter(|s| !s.disabled && s.role.handles_appeals())
@@ -286,7 +292,8 @@ pub async fn transfer(
     appeal.status.apply(Action::Transfer)?;
     if state.config.transfer_requires_approval && !staff.role.supervises() {
         let request = state
-            .store
+            .stores
+            .supervision
             .create_request(NewRequest {
                 appeal_id: appeal.id,
                 kind: RequestKind::Transfer,
@@ -353,7 +360,7 @@ pub async fn hand_off(
 ) -> AppResult<Handoff> {
     let appeal = access::load(state, staff, id, Need::Handle).await?;
     let note = Remark::parse("note", note)?.into_inner();
-    let departments = state.store.departments().await?;
+    let departments = state.stores.catalog.departments().await?;
     let department = departments
         .iter()
         .find(|d| d.id == department_id)
@@ -376,7 +383,8 @@ pub async fn hand_off(
         notify: None,
     };
     Ok(state
-        .store
+        .stores
+        .appeals
         .create_handoff(change, department.id, &note)
         .await?)
 }
@@ -391,7 +399,7 @@ pub async fn acknowledge_handoff(
 ) -> AppResult<Handoff> {
     access::load(state, staff, appeal_id, Need::Handle).await?;
     let receipt = Remark::parse("receipt", receipt)?.into_inner();
-    let known = state.store.handoffs(appeal_id).await?;
+    let known = state.stores.appeals.handoffs(appeal_id).await?;
     let handoff = known
         .iter()
         .find(|h| h.id == handoff_id)
@@ -400,7 +408,8 @@ pub async fn acknowledge_handoff(
         return Err(AppError::Conflict("hand-off already acknowledged".into()));
     }
     Ok(state
-        .store
+        .stores
+        .appeals
         .acknowledge_handoff(handoff_id, &receipt, state.now())
         .await?)
 }
@@ -419,7 +428,8 @@ pub struct ReplyInput {
 pub async fn templates_for(state: &AppState, appeal: &Appeal) -> AppResult<Vec<ReplyTemplate>> {
     let fields = template_fields(state, appeal);
     Ok(state
-        .store
+        .stores
+        .catalog
         .reply_templates()
         .await?
         .into_iter()
@@ -517,7 +527,8 @@ pub async fn request_extension(
     }
     let reason = Remark::parse("reason", reason)?.into_inner();
     Ok(state
-        .store
+        .stores
+        .supervision
         .create_request(NewRequest {
             appeal_id: appeal.id,
             kind: RequestKind::Extension,
@@ -592,7 +603,8 @@ pub struct RevealedContact {
 pub async fn reveal_contact(state: &AppState, staff: &Staff, id: Id) -> AppResult<RevealedContact> {
     let appeal = access::load(state, staff, id, Need::Reveal).await?;
     let contact = state
-        .store
+        .stores
+        .contacts
         .appeal_contact(appeal.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -612,7 +624,8 @@ pub async fn reveal_contact(state: &AppState, staff: &Staff, id: Id) -> AppResul
     .flatten()
     .collect();
     state
-        .store
+        .stores
+        .audit
         .audit(NewAudit {
             at: state.now(),
             actor: Actor::Staff(staff.id).label(),

@@ -57,7 +57,7 @@ pub async fn submit(
     // A hotline operator signed in records the call on the caller's behalf.
     let staff_id = sessions.and_then(|Extension(s)| s.staff.and_then(|s| s.staff_id));
     let recorder = match staff_id {
-        Some(id) => state.store.staff(id).await?.filter(|s| !s.disabled),
+        Some(id) => state.stores.org.staff(id).await?.filter(|s| !s.disabled),
         None => None,
     };
     let out = intake::submit(&state, input, key, recorder.as_ref()).await?;

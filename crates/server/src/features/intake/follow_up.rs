@@ -41,7 +41,8 @@ pub async fn record(
         )));
     }
     let appeal = state
-        .store
+        .stores
+        .appeals
         .appeal(appeal_id)
         .await?
         .ok_or(AppError::NotFound)?;

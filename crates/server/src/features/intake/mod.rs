@@ -127,9 +127,10 @@ pub async fn submit(
         recorded_by: recorded_by.map(|s| s.id),
         history: None,
     };
-    let outcome = state.store.insert_appeal(new).await?;
+    let outcome = state.stores.appeals.insert_appeal(new).await?;
     let appeal = state
-        .store
+        .stores
+        .appeals
         .appeal(outcome.id())
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("inserted appeal not found")))?;
@@ -163,11 +164,11 @@ pub async fn submit(
 async fn send_intake_notices(state: &AppState, appeal: &Appeal) -> AppResult<()> {
     let now = state.now();
     if let Some(sms) = notices::to_resident(state, appeal, "portal.intake_received", &[]).await? {
-        state.store.enqueue(sms, now).await?;
+        state.stores.queue.enqueue(sms, now).await?;
     }
     if appeal.emergency {
         for notice in notices::to_duty(state, appeal) {
-            state.store.enqueue(notice, now).await?;
+            state.stores.queue.enqueue(notice, now).await?;
         }
     }
     Ok(())
@@ -296,11 +297,13 @@ pub async fn caller_history(
     }
     let phone = Phone::parse(phone)?;
     let rows = state
-        .store
+        .stores
+        .contacts
         .appeals_by_phone_hash(&state.vault.phone_hash(&phone), 50)
         .await?;
     state
-        .store
+        .stores
+        .audit
         .audit(NewAudit {
             at: state.now(),
             actor: Actor::Staff(staff.id).label(),

@@ -81,7 +81,12 @@ pub fn check(staff: &Staff, appeal: &Appeal, need: Need) -> AppResult<()> {
 
 /// Load an appeal and check access in one step (404 when it does not exist).
 pub async fn load(state: &AppState, staff: &Staff, id: Id, need: Need) -> AppResult<Appeal> {
-    let appeal = state.store.appeal(id).await?.ok_or(AppError::NotFound)?;
+    let appeal = state
+        .stores
+        .appeals
+        .appeal(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     check(staff, &appeal, need)?;
     Ok(appeal)
 }

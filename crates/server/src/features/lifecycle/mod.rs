@@ -4,7 +4,7 @@
 //! Every operation that changes an appeal:
 //! 1. loads it and checks access ([`access`]),
 //! 2. computes the next status with the domain state machine (`Status::apply`),
-//! 3. writes ONE `Store::apply_change` naming the version it read (optimistic
+//! 3. writes ONE `AppealStore::apply_change` naming the version it read (optimistic
 //!    concurrency: a concurrent change makes it fail with 409 Conflict), which records
 //!    the event (public or internal), the audit entry and any outbox notification
 //!    atomically.
@@ -44,7 +44,7 @@ pub(crate) async fn commit(
         event,
         notify,
     };
-    Ok(state.store.apply_change(change).await?)
+    Ok(state.stores.appeals.apply_change(change).await?)
 }
 
 /// An event record; `public` events appear on the resident's timeline.

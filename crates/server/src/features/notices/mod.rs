@@ -32,7 +32,8 @@ pub(crate) async fn to_resident(
         return Ok(None);
     }
     let contact = state
-        .store
+        .stores
+        .contacts
         .appeal_contact(appeal.id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -21,7 +21,8 @@ pub async fn deliver_due(state: &AppState) -> AppResult<DeliveryReport> {
     let now = state.now();
     let lease = state.config.jobs.lease_secs * 1000;
     let batch = state
-        .store
+        .stores
+        .queue
         .claim_outbox(&state.config.node_id, now, lease, 50)
         .await?;
     let mut report = DeliveryReport::default();
@@ -32,7 +33,7 @@ pub async fn deliver_due(state: &AppState) -> AppResult<DeliveryReport> {
         };
         match result {
             Ok(()) => {
-                state.store.outbox_sent(row.id, state.now()).await?;
+                state.stores.queue.outbox_sent(row.id, state.now()).await?;
                 report.sent += 1;
             }
             Err(e) => {
@@ -52,7 +53,8 @@ pub async fn deliver_due(state: &AppState) -> AppResult<DeliveryReport> {
                     "notification not delivered"
                 );
                 state
-                    .store
+                    .stores
+                    .queue
                     .outbox_failed(row.id, &e.reason, retry_at)
                     .await?;
                 if retry_at.is_some() {

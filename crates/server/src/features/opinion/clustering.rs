@@ -62,9 +62,15 @@ pub async fn visible(
     id: Id,
     limit: u32,
 ) -> AppResult<(Cluster, Vec<AppealSummary>)> {
-    let cluster = state.store.cluster(id).await?.ok_or(AppError::NotFound)?;
+    let cluster = state
+        .stores
+        .opinion
+        .cluster(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let members = state
-        .store
+        .stores
+        .opinion
         .cluster_appeals(id, Some(&staff.unit_path), staff.role.sees_conduct(), limit)
         .await?;
     if members.is_empty() {
@@ -107,7 +113,8 @@ pub async fn assign_new(state: &AppState) -> AppResult<ClusterRun> {
 
 async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     let stored_cursor: Option<Id> = state
-        .store
+        .stores
+        .settings
         .setting(CURSOR)
         .await?
         .and_then(|v| v.parse().ok());
@@ -122,7 +129,11 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
     }
     let work = guard.as_mut().expect("built above");
     let since = state.now() - work.window_days * DAY_MS;
-    let rows = state.store.analysis_rows(work.cursor, since, BATCH).await?;
+    let rows = state
+        .stores
+        .opinion
+        .analysis_rows(work.cursor, since, BATCH)
+        .await?;
     let engine = OpinionState::of(state).text.current();
     let Some(last) = rows.last().map(|r| r.id) else {
         return Ok(ClusterRun::default());
@@ -186,7 +197,11 @@ async fn assign_batch(state: &AppState) -> AppResult<ClusterRun> {
         links.push((c, link));
     }
     let just_links: Vec<ClusterLink> = links.iter().map(|(_, l)| l.clone()).collect();
-    let ids = state.store.save_clusters(&just_links, CURSOR, last).await?;
+    let ids = state
+        .stores
+        .opinion
+        .save_clusters(&just_links, CURSOR, last)
+        .await?;
     let linked = just_links.iter().map(|l| l.appeal_ids.len()).sum();
     for ((c, _), id) in links.iter().zip(ids) {
         work.stored.insert(*c, id);
@@ -240,7 +255,11 @@ async fn rebuild(state: &AppState, cursor: Id) -> AppResult<ClusterWork> {
     let engine = OpinionState::of(state).text.current();
     let mut after = 0;
     while after < cursor {
-        let rows = state.store.analysis_rows(after, since, 10_000).await?;
+        let rows = state
+            .stores
+            .opinion
+            .analysis_rows(after, since, 10_000)
+            .await?;
         let Some(last) = rows.last().map(|r| r.id) else {
             break;
         };

@@ -71,7 +71,11 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
     let mut inputs = Vec::new();
     let mut after = 0;
     loop {
-        let rows = state.store.analysis_rows(after, since, 20_000).await?;
+        let rows = state
+            .stores
+            .opinion
+            .analysis_rows(after, since, 20_000)
+            .await?;
         let Some(last) = rows.last().map(|r| r.id) else {
             break;
         };
@@ -132,7 +136,7 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
             p_value: alert.p_value,
             detected_at: now,
         };
-        let (_, new) = state.store.save_alert(&record).await?;
+        let (_, new) = state.stores.opinion.save_alert(&record).await?;
         outcome.alerts += 1;
         outcome.new_alerts += usize::from(new);
     }
@@ -157,7 +161,8 @@ pub const LIST_LIMIT: u32 = 200;
 pub async fn list(state: &AppState, staff: &Staff) -> AppResult<Vec<EmergingAlertRecord>> {
     let now = state.now();
     Ok(state
-        .store
+        .stores
+        .opinion
         .alerts(
             Some(&staff.unit_path),
             now - LIST_DAYS * DAY_MS,
@@ -175,12 +180,18 @@ pub async fn visible(
     id: Id,
     limit: u32,
 ) -> AppResult<(EmergingAlertRecord, Vec<AppealSummary>)> {
-    let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
+    let alert = state
+        .stores
+        .opinion
+        .alert(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !concerns(&staff.unit_path, &alert) {
         return Err(AppError::NotFound);
     }
     let members = state
-        .store
+        .stores
+        .opinion
         .alert_appeals(id, Some(&staff.unit_path), staff.role.sees_conduct(), limit)
         .await?;
     Ok((alert, members))
@@ -198,12 +209,18 @@ pub async fn set_status(
         return Err(AppError::Forbidden);
     }
     let note = AnalystNote::parse_optional("note", note)?.map(AnalystNote::into_inner);
-    let alert = state.store.alert(id).await?.ok_or(AppError::NotFound)?;
+    let alert = state
+        .stores
+        .opinion
+        .alert(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !concerns(&staff.unit_path, &alert) {
         return Err(AppError::NotFound);
     }
     state
-        .store
+        .stores
+        .opinion
         .set_alert_status(id, status, staff.id, note.as_deref())
         .await?;
     Ok(())

@@ -11,7 +11,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use police_square_domain::{calendar::DAY_MS, Category, Status};
-use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff, CATEGORY_CORRECTED};
+use police_square_store::{Actor, Appeal, AppealPatch, Id, Staff};
 use police_square_text::{CategoryModel, DefaultCategory, IdfModel, TextEngine};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,9 @@ use crate::{
         opinion::{analysis, OpinionState},
     },
 };
+
+/// The event kind of a category set by hand (人工更正分类).
+pub const CATEGORY_CORRECTED: &str = "category_corrected";
 
 /// A correction counts as much as this many seed examples: few people correct, and
 /// each correction is a person's considered judgement on real local language.
@@ -85,7 +88,8 @@ pub fn check_dictionary(text: &str) -> AppResult<usize> {
 
 async fn dictionary(state: &AppState) -> AppResult<String> {
     Ok(state
-        .store
+        .stores
+        .settings
         .setting(SETTING_TEXT_DICTIONARY)
         .await?
         .unwrap_or_default())
@@ -103,14 +107,16 @@ async fn blocking<T: Send + 'static>(
 /// Retrain when there are corrections the current model has not learned from, or when
 /// it is older than a day (or always, with `force`). Returns what was stored, if any.
 pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainOutcome>> {
-    let store = &state.store;
+    let stores = &state.stores;
     let now = state.now();
-    let latest = store.latest_correction_id().await?;
-    let stored = store.latest_text_model().await?;
+    let latest = stores.opinion.latest_correction_id().await?;
+    let stored = stores.opinion.latest_text_model().await?;
     let fresh = stored
         .as_ref()
         .is_some_and(|m| m.corrections_through >= latest && now - m.trained_at < REFRESH_AFTER_MS);
-    if !force && (fresh || (stored.is_none() && latest == 0 && store.count_appeals().await? == 0)) {
+    if !force
+        && (fresh || (stored.is_none() && latest == 0 && stores.rates.count_appeals().await? == 0))
+    {
         return Ok(None);
     }
 
@@ -118,7 +124,7 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     let mut by_appeal: HashMap<i64, (String, DefaultCategory)> = HashMap::new();
     let mut after = 0;
     while by_appeal.len() < MAX_CORRECTIONS {
-        let page = store.corrections(after, 5_000).await?;
+        let page = stores.opinion.corrections(after, 5_000).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for c in page {
@@ -153,7 +159,8 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     .await?;
 
     let idf_documents = engine.idf().doc_count;
-    let id = store
+    let id = stores
+        .opinion
         .save_text_model(now, latest, count as i64, &json)
         .await?;
     OpinionState::of(state)
@@ -178,7 +185,11 @@ async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
     let mut texts = Vec::new();
     let mut after = 0;
     loop {
-        let page = state.store.analysis_rows(after, since, 10_000).await?;
+        let page = state
+            .stores
+            .opinion
+            .analysis_rows(after, since, 10_000)
+            .await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         texts.extend(page.into_iter().map(|r| r.text));
@@ -195,13 +206,13 @@ async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
 /// Rebuild this node's engine if a newer model was stored or the dictionary changed
 /// (at start, after an admin edit, and periodically: another node may have retrained).
 pub async fn reload(state: &AppState) -> AppResult<bool> {
-    let newest = state.store.latest_text_model_id().await?;
+    let newest = state.stores.opinion.latest_text_model_id().await?;
     let dict = dictionary(state).await?;
     if (newest, dict.clone()) == OpinionState::of(state).text.built_from() {
         return Ok(false);
     }
     let stored = match newest {
-        Some(_) => state.store.latest_text_model().await?,
+        Some(_) => state.stores.opinion.latest_text_model().await?,
         None => None,
     };
     let model_id = stored.as_ref().map(|m| m.id);
@@ -266,6 +277,8 @@ pub async fn correct_category(
         None,
         AppealPatch {
             category: Some((category.to_string(), 1.0)),
+            // Kept as a correction: the retraining job learns local language from it.
+            category_corrected: true,
             ..Default::default()
         },
         crate::features::lifecycle::event(CATEGORY_CORRECTED, false, Some(category.to_string())),

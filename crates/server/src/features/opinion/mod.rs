@@ -177,10 +177,13 @@ pub async fn opinion(
     let current = query(from, to);
     let before = query(from - (to - from), from);
     let (view, previous, clusters, alerts) = tokio::try_join!(
-        state.store.opinion(&current),
-        state.store.opinion(&before),
-        state.store.top_clusters(&current, TOP_CLUSTERS),
-        state.store.alerts(Some(&unit.path), from, to, ALERTS_SHOWN),
+        state.stores.opinion.opinion(&current),
+        state.stores.opinion.opinion(&before),
+        state.stores.opinion.top_clusters(&current, TOP_CLUSTERS),
+        state
+            .stores
+            .opinion
+            .alerts(Some(&unit.path), from, to, ALERTS_SHOWN),
     )?;
     let units = shares(state, &unit, &view.by_unit, &previous.by_unit);
     Ok(Opinion {

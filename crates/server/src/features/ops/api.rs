@@ -10,10 +10,10 @@ pub async fn healthz() -> Json<Value> {
 
 /// The database answers.
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.store.ping().await {
+    match state.stores.maintenance.ping().await {
         Ok(()) => (
             StatusCode::OK,
-            Json(json!({ "status": "ready", "backend": state.store.backend() })),
+            Json(json!({ "status": "ready", "backend": state.stores.maintenance.backend() })),
         ),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

@@ -18,6 +18,11 @@ impl Job for PurgeExpired {
     }
 
     async fn run(&self, state: &AppState) -> AppResult<()> {
-        Ok(state.store.purge_expired(state.now()).await.map(|_| ())?)
+        Ok(state
+            .stores
+            .access
+            .purge_expired(state.now())
+            .await
+            .map(|_| ())?)
     }
 }

@@ -82,7 +82,11 @@ pub struct ReportView {
 
 async fn view(state: &AppState, staff: &CurrentStaff, report: Report) -> AppResult<ReportView> {
     let content = ReportContent::parse(&report.content)?;
-    let annotations = state.store.report_annotations(report.meta.id).await?;
+    let annotations = state
+        .stores
+        .reports
+        .report_annotations(report.meta.id)
+        .await?;
     let can_annotate =
         reports::may_annotate(staff.role) && report.meta.status == ReportStatus::Published;
     Ok(ReportView {

@@ -62,14 +62,16 @@ pub async fn generate(
     by: Option<Id>,
 ) -> AppResult<Report> {
     if let Some(existing) = state
-        .store
+        .stores
+        .reports
         .report_for(unit_id, period.kind, period.start)
         .await?
     {
         if existing.status == ReportStatus::Published {
             // Frozen: never recomputed.
             return state
-                .store
+                .stores
+                .reports
                 .report(existing.id)
                 .await?
                 .ok_or(AppError::NotFound);
@@ -77,11 +79,12 @@ pub async fn generate(
     }
     let now = state.now();
     // The rates read the pre-aggregated statistics: bring them up to date first.
-    state.store.refresh_stats(now).await?;
+    state.stores.rates.refresh_stats(now).await?;
     let content = assemble(state, unit_id, period, now).await?;
     let json = serde_json::to_string(&content).map_err(AppError::internal)?;
     Ok(state
-        .store
+        .stores
+        .reports
         .save_report_draft(NewReport {
             kind: period.kind,
             period_start: period.start,
@@ -134,15 +137,25 @@ pub async fn assemble(
     let unit = org.unit(unit_id).ok_or(AppError::NotFound)?.clone();
     let scope = unit.path.clone();
     let prev = period.previous();
-    let store = &state.store;
+    let stores = &state.stores;
     let (current, previous, daily, clusters, emerging, counts, prev_counts) = tokio::try_join!(
-        store.report_volume(&scope, period.start, period.end),
-        store.report_volume(&scope, prev.start, prev.end),
-        store.report_daily(&scope, period.start, period.end),
-        store.report_clusters(&scope, period.start, period.end, TOP_CLUSTERS),
-        store.report_emerging(&scope, period.start, period.end, EMERGING_LIMIT),
-        store.rate_counts(period.start, period.end.min(now), now),
-        store.rate_counts(prev.start, prev.end.min(now), now),
+        stores
+            .reports
+            .report_volume(&scope, period.start, period.end),
+        stores.reports.report_volume(&scope, prev.start, prev.end),
+        stores
+            .reports
+            .report_daily(&scope, period.start, period.end),
+        stores
+            .reports
+            .report_clusters(&scope, period.start, period.end, TOP_CLUSTERS),
+        stores
+            .reports
+            .report_emerging(&scope, period.start, period.end, EMERGING_LIMIT),
+        stores
+            .rates
+            .rate_counts(period.start, period.end.min(now), now),
+        stores.rates.rate_counts(prev.start, prev.end.min(now), now),
     )?;
 
     // The unit directly below the report's unit that owns (or is) each unit.
@@ -334,7 +347,8 @@ async fn quotes(
         let to = period.start + span * (i + 1) / n;
         windows.push(
             state
-                .store
+                .stores
+                .reports
                 .report_quote_candidates(scope, from, to, category, QUOTE_CANDIDATES)
                 .await?,
         );
@@ -383,7 +397,8 @@ async fn quotes(
     chosen.truncate(QUOTES_PER_CONCERN);
     let mut out = Vec::new();
     for c in chosen {
-        let (name, address, phone) = match state.store.appeal_contact(c.appeal_id).await? {
+        let (name, address, phone) = match state.stores.contacts.appeal_contact(c.appeal_id).await?
+        {
             Some(contact) => (
                 contact
                     .name_enc

@@ -87,7 +87,12 @@ pub fn report_units(state: &AppState, scope: &UnitPath) -> Vec<(Id, String)> {
 /// A report the staff member may see, else 404 (never reveal that it exists).
 pub async fn visible_report(state: &AppState, staff: &Staff, id: Id) -> AppResult<Report> {
     let scope = report_scope(state, staff)?;
-    let report = state.store.report(id).await?.ok_or(AppError::NotFound)?;
+    let report = state
+        .stores
+        .reports
+        .report(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if !scope.contains(&report.meta.unit_path) {
         return Err(AppError::NotFound);
     }
@@ -96,7 +101,7 @@ pub async fn visible_report(state: &AppState, staff: &Staff, id: Id) -> AppResul
 
 pub async fn list(state: &AppState, staff: &Staff) -> AppResult<Vec<ReportMeta>> {
     let scope = report_scope(state, staff)?;
-    Ok(state.store.reports_in(&scope, LIST_LIMIT).await?)
+    Ok(state.stores.reports.reports_in(&scope, LIST_LIMIT).await?)
 }
 
 // ── publishing and annotations ──────────────────────────────────────────
@@ -107,7 +112,8 @@ pub async fn publish(state: &AppState, staff: &Staff, id: Id) -> AppResult<Repor
     }
     visible_report(state, staff, id).await?;
     Ok(state
-        .store
+        .stores
+        .reports
         .publish_report(id, staff.id, state.now())
         .await?)
 }
@@ -128,7 +134,8 @@ pub async fn annotate(
     }
     let text = AnalystNote::parse("annotation", text)?.into_inner();
     Ok(state
-        .store
+        .stores
+        .reports
         .annotate_report(id, staff.id, state.now(), &text)
         .await?)
 }
@@ -153,7 +160,8 @@ pub async fn generate_due(state: &AppState) -> AppResult<usize> {
         let period = Period::last_completed(kind, now);
         for &unit in &units {
             if state
-                .store
+                .stores
+                .reports
                 .report_for(unit, kind, period.start)
                 .await?
                 .is_some()

@@ -354,7 +354,8 @@ fn ranking_label(p: &PageFrame, r: &reports::RateRow) -> String {
 async fn staff_name(state: &AppState, id: Option<Id>) -> String {
     match id {
         Some(id) => state
-            .store
+            .stores
+            .org
             .staff(id)
             .await
             .ok()
@@ -384,7 +385,7 @@ pub async fn show(
     if xlsx {
         return xlsx::export(&p, &report, &content);
     }
-    let annotations = state.store.report_annotations(id).await?;
+    let annotations = state.stores.reports.report_annotations(id).await?;
     let meta = &report.meta;
     let published = meta.status == ReportStatus::Published;
     let published_info = match meta.published_at {

@@ -89,7 +89,7 @@ async fn find(
     resident: Option<&CurrentResident>,
 ) -> AppResult<Appeal> {
     let found = match tracking::normalize(code) {
-        Ok(code) => state.store.appeal_by_tracking_code(&code).await?,
+        Ok(code) => state.stores.appeals.appeal_by_tracking_code(&code).await?,
         Err(_) => None,
     };
     let own = matches!((&found, resident), (Some(a), Some(r)) if a.id == r.appeal_id);
@@ -118,7 +118,8 @@ pub async fn track(
     let catalog = Catalog::global();
     let org = state.org();
     let timeline = state
-        .store
+        .stores
+        .appeals
         .events(appeal.id)
         .await?
         .into_iter()
@@ -137,7 +138,8 @@ pub async fn track(
     // Only rated cases can have a review; others skip the query.
     let latest_review = if appeal.rated_at.is_some() {
         state
-            .store
+            .stores
+            .supervision
             .requests_for(appeal.id)
             .await?
             .into_iter()
@@ -214,7 +216,7 @@ pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult
         ));
     }
     let now = state.now();
-    let previous = state.store.one_time_code(appeal.id).await?;
+    let previous = state.stores.access.one_time_code(appeal.id).await?;
     if previous
         .as_ref()
         .and_then(|p| p.locked_until)
@@ -232,7 +234,8 @@ pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult
     let otp = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000u32));
     let expires_at = now + OTP_TTL;
     state
-        .store
+        .stores
+        .access
         .put_one_time_code(OneTimeCode {
             appeal_id: appeal.id,
             code_hash: otp_hash(state, appeal.id, &otp),
@@ -244,7 +247,7 @@ pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult
         })
         .await?;
     if let Some(message) = notices::to_resident(state, &appeal, "otp", &[("otp", &otp)]).await? {
-        state.store.enqueue(message, now).await?;
+        state.stores.queue.enqueue(message, now).await?;
     }
     Ok(CodeSent {
         phone_masked: appeal.phone_masked,
@@ -281,7 +284,7 @@ pub async fn verify_code(
 ) -> AppResult<ResidentLogin> {
     let appeal = find(state, code, ip, None).await?;
     let now = state.now();
-    let Some(mut current) = state.store.one_time_code(appeal.id).await? else {
+    let Some(mut current) = state.stores.access.one_time_code(appeal.id).await? else {
         return Err(AppError::BadCredentials("error.otp_expired"));
     };
     if current.locked_until.is_some_and(|until| until > now) {
@@ -303,12 +306,13 @@ pub async fn verify_code(
             // The code is spent: after the lockout a new one must be requested.
             current.code_hash.clear();
         }
-        state.store.put_one_time_code(current).await?;
+        state.stores.access.put_one_time_code(current).await?;
         return Err(AppError::BadCredentials("error.otp_wrong"));
     }
     // Spend the code; a successful verification forgives earlier lockouts.
     state
-        .store
+        .stores
+        .access
         .put_one_time_code(OneTimeCode {
             appeal_id: appeal.id,
             code_hash: String::new(),
@@ -322,7 +326,8 @@ pub async fn verify_code(
     let csrf_token = new_token();
     let expires_at = now + state.config.resident_session_minutes * MINUTE;
     state
-        .store
+        .stores
+        .access
         .create_session(Session {
             token_hash: token_hash(&token),
             staff_id: None,

@@ -150,7 +150,7 @@ pub async fn search(
             .unwrap_or(PAGE_SIZE)
             .clamp(1, MAX_PAGE_SIZE),
     };
-    let found = state.store.search_appeals(&query).await?;
+    let found = state.stores.appeals.search_appeals(&query).await?;
     let items = found
         .items
         .into_iter()

@@ -40,7 +40,8 @@ pub async fn decide_request(
 ) -> AppResult<Request> {
     let comment = Remark::parse_optional("comment", comment)?.map(Remark::into_inner);
     let request = state
-        .store
+        .stores
+        .supervision
         .request(request_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -117,7 +118,8 @@ pub async fn decide_request(
         None
     };
     Ok(state
-        .store
+        .stores
+        .supervision
         .decide_request(
             request.id,
             approve,
@@ -159,14 +161,14 @@ pub async fn overview(state: &AppState, staff: &Staff, page: u32) -> AppResult<S
         ..base
     };
     let (cases, overdue, pending) = tokio::try_join!(
-        state.store.inbox(&supervised),
-        state.store.inbox(&overdue),
-        state.store.pending_requests(&staff.unit_path),
+        state.stores.appeals.inbox(&supervised),
+        state.stores.appeals.inbox(&overdue),
+        state.stores.supervision.pending_requests(&staff.unit_path),
     )?;
     // Requests on conduct cases stay with those who may see them.
     let mut pending_requests = Vec::with_capacity(pending.len());
     for r in pending {
-        if let Some(a) = state.store.appeal(r.appeal_id).await? {
+        if let Some(a) = state.stores.appeals.appeal(r.appeal_id).await? {
             if access::check(staff, &a, Need::Read).is_ok() {
                 pending_requests.push(r);
             }
@@ -199,9 +201,14 @@ pub async fn close_unrated(state: &AppState) -> AppResult<usize> {
     let now = state.now();
     let cutoff = now - state.config.rating_window_days * DAY_MS;
     let mut closed = 0;
-    for (id, _version) in state.store.replied_before(cutoff, BATCH).await? {
+    for (id, _version) in state
+        .stores
+        .supervision
+        .replied_before(cutoff, BATCH)
+        .await?
+    {
         // Re-read: the resident may have rated it since the list was made.
-        let Some(appeal) = state.store.appeal(id).await? else {
+        let Some(appeal) = state.stores.appeals.appeal(id).await? else {
             continue;
         };
         let patch = AppealPatch {
@@ -237,11 +244,15 @@ pub async fn deadline_scan(state: &AppState) -> AppResult<ScanReport> {
     let settings = state.settings();
     let horizon = now + settings.policy.near_hours * crate::app::limits::HOUR;
     let mut report = ScanReport::default();
-    let candidates = state.store.deadline_candidates(horizon, 2, BATCH).await?;
+    let candidates = state
+        .stores
+        .supervision
+        .deadline_candidates(horizon, 2, BATCH)
+        .await?;
     let org = state.org();
     for c in candidates {
         // Re-read: the candidate list may be stale by now.
-        let Some(appeal) = state.store.appeal(c.appeal_id).await? else {
+        let Some(appeal) = state.stores.appeals.appeal(c.appeal_id).await? else {
             continue;
         };
         let overdue = settings.policy.state(appeal.due_at, now) == DeadlineState::Overdue;
@@ -299,7 +310,8 @@ pub(crate) async fn open_review(
     reason: String,
 ) -> AppResult<Request> {
     Ok(state
-        .store
+        .stores
+        .supervision
         .create_request(police_square_store::NewRequest {
             appeal_id,
             kind: RequestKind::Review,

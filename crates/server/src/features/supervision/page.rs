@@ -1,6 +1,8 @@
 //! 督办: cases under supervision (reminded, escalated), overdue cases, and the pending
 //! requests (extension, transfer, review) a supervisor approves or refuses.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::{
     extract::{Path, Query, State},
@@ -81,15 +83,23 @@ pub async fn page(
     let page = q.page.min(10_000);
     let view = supervision::overview(&state, &staff, page).await?;
     let org = state.org();
+    let requesters: Vec<Id> = view
+        .pending_requests
+        .iter()
+        .filter_map(|r| r.requested_by)
+        .collect();
+    let names: HashMap<Id, String> = state
+        .stores
+        .org
+        .staff_by_ids(&requesters)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.display_name))
+        .collect();
     let mut pending = Vec::new();
     for r in &view.pending_requests {
         let by = match r.requested_by {
-            Some(sid) => state
-                .store
-                .staff(sid)
-                .await?
-                .map(|s| s.display_name)
-                .unwrap_or_default(),
+            Some(sid) => names.get(&sid).cloned().unwrap_or_default(),
             None => p.t("page.detail.actor_resident"),
         };
         pending.push(Pending {

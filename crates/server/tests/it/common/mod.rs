@@ -31,7 +31,7 @@ use police_square_server::{
     },
     AppState, ManualClock,
 };
-use police_square_store::{Id, NewStaff, NewUnit, Store};
+use police_square_store::{Id, NewStaff, NewUnit, OrgStore, Stores};
 use reqwest::{header, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -76,7 +76,7 @@ pub struct Units {
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
-    pub store: Arc<dyn Store>,
+    pub stores: Stores,
     pub clock: Arc<ManualClock>,
     pub notify_log: PathBuf,
     pub units: Units,
@@ -127,32 +127,32 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let (store, db_dir, database) = match backend {
+    let (stores, db_dir, database) = match backend {
         Backend::Sqlite => {
-            let (store, dir) = police_square_store::testing::fresh_sqlite().await;
-            (store, Some(dir), None)
+            let (stores, dir) = police_square_store::testing::fresh_sqlite().await;
+            (stores, Some(dir), None)
         }
         Backend::Postgres => {
             let db = police_square_store::testing::fresh_postgres_db().await;
-            let store = police_square_store::connect(&db.url).await.unwrap();
-            store.migrate().await.unwrap();
-            (store, None, Some(db))
+            let stores = police_square_store::connect(&db.url).await.unwrap();
+            stores.maintenance.migrate().await.unwrap();
+            (stores, None, Some(db))
         }
     };
-    let units = seed(store.as_ref()).await;
+    let units = seed(stores.org.as_ref()).await;
     let notify_log = dir.path().join("notify.jsonl");
     let mut config = base_config(&notify_log);
     tweak(&mut config);
     let clock = Arc::new(ManualClock::new(START));
     let transport = Arc::new(LogTransport::new(&notify_log));
-    let state = AppState::with_parts(config, store.clone(), clock.clone(), transport)
+    let state = AppState::with_parts(config, stores.clone(), clock.clone(), transport)
         .await
         .unwrap();
     let base = start_server(state.clone()).await;
     TestApp {
         base,
         state,
-        store,
+        stores,
         clock,
         notify_log,
         units,
@@ -179,7 +179,7 @@ pub async fn start_server(state: AppState) -> String {
     format!("http://{addr}")
 }
 
-async fn seed(store: &dyn Store) -> Units {
+async fn seed(store: &dyn OrgStore) -> Units {
     let unit = |parent: Option<Id>, name: &str, kind: UnitKind| NewUnit {
         parent_id: parent,
         name: name.into(),
@@ -358,7 +358,8 @@ impl TestApp {
     }
 
     pub async fn staff_id(&self, username: &str) -> Id {
-        self.store
+        self.stores
+            .org
             .staff_by_username(username)
             .await
             .unwrap()
@@ -459,7 +460,8 @@ impl TestApp {
     }
 
     pub async fn event_kinds(&self, appeal_id: Id) -> Vec<String> {
-        self.store
+        self.stores
+            .appeals
             .events(appeal_id)
             .await
             .unwrap()

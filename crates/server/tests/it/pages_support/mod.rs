@@ -219,7 +219,8 @@ impl Browser {
 
 /// The appeal id behind a tracking code.
 pub async fn appeal_id(app: &TestApp, code: &str) -> i64 {
-    app.store
+    app.stores
+        .appeals
         .appeal_by_tracking_code(code)
         .await
         .unwrap()

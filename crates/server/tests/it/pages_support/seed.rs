@@ -170,7 +170,8 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
         .path
         .clone();
     let (alert, _) = app
-        .store
+        .stores
+        .opinion
         .save_alert(&NewEmergingAlert {
             district_unit_id: app.units.district_a,
             unit_path: district_path,

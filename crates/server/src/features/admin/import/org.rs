@@ -9,7 +9,7 @@ use police_square_domain::{
     org_rows::{self, reference_path, RawUnitRow, UnitRow},
     Millis,
 };
-use police_square_store::{Id, NewUnit, Store, StoreError, Unit, UnitEdit, UnitProfile};
+use police_square_store::{Id, NewUnit, OrgStore, StoreError, Unit, UnitEdit, UnitProfile};
 
 use super::{Column, Columns, ImportError, ImportReport, Progress, Table};
 
@@ -158,7 +158,7 @@ struct Pending {
 /// Imports the units of `table`; every row that cannot be imported is in the report.
 /// `actor` and `now` go into the audit entry of each change.
 pub async fn import_units(
-    store: &dyn Store,
+    store: &dyn OrgStore,
     table: &Table,
     actor: &str,
     now: Millis,
@@ -269,7 +269,7 @@ pub async fn import_units(
 
 #[allow(clippy::too_many_arguments)]
 async fn apply(
-    store: &dyn Store,
+    store: &dyn OrgStore,
     index: &mut UnitIndex,
     report: &mut ImportReport,
     cols: &Columns,

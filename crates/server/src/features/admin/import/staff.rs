@@ -9,7 +9,7 @@ use police_square_domain::{
     org_rows::{self, RawStaffRow},
     Millis,
 };
-use police_square_store::{password, NewStaff, StaffEdit, Store, StoreError};
+use police_square_store::{password, NewStaff, OrgStore, StaffEdit, StoreError};
 
 use super::{
     org::{UnitIndex, Unresolved},
@@ -54,7 +54,7 @@ pub struct StaffImport {
 }
 
 pub async fn import_staff(
-    store: &dyn Store,
+    store: &dyn OrgStore,
     table: &Table,
     actor: &str,
     now: Millis,

@@ -135,10 +135,8 @@ pub(crate) async fn detail_page(
     wanted.extend(a.assignee_id);
     wanted.sort_unstable();
     wanted.dedup();
-    for sid in wanted {
-        if let Some(s) = state.store.staff(sid).await? {
-            people.push((sid, s.display_name));
-        }
+    for s in state.stores.org.staff_by_ids(&wanted).await? {
+        people.push((s.id, s.display_name));
     }
     let departments = directory::departments(state).await?;
     let events = d
@@ -249,7 +247,8 @@ pub(crate) async fn detail_page(
     let can_correct = learning::may_correct_category(staff, a);
     let cluster = match a.cluster_id {
         Some(id) => state
-            .store
+            .stores
+            .opinion
             .cluster(id)
             .await?
             .filter(|c| c.size > 1)
