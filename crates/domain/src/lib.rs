@@ -15,6 +15,7 @@ pub mod pii;
 pub mod rates;
 pub mod rating;
 pub mod reply;
+pub mod throttle;
 pub mod tracking;
 
 pub use appeal::{Action, AppealKind, Category, Channel, Status, Urgency};

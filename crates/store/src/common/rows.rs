@@ -28,7 +28,7 @@ const EXCERPT_CHARS: usize = 80;
 /// into it) masked: summaries go to lists, exports and the API.
 fn excerpt(text: &str) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    pii::mask_number_runs(&mut chars);
+    pii::mask_chars(&mut chars);
     chars.into_iter().take(EXCERPT_CHARS).collect()
 }
 

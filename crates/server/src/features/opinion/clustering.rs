@@ -236,7 +236,7 @@ fn label(engine: &TextEngine, texts: &[&str]) -> String {
         .into_iter()
         .map(|(w, _)| w)
         .collect();
-    pii::mask_numbers(&words.join(" "))
+    pii::mask_text(&words.join(" "))
 }
 
 /// Index the window's appeals up to `cursor`, remembering their stored clusters.

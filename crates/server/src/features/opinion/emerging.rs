@@ -119,7 +119,7 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
             keywords: alert
                 .keywords
                 .iter()
-                .map(|k| pii::mask_numbers(k))
+                .map(|k| pii::mask_text(k))
                 .collect(),
             categories: alert
                 .categories

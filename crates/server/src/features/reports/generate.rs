@@ -439,7 +439,7 @@ pub fn mask_quote(text: &str, name: Option<&str>, address: Option<&str>) -> Stri
     if let Some(name) = name.map(str::trim).filter(|n| n.chars().count() >= 2) {
         t = t.replace(name, &pii::mask_name(name));
     }
-    let t = pii::mask_numbers(&t);
+    let t = pii::mask_text(&t);
     let folded: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() > QUOTE_MAX_CHARS {
         let cut: String = folded.chars().take(QUOTE_MAX_CHARS).collect();

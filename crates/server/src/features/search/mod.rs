@@ -223,7 +223,7 @@ pub fn snippet(text: &str, terms: &[String]) -> (String, String) {
         .collect();
     let ranges = match_ranges(&chars, terms);
     // Long numbers (phones, ID cards) masked in place: the match ranges stay valid.
-    pii::mask_number_runs(&mut chars);
+    pii::mask_chars(&mut chars);
     let first = ranges.first().map_or(0, |r| r.0);
     let mut start = first.saturating_sub(SNIPPET_LEAD);
     let end = (start + SNIPPET_CHARS).min(chars.len());

@@ -1,5 +1,11 @@
 //! Personal data (个人信息): validation and masking. Encryption lives with the storage layer.
 
+mod address;
+mod scan;
+
+pub use address::mask_address;
+pub use scan::{contains_pii, mask_chars, mask_text, scan, scan_chars, Finding, PiiKind};
+
 use crate::error::DomainError;
 
 /// A mainland phone number, digits only: a mobile number (11 digits, `1[3-9]…`), which
@@ -105,98 +111,29 @@ pub fn mask_name(name: &str) -> String {
     }
 }
 
-/// Keep the district/road level of an address, hide house numbers.
-pub fn mask_address(address: &str) -> String {
-    let keep: String = address.chars().take(6).collect();
-    if address.chars().count() > 6 {
-        format!("{keep}****")
-    } else {
-        keep
-    }
-}
-
-/// A digit of a number as residents type it: ASCII or full-width (０–９).
-fn is_digit(c: char) -> bool {
-    c.is_ascii_digit() || ('\u{FF10}'..='\u{FF19}').contains(&c)
-}
-
-/// Masks, in place, every run of seven or more digits in free text (phone numbers,
-/// ID-card numbers with their final `X`, bank cards…) as [`mask_phone`] masks a
-/// phone: first 3 and last 4 digits kept. Single spaces or dashes may sit inside a
-/// run and stay, so the text keeps its length (search highlights keep their places).
-/// Dates (2026-03-04) and short numbers (house numbers, counts) stay as they are.
-pub fn mask_number_runs(chars: &mut [char]) {
-    let mut i = 0;
-    let mut digits: Vec<usize> = Vec::new();
-    while i < chars.len() {
-        if !is_digit(chars[i]) {
-            i += 1;
-            continue;
-        }
-        // The run: digits, and single separators between digits.
-        digits.clear();
-        let mut groups = vec![0usize];
-        let mut j = i;
-        while j < chars.len() {
-            if is_digit(chars[j]) {
-                digits.push(j);
-                *groups.last_mut().expect("one group") += 1;
-                j += 1;
-            } else if matches!(chars[j], ' ' | '-')
-                && chars.get(j + 1).is_some_and(|&c| is_digit(c))
-            {
-                groups.push(0);
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        if digits.len() == 17 && chars.get(j).is_some_and(|c| matches!(c, 'X' | 'x')) {
-            digits.push(j);
-            j += 1;
-        }
-        let date = groups.len() == 3 && groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2;
-        let n = digits.len();
-        if n >= 7 && !date {
-            let hidden = if n <= 7 { 0..n } else { 3..n - 4 };
-            for &at in &digits[hidden] {
-                chars[at] = '*';
-            }
-        }
-        i = j;
-    }
-}
-
-/// [`mask_number_runs`] on a string: `电话13800001234` → `电话138****1234`.
-pub fn mask_numbers(text: &str) -> String {
-    let mut chars: Vec<char> = text.chars().collect();
-    mask_number_runs(&mut chars);
-    chars.into_iter().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn long_numbers_in_free_text_are_masked() {
-        assert_eq!(mask_numbers("电话13800001234找我"), "电话138****1234找我");
-        assert_eq!(mask_numbers("打 138 0000 1234"), "打 138 **** 1234");
+        assert_eq!(mask_text("电话13800001234找我"), "电话138****1234找我");
+        assert_eq!(mask_text("打 138 0000 1234"), "打 138 **** 1234");
         assert_eq!(
-            mask_numbers("身份证33050219900101123X丢了"),
+            mask_text("身份证33050219900101123X丢了"),
             "身份证330***********123X丢了"
         );
-        assert_eq!(mask_numbers("１３８００００１２３４"), "１３８****１２３４");
-        assert_eq!(mask_numbers("座机2345678"), "座机*******");
-        assert_eq!(mask_numbers("0572-2345678"), "057*-***5678");
+        assert_eq!(mask_text("１３８００００１２３４"), "１３８****１２３４");
+        assert_eq!(mask_text("座机2345678"), "座机*******");
+        assert_eq!(mask_text("0572-2345678"), "057*-***5678");
         // Short numbers (house numbers, dates, counts) stay.
         assert_eq!(
-            mask_numbers("红旗路18号 2026-03-04 共3次"),
+            mask_text("红旗路18号 2026-03-04 共3次"),
             "红旗路18号 2026-03-04 共3次"
         );
         // The text keeps its length in characters.
         let text = "a 138-0000-1234 b";
-        assert_eq!(mask_numbers(text).chars().count(), text.chars().count());
+        assert_eq!(mask_text(text).chars().count(), text.chars().count());
     }
 
     #[test]
@@ -233,9 +170,8 @@ mod tests {
     }
 
     #[test]
-    fn names_and_addresses_are_masked() {
+    fn names_are_masked() {
         assert_eq!(mask_name("张三"), "张*");
         assert_eq!(mask_name("欧阳娜娜"), "欧***");
-        assert_eq!(mask_address("吴兴区爱山街道红旗路18号"), "吴兴区爱山街****");
     }
 }

@@ -1,5 +1,9 @@
 //! Tamper-evident audit trail (审计): each entry's hash covers the previous hash.
 
+mod checkpoint;
+
+pub use checkpoint::{check_against_chain, Checkpoint, CheckpointBreak, NotedHead};
+
 use sha2::{Digest, Sha256};
 
 /// Hash of the first link's "previous" position.
