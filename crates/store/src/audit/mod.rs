@@ -5,6 +5,8 @@ pub mod model;
 
 use async_trait::async_trait;
 
+use police_square_domain::audit::Checkpoint;
+
 use crate::{AuditEntry, AuditQuery, NewAudit, StoreResult};
 
 /// Audit trail. Each method is one transaction.
@@ -18,4 +20,10 @@ pub trait AuditStore: Send + Sync + 'static {
     async fn audit_head(&self) -> StoreResult<(i64, String)>;
     /// Audit entries matching every filter given, newest first.
     async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>>;
+    /// Keep a signed checkpoint (one per head position; a second for the same `seq`
+    /// is ignored).
+    async fn save_checkpoint(&self, checkpoint: &Checkpoint) -> StoreResult<()>;
+    /// Checkpoints after `after_seq`, in `seq` order.
+    async fn checkpoints(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<Checkpoint>>;
+    async fn latest_checkpoint(&self) -> StoreResult<Option<Checkpoint>>;
 }

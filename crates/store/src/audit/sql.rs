@@ -6,7 +6,7 @@
 //! Take the head as late as possible in a transaction: it is the global lock.
 
 use async_trait::async_trait;
-use police_square_domain::audit::{link_hash, AuditRecord};
+use police_square_domain::audit::{link_hash, AuditRecord, Checkpoint, NotedHead};
 use police_square_domain::Millis;
 
 use super::multi_row::{cached_sql, shapes, values_sql};
@@ -221,5 +221,55 @@ impl AuditStore for SqlStore {
 
     async fn audit_search(&self, query: &AuditQuery) -> StoreResult<Vec<AuditEntry>> {
         read!(self, |c| audit_search(c, query).await)
+    }
+
+    async fn save_checkpoint(&self, checkpoint: &Checkpoint) -> StoreResult<()> {
+        write!(self, |c| {
+            sqlx::query(
+                "INSERT INTO audit_checkpoints (seq, hash, at, mac) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (seq) DO NOTHING",
+            )
+            .bind(checkpoint.head.seq)
+            .bind(&checkpoint.head.hash)
+            .bind(checkpoint.at)
+            .bind(&checkpoint.mac)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())
+            .map_err(Into::into)
+        })
+    }
+
+    async fn checkpoints(&self, after_seq: i64, limit: u32) -> StoreResult<Vec<Checkpoint>> {
+        read!(self, |c| {
+            let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+                "SELECT seq, hash, at, mac FROM audit_checkpoints WHERE seq > $1 \
+                 ORDER BY seq LIMIT $2",
+            )
+            .bind(after_seq)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *c)
+            .await?;
+            Ok(rows.into_iter().map(checkpoint).collect())
+        })
+    }
+
+    async fn latest_checkpoint(&self) -> StoreResult<Option<Checkpoint>> {
+        read!(self, |c| {
+            let row: Option<(i64, String, i64, String)> = sqlx::query_as(
+                "SELECT seq, hash, at, mac FROM audit_checkpoints ORDER BY seq DESC LIMIT 1",
+            )
+            .fetch_optional(&mut *c)
+            .await?;
+            Ok(row.map(checkpoint))
+        })
+    }
+}
+
+fn checkpoint((seq, hash, at, mac): (i64, String, i64, String)) -> Checkpoint {
+    Checkpoint {
+        head: NotedHead { seq, hash },
+        at,
+        mac,
     }
 }

@@ -76,6 +76,33 @@ pub(super) async fn audit_chain_links_across_concurrent_writers(stores: Stores) 
     assert!(result.is_err());
 }
 
+/// Signed checkpoints are kept once per head position and read back in order.
+pub(super) async fn audit_checkpoints_round_trip(stores: Stores) {
+    use police_square_domain::audit::{Checkpoint, NotedHead};
+    assert_eq!(stores.audit.latest_checkpoint().await.unwrap(), None);
+    let key = [9u8; 32];
+    let head = |seq: i64| NotedHead {
+        seq,
+        hash: format!("{seq:064x}"),
+    };
+    for seq in [3, 1, 2] {
+        let c = Checkpoint::sign(&key, head(seq), 1_000 + seq);
+        stores.audit.save_checkpoint(&c).await.unwrap();
+    }
+    // A second checkpoint at a position already kept is ignored, not an error.
+    let again = Checkpoint::sign(&key, head(2), 9_999);
+    stores.audit.save_checkpoint(&again).await.unwrap();
+    let all = stores.audit.checkpoints(0, 10).await.unwrap();
+    assert_eq!(
+        all.iter().map(|c| (c.head.seq, c.at)).collect::<Vec<_>>(),
+        vec![(1, 1_001), (2, 1_002), (3, 1_003)]
+    );
+    assert!(all.iter().all(|c| c.verifies(&key)));
+    assert_eq!(stores.audit.checkpoints(1, 1).await.unwrap()[0].head.seq, 2);
+    let latest = stores.audit.latest_checkpoint().await.unwrap().unwrap();
+    assert_eq!(latest.head, head(3));
+}
+
 pub(super) async fn job_claims_are_exclusive(stores: Stores) {
     for n in 0..60 {
         stores

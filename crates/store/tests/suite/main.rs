@@ -48,6 +48,7 @@ suite!(
     transfer_moves_unit_path_and_scope,
     inbox_filters_paging_and_order,
     audit_chain_links_across_concurrent_writers,
+    audit_checkpoints_round_trip,
     job_claims_are_exclusive,
     jobs_unique_keys_and_expired_leases,
     outbox_claim_fail_retry,
