@@ -14,8 +14,17 @@ use police_square_store::{
 const BIN: &str = env!("CARGO_BIN_EXE_police-square");
 
 fn verify(db_url: &str) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(["audit", "verify"])
+    run(db_url, &["audit", "verify"], None)
+}
+
+/// Runs the binary; `audit_key` is the audit key file's path.
+fn run(db_url: &str, args: &[&str], audit_key: Option<&std::path::Path>) -> (bool, String) {
+    let mut command = Command::new(BIN);
+    if let Some(path) = audit_key {
+        command.env("POLICE_SQUARE_AUDIT_KEY_FILE", path);
+    }
+    let out = command
+        .args(args)
         .env("POLICE_SQUARE_DATABASE_URL", db_url)
         .env("POLICE_SQUARE_KEY", "02".repeat(32))
         .env("RUST_LOG", "error")
@@ -50,8 +59,9 @@ fn insert_sql(e: &AuditEntry) -> String {
     )
 }
 
-async fn scenario(db_url: String) {
-    let stores = police_square_store::connect(&db_url).await.unwrap();
+/// A chain of at least 12 entries (appeals received and phone reveals).
+async fn seed(db_url: &str) -> Vec<AuditEntry> {
+    let stores = police_square_store::connect(db_url).await.unwrap();
     stores.maintenance.migrate().await.unwrap();
     let unit = stores
         .org
@@ -103,9 +113,12 @@ async fn scenario(db_url: String) {
             .await
             .unwrap();
     }
-    let entries = stores.audit.audit_entries(0, 100).await.unwrap();
+    stores.audit.audit_entries(0, 100).await.unwrap()
+}
+
+async fn scenario(db_url: String) {
+    let entries = seed(&db_url).await;
     assert!(entries.len() >= 12, "{} entries", entries.len());
-    drop(stores);
 
     let (ok, text) = verify(&db_url);
     assert!(ok, "an untouched chain verifies: {text}");
@@ -199,4 +212,173 @@ async fn sqlite_audit_tampering_is_reported() {
 async fn postgres_audit_tampering_is_reported() {
     let db = fresh_postgres_db().await;
     scenario(db.url.clone()).await;
+}
+
+/// Recompute every hash from entry `from` on after a change, as someone who can write
+/// the database would, and move the head to the new last hash.
+async fn rewrite_from(db_url: &str, entries: &[AuditEntry], from: i64, actor: &str) {
+    let mut prev = entries
+        .iter()
+        .find(|e| e.seq == from - 1)
+        .map(|e| e.hash.clone())
+        .unwrap_or_else(|| police_square_domain::audit::GENESIS.to_owned());
+    for e in entries.iter().filter(|e| e.seq >= from) {
+        let actor = if e.seq == from {
+            actor
+        } else {
+            e.actor.as_str()
+        };
+        let record = AuditRecord {
+            seq: e.seq,
+            at: e.at,
+            actor,
+            action: &e.action,
+            subject: &e.subject,
+            detail: &e.detail,
+        };
+        let hash = link_hash(&prev, &record);
+        tamper(
+            db_url,
+            &format!(
+                "UPDATE audit_log SET actor = '{actor}', prev_hash = '{prev}', hash = '{hash}' \
+                 WHERE seq = {}",
+                e.seq
+            ),
+        )
+        .await;
+        prev = hash;
+    }
+    let last = entries.last().unwrap().seq;
+    tamper(
+        db_url,
+        &format!("UPDATE audit_head SET seq = {last}, hash = '{prev}' WHERE id = 1"),
+    )
+    .await;
+}
+
+/// Put the chain back as it was.
+async fn restore(db_url: &str, entries: &[AuditEntry]) {
+    tamper(db_url, "DELETE FROM audit_log").await;
+    for e in entries {
+        tamper(db_url, &insert_sql(e)).await;
+    }
+    let last = entries.last().unwrap();
+    tamper(
+        db_url,
+        &format!(
+            "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+            last.seq, last.hash
+        ),
+    )
+    .await;
+}
+
+/// The two rewrites the hash chain alone cannot see (issue 12 §4): an edited entry
+/// with every later hash and the head recomputed, and the newest entries removed with
+/// the head moved back. Both verified as intact before signed checkpoints.
+async fn checkpoint_scenario(db_url: String) {
+    let entries = seed(&db_url).await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("audit.key");
+    let (ok, noted) = run(&db_url, &["audit", "checkpoint"], Some(&key));
+    assert!(ok, "{noted}");
+    let last = entries.last().unwrap();
+    assert!(
+        noted.starts_with(&format!("{}:{}", last.seq, last.hash)),
+        "prints the head: {noted}"
+    );
+    assert!(
+        key.exists(),
+        "the first checkpoint creates the audit key file"
+    );
+    let noted = noted.lines().next().unwrap().to_owned();
+    let verify = |args: &[&str]| run(&db_url, args, Some(&key));
+    let (ok, text) = verify(&["audit", "verify", "--head", &noted]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("1 signed checkpoints and the noted head"),
+        "{text}"
+    );
+
+    // Attack 1: edit entry 5 and recompute everything after it.
+    rewrite_from(&db_url, &entries, 5, "staff:99").await;
+    let (ok, text) = verify(&["audit", "verify"]);
+    assert!(!ok, "the checkpoint catches what the links cannot: {text}");
+    assert!(
+        text.contains(&format!(
+            "entry {} is not the one signed or noted",
+            last.seq
+        )),
+        "{text}"
+    );
+    restore(&db_url, &entries).await;
+    assert!(verify(&["audit", "verify"]).0, "restored");
+
+    // Attack 2: remove the two newest entries and move the head back.
+    let keep = &entries[..entries.len() - 2];
+    let kept = keep.last().unwrap();
+    tamper(
+        &db_url,
+        &format!("DELETE FROM audit_log WHERE seq > {}", kept.seq),
+    )
+    .await;
+    tamper(
+        &db_url,
+        &format!(
+            "UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1",
+            kept.seq, kept.hash
+        ),
+    )
+    .await;
+    let (ok, text) = verify(&["audit", "verify"]);
+    assert!(!ok, "a truncated chain with its head moved back: {text}");
+    assert!(
+        text.contains(&format!(
+            "entry {} was signed or noted but the chain ends at {}",
+            last.seq, kept.seq
+        )),
+        "{text}"
+    );
+    // Deleting the checkpoints too leaves the head noted elsewhere.
+    tamper(&db_url, "DELETE FROM audit_checkpoints").await;
+    assert!(
+        verify(&["audit", "verify"]).0,
+        "nothing in the database tells"
+    );
+    let (ok, text) = verify(&["audit", "verify", "--head", &noted]);
+    assert!(!ok, "the noted head does: {text}");
+    assert!(text.contains("chain ends at"), "{text}");
+
+    // A checkpoint forged without the key does not verify.
+    restore(&db_url, &entries).await;
+    tamper(
+        &db_url,
+        &format!(
+            "INSERT INTO audit_checkpoints (seq, hash, at, mac) VALUES ({}, '{}', 1, '{}')",
+            last.seq,
+            last.hash,
+            "00".repeat(32)
+        ),
+    )
+    .await;
+    let (ok, text) = verify(&["audit", "verify"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("is not signed by the audit key"), "{text}");
+    // And without the key file, signed checkpoints cannot be checked at all.
+    std::fs::remove_file(&key).unwrap();
+    let (ok, text) = verify(&["audit", "verify"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("the audit key is missing"), "{text}");
+}
+
+#[tokio::test]
+async fn sqlite_audit_rewrites_after_a_checkpoint_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    checkpoint_scenario(sqlite_url_in(dir.path())).await;
+}
+
+#[tokio::test]
+async fn postgres_audit_rewrites_after_a_checkpoint_are_reported() {
+    let db = fresh_postgres_db().await;
+    checkpoint_scenario(db.url.clone()).await;
 }

@@ -75,6 +75,8 @@ pub struct Config {
     pub workers: bool,
     pub jobs: JobsConfig,
     pub limits: LimitsConfig,
+    /// Signed checkpoints of the audit trail (`[audit]`).
+    pub audit: AuditConfig,
     /// Where residents reach this service, for the links in their SMS
     /// (`POLICE_SQUARE_PUBLIC_BASE_URL`); empty: `http://<bind>`.
     pub public_base_url: String,
@@ -119,6 +121,71 @@ pub struct JobsConfig {
     pub settings_reload_secs: u64,
 }
 
+/// 审计锚点: the audit trail's head is signed with a key kept apart from the database
+/// (and from its backups), every `every_entries` appends or `every_secs`, whichever
+/// comes first.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditConfig {
+    /// The audit key, 64 hex characters (`POLICE_SQUARE_AUDIT_KEY`). Prefer `key_file`.
+    pub key: Option<Secret>,
+    /// File holding it (`POLICE_SQUARE_AUDIT_KEY_FILE`, default
+    /// `./police-square-audit.key`); created only while no checkpoint exists.
+    pub key_file: Option<PathBuf>,
+    pub every_entries: i64,
+    pub every_secs: i64,
+}
+
+impl Default for AuditConfig {
+    fn default() -> Self {
+        Self {
+            key: None,
+            key_file: None,
+            every_entries: 1_000,
+            every_secs: 600,
+        }
+    }
+}
+
+/// Where the audit key is, as the checkpoint job and the CLI read it.
+pub enum AuditKeySource {
+    /// Given in the configuration or the environment.
+    Given([u8; 32]),
+    /// This file (which may not exist yet).
+    File(PathBuf),
+}
+
+impl AuditConfig {
+    pub fn key_source(&self) -> anyhow::Result<AuditKeySource> {
+        if let Some(key) = &self.key {
+            return Ok(AuditKeySource::Given(
+                parse_key(key.expose()).context("POLICE_SQUARE_AUDIT_KEY / audit.key")?,
+            ));
+        }
+        Ok(AuditKeySource::File(
+            self.key_file
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_AUDIT_KEY_FILE)),
+        ))
+    }
+}
+
+/// Reads a 64-hex-character key file.
+pub fn read_key_file(path: &Path) -> anyhow::Result<[u8; 32]> {
+    let hex = std::fs::read_to_string(path)
+        .with_context(|| format!("reading key file {}", path.display()))?;
+    parse_key(&hex).with_context(|| format!("key file {}", path.display()))
+}
+
+/// Creates a key file with a fresh random key, readable by its owner only; refuses
+/// to overwrite one.
+pub fn create_key_file(path: &Path) -> anyhow::Result<[u8; 32]> {
+    write_new_key(path)?;
+    read_key_file(path)
+}
+
+const DEFAULT_AUDIT_KEY_FILE: &str = "./police-square-audit.key";
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
@@ -158,6 +225,7 @@ impl Default for Config {
             workers: true,
             jobs: JobsConfig::default(),
             limits: LimitsConfig::default(),
+            audit: AuditConfig::default(),
             public_base_url: String::new(),
             emergency: EmergencyConfig::default(),
         }
@@ -240,6 +308,12 @@ impl Config {
         }
         if let Some(v) = get("POLICE_SQUARE_KEY_FILE") {
             self.key_file = Some(v.into());
+        }
+        if let Some(v) = get("POLICE_SQUARE_AUDIT_KEY") {
+            self.audit.key = Some(Secret::new(v));
+        }
+        if let Some(v) = get("POLICE_SQUARE_AUDIT_KEY_FILE") {
+            self.audit.key_file = Some(v.into());
         }
         if let Some(v) = get("POLICE_SQUARE_NODE_ID") {
             self.node_id = v;

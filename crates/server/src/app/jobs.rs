@@ -19,7 +19,7 @@ use tokio::{sync::watch, task::JoinHandle};
 
 use crate::{
     app::{error::AppResult, job::Job, limits::MINUTE, state::AppState},
-    features::{dashboard, notices::outbox, opinion, ops, reports, supervision},
+    features::{admin, dashboard, notices::outbox, opinion, ops, reports, supervision},
 };
 
 /// Every periodic job, in the order a first start schedules them. Adding a job is one
@@ -34,6 +34,7 @@ static JOBS: &[&dyn Job] = &[
     &opinion::jobs::ClusterAssign,
     &opinion::jobs::EmergingScan,
     &reports::jobs::ReportGenerate,
+    &admin::checkpoints::AuditCheckpoint,
 ];
 
 /// Make sure each periodic job has a pending run (no-op when one is pending: the

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit_page;
+pub mod checkpoints;
 pub mod directory;
 pub mod import;
 pub mod org_page;

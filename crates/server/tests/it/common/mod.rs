@@ -118,6 +118,8 @@ pub fn base_config(notify_log: &std::path::Path) -> Config {
         ..Config::default()
     };
     config.limits.track_lookups_per_window = 20;
+    // Given, so the checkpoint job never writes a key file into the crate directory.
+    config.audit.key = Some(police_square_notify::Secret::new("22".repeat(32)));
     config
 }
 
