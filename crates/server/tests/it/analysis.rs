@@ -391,14 +391,14 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     report.assert_contains("充电宝被盗");
     report.assert_contains("<details><summary>平常几乎没有");
     page.assert_contains(&format!("/staff/appeals/{}\"", burst_ids[0]));
-    let r = analyst
-        .post(
+    analyst
+        .post_ok(
             &page,
             &format!("/staff/alerts/{}/status", alert.id),
             &[("status", "acknowledged"), ("note", "已部署巡逻<script>")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = analyst.get(&format!("/staff/alerts/{}", alert.id)).await;
     page.assert_contains("已部署巡逻&lt;script&gt;");
     assert!(!page.body.contains("巡逻<script>"));
@@ -422,14 +422,14 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     list_contains_alert(&mut handler, net_alerts[0].id, false).await;
     let page = handler.get(&format!("/staff/alerts/{}", alert.id)).await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &page,
             &format!("/staff/alerts/{}/status", alert.id),
             &[("status", "dismissed")],
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 async fn list_contains_alert(browser: &mut Browser, id: Id, expected: bool) {
@@ -464,14 +464,14 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     admin.login("admin").await;
     let page = admin.get("/staff/admin").await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/dictionary",
             &[("words", "# 新型盗窃\n共享充电宝 2000 n\n地笼\n")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(kept_whole());
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, text, 1).await;
     let stored = app
@@ -488,20 +488,24 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     let page = admin.get("/staff/admin").await;
     page.assert_contains("共享充电宝 2000 n");
     // A malformed line is refused and the saved words stay.
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/dictionary",
             &[("words", "共享 单车 x y z\n")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(kept_whole());
     // Other staff may not edit it.
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
-    let r = handler
-        .post(&page, "/staff/admin/dictionary", &[("words", "x")])
+    handler
+        .post_ok(
+            &page,
+            "/staff/admin/dictionary",
+            &[("words", "x")],
+            StatusCode::FORBIDDEN,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

@@ -163,12 +163,7 @@ async fn opinion_view_and_clusters(backend: Backend) {
     }
 
     // Not signed in.
-    let r = app
-        .http
-        .get(app.url("/api/v1/opinion"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/opinion").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     // The district's leader: six appeals by station, kind and day, and the cluster.
@@ -587,15 +582,14 @@ async fn reports_generate_publish_annotate(backend: Backend) {
 
 async fn category_corrections(backend: Backend) {
     let app = common::spawn_app(backend).await;
-    let created = app
-        .submit(
+    let (id, _) = app
+        .submitted(
             "complaint",
             "东边河浜里又有人放了好几条地笼",
             RAW_PHONE,
-            Some(app.units.station_a),
+            app.units.station_a,
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
     let before = app
         .stores
         .appeals

@@ -2,7 +2,7 @@
 //! PostgreSQL — matches, filters, scope, the confidential conduct track, hostile
 //! queries and hostile appeal texts.
 
-use crate::common::{self, spawn_app, Backend, TestApp};
+use crate::common::{self, spawn_app, Backend, TestApp, CONDUCT_COMPLAINT};
 use crate::pages_support::{spawn_pages_app, Browser};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -172,12 +172,7 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
         assert_eq!(city.get(path).await.status(), status, "{path}");
     }
     // Signed out: 401.
-    let r = app
-        .http
-        .get(app.url("/api/v1/search?q=电瓶车"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/search?q=电瓶车").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // No query: nothing, no error.
     let r = city.get_ok("/api/v1/search").await;
@@ -187,15 +182,9 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
 
 async fn api_search_keeps_conduct_complaints_from_the_accused_unit(backend: Backend) {
     let app = spawn_app(backend).await;
-    let created = app
-        .submit(
-            "complaint",
-            "投诉爱山派出所一名民警态度恶劣，办事推诿刁难，还辱骂群众，不作为",
-            PHONE,
-            Some(app.units.station_a),
-        )
+    let (id, _) = app
+        .submitted("complaint", CONDUCT_COMPLAINT, PHONE, app.units.station_a)
         .await;
-    let id = created["id"].as_i64().unwrap();
     let conduct = app.stores.appeals.appeal(id).await.unwrap().unwrap();
     assert_eq!(conduct.category.as_deref(), Some("conduct"));
 

@@ -168,6 +168,27 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// POST a form with the CSRF token from `page`, expecting `status` (printing the
+    /// page when it differs).
+    pub async fn post_ok(
+        &mut self,
+        page: &Html,
+        path: &str,
+        fields: &[(&str, &str)],
+        status: StatusCode,
+    ) -> Html {
+        let r = self.post(page, path, fields).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        r
+    }
+
+    /// Accept appeal `id` with the form on `page` (its case page), expecting the
+    /// redirect back.
+    pub async fn accept(&mut self, page: &Html, id: i64) -> Html {
+        let path = format!("/staff/appeals/{id}/accept");
+        self.post_ok(page, &path, &[], StatusCode::SEE_OTHER).await
+    }
+
     /// Sign in through the login page.
     pub async fn login(&mut self, username: &str) {
         let form = self.get("/staff/login").await;
