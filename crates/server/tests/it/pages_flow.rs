@@ -1,18 +1,9 @@
 //! The HTML pages end to end: a resident submits through the portal, a handler accepts
 //! and replies in the console, the resident verifies with a one-time code and rates.
 
-use crate::common::Backend;
+use crate::common::{otp_in, Backend};
 use crate::pages_support::{appeal_id, spawn_pages_app, Browser};
 use reqwest::StatusCode;
-
-fn otp_in(body: &str) -> String {
-    body.chars()
-        .collect::<Vec<_>>()
-        .windows(6)
-        .map(|w| w.iter().collect::<String>())
-        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-        .expect("6 digits in the message")
-}
 
 on_both_backends!(resident_and_handler_complete_an_appeal_through_the_pages);
 

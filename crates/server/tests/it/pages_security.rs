@@ -113,26 +113,7 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
     assert_escaped(&hotline, "hotline history");
 
     // The resident's own page after verification: text and reply.
-    let track = resident.get(&format!("/track/{code}")).await;
-    let _ = resident
-        .post(&track, &format!("/track/{code}/otp"), &[])
-        .await;
-    let body = app.latest_message(phone, "otp").await.unwrap();
-    let otp: String = body
-        .chars()
-        .collect::<Vec<_>>()
-        .windows(6)
-        .map(|w| w.iter().collect::<String>())
-        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-        .unwrap();
-    resident
-        .post_ok(
-            &track,
-            &format!("/track/{code}/verify"),
-            &[("otp", &otp)],
-            StatusCode::SEE_OTHER,
-        )
-        .await;
+    resident.verify_resident(&app, &code, phone).await;
     let track = resident.get(&format!("/track/{code}")).await;
     track.assert_contains("&lt;b&gt;加粗");
     track.assert_contains("已处理&lt;script&gt;");

@@ -512,12 +512,7 @@ impl TestApp {
     pub async fn request_otp(&self, code: &str, phone: &str) -> String {
         expect(self.ask_for_otp(code).await, StatusCode::OK).await;
         let body = self.latest_message(phone, "otp").await.expect("otp sent");
-        body.chars()
-            .collect::<Vec<_>>()
-            .windows(6)
-            .map(|w| w.iter().collect::<String>())
-            .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-            .expect("6 digits in the message")
+        otp_in(&body)
     }
 
     /// One-time-code verification → a resident session.
@@ -565,6 +560,17 @@ impl TestApp {
         use police_square_server::Clock;
         self.clock.now()
     }
+}
+
+/// The one-time code (6 digits) in an SMS.
+pub fn otp_in(message: &str) -> String {
+    message
+        .chars()
+        .collect::<Vec<_>>()
+        .windows(6)
+        .map(|w| w.iter().collect::<String>())
+        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .expect("6 digits in the message")
 }
 
 /// The id and tracking code in `submit`'s 201 body.

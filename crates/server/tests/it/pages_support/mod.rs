@@ -208,6 +208,18 @@ impl Browser {
         assert!(self.cookies.contains_key("ps_session"));
     }
 
+    /// Verify as the resident of `code` on its tracking page: ask for a one-time code,
+    /// read it from the SMS to `phone`, enter it (expecting the redirect back).
+    pub async fn verify_resident(&mut self, app: &TestApp, code: &str, phone: &str) {
+        let track = self.get(&format!("/track/{code}")).await;
+        let sent = self.post(&track, &format!("/track/{code}/otp"), &[]).await;
+        let message = app.latest_message(phone, "otp").await.expect("otp sent");
+        let otp = common::otp_in(&message);
+        let verify = format!("/track/{code}/verify");
+        self.post_ok(&sent, &verify, &[("otp", &otp)], StatusCode::SEE_OTHER)
+            .await;
+    }
+
     /// Submit an appeal through the portal form; returns the tracking code.
     pub async fn submit_appeal(
         &mut self,
