@@ -71,7 +71,7 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
             "{}",
             r.body
         );
-        let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+        let a = app.appeal(id).await;
         assert_eq!(a.category.as_deref(), Some(target));
     }
     assert_eq!(
@@ -101,7 +101,7 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
     assert_eq!(learning::retrain(&app.state, false).await.unwrap(), None);
     // Intake now files the new wording under the learned category.
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, probe, 99).await;
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     assert_eq!(a.category.as_deref(), Some(target));
     // Another node picks the stored model up.
     let other = police_square_server::AppState::with_parts(

@@ -148,17 +148,10 @@ async fn opinion_view_and_clusters(backend: Backend) {
     .await;
     submit(&app, u.station_c, AppealKind::Help, "武康镇上电瓶车被偷了").await;
     clustering::assign_new(&app.state).await.unwrap();
-    let c = app
-        .stores
-        .appeals
-        .appeal(lamp[0])
-        .await
-        .unwrap()
-        .unwrap()
-        .cluster_id;
+    let c = app.appeal(lamp[0]).await.cluster_id;
     let c = c.expect("clustered");
     for id in lamp.iter().skip(1).chain([&elsewhere]) {
-        let a = app.stores.appeals.appeal(*id).await.unwrap().unwrap();
+        let a = app.appeal(*id).await;
         assert_eq!(a.cluster_id, Some(c), "appeal {id}");
     }
 
@@ -590,14 +583,7 @@ async fn category_corrections(backend: Backend) {
             app.units.station_a,
         )
         .await;
-    let before = app
-        .stores
-        .appeals
-        .appeal(id)
-        .await
-        .unwrap()
-        .unwrap()
-        .category;
+    let before = app.appeal(id).await.category;
     let target = if before.as_deref() == Some("public_order") {
         "dispute"
     } else {

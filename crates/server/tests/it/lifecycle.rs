@@ -470,25 +470,11 @@ async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
         0,
         "once"
     );
-    let closed = app
-        .state
-        .stores
-        .appeals
-        .appeal(ids[1])
-        .await
-        .unwrap()
-        .unwrap();
+    let closed = app.appeal(ids[1]).await;
     assert_eq!(closed.status.as_str(), "closed");
     assert_eq!(closed.rating_satisfaction, None, "closed without a rating");
     assert_eq!(closed.closed_at, Some(app.clock_now()));
-    let rated = app
-        .state
-        .stores
-        .appeals
-        .appeal(ids[0])
-        .await
-        .unwrap()
-        .unwrap();
+    let rated = app.appeal(ids[0]).await;
     assert!(rated.rating_satisfaction.is_some());
     assert!(app
         .event_kinds(ids[1])

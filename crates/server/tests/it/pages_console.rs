@@ -89,7 +89,7 @@ async fn extension_request_is_approved_on_the_supervision_page() {
         )
         .await;
     let id = appeal_id(&app, &code).await;
-    let due_before = app.stores.appeals.appeal(id).await.unwrap().unwrap().due_at;
+    let due_before = app.appeal(id).await.due_at;
 
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
@@ -132,7 +132,7 @@ async fn extension_request_is_approved_on_the_supervision_page() {
         )
         .await;
     assert_eq!(r.location.as_deref(), Some("/staff/supervision?done=1"));
-    let due_after = app.stores.appeals.appeal(id).await.unwrap().unwrap().due_at;
+    let due_after = app.appeal(id).await.due_at;
     assert!(due_after > due_before, "the deadline moved");
     let detail = sup.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("已批准延期");
@@ -321,7 +321,7 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
             StatusCode::SEE_OTHER,
         )
         .await;
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     assert_eq!(
         a.reply_text.as_deref(),
         Some("您反映的问题已处理完毕，感谢您的监督。")
@@ -359,7 +359,7 @@ async fn transfer_assign_reject_and_category_correction() {
             StatusCode::SEE_OTHER,
         )
         .await;
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     assert_eq!(a.category.as_deref(), Some("traffic"));
     handler
         .post_ok(
@@ -388,16 +388,7 @@ async fn transfer_assign_reject_and_category_correction() {
             StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .unit_id,
-        app.units.station_b
-    );
+    assert_eq!(app.appeal(id).await.unit_id, app.units.station_b);
     // Now it is station B's: station A gets 403, station B accepts it.
     assert_eq!(
         handler.get(&format!("/staff/appeals/{id}")).await.status,

@@ -125,7 +125,7 @@ async fn resident_and_handler_complete_an_appeal_through_the_pages(backend: Back
     let thanks = resident.get(r.location.as_deref().unwrap()).await;
     thanks.assert_contains("感谢您的评价");
     thanks.assert_contains("办结");
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.rating_resolved, Some(true));
 }
 

@@ -126,7 +126,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     assert_eq!(phone_field(&done), "");
     assert!(!done.body.contains(text), "the form is cleared");
     assert_eq!(app.stores.rates.count_appeals().await.unwrap(), before);
-    let appeal = app.stores.appeals.appeal(open).await.unwrap().unwrap();
+    let appeal = app.appeal(open).await;
     assert_eq!(appeal.follow_ups, 1);
     assert!(app
         .event_kinds(open)
@@ -174,16 +174,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
         )
         .await;
     wrong.assert_contains("不属于这个来电号码");
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(other)
-            .await
-            .unwrap()
-            .unwrap()
-            .follow_ups,
-        0
-    );
+    assert_eq!(app.appeal(other).await.follow_ups, 0);
 
     // A new appeal recorded: the form is empty again for the next caller.
     let recorded = op

@@ -44,7 +44,7 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
         .submit_appeal("help", EVIL_TEXT, phone, EVIL_NAME)
         .await;
     let id = appeal_id(&app, &code).await;
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(
         appeal.unit_id, app.units.station_a,
         "routed by the unit named"
@@ -178,7 +178,7 @@ async fn missing_or_wrong_csrf_token_is_a_403_page() {
         .post_raw(&format!("/staff/appeals/{id}/accept"), &[])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.status, police_square_domain::Status::Received);
 }
 
@@ -266,7 +266,7 @@ async fn a_handler_of_another_station_gets_403_and_conduct_is_hidden() {
         )
         .await;
     assert!(!r.body.contains("13600001111"));
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.status, police_square_domain::Status::Received);
 
     // A complaint about officers of 爱山派出所: not visible to that station.
@@ -279,7 +279,7 @@ async fn a_handler_of_another_station_gets_403_and_conduct_is_hidden() {
         )
         .await;
     let cid = appeal_id(&app, &conduct).await;
-    let c = app.stores.appeals.appeal(cid).await.unwrap().unwrap();
+    let c = app.appeal(cid).await;
     assert_eq!(
         c.category.as_deref(),
         Some("conduct"),

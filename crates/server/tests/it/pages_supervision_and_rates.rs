@@ -132,7 +132,7 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
         .unwrap();
     assert_eq!(decided.state, RequestState::Approved);
     assert_eq!(decided.decision_note.as_deref(), Some(comment));
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.status.as_str(), "reopened");
     let case = sup.get(&format!("/staff/appeals/{id}")).await;
     case.assert_contains(comment);

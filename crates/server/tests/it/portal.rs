@@ -41,7 +41,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         .await;
     let out = expect(r, StatusCode::CREATED).await;
     let id = out["id"].as_i64().unwrap();
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert!(appeal.emergency && appeal.possible_emergency);
     assert_eq!(appeal.unit_id, app.units.station_b);
     assert_eq!(appeal.accept_by - appeal.received_at, 10 * 60_000);
@@ -77,7 +77,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         )
         .await;
     let id = expect(r, StatusCode::CREATED).await["id"].as_i64().unwrap();
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.unit_id, app.units.city);
     assert_ne!(appeal.unit_id, app.units.city_office);
 }
@@ -167,15 +167,7 @@ async fn insert_possible(app: &common::TestApp, unit: i64, text: &str, phone: &s
         history: None,
     };
     let id = app.stores.appeals.insert_appeal(new).await.unwrap().id();
-    assert!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .possible_emergency
-    );
+    assert!(app.appeal(id).await.possible_emergency);
     id
 }
 
@@ -223,7 +215,7 @@ async fn phones_must_be_reachable_and_landlines_are_called_back(backend: Backend
     let code = pages_support::attr_after(&done.body, "id=\"tracking-code\"", "data-code").unwrap();
     let id = appeal_id(&app, &code).await;
     app.deliver_outbox().await;
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert!(
         LogTransport::latest_for(&app.notify_log, "05722345678", "portal.intake_received")
             .unwrap()
@@ -312,16 +304,7 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
         .await;
     r.assert_contains("占位内容“……”");
     r.assert_contains("爱山派出所答复如下：……</textarea>");
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .reply_text,
-        None
-    );
+    assert_eq!(app.appeal(id).await.reply_text, None);
 }
 
 async fn accepting_makes_the_handler_the_owner(backend: Backend) {
@@ -338,13 +321,7 @@ async fn accepting_makes_the_handler_the_owner(backend: Backend) {
     handler.accept(id).await;
     let me = app.staff_id("station_a_handler").await;
     assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .assignee_id,
+        app.appeal(id).await.assignee_id,
         Some(me),
         "首接负责: whoever accepts owns the case"
     );
@@ -448,14 +425,5 @@ async fn home_kinds_lead_to_the_form_and_districts_are_places() {
     done.assert_contains("id=\"code-texted\"");
     let code = pages_support::attr_after(&done.body, "id=\"tracking-code\"", "data-code").unwrap();
     let id = appeal_id(&app, &code).await;
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .unit_id,
-        app.units.district_a
-    );
+    assert_eq!(app.appeal(id).await.unit_id, app.units.district_a);
 }

@@ -23,7 +23,7 @@ const RAW_ID: &str = "330502199001011234";
 /// Submit an appeal at the current clock and set its category.
 async fn appeal(app: &TestApp, text: &str, unit: Id, category: &str) -> Id {
     let (id, _) = app.submitted("complaint", text, "13800005555", unit).await;
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     app.stores
         .appeals
         .apply_change(AppealChange {

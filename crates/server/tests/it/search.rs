@@ -131,14 +131,7 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
         .get_ok("/api/v1/search?q=电瓶车&from=2020-01-01&to=2020-12-31")
         .await;
     assert!(ids(&r).is_empty());
-    let cat = app
-        .stores
-        .appeals
-        .appeal(s.a_bike)
-        .await
-        .unwrap()
-        .unwrap()
-        .category;
+    let cat = app.appeal(s.a_bike).await.category;
     let r = city
         .get_ok(&format!(
             "/api/v1/search?q=电瓶车&category={}",
@@ -185,7 +178,7 @@ async fn api_search_keeps_conduct_complaints_from_the_accused_unit(backend: Back
     let (id, _) = app
         .submitted("complaint", CONDUCT_COMPLAINT, PHONE, app.units.station_a)
         .await;
-    let conduct = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let conduct = app.appeal(id).await;
     assert_eq!(conduct.category.as_deref(), Some("conduct"));
 
     // The district's supervisors (outside the accused station) and the admin find it.

@@ -457,15 +457,14 @@ impl TestApp {
         (id, code)
     }
 
+    /// Appeal `id` as stored (it must exist).
+    pub async fn appeal(&self, id: Id) -> police_square_store::Appeal {
+        self.stores.appeals.appeal(id).await.unwrap().unwrap()
+    }
+
     /// The tracking code of appeal `id`, from the store.
     pub async fn tracking_code(&self, id: Id) -> String {
-        self.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .tracking_code
+        self.appeal(id).await.tracking_code
     }
 
     /// An appeal through the intake service, as the web form and the hotline submit
