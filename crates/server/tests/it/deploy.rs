@@ -224,32 +224,26 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .body
         .contains(&format!("<option value=\"{}\"", zhili.id)));
     let other = u.district_b.to_string();
-    let fields = |name: &'static str, parent: &str, retired: bool| {
+    // The unit form for 织里镇派出所 under 德清县公安局, retired or not.
+    let form = |retired: bool| {
         let mut f = vec![
-            ("name", name.to_owned()),
-            ("kind", "station".to_owned()),
-            ("parent", parent.to_owned()),
-            ("code", "330502009".to_owned()),
-            ("district", "德清县".to_owned()),
-            ("duty_phone", "0572-3000000".to_owned()),
-            ("address", "".to_owned()),
-            ("hours", "".to_owned()),
+            ("name", "织里镇派出所"),
+            ("kind", "station"),
+            ("parent", other.as_str()),
+            ("code", "330502009"),
+            ("district", "德清县"),
+            ("duty_phone", "0572-3000000"),
+            ("address", ""),
+            ("hours", ""),
         ];
         if retired {
-            f.push(("retired", "on".to_owned()));
+            f.push(("retired", "on"));
         }
         f
     };
-    let as_refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
-    let f = as_refs(&fields("织里镇派出所", &other, false));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let zhili_path = format!("/staff/admin/units/{}", zhili.id);
     admin
-        .post_ok(
-            &edit,
-            &format!("/staff/admin/units/{}", zhili.id),
-            &pairs,
-            StatusCode::OK,
-        )
+        .post_ok(&edit, &zhili_path, &form(false), StatusCode::OK)
         .await;
     let moved = app.state.org().unit(zhili.id).cloned().unwrap();
     assert_eq!(moved.name, "织里镇派出所");
@@ -272,15 +266,8 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         )
         .await;
     r.assert_contains("不能把单位移到它自己的下级");
-    let f = as_refs(&fields("织里镇派出所", &other, true));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
     admin
-        .post_ok(
-            &edit,
-            &format!("/staff/admin/units/{}", zhili.id),
-            &pairs,
-            StatusCode::OK,
-        )
+        .post_ok(&edit, &zhili_path, &form(true), StatusCode::OK)
         .await;
     assert!(app.state.org().unit(zhili.id).unwrap().profile.retired);
 
