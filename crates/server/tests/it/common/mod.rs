@@ -185,50 +185,16 @@ pub async fn start_server(state: AppState) -> String {
 }
 
 /// Unit fixtures in creation order (parents first): key → (parent key, name, kind).
+#[rustfmt::skip]
 const UNITS: &[(&str, Option<&str>, &str, UnitKind)] = &[
     ("city", None, "湖州市公安局", UnitKind::City),
-    (
-        "city_office",
-        Some("city"),
-        "市局警察公共关系办公室",
-        UnitKind::Office,
-    ),
-    (
-        "district_a",
-        Some("city"),
-        "吴兴区公安分局",
-        UnitKind::District,
-    ),
-    (
-        "district_a_office",
-        Some("district_a"),
-        "吴兴分局警察公共关系室",
-        UnitKind::Office,
-    ),
-    (
-        "station_a",
-        Some("district_a"),
-        "爱山派出所",
-        UnitKind::Station,
-    ),
-    (
-        "station_b",
-        Some("district_a"),
-        "月河派出所",
-        UnitKind::Station,
-    ),
-    (
-        "district_b",
-        Some("city"),
-        "德清县公安局",
-        UnitKind::District,
-    ),
-    (
-        "station_c",
-        Some("district_b"),
-        "武康派出所",
-        UnitKind::Station,
-    ),
+    ("city_office", Some("city"), "市局警察公共关系办公室", UnitKind::Office),
+    ("district_a", Some("city"), "吴兴区公安分局", UnitKind::District),
+    ("district_a_office", Some("district_a"), "吴兴分局警察公共关系室", UnitKind::Office),
+    ("station_a", Some("district_a"), "爱山派出所", UnitKind::Station),
+    ("station_b", Some("district_a"), "月河派出所", UnitKind::Station),
+    ("district_b", Some("city"), "德清县公安局", UnitKind::District),
+    ("station_c", Some("district_b"), "武康派出所", UnitKind::Station),
 ];
 
 async fn seed(store: &dyn OrgStore) -> Units {
