@@ -249,58 +249,11 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
 
 async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     let app = spawn_pages_app(backend).await;
-    let background = [
-        "小区门口有人乱停车，堵住了消防通道",
-        "咨询一下身份证补办需要带什么材料",
-        "楼上邻居装修噪音太大，晚上十点还在施工",
-        "我的电瓶车在小区车棚被偷了",
-        "路口红绿灯时间太短，老人过马路来不及",
-    ];
-    let stations = [
-        app.units.station_a,
-        app.units.station_b,
-        app.units.station_c,
-    ];
-    let start = app.clock_now();
-    let mut n = 0;
-    // Eight weeks of ordinary appeals, a few a day, in both districts.
-    for day in 0..63 {
-        app.advance_to(start + day * DAY);
-        for k in 0..3 {
-            let text = background[(day as usize + k) % background.len()];
-            submit_at(
-                &app,
-                stations[(day as usize + k) % 3],
-                AppealKind::Help,
-                text,
-                n,
-            )
-            .await;
-            n += 1;
-        }
-    }
-    // In the last week, 20 appeals in district A about one new pattern.
-    let burst = common::NEW_PATTERN_BURST;
-    let mut burst_ids = Vec::new();
-    for i in 0..20 {
-        app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);
-        let unit = if i % 2 == 0 {
-            app.units.station_a
-        } else {
-            app.units.station_b
-        };
-        burst_ids.push(submit_at(&app, unit, AppealKind::Report, burst[i as usize % 4], n).await);
-        n += 1;
-    }
-    // And 12 at one station of district B about another.
-    let nets = common::STATION_BURST;
-    let mut net_ids = Vec::new();
-    for i in 0..12 {
-        app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);
-        let text = nets[i as usize % nets.len()];
-        net_ids.push(submit_at(&app, app.units.station_c, AppealKind::Report, text, n).await);
-        n += 1;
-    }
+    let common::Bursts {
+        start,
+        burst: burst_ids,
+        nets: net_ids,
+    } = common::seed_bursts(&app, |n| format!("1380000{:04}", n % 10_000)).await;
     app.advance_to(start + 63 * DAY);
     let outcome = emerging::scan(&app.state).await.unwrap();
     assert!(outcome.new_alerts >= 1, "{outcome:?}");

@@ -24,6 +24,71 @@ pub const STATION_BURST: [&str; 3] = [
 pub const CONDUCT_COMPLAINT: &str =
     "投诉爱山派出所一名民警态度恶劣，办事推诿刁难，还辱骂群众，不作为";
 
+const DAY: Millis = 86_400_000;
+
+/// The appeals `seed_bursts` filed, and when it started.
+pub struct Bursts {
+    pub start: Millis,
+    /// District A's appeals about [`NEW_PATTERN_BURST`].
+    pub burst: Vec<Id>,
+    /// Station C's appeals about [`STATION_BURST`].
+    pub nets: Vec<Id>,
+}
+
+/// Eight weeks of ordinary appeals in both districts, three a day, then in the last
+/// week 20 at district A's stations about [`NEW_PATTERN_BURST`] and 12 at station C
+/// about [`STATION_BURST`]; `phone(n)` is the contact phone of the n-th appeal. The
+/// clock is left at the last appeal.
+pub async fn seed_bursts(app: &TestApp, phone: impl Fn(usize) -> String) -> Bursts {
+    const BACKGROUND: [&str; 5] = [
+        "小区门口有人乱停车，堵住了消防通道",
+        "咨询一下身份证补办需要带什么材料",
+        "楼上邻居装修噪音太大，晚上十点还在施工",
+        "我的电瓶车在小区车棚被偷了",
+        "路口红绿灯时间太短，老人过马路来不及",
+    ];
+    let u = &app.units;
+    let stations = [u.station_a, u.station_b, u.station_c];
+    let start = app.clock_now();
+    let mut n = 0;
+    for day in 0..63 {
+        app.advance_to(start + day * DAY);
+        for k in 0..3 {
+            let i = day as usize + k;
+            app.submit_direct(
+                stations[i % 3],
+                AppealKind::Help,
+                BACKGROUND[i % 5],
+                &phone(n),
+            )
+            .await;
+            n += 1;
+        }
+    }
+    let mut burst = Vec::new();
+    for i in 0..20 {
+        app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);
+        let unit = [u.station_a, u.station_b][i as usize % 2];
+        let text = NEW_PATTERN_BURST[i as usize % 4];
+        burst.push(
+            app.submit_direct(unit, AppealKind::Report, text, &phone(n))
+                .await,
+        );
+        n += 1;
+    }
+    let mut nets = Vec::new();
+    for i in 0..12 {
+        app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);
+        let text = STATION_BURST[i as usize % 3];
+        nets.push(
+            app.submit_direct(u.station_c, AppealKind::Report, text, &phone(n))
+                .await,
+        );
+        n += 1;
+    }
+    Bursts { start, burst, nets }
+}
+
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, sync::OnceLock};
 
 use police_square_domain::{calendar::to_local, AppealKind, Channel, Millis, Role, UnitKind};
