@@ -1,6 +1,6 @@
 //! Who may see and do what, on both backends.
 
-use crate::common::{expect, spawn_app, Backend};
+use crate::common::{expect, spawn_app, Backend, CONDUCT_COMPLAINT};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -14,15 +14,14 @@ on_both_backends!(
 
 async fn stations_cannot_touch_each_others_appeals(backend: Backend) {
     let app = spawn_app(backend).await;
-    let created = app
-        .submit(
+    let (id, _) = app
+        .submitted(
             "help",
             "自行车被人锁住了，请帮忙",
             PHONE,
-            Some(app.units.station_b),
+            app.units.station_b,
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
     let a = app.login("station_a_handler").await;
     assert_eq!(
         a.get(&format!("/api/v1/appeals/{id}")).await.status(),
@@ -64,12 +63,7 @@ async fn stations_cannot_touch_each_others_appeals(backend: Backend) {
     );
     // Assigning to an officer of another unit is refused.
     let b = app.login("station_b_handler").await;
-    b.post_ok(
-        &format!("/api/v1/appeals/{id}/accept"),
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
+    b.accept(id).await;
     let outsider = app.staff_id("station_a_handler").await;
     let r = b
         .post(
@@ -82,15 +76,9 @@ async fn stations_cannot_touch_each_others_appeals(backend: Backend) {
 
 async fn conduct_complaints_are_hidden_from_the_accused_unit(backend: Backend) {
     let app = spawn_app(backend).await;
-    let created = app
-        .submit(
-            "complaint",
-            "投诉爱山派出所一名民警态度恶劣，办事推诿刁难，还辱骂群众，不作为",
-            PHONE,
-            Some(app.units.station_a),
-        )
+    let (id, _) = app
+        .submitted("complaint", CONDUCT_COMPLAINT, PHONE, app.units.station_a)
         .await;
-    let id = created["id"].as_i64().unwrap();
     // It goes to the district bureau's office, about station A.
     let supervisor = app.login("a_supervisor").await;
     let detail = supervisor.get_ok(&format!("/api/v1/appeals/{id}")).await;
@@ -141,21 +129,14 @@ async fn conduct_complaints_are_hidden_from_the_accused_unit(backend: Backend) {
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // The supervisor handles it.
-    supervisor
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    supervisor.accept(id).await;
 }
 
 async fn personal_data_reveal_and_caller_lookup_are_audited(backend: Backend) {
     let app = spawn_app(backend).await;
-    let created = app
-        .submit("help", "家门口井盖丢了", PHONE, Some(app.units.station_a))
+    let (id, _) = app
+        .submitted("help", "家门口井盖丢了", PHONE, app.units.station_a)
         .await;
-    let id = created["id"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
     let detail = handler.get_ok(&format!("/api/v1/appeals/{id}")).await;
     assert_eq!(detail["appeal"]["phone_masked"], "138****1234");

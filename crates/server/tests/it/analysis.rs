@@ -71,7 +71,7 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
             "{}",
             r.body
         );
-        let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+        let a = app.appeal(id).await;
         assert_eq!(a.category.as_deref(), Some(target));
     }
     assert_eq!(
@@ -101,7 +101,7 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
     assert_eq!(learning::retrain(&app.state, false).await.unwrap(), None);
     // Intake now files the new wording under the learned category.
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, probe, 99).await;
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     assert_eq!(a.category.as_deref(), Some(target));
     // Another node picks the stored model up.
     let other = police_square_server::AppState::with_parts(
@@ -249,58 +249,11 @@ async fn near_duplicates_form_a_cluster_seen_from_each_appeal(backend: Backend) 
 
 async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     let app = spawn_pages_app(backend).await;
-    let background = [
-        "小区门口有人乱停车，堵住了消防通道",
-        "咨询一下身份证补办需要带什么材料",
-        "楼上邻居装修噪音太大，晚上十点还在施工",
-        "我的电瓶车在小区车棚被偷了",
-        "路口红绿灯时间太短，老人过马路来不及",
-    ];
-    let stations = [
-        app.units.station_a,
-        app.units.station_b,
-        app.units.station_c,
-    ];
-    let start = app.clock_now();
-    let mut n = 0;
-    // Eight weeks of ordinary appeals, a few a day, in both districts.
-    for day in 0..63 {
-        app.advance_to(start + day * DAY);
-        for k in 0..3 {
-            let text = background[(day as usize + k) % background.len()];
-            submit_at(
-                &app,
-                stations[(day as usize + k) % 3],
-                AppealKind::Help,
-                text,
-                n,
-            )
-            .await;
-            n += 1;
-        }
-    }
-    // In the last week, 20 appeals in district A about one new pattern.
-    let burst = common::NEW_PATTERN_BURST;
-    let mut burst_ids = Vec::new();
-    for i in 0..20 {
-        app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);
-        let unit = if i % 2 == 0 {
-            app.units.station_a
-        } else {
-            app.units.station_b
-        };
-        burst_ids.push(submit_at(&app, unit, AppealKind::Report, burst[i as usize % 4], n).await);
-        n += 1;
-    }
-    // And 12 at one station of district B about another.
-    let nets = common::STATION_BURST;
-    let mut net_ids = Vec::new();
-    for i in 0..12 {
-        app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);
-        let text = nets[i as usize % nets.len()];
-        net_ids.push(submit_at(&app, app.units.station_c, AppealKind::Report, text, n).await);
-        n += 1;
-    }
+    let common::Bursts {
+        start,
+        burst: burst_ids,
+        nets: net_ids,
+    } = common::seed_bursts(&app, |n| format!("1380000{:04}", n % 10_000)).await;
     app.advance_to(start + 63 * DAY);
     let outcome = emerging::scan(&app.state).await.unwrap();
     assert!(outcome.new_alerts >= 1, "{outcome:?}");
@@ -391,14 +344,14 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     report.assert_contains("充电宝被盗");
     report.assert_contains("<details><summary>平常几乎没有");
     page.assert_contains(&format!("/staff/appeals/{}\"", burst_ids[0]));
-    let r = analyst
-        .post(
+    analyst
+        .post_ok(
             &page,
             &format!("/staff/alerts/{}/status", alert.id),
             &[("status", "acknowledged"), ("note", "已部署巡逻<script>")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = analyst.get(&format!("/staff/alerts/{}", alert.id)).await;
     page.assert_contains("已部署巡逻&lt;script&gt;");
     assert!(!page.body.contains("巡逻<script>"));
@@ -422,14 +375,14 @@ async fn bursts_raise_one_alert_naming_their_place(backend: Backend) {
     list_contains_alert(&mut handler, net_alerts[0].id, false).await;
     let page = handler.get(&format!("/staff/alerts/{}", alert.id)).await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &page,
             &format!("/staff/alerts/{}/status", alert.id),
             &[("status", "dismissed")],
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 async fn list_contains_alert(browser: &mut Browser, id: Id, expected: bool) {
@@ -464,14 +417,14 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     admin.login("admin").await;
     let page = admin.get("/staff/admin").await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/dictionary",
             &[("words", "# 新型盗窃\n共享充电宝 2000 n\n地笼\n")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(kept_whole());
     let id = submit_at(&app, app.units.station_a, AppealKind::Report, text, 1).await;
     let stored = app
@@ -488,20 +441,24 @@ async fn admins_extend_the_dictionary_at_run_time(backend: Backend) {
     let page = admin.get("/staff/admin").await;
     page.assert_contains("共享充电宝 2000 n");
     // A malformed line is refused and the saved words stay.
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/dictionary",
             &[("words", "共享 单车 x y z\n")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(kept_whole());
     // Other staff may not edit it.
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
-    let r = handler
-        .post(&page, "/staff/admin/dictionary", &[("words", "x")])
+    handler
+        .post_ok(
+            &page,
+            "/staff/admin/dictionary",
+            &[("words", "x")],
+            StatusCode::FORBIDDEN,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }

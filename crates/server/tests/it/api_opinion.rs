@@ -148,27 +148,15 @@ async fn opinion_view_and_clusters(backend: Backend) {
     .await;
     submit(&app, u.station_c, AppealKind::Help, "武康镇上电瓶车被偷了").await;
     clustering::assign_new(&app.state).await.unwrap();
-    let c = app
-        .stores
-        .appeals
-        .appeal(lamp[0])
-        .await
-        .unwrap()
-        .unwrap()
-        .cluster_id;
+    let c = app.appeal(lamp[0]).await.cluster_id;
     let c = c.expect("clustered");
     for id in lamp.iter().skip(1).chain([&elsewhere]) {
-        let a = app.stores.appeals.appeal(*id).await.unwrap().unwrap();
+        let a = app.appeal(*id).await;
         assert_eq!(a.cluster_id, Some(c), "appeal {id}");
     }
 
     // Not signed in.
-    let r = app
-        .http
-        .get(app.url("/api/v1/opinion"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/opinion").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
 
     // The district's leader: six appeals by station, kind and day, and the cluster.
@@ -282,37 +270,11 @@ async fn opinion_view_and_clusters(backend: Backend) {
 async fn alerts_by_scope_and_status(backend: Backend) {
     let app = common::spawn_app(backend).await;
     let u = &app.units;
-    let background = [
-        "小区门口有人乱停车，堵住了消防通道",
-        "咨询一下身份证补办需要带什么材料",
-        "楼上邻居装修噪音太大，晚上十点还在施工",
-        "我的电瓶车在小区车棚被偷了",
-        "路口红绿灯时间太短，老人过马路来不及",
-    ];
-    let stations = [u.station_a, u.station_b, u.station_c];
-    let start = app.clock_now();
-    // Eight weeks of ordinary appeals in both districts…
-    for day in 0..63 {
-        app.advance_to(start + day * DAY);
-        for k in 0..3 {
-            let i = day as usize + k;
-            submit(&app, stations[i % 3], AppealKind::Help, background[i % 5]).await;
-        }
-    }
-    // …then a burst in district A and another at station C in the last week.
-    let burst = common::NEW_PATTERN_BURST;
-    let mut burst_ids = Vec::new();
-    for i in 0..20 {
-        app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);
-        let unit = [u.station_a, u.station_b][i as usize % 2];
-        burst_ids.push(submit(&app, unit, AppealKind::Report, burst[i as usize % 4]).await);
-    }
-    let nets = common::STATION_BURST;
-    let mut net_ids = Vec::new();
-    for i in 0..12 {
-        app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);
-        net_ids.push(submit(&app, u.station_c, AppealKind::Report, nets[i as usize % 3]).await);
-    }
+    let common::Bursts {
+        start,
+        burst: burst_ids,
+        nets: net_ids,
+    } = common::seed_bursts(&app, |_| RAW_PHONE.to_owned()).await;
     app.advance_to(start + 63 * DAY);
     emerging::scan(&app.state).await.unwrap();
     let find = |list: &Value, word: &str| {
@@ -587,23 +549,15 @@ async fn reports_generate_publish_annotate(backend: Backend) {
 
 async fn category_corrections(backend: Backend) {
     let app = common::spawn_app(backend).await;
-    let created = app
-        .submit(
+    let (id, _) = app
+        .submitted(
             "complaint",
             "东边河浜里又有人放了好几条地笼",
             RAW_PHONE,
-            Some(app.units.station_a),
+            app.units.station_a,
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
-    let before = app
-        .stores
-        .appeals
-        .appeal(id)
-        .await
-        .unwrap()
-        .unwrap()
-        .category;
+    let before = app.appeal(id).await.category;
     let target = if before.as_deref() == Some("public_order") {
         "dispute"
     } else {

@@ -33,7 +33,7 @@ async fn resident_flow_in_headless_chromium() {
         .await
         .unwrap();
     let id = rated.items.first().expect("the appeal").id;
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.rating_resolved, Some(true));
     assert_eq!(
         appeal.rating_satisfaction,

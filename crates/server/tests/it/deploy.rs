@@ -170,7 +170,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     page.assert_contains("爱山派出所");
     let district = u.district_a.to_string();
     let bad = admin
-        .post(
+        .post_ok(
             &page,
             "/staff/admin/units",
             &[
@@ -179,12 +179,12 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("parent", &district),
                 ("duty_phone", "call us"),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_contains("值班电话只能包含数字");
     let r = admin
-        .post(
+        .post_ok(
             &page,
             "/staff/admin/units",
             &[
@@ -197,9 +197,9 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("address", "织里镇某路1号"),
                 ("hours", "8:30-17:30"),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.assert_contains("单位“织里派出所”已创建");
     let zhili = app
         .stores
@@ -224,29 +224,27 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .body
         .contains(&format!("<option value=\"{}\"", zhili.id)));
     let other = u.district_b.to_string();
-    let fields = |name: &'static str, parent: &str, retired: bool| {
+    // The unit form for 织里镇派出所 under 德清县公安局, retired or not.
+    let form = |retired: bool| {
         let mut f = vec![
-            ("name", name.to_owned()),
-            ("kind", "station".to_owned()),
-            ("parent", parent.to_owned()),
-            ("code", "330502009".to_owned()),
-            ("district", "德清县".to_owned()),
-            ("duty_phone", "0572-3000000".to_owned()),
-            ("address", "".to_owned()),
-            ("hours", "".to_owned()),
+            ("name", "织里镇派出所"),
+            ("kind", "station"),
+            ("parent", other.as_str()),
+            ("code", "330502009"),
+            ("district", "德清县"),
+            ("duty_phone", "0572-3000000"),
+            ("address", ""),
+            ("hours", ""),
         ];
         if retired {
-            f.push(("retired", "on".to_owned()));
+            f.push(("retired", "on"));
         }
         f
     };
-    let as_refs = |f: &[(&'static str, String)]| -> Vec<(&'static str, String)> { f.to_vec() };
-    let f = as_refs(&fields("织里镇派出所", &other, false));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = admin
-        .post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs)
+    let zhili_path = format!("/staff/admin/units/{}", zhili.id);
+    admin
+        .post_ok(&edit, &zhili_path, &form(false), StatusCode::OK)
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let moved = app.state.org().unit(zhili.id).cloned().unwrap();
     assert_eq!(moved.name, "织里镇派出所");
     assert_eq!(moved.parent_id, Some(u.district_b));
@@ -256,7 +254,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .await;
     let station = u.station_a.to_string();
     let r = admin
-        .post(
+        .post_ok(
             &dist,
             &format!("/staff/admin/units/{}", u.district_a),
             &[
@@ -264,16 +262,13 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("kind", "district"),
                 ("parent", &station),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("不能把单位移到它自己的下级");
-    let f = as_refs(&fields("织里镇派出所", &other, true));
-    let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = admin
-        .post(&edit, &format!("/staff/admin/units/{}", zhili.id), &pairs)
+    admin
+        .post_ok(&edit, &zhili_path, &form(true), StatusCode::OK)
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(app.state.org().unit(zhili.id).unwrap().profile.retired);
 
     // Staff: create (the temporary password is shown once and works), edit, disable.
@@ -286,7 +281,7 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         .contains(&format!("<option value=\"{}\"", zhili.id)));
     let station_b = u.station_b.to_string();
     let bad = admin
-        .post(
+        .post_ok(
             &page,
             "/staff/admin/staff",
             &[
@@ -295,12 +290,12 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("role", "handler"),
                 ("unit", &station_b),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     bad.assert_contains("用户名须为3至32位");
     let r = admin
-        .post(
+        .post_ok(
             &page,
             "/staff/admin/staff",
             &[
@@ -309,9 +304,9 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("role", "handler"),
                 ("unit", &station_b),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let marker = "账号 wang.fang 的临时密码：";
     let at = r.body.find(marker).expect("password shown") + marker.len();
     let password: String = r.body[at..].chars().take(16).collect();
@@ -336,8 +331,8 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
         (created.role, created.unit_id),
         (Role::Handler, u.station_b)
     );
-    let taken = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/staff",
             &[
@@ -346,16 +341,16 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("role", "handler"),
                 ("unit", &station_b),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let account = admin
         .get(&format!("/staff/admin/staff/{}", created.id))
         .await;
     let district_b = u.district_b.to_string();
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &account,
             &format!("/staff/admin/staff/{}", created.id),
             &[
@@ -363,36 +358,36 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("role", "supervisor"),
                 ("unit", &district_b),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let edited = app.stores.org.staff(created.id).await.unwrap().unwrap();
     assert_eq!(
         (edited.role, edited.unit_id),
         (Role::Supervisor, u.district_b)
     );
     let r = admin
-        .post(
+        .post_ok(
             &account,
             &format!("/staff/admin/staff/{}/password", created.id),
             &[],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("账号 wang.fang 的临时密码：");
     let reset = app.stores.org.staff(created.id).await.unwrap().unwrap();
     assert!(!police_square_server::app::auth::verify_password(
         &password,
         &reset.password_hash
     ));
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &account,
             &format!("/staff/admin/staff/{}/disable", created.id),
             &[],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
     assert!(
         app.stores
             .org
@@ -405,13 +400,17 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
     // An admin cannot disable themselves nor drop their own admin role.
     let me = app.staff_id("admin").await;
     let mine = admin.get(&format!("/staff/admin/staff/{me}")).await;
-    let r = admin
-        .post(&mine, &format!("/staff/admin/staff/{me}/disable"), &[])
+    admin
+        .post_ok(
+            &mine,
+            &format!("/staff/admin/staff/{me}/disable"),
+            &[],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let city = u.city.to_string();
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &mine,
             &format!("/staff/admin/staff/{me}"),
             &[
@@ -419,9 +418,9 @@ async fn admins_manage_units_and_staff_and_read_the_audit_log(backend: Backend) 
                 ("role", "leader"),
                 ("unit", &city),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!app.stores.org.staff(me).await.unwrap().unwrap().disabled);
 
     // Every change is in the audit log; the viewer filters by actor, kind and date.
@@ -520,8 +519,8 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
     admin.login("admin").await;
     let page = admin.get("/staff/admin").await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             &format!("/staff/admin/department/{}", dep.id),
             &[
@@ -529,37 +528,37 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
                 ("contact", "0572-3"),
                 ("retired", "on"),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let r = admin
-        .post(
+        .post_ok(
             &page,
             &format!("/staff/admin/department/{}", dep.id),
             &[("name", "市城管局"), ("contact", "")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("名称已被使用");
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             &format!("/staff/admin/template/{}", tpl.id),
             &[
                 ("title", "咨询答复（户籍）"),
                 ("body", "您好，经核实，办理居住证需带身份证。"),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             &format!("/staff/admin/template/{}", tpl.id),
             &[("title", ""), ("body", "x")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let page = admin.get("/staff/admin?done=department_edited").await;
     page.assert_contains("部门已保存");
     page.assert_contains("市生态环境局");
@@ -569,8 +568,8 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
     assert_eq!(offered, vec![kept]);
     let templates = app.stores.catalog.reply_templates().await.unwrap();
     assert_eq!(templates[0].body, "您好，经核实，办理居住证需带身份证。");
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             &format!("/staff/admin/template/{}", tpl.id),
             &[
@@ -578,9 +577,9 @@ async fn departments_and_templates_are_edited_and_retired(backend: Backend) {
                 ("body", "您好。"),
                 ("retired", "on"),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(app
         .stores
         .catalog

@@ -19,10 +19,9 @@ on_both_backends!(
 async fn script_text_is_stored_verbatim_and_served_as_json(backend: Backend) {
     let app = spawn_app(backend).await;
     let text = "<script>alert('x')</script><b>烧烤摊</b> & \"噪音\"";
-    let created = app
-        .submit("complaint", text, PHONE, Some(app.units.station_a))
+    let (id, _) = app
+        .submitted("complaint", text, PHONE, app.units.station_a)
         .await;
-    let id = created["id"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
     let r = handler.get(&format!("/api/v1/appeals/{id}")).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -130,15 +129,9 @@ async fn oversized_and_malformed_bodies_are_refused_clearly(backend: Backend) {
 
 async fn csrf_token_is_required_with_a_session(backend: Backend) {
     let app = spawn_app(backend).await;
-    let created = app
-        .submit(
-            "help",
-            "钥匙丢了想咨询开锁",
-            PHONE,
-            Some(app.units.station_a),
-        )
+    let (id, _) = app
+        .submitted("help", "钥匙丢了想咨询开锁", PHONE, app.units.station_a)
         .await;
-    let id = created["id"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
     let url = app.url(&format!("/api/v1/appeals/{id}/accept"));
     let missing = app
@@ -174,12 +167,7 @@ async fn csrf_token_is_required_with_a_session(backend: Backend) {
     let kinds = app.event_kinds(id).await;
     assert_eq!(kinds.iter().filter(|k| *k == "accepted").count(), 1);
     // Without a session: 401, not 403.
-    let r = app
-        .http
-        .get(app.url("/api/v1/appeals"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/appeals").await;
     expect(r, StatusCode::UNAUTHORIZED).await;
 }
 
@@ -193,12 +181,7 @@ async fn random_tracking_codes_find_nothing_then_are_rate_limited(backend: Backe
     let mut statuses = Vec::new();
     for i in 0..(limit + 3) {
         let code = police_square_domain::tracking::encode([i as u8; 10]);
-        let r = app
-            .http
-            .get(app.url(&format!("/api/v1/track/{code}")))
-            .send()
-            .await
-            .unwrap();
+        let r = app.get(&format!("/api/v1/track/{code}")).await;
         statuses.push(r.status());
     }
     assert!(statuses[..limit as usize]
@@ -206,24 +189,14 @@ async fn random_tracking_codes_find_nothing_then_are_rate_limited(backend: Backe
         .all(|s| *s == StatusCode::NOT_FOUND));
     assert_eq!(*statuses.last().unwrap(), StatusCode::TOO_MANY_REQUESTS);
     // Once limited, even a real code answers 429: the limit reveals nothing.
-    let r = app
-        .http
-        .get(app.url(&format!("/api/v1/track/{real}")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get(&format!("/api/v1/track/{real}")).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key(header::RETRY_AFTER));
     // After the window, lookups work again.
     app.clock.advance(std::time::Duration::from_secs(
         60 * (app.state.config.limits.track_window_minutes as u64 + 1),
     ));
-    let r = app
-        .http
-        .get(app.url(&format!("/api/v1/track/{real}")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get(&format!("/api/v1/track/{real}")).await;
     assert_eq!(r.status(), StatusCode::OK);
 }
 
@@ -326,12 +299,7 @@ async fn one_time_codes_lock_out_after_wrong_attempts(backend: Backend) {
         verify(otp.clone()).await.unwrap().status(),
         StatusCode::TOO_MANY_REQUESTS
     );
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/track/{code}/otp")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.ask_for_otp(&code).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     // After the lockout a fresh code works.
     app.clock.advance(std::time::Duration::from_secs(61));

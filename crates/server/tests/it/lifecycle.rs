@@ -1,6 +1,6 @@
 //! The whole appeal lifecycle through HTTP, on SQLite and PostgreSQL.
 
-use crate::common::{expect, spawn_app, Backend};
+use crate::common::{expect, id_and_code, spawn_app, Backend};
 use police_square_server::{app::jobs, features::supervision};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -26,8 +26,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
             Some(app.units.station_a),
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
-    let code = created["tracking_code"].as_str().unwrap().to_owned();
+    let (id, code) = id_and_code(&created);
     assert_eq!(created["status"], "received");
     assert_eq!(created["call_110"], false);
     assert_eq!(code.len(), 16);
@@ -40,13 +39,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
         .unwrap()
         .iter()
         .any(|i| i["id"] == id));
-    let accepted = a
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    let accepted = a.accept(id).await;
     assert_eq!(accepted["status"], "accepted");
     let moved = a
         .post_ok(
@@ -63,12 +56,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
 
     // Station B accepts, assigns and replies.
     let b = app.login("station_b_handler").await;
-    b.post_ok(
-        &format!("/api/v1/appeals/{id}/accept"),
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
+    b.accept(id).await;
     let me = app.staff_id("station_b_handler").await;
     let assigned = b
         .post_ok(
@@ -81,11 +69,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
     // Replying too early in the lifecycle is refused by the state machine elsewhere;
     // here it is allowed.
     let replied = b
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "已联系城管与市场监管部门联合整治，烧烤摊已限时经营。"}),
-            StatusCode::OK,
-        )
+        .reply(id, "已联系城管与市场监管部门联合整治，烧烤摊已限时经营。")
         .await;
     assert_eq!(replied["status"], "replied");
     let notice = app
@@ -101,11 +85,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
 
     // The public view: status and timeline, but no reply or text before verification.
     let public = expect(
-        app.http
-            .get(app.url(&format!("/api/v1/track/{code}")))
-            .send()
-            .await
-            .unwrap(),
+        app.get(&format!("/api/v1/track/{code}")).await,
         StatusCode::OK,
     )
     .await;
@@ -127,12 +107,7 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
     assert!(!public.to_string().contains("张三"));
 
     // A wrong one-time code fails; the right one opens a resident session.
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/track/{code}/otp")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.ask_for_otp(&code).await;
     expect(r, StatusCode::OK).await;
     let r = app
         .http
@@ -159,10 +134,9 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let rated = resident
-        .post_ok(
-            &format!("/api/v1/track/{code}/rate"),
+        .rate(
+            &code,
             json!({"resolved": true, "satisfaction": "satisfied"}),
-            StatusCode::OK,
         )
         .await;
     assert_eq!(rated["status"], "closed");
@@ -194,29 +168,15 @@ async fn unsatisfied_rating_opens_review_and_reopens(backend: Backend) {
             Some(app.units.station_a),
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
-    let code = created["tracking_code"].as_str().unwrap().to_owned();
+    let (id, code) = id_and_code(&created);
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "已转告交通部门研究。"}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.accept(id).await;
+    handler.reply(id, "已转告交通部门研究。").await;
     let resident = app.verify_resident(&code, PHONE).await;
     let rated = resident
-        .post_ok(
-            &format!("/api/v1/track/{code}/rate"),
+        .rate(
+            &code,
             json!({"resolved": false, "satisfaction": "unsatisfied"}),
-            StatusCode::OK,
         )
         .await;
     assert_eq!(rated["status"], "closed");
@@ -240,13 +200,7 @@ async fn unsatisfied_rating_opens_review_and_reopens(backend: Backend) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let decided = supervisor
-        .post_ok(
-            &format!("/api/v1/requests/{}/decide", request["id"]),
-            json!({"approve": true}),
-            StatusCode::OK,
-        )
-        .await;
+    let decided = supervisor.decide(&request["id"], true).await;
     assert_eq!(decided["state"], "approved");
     let detail = handler.get_ok(&format!("/api/v1/appeals/{id}")).await;
     assert_eq!(detail["appeal"]["status"], "reopened");
@@ -263,18 +217,13 @@ async fn unsatisfied_rating_opens_review_and_reopens(backend: Backend) {
 
     // Reply again; the resident can rate again.
     let again = handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "交通部门已在路口增设信号灯，本周内启用。"}),
-            StatusCode::OK,
-        )
+        .reply(id, "交通部门已在路口增设信号灯，本周内启用。")
         .await;
     assert_eq!(again["status"], "replied");
     let rated = resident
-        .post_ok(
-            &format!("/api/v1/track/{code}/rate"),
+        .rate(
+            &code,
             json!({"resolved": true, "satisfaction": "satisfied"}),
-            StatusCode::OK,
         )
         .await;
     assert_eq!(rated["status"], "closed");
@@ -295,13 +244,7 @@ async fn overdue_cases_are_reminded_then_escalated(backend: Backend) {
     let id = created["id"].as_i64().unwrap();
     let due_at = created["due_at"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.accept(id).await;
 
     // Nothing to do while far from the deadline.
     let report = supervision::deadline_scan(&app.state).await.unwrap();
@@ -360,13 +303,7 @@ async fn overdue_cases_are_reminded_then_escalated(backend: Backend) {
             StatusCode::CREATED,
         )
         .await;
-    supervisor
-        .post_ok(
-            &format!("/api/v1/requests/{}/decide", request["id"]),
-            json!({"approve": true}),
-            StatusCode::OK,
-        )
-        .await;
+    supervisor.decide(&request["id"], true).await;
     let detail = handler.get_ok(&format!("/api/v1/appeals/{id}")).await;
     assert!(detail["appeal"]["due_at"].as_i64().unwrap() > due_at + 4 * 86_400_000);
     assert_eq!(detail["appeal"]["supervision_level"], 0);
@@ -403,24 +340,16 @@ async fn external_handoff_and_receipt(backend: Backend) {
         .create_department("吴兴区城市管理局", "0572-1234567")
         .await
         .unwrap();
-    let created = app
-        .submit(
+    let (id, code) = app
+        .submitted(
             "suggestion",
             "红旗路的路灯坏了一个多月了，晚上很黑，希望尽快修好",
             PHONE,
-            Some(app.units.station_a),
+            app.units.station_a,
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
-    let code = created["tracking_code"].as_str().unwrap().to_owned();
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.accept(id).await;
     let handoff = handler
         .post_ok(
             &format!("/api/v1/appeals/{id}/handoff"),
@@ -459,19 +388,9 @@ async fn external_handoff_and_receipt(backend: Backend) {
     assert_eq!(r.status(), StatusCode::CONFLICT);
 
     // The owning unit still replies to the resident.
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "城管局已安排维修，三日内修复。"}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.reply(id, "城管局已安排维修，三日内修复。").await;
     let public = expect(
-        app.http
-            .get(app.url(&format!("/api/v1/track/{code}")))
-            .send()
-            .await
-            .unwrap(),
+        app.get(&format!("/api/v1/track/{code}")).await,
         StatusCode::OK,
     )
     .await;
@@ -522,23 +441,9 @@ async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
         "楼道里堆满杂物，消防通道被堵",
         "夜市摊贩占道经营，车辆无法通行",
     ] {
-        let created = app
-            .submit("complaint", text, PHONE, Some(app.units.station_a))
-            .await;
-        let id = created["id"].as_i64().unwrap();
-        handler
-            .post_ok(
-                &format!("/api/v1/appeals/{id}/accept"),
-                json!({}),
-                StatusCode::OK,
-            )
-            .await;
-        handler
-            .post_ok(
-                &format!("/api/v1/appeals/{id}/reply"),
-                json!({"text": "已联系社区和城管处理，通道已清理。"}),
-                StatusCode::OK,
-            )
+        let reply = "已联系社区和城管处理，通道已清理。";
+        let (id, _) = app
+            .submitted_and_replied(&handler, "complaint", text, PHONE, reply)
             .await;
         ids.push(id);
     }
@@ -550,21 +455,12 @@ async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
     assert_eq!(supervision::close_unrated(&app.state).await.unwrap(), 0);
 
     // The resident rates one of them in time; the other is closed unrated afterwards.
-    let code = app
-        .state
-        .stores
-        .appeals
-        .appeal(ids[0])
-        .await
-        .unwrap()
-        .unwrap()
-        .tracking_code;
+    let code = app.tracking_code(ids[0]).await;
     let resident = app.verify_resident(&code, PHONE).await;
     resident
-        .post_ok(
-            &format!("/api/v1/track/{code}/rate"),
+        .rate(
+            &code,
             json!({"resolved": true, "satisfaction": "satisfied"}),
-            StatusCode::OK,
         )
         .await;
     app.advance_to(replied_at + window + 60_000);
@@ -574,25 +470,11 @@ async fn unrated_replies_close_when_the_rating_window_ends(backend: Backend) {
         0,
         "once"
     );
-    let closed = app
-        .state
-        .stores
-        .appeals
-        .appeal(ids[1])
-        .await
-        .unwrap()
-        .unwrap();
+    let closed = app.appeal(ids[1]).await;
     assert_eq!(closed.status.as_str(), "closed");
     assert_eq!(closed.rating_satisfaction, None, "closed without a rating");
     assert_eq!(closed.closed_at, Some(app.clock_now()));
-    let rated = app
-        .state
-        .stores
-        .appeals
-        .appeal(ids[0])
-        .await
-        .unwrap()
-        .unwrap();
+    let rated = app.appeal(ids[0]).await;
     assert!(rated.rating_satisfaction.is_some());
     assert!(app
         .event_kinds(ids[1])

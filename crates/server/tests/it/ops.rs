@@ -15,14 +15,10 @@ on_both_backends!(
 
 async fn health_and_readiness(backend: Backend) {
     let app = spawn_app(backend).await;
-    let r = app.http.get(app.url("/healthz")).send().await.unwrap();
+    let r = app.get("/healthz").await;
     assert!(r.headers().contains_key("x-request-id"));
     expect(r, StatusCode::OK).await;
-    let ready = expect(
-        app.http.get(app.url("/readyz")).send().await.unwrap(),
-        StatusCode::OK,
-    )
-    .await;
+    let ready = expect(app.get("/readyz").await, StatusCode::OK).await;
     assert_eq!(
         ready["backend"],
         match backend {
@@ -30,22 +26,9 @@ async fn health_and_readiness(backend: Backend) {
             Backend::Postgres => "postgres",
         }
     );
-    let doc = expect(
-        app.http
-            .get(app.url("/api/openapi.json"))
-            .send()
-            .await
-            .unwrap(),
-        StatusCode::OK,
-    )
-    .await;
+    let doc = expect(app.get("/api/openapi.json").await, StatusCode::OK).await;
     assert_eq!(doc["openapi"], "3.1.0");
-    let r = app
-        .http
-        .get(app.url("/api/v1/nothing"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/nothing").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
 
@@ -72,12 +55,7 @@ async fn workers_deliver_the_outbox(backend: Backend) {
         .submit("consultation", "护照办理需要多久", "13800001234", None)
         .await;
     let code = created["tracking_code"].as_str().unwrap();
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/track/{code}/otp")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.ask_for_otp(code).await;
     expect(r, StatusCode::OK).await;
     let mut delivered = false;
     for _ in 0..100 {
@@ -102,15 +80,14 @@ async fn workers_deliver_the_outbox(backend: Backend) {
 
 async fn transfer_with_approval_and_rejection(backend: Backend) {
     let app = spawn_app_with(backend, |c| c.transfer_requires_approval = true).await;
-    let created = app
-        .submit(
+    let (id, _) = app
+        .submitted(
             "help",
             "邻居家狗每天夜里叫，影响休息",
             "13800001234",
-            Some(app.units.station_a),
+            app.units.station_a,
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
     let out = handler
         .post_ok(
@@ -126,32 +103,15 @@ async fn transfer_with_approval_and_rejection(backend: Backend) {
         "nothing moves before approval"
     );
     let supervisor = app.login("a_supervisor").await;
-    supervisor
-        .post_ok(
-            &format!("/api/v1/requests/{}/decide", out["request"]["id"]),
-            json!({"approve": true}),
-            StatusCode::OK,
-        )
-        .await;
+    supervisor.decide(&out["request"]["id"], true).await;
     let b = app.login("station_b_handler").await;
     let detail = b.get_ok(&format!("/api/v1/appeals/{id}")).await;
     assert_eq!(detail["appeal"]["status"], "transferred");
     assert_eq!(detail["appeal"]["unit_id"], app.units.station_b);
 
     // 不予受理 with a reason the resident reads, and an SMS.
-    b.post_ok(
-        &format!("/api/v1/appeals/{id}/accept"),
-        json!({}),
-        StatusCode::OK,
-    )
-    .await;
-    let rejected = b
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reject"),
-            json!({"reason": "属民事纠纷，建议通过社区调解解决"}),
-            StatusCode::OK,
-        )
-        .await;
+    b.accept(id).await;
+    let rejected = b.reject(id, "属民事纠纷，建议通过社区调解解决").await;
     assert_eq!(rejected["status"], "rejected");
     assert!(app
         .latest_message("13800001234", "rejected")

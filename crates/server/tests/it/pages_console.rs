@@ -41,12 +41,13 @@ async fn the_hotline_operator_finds_the_caller_and_records_the_call() {
         ("district", ""),
         ("idem", idem.as_str()),
     ];
-    let r = op.post(&page, "/staff/hotline", &fields).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = op
+        .post_ok(&page, "/staff/hotline", &fields, StatusCode::OK)
+        .await;
     r.assert_contains("id=\"recorded\"");
     // The same form posted twice (double click) records one appeal.
-    let again = op.post(&page, "/staff/hotline", &fields).await;
-    assert_eq!(again.status, StatusCode::OK);
+    op.post_ok(&page, "/staff/hotline", &fields, StatusCode::OK)
+        .await;
     assert_eq!(app.stores.rates.count_appeals().await.unwrap(), 2);
     let page = app
         .stores
@@ -65,13 +66,13 @@ async fn the_hotline_operator_finds_the_caller_and_records_the_call() {
 
     // Missing kind → the form again with a message.
     let r = op
-        .post(
+        .post_ok(
             &r,
             "/staff/hotline",
             &[("phone", phone), ("text", "无类型")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("请选择诉求类型");
 }
 
@@ -88,33 +89,30 @@ async fn extension_request_is_approved_on_the_supervision_page() {
         )
         .await;
     let id = appeal_id(&app, &code).await;
-    let due_before = app.stores.appeals.appeal(id).await.unwrap().unwrap().due_at;
+    let due_before = app.appeal(id).await.due_at;
 
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
-    let r = handler
-        .post(&detail, &format!("/staff/appeals/{id}/accept"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    handler.accept(&detail, id).await;
     // Invalid days → the page again with a message, nothing filed.
     let r = handler
-        .post(
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/extension"),
             &[("days", "99"), ("reason", "需要调查")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("1到30个工作日");
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/extension"),
             &[("days", "5"), ("reason", "需要联合文化部门调查取证")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Handlers do not reach the supervision page.
     let r = handler.get("/staff/supervision").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -126,15 +124,15 @@ async fn extension_request_is_approved_on_the_supervision_page() {
     page.assert_contains("需要联合文化部门调查取证");
     let request_id = app.stores.supervision.requests_for(id).await.unwrap()[0].id;
     let r = sup
-        .post(
+        .post_ok(
             &page,
             &format!("/staff/requests/{request_id}/decide"),
             &[("approve", "1"), ("next", "/staff/supervision")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/staff/supervision?done=1"));
-    let due_after = app.stores.appeals.appeal(id).await.unwrap().unwrap().due_at;
+    let due_after = app.appeal(id).await.due_at;
     assert!(due_after > due_before, "the deadline moved");
     let detail = sup.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("已批准延期");
@@ -192,8 +190,8 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
     let page = admin.get("/staff/admin").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // The calendar is a table of rows (date, kind, name); defect 13.
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/calendar",
             &[
@@ -210,12 +208,12 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
                 ("kind_3", "holiday"),
                 ("name_3", ""),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.state.settings().calendar.overrides().count(), 3);
     let r = admin
-        .post(
+        .post_ok(
             &page,
             "/staff/admin/calendar",
             &[
@@ -223,14 +221,14 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
                 ("kind_0", "holiday"),
                 ("name_0", ""),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("日期无效");
     assert_eq!(app.state.settings().calendar.overrides().count(), 3);
 
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/deadlines",
             &[
@@ -241,30 +239,30 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
                 ("consultation_days", "3"),
                 ("near_hours", "12"),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(app.state.settings().policy.normal_days, 5);
 
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/department",
             &[("name", "吴兴区城管执法局<b>"), ("contact", "0572-1234567")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = admin
-        .post(
+    admin
+        .post_ok(
             &page,
             "/staff/admin/template",
             &[
                 ("title", "已修复"),
                 ("body", "您反映的问题已处理完毕，感谢您的监督。"),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = admin.get("/staff/admin?done=template").await;
     page.assert_contains("吴兴区城管执法局&lt;b&gt;");
     page.assert_contains("您反映的问题已处理完毕");
@@ -282,51 +280,48 @@ async fn admin_loads_the_calendar_and_registers_departments_and_templates() {
     let id = appeal_id(&app, &code).await;
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("吴兴区城管执法局");
-    let r = handler
-        .post(&detail, &format!("/staff/appeals/{id}/accept"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    handler.accept(&detail, id).await;
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("已修复");
     let dep = app.stores.catalog.departments().await.unwrap()[0]
         .id
         .to_string();
     let r = handler
-        .post(
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/handoff"),
             &[("department_id", &dep), ("note", "占道经营属城管职责")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let detail = handler.get(r.location.as_deref().unwrap()).await;
     detail.assert_contains("占道经营属城管职责");
     let handoff = app.stores.appeals.handoffs(id).await.unwrap()[0]
         .id
         .to_string();
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/acknowledge"),
             &[("handoff_id", &handoff), ("receipt", "城管局张科长签收")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     // Reply with the template only.
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     detail.assert_contains("城管局张科长签收");
     let template = app.stores.catalog.reply_templates().await.unwrap()[0]
         .id
         .to_string();
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/reply"),
             &[("template_id", &template), ("text", "")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     assert_eq!(
         a.reply_text.as_deref(),
         Some("您反映的问题已处理完毕，感谢您的监督。")
@@ -344,68 +339,56 @@ async fn transfer_assign_reject_and_category_correction() {
     let mut handler = Browser::new(&app);
     handler.login("station_a_handler").await;
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
-    let r = handler
-        .post(&detail, &format!("/staff/appeals/{id}/accept"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    handler.accept(&detail, id).await;
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     let h2 = app.staff_id("station_a_handler2").await.to_string();
     detail.assert_contains(&format!("value=\"{h2}\""));
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/assign"),
             &[("assignee_id", &h2)],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/category"),
             &[("category", "traffic")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let a = app.appeal(id).await;
     assert_eq!(a.category.as_deref(), Some("traffic"));
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/category"),
             &[("category", "conduct")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     // Transfer without a reason → message; with one → moved to 月河派出所.
     let to = app.units.station_b.to_string();
     let r = handler
-        .post(
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/transfer"),
             &[("to_unit_id", &to), ("reason", "")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("请选择转至单位并填写理由");
-    let r = handler
-        .post(
+    handler
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/transfer"),
             &[("to_unit_id", &to), ("reason", "属月河派出所辖区")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .unit_id,
-        app.units.station_b
-    );
+    assert_eq!(app.appeal(id).await.unit_id, app.units.station_b);
     // Now it is station B's: station A gets 403, station B accepts it.
     assert_eq!(
         handler.get(&format!("/staff/appeals/{id}")).await.status,
@@ -417,12 +400,12 @@ async fn transfer_assign_reject_and_category_correction() {
     detail.assert_contains("属月河派出所辖区");
     // Conflict: close is not allowed before a reply → message, not a crash.
     let r = b
-        .post(
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/reject"),
             &[("reason", "重复诉求")],
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     r.assert_contains("当前状态下不能进行此操作");
 }

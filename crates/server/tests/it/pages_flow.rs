@@ -1,18 +1,9 @@
 //! The HTML pages end to end: a resident submits through the portal, a handler accepts
 //! and replies in the console, the resident verifies with a one-time code and rates.
 
-use crate::common::Backend;
+use crate::common::{otp_in, Backend};
 use crate::pages_support::{appeal_id, spawn_pages_app, Browser};
 use reqwest::StatusCode;
-
-fn otp_in(body: &str) -> String {
-    body.chars()
-        .collect::<Vec<_>>()
-        .windows(6)
-        .map(|w| w.iter().collect::<String>())
-        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-        .expect("6 digits in the message")
-}
 
 on_both_backends!(resident_and_handler_complete_an_appeal_through_the_pages);
 
@@ -71,32 +62,28 @@ async fn resident_and_handler_complete_an_appeal_through_the_pages(backend: Back
     let detail = handler.get(&format!("/staff/appeals/{id}")).await;
     assert_eq!(detail.status, StatusCode::OK);
     detail.assert_contains("路灯坏了");
-    let r = handler
-        .post(&detail, &format!("/staff/appeals/{id}/accept"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = handler.accept(&detail, id).await;
     let detail = handler.get(r.location.as_deref().unwrap()).await;
     detail.assert_contains("已受理");
     let r = handler
-        .post(
+        .post_ok(
             &detail,
             &format!("/staff/appeals/{id}/reply"),
             &[
                 ("text", "已联系路灯管理所，路灯已于今日修复。"),
                 ("template_id", ""),
             ],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let detail = handler.get(r.location.as_deref().unwrap()).await;
     detail.assert_contains("已答复");
 
     // The resident asks for a one-time code, reads it from the notify log, verifies.
     let track = resident.get(&format!("/track/{code}")).await;
     let sent = resident
-        .post(&track, &format!("/track/{code}/otp"), &[])
+        .post_ok(&track, &format!("/track/{code}/otp"), &[], StatusCode::OK)
         .await;
-    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     sent.assert_contains("138****1234");
     sent.assert_contains("name=\"otp\"");
     let message = app.latest_message(phone, "otp").await.expect("otp sent");
@@ -104,33 +91,41 @@ async fn resident_and_handler_complete_an_appeal_through_the_pages(backend: Back
 
     let wrong = if otp == "000000" { "111111" } else { "000000" };
     let r = resident
-        .post(&sent, &format!("/track/{code}/verify"), &[("otp", wrong)])
+        .post_ok(
+            &sent,
+            &format!("/track/{code}/verify"),
+            &[("otp", wrong)],
+            StatusCode::UNAUTHORIZED,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     r.assert_html();
     r.assert_contains("验证码错误");
 
     let r = resident
-        .post(&sent, &format!("/track/{code}/verify"), &[("otp", &otp)])
+        .post_ok(
+            &sent,
+            &format!("/track/{code}/verify"),
+            &[("otp", &otp)],
+            StatusCode::SEE_OTHER,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(resident.cookies.contains_key("ps_resident"));
     let track = resident.get(r.location.as_deref().unwrap()).await;
     track.assert_contains("路灯已于今日修复");
     track.assert_contains("name=\"satisfaction\"");
 
     let r = resident
-        .post(
+        .post_ok(
             &track,
             &format!("/track/{code}/rate"),
             &[("resolved", "yes"), ("satisfaction", "satisfied")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let thanks = resident.get(r.location.as_deref().unwrap()).await;
     thanks.assert_contains("感谢您的评价");
     thanks.assert_contains("办结");
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.rating_resolved, Some(true));
 }
 
@@ -172,7 +167,7 @@ async fn emergency_tells_the_resident_to_call_110_and_heads_the_inbox() {
         form.body[v..end].to_owned()
     };
     let r = resident
-        .post(
+        .post_ok(
             &form,
             "/appeals/new",
             &[
@@ -184,9 +179,9 @@ async fn emergency_tells_the_resident_to_call_110_and_heads_the_inbox() {
                 ("contact_phone", "13900003333"),
                 ("idem", &idem),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(r.status, StatusCode::OK);
     r.assert_contains("class=\"emergency\"");
     r.assert_contains("110");
 
@@ -208,7 +203,7 @@ async fn form_errors_come_back_with_what_was_typed() {
     let mut b = Browser::new(&app);
     let form = b.get("/appeals/new").await;
     let r = b
-        .post(
+        .post_ok(
             &form,
             "/appeals/new",
             &[
@@ -216,9 +211,9 @@ async fn form_errors_come_back_with_what_was_typed() {
                 ("text", "我的自行车丢了"),
                 ("contact_phone", "abc"),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("请选择诉求类型");
     r.assert_contains("请填写正确的联系电话");
     r.assert_contains("我的自行车丢了");

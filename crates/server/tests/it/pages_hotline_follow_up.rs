@@ -7,7 +7,6 @@
 use crate::common::{Backend, TestApp};
 use crate::pages_support::{spawn_pages_app, Browser, Html};
 use reqwest::StatusCode;
-use serde_json::json;
 
 const CALLER: &str = "13800003001";
 
@@ -32,18 +31,11 @@ fn idem(page: &Html) -> String {
 }
 
 async fn accepted_appeal(app: &TestApp, text: &str, phone: &str) -> i64 {
-    let v = app
-        .submit("help", text, phone, Some(app.units.station_a))
+    let (id, _) = app
+        .submitted("help", text, phone, app.units.station_a)
         .await;
-    let id = v["id"].as_i64().unwrap();
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.accept(id).await;
     id
 }
 
@@ -79,9 +71,13 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
 
     // The script's request: the history block for the number typed so far.
     let fragment = op
-        .post(&page, "/staff/hotline/history", &[("phone", CALLER)])
+        .post_ok(
+            &page,
+            "/staff/hotline/history",
+            &[("phone", CALLER)],
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(fragment.status, StatusCode::OK, "{}", fragment.body);
     fragment.assert_contains(&format!("/staff/appeals/{open}"));
     fragment.assert_contains(&format!("name=\"follow_up\" value=\"{open}\""));
     assert!(!fragment.body.contains("<html"), "a fragment, not a page");
@@ -94,7 +90,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     // history, keeping what was typed and recording nothing.
     let text = "来电人再次询问路灯什么时候修好。";
     let looked = op
-        .post(
+        .post_ok(
             &page,
             "/staff/hotline",
             &[
@@ -103,9 +99,9 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
                 ("lookup", "1"),
                 ("idem", &idem(&page)),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(looked.status, StatusCode::OK, "{}", looked.body);
     looked.assert_contains(&format!("/staff/appeals/{open}"));
     looked.assert_contains(text);
     assert_eq!(phone_field(&looked), CALLER);
@@ -113,7 +109,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
 
     // The follow-up: attached to the open appeal, not a new one; the form is empty.
     let done = op
-        .post(
+        .post_ok(
             &looked,
             "/staff/hotline",
             &[
@@ -122,15 +118,15 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
                 ("follow_up", &open.to_string()),
                 ("idem", &idem(&looked)),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     done.assert_contains("id=\"recorded\"");
     done.assert_contains(&format!("已作为催问记入诉求 #{open}"));
     assert_eq!(phone_field(&done), "");
     assert!(!done.body.contains(text), "the form is cleared");
     assert_eq!(app.stores.rates.count_appeals().await.unwrap(), before);
-    let appeal = app.stores.appeals.appeal(open).await.unwrap().unwrap();
+    let appeal = app.appeal(open).await;
     assert_eq!(appeal.follow_ups, 1);
     assert!(app
         .event_kinds(open)
@@ -165,7 +161,7 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
     // Not someone else's appeal, and not a new appeal by mistake.
     let page = op.get("/staff/hotline").await;
     let wrong = op
-        .post(
+        .post_ok(
             &page,
             "/staff/hotline",
             &[
@@ -174,24 +170,15 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
                 ("follow_up", &other.to_string()),
                 ("idem", &idem(&page)),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     wrong.assert_contains("不属于这个来电号码");
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(other)
-            .await
-            .unwrap()
-            .unwrap()
-            .follow_ups,
-        0
-    );
+    assert_eq!(app.appeal(other).await.follow_ups, 0);
 
     // A new appeal recorded: the form is empty again for the next caller.
     let recorded = op
-        .post(
+        .post_ok(
             &page,
             "/staff/hotline",
             &[
@@ -200,9 +187,9 @@ async fn a_repeat_call_follows_up_the_open_appeal_and_reaches_the_handler(backen
                 ("text", "来电人反映小区里有人乱扔垃圾。"),
                 ("idem", &idem(&page)),
             ],
+            StatusCode::OK,
         )
         .await;
-    assert_eq!(recorded.status, StatusCode::OK, "{}", recorded.body);
     recorded.assert_contains("id=\"recorded\"");
     assert_eq!(phone_field(&recorded), "");
     assert_eq!(app.stores.rates.count_appeals().await.unwrap(), before + 1);
@@ -213,19 +200,13 @@ async fn a_follow_up_on_an_answered_appeal_is_refused_and_stores_nothing() {
     let app = spawn_pages_app(Backend::Sqlite).await;
     let id = accepted_appeal(&app, "小区门口的路灯坏了。", CALLER).await;
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "您好，路灯已修复。"}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.reply(id, "您好，路灯已修复。").await;
     let events = app.event_kinds(id).await.len();
     let mut op = Browser::new(&app);
     op.login("operator").await;
     let page = op.get("/staff/hotline").await;
     let r = op
-        .post(
+        .post_ok(
             &page,
             "/staff/hotline",
             &[
@@ -234,9 +215,9 @@ async fn a_follow_up_on_an_answered_appeal_is_refused_and_stores_nothing() {
                 ("follow_up", &id.to_string()),
                 ("idem", &idem(&page)),
             ],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("已答复或办结");
     // What the operator typed is still there.
     r.assert_contains("又来催问");

@@ -150,23 +150,7 @@ async fn every_page_in_chinese_shows_no_english_from_the_code(backend: Backend) 
         &mut problems,
     )
     .await;
-    let track = resident.get(&format!("/track/{code}")).await;
-    let sent = resident
-        .post(&track, &format!("/track/{code}/otp"), &[])
-        .await;
-    let message = app
-        .latest_message(&s.replied_phone, "otp")
-        .await
-        .expect("otp sent");
-    let otp: String = message
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(6)
-        .collect();
-    let verified = resident
-        .post(&sent, &format!("/track/{code}/verify"), &[("otp", &otp)])
-        .await;
-    assert_eq!(verified.status, StatusCode::SEE_OTHER, "{}", verified.body);
+    resident.verify_resident(&app, code, &s.replied_phone).await;
     scan(
         &mut resident,
         "resident",

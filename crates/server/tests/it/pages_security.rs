@@ -44,7 +44,7 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
         .submit_appeal("help", EVIL_TEXT, phone, EVIL_NAME)
         .await;
     let id = appeal_id(&app, &code).await;
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(
         appeal.unit_id, app.units.station_a,
         "routed by the unit named"
@@ -69,18 +69,14 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
     assert_escaped(&inbox, "inbox (text excerpt, staff name in the bar)");
     let detail = evil.get(&format!("/staff/appeals/{id}")).await;
     assert_escaped(&detail, "detail");
-    let r = evil
-        .post(&detail, &format!("/staff/appeals/{id}/accept"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = evil
-        .post(
-            &detail,
-            &format!("/staff/appeals/{id}/reply"),
-            &[("text", EVIL_REPLY)],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    evil.accept(&detail, id).await;
+    evil.post_ok(
+        &detail,
+        &format!("/staff/appeals/{id}/reply"),
+        &[("text", EVIL_REPLY)],
+        StatusCode::SEE_OTHER,
+    )
+    .await;
 
     // Another handler sees the officer's name in the timeline, escaped; the reveal
     // shows the resident's name, escaped.
@@ -99,9 +95,13 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
         detail.body
     );
     let revealed = handler
-        .post(&detail, &format!("/staff/appeals/{id}/reveal"), &[])
+        .post_ok(
+            &detail,
+            &format!("/staff/appeals/{id}/reveal"),
+            &[],
+            StatusCode::OK,
+        )
         .await;
-    assert_eq!(revealed.status, StatusCode::OK, "{}", revealed.body);
     revealed.assert_contains(phone);
     revealed.assert_contains("&lt;img src=x onerror=alert(2)&gt;");
     assert_escaped(&revealed, "detail after reveal");
@@ -113,22 +113,7 @@ async fn html_in_appeal_text_and_names_is_escaped_on_every_page() {
     assert_escaped(&hotline, "hotline history");
 
     // The resident's own page after verification: text and reply.
-    let track = resident.get(&format!("/track/{code}")).await;
-    let _ = resident
-        .post(&track, &format!("/track/{code}/otp"), &[])
-        .await;
-    let body = app.latest_message(phone, "otp").await.unwrap();
-    let otp: String = body
-        .chars()
-        .collect::<Vec<_>>()
-        .windows(6)
-        .map(|w| w.iter().collect::<String>())
-        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-        .unwrap();
-    let r = resident
-        .post(&track, &format!("/track/{code}/verify"), &[("otp", &otp)])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    resident.verify_resident(&app, &code, phone).await;
     let track = resident.get(&format!("/track/{code}")).await;
     track.assert_contains("&lt;b&gt;加粗");
     track.assert_contains("已处理&lt;script&gt;");
@@ -193,7 +178,7 @@ async fn missing_or_wrong_csrf_token_is_a_403_page() {
         .post_raw(&format!("/staff/appeals/{id}/accept"), &[])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.status, police_square_domain::Status::Received);
 }
 
@@ -203,13 +188,13 @@ async fn wrong_login_shows_an_error_and_is_throttled() {
     let mut b = Browser::new(&app);
     let form = b.get("/staff/login").await;
     let r = b
-        .post(
+        .post_ok(
             &form,
             "/staff/login",
             &[("username", "station_a_handler"), ("password", "wrong")],
+            StatusCode::UNAUTHORIZED,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     r.assert_html();
     r.assert_contains("用户名或密码错误");
     r.assert_contains("value=\"station_a_handler\"");
@@ -264,16 +249,24 @@ async fn a_handler_of_another_station_gets_403_and_conduct_is_hidden() {
     r.assert_contains("无权");
     let inbox = other.get("/staff").await;
     assert!(!inbox.body.contains(&format!("/staff/appeals/{id}\"")));
-    let r = other
-        .post(&inbox, &format!("/staff/appeals/{id}/accept"), &[])
+    other
+        .post_ok(
+            &inbox,
+            &format!("/staff/appeals/{id}/accept"),
+            &[],
+            StatusCode::FORBIDDEN,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = other
-        .post(&inbox, &format!("/staff/appeals/{id}/reveal"), &[])
+        .post_ok(
+            &inbox,
+            &format!("/staff/appeals/{id}/reveal"),
+            &[],
+            StatusCode::FORBIDDEN,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!r.body.contains("13600001111"));
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.status, police_square_domain::Status::Received);
 
     // A complaint about officers of 爱山派出所: not visible to that station.
@@ -286,7 +279,7 @@ async fn a_handler_of_another_station_gets_403_and_conduct_is_hidden() {
         )
         .await;
     let cid = appeal_id(&app, &conduct).await;
-    let c = app.stores.appeals.appeal(cid).await.unwrap().unwrap();
+    let c = app.appeal(cid).await;
     assert_eq!(
         c.category.as_deref(),
         Some("conduct"),
@@ -367,8 +360,8 @@ async fn unknown_pages_and_errors_are_friendly_html_in_the_visitors_language() {
     assert!(csp.contains("frame-ancestors 'none'"));
     // Signing out ends the session.
     let inbox = b.get("/staff").await;
-    let r = b.post(&inbox, "/staff/logout", &[]).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    b.post_ok(&inbox, "/staff/logout", &[], StatusCode::SEE_OTHER)
+        .await;
     assert!(!b.cookies.contains_key("ps_session"));
     let r = b.get("/staff").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

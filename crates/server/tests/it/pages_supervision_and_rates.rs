@@ -12,35 +12,23 @@ use serde_json::json;
 
 /// An appeal at `unit` accepted, replied and rated by its resident; returns its id.
 async fn rated(app: &TestApp, unit: Id, phone: &str, satisfied: bool) -> Id {
-    let created = app
-        .submit(
+    let (id, code) = app
+        .submitted(
             "help",
             "小区门口的路灯不亮了，晚上走路看不清。",
             phone,
-            Some(unit),
+            unit,
         )
         .await;
-    let id = created["id"].as_i64().unwrap();
-    let code = created["tracking_code"].as_str().unwrap().to_owned();
     let handler = match unit {
         u if u == app.units.station_b => "station_b_handler",
         u if u == app.units.station_c => "station_c_handler",
         _ => "station_a_handler",
     };
     let handler = app.login(handler).await;
+    handler.accept(id).await;
     handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "您好，已联系物业更换灯泡，路灯已恢复。"}),
-            StatusCode::OK,
-        )
+        .reply(id, "您好，已联系物业更换灯泡，路灯已恢复。")
         .await;
     let resident = app.verify_resident(&code, phone).await;
     let (resolved, satisfaction) = if satisfied {
@@ -49,10 +37,9 @@ async fn rated(app: &TestApp, unit: Id, phone: &str, satisfied: bool) -> Id {
         (false, "unsatisfied")
     };
     resident
-        .post_ok(
-            &format!("/api/v1/track/{code}/rate"),
+        .rate(
+            &code,
             json!({"resolved": resolved, "satisfaction": satisfaction}),
-            StatusCode::OK,
         )
         .await;
     id
@@ -105,13 +92,13 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
     // Refusing a review without a reason decides nothing and says so.
     let decide = format!("/staff/requests/{}/decide", request.id);
     let r = sup
-        .post(
+        .post_ok(
             &page,
             &decide,
             &[("approve", "0"), ("next", "/staff/supervision")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
     let back = sup.get(r.location.as_deref().unwrap()).await;
     back.assert_contains("id=\"decide-error\"");
     let still = app
@@ -125,18 +112,17 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
 
     // Approving with a comment reopens the case and keeps the comment on it.
     let comment = "群众反映路灯仍不亮，请重新核实并当面回访。";
-    let r = sup
-        .post(
-            &back,
-            &decide,
-            &[
-                ("approve", "1"),
-                ("comment", comment),
-                ("next", &format!("/staff/appeals/{id}")),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    sup.post_ok(
+        &back,
+        &decide,
+        &[
+            ("approve", "1"),
+            ("comment", comment),
+            ("next", &format!("/staff/appeals/{id}")),
+        ],
+        StatusCode::SEE_OTHER,
+    )
+    .await;
     let decided = app
         .stores
         .supervision
@@ -146,7 +132,7 @@ async fn a_review_says_what_approving_does_and_takes_a_comment(backend: Backend)
         .unwrap();
     assert_eq!(decided.state, RequestState::Approved);
     assert_eq!(decided.decision_note.as_deref(), Some(comment));
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.status.as_str(), "reopened");
     let case = sup.get(&format!("/staff/appeals/{id}")).await;
     case.assert_contains(comment);
@@ -240,11 +226,7 @@ async fn figures_that_differ_between_pages_say_why(backend: Backend) {
     }
     let handler = app.login("station_a_handler").await;
     handler
-        .post_ok(
-            &format!("/api/v1/appeals/{}/reject", ids[2]),
-            json!({"reason": "与已受理的诉求重复，已合并办理。"}),
-            StatusCode::OK,
-        )
+        .reject(ids[2], "与已受理的诉求重复，已合并办理。")
         .await;
     app.advance_to(app.clock_now() + 3_600_000);
 

@@ -41,7 +41,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         .await;
     let out = expect(r, StatusCode::CREATED).await;
     let id = out["id"].as_i64().unwrap();
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert!(appeal.emergency && appeal.possible_emergency);
     assert_eq!(appeal.unit_id, app.units.station_b);
     assert_eq!(appeal.accept_by - appeal.received_at, 10 * 60_000);
@@ -65,12 +65,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         "{sms}"
     );
     // The short link leads to the tracking page.
-    let r = app
-        .http
-        .get(app.url(&format!("/t/{code}")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get(&format!("/t/{code}")).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 
     // Nothing known about the place: the city bureau itself, never its
@@ -82,7 +77,7 @@ async fn an_emergency_goes_to_the_duty_unit_with_a_notice(backend: Backend) {
         )
         .await;
     let id = expect(r, StatusCode::CREATED).await["id"].as_i64().unwrap();
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert_eq!(appeal.unit_id, app.units.city);
     assert_ne!(appeal.unit_id, app.units.city_office);
 }
@@ -104,11 +99,7 @@ async fn the_todo_tab_lists_open_work_possibly_urgent_first(backend: Backend) {
     // Close the emergency (rejected as a duplicate): it is no work to do any more.
     let handler = app.login("station_a_handler").await;
     handler
-        .post_ok(
-            &format!("/api/v1/appeals/{closed_emergency}/reject"),
-            json!({"reason": "重复诉求，已合并办理"}),
-            StatusCode::OK,
-        )
+        .reject(closed_emergency, "重复诉求，已合并办理")
         .await;
     // A later appeal the gate was unsure about (可能紧急), stored as intake stores it.
     app.advance_to(START + 60_000);
@@ -176,15 +167,7 @@ async fn insert_possible(app: &common::TestApp, unit: i64, text: &str, phone: &s
         history: None,
     };
     let id = app.stores.appeals.insert_appeal(new).await.unwrap().id();
-    assert!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .possible_emergency
-    );
+    assert!(app.appeal(id).await.possible_emergency);
     id
 }
 
@@ -232,7 +215,7 @@ async fn phones_must_be_reachable_and_landlines_are_called_back(backend: Backend
     let code = pages_support::attr_after(&done.body, "id=\"tracking-code\"", "data-code").unwrap();
     let id = appeal_id(&app, &code).await;
     app.deliver_outbox().await;
-    let appeal = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let appeal = app.appeal(id).await;
     assert!(
         LogTransport::latest_for(&app.notify_log, "05722345678", "portal.intake_received")
             .unwrap()
@@ -241,12 +224,7 @@ async fn phones_must_be_reachable_and_landlines_are_called_back(backend: Backend
     );
     let track = b.get(&format!("/track/{}", appeal.tracking_code)).await;
     track.assert_contains("id=\"landline\"");
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/track/{code}/otp")))
-        .send()
-        .await
-        .unwrap();
+    let r = app.ask_for_otp(&code).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -283,13 +261,7 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
         )
         .await;
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.accept(id).await;
     // Seen: the template went out with its "……"; now it is refused, server-side.
     let r = handler
         .post(
@@ -323,25 +295,16 @@ async fn templates_fit_the_appeal_and_placeholders_are_refused(backend: Backend)
     chosen.assert_contains("您好，爱山派出所答复如下：……如有疑问请拨打96110。</textarea>");
     // Sent unedited, it comes back with a clear message and the text kept.
     let r = b
-        .post(
+        .post_ok(
             &chosen,
             &format!("/staff/appeals/{id}/reply"),
             &[("text", "您好，爱山派出所答复如下：……")],
+            StatusCode::UNPROCESSABLE_ENTITY,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     r.assert_contains("占位内容“……”");
     r.assert_contains("爱山派出所答复如下：……</textarea>");
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .reply_text,
-        None
-    );
+    assert_eq!(app.appeal(id).await.reply_text, None);
 }
 
 async fn accepting_makes_the_handler_the_owner(backend: Backend) {
@@ -355,22 +318,10 @@ async fn accepting_makes_the_handler_the_owner(backend: Backend) {
         )
         .await;
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
+    handler.accept(id).await;
     let me = app.staff_id("station_a_handler").await;
     assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .assignee_id,
+        app.appeal(id).await.assignee_id,
         Some(me),
         "首接负责: whoever accepts owns the case"
     );
@@ -393,28 +344,9 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
         )
         .await;
     let handler = app.login("station_a_handler").await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/accept"),
-            json!({}),
-            StatusCode::OK,
-        )
-        .await;
-    handler
-        .post_ok(
-            &format!("/api/v1/appeals/{id}/reply"),
-            json!({"text": "您好，已通知物业清理楼道杂物。"}),
-            StatusCode::OK,
-        )
-        .await;
-    let code = app
-        .stores
-        .appeals
-        .appeal(id)
-        .await
-        .unwrap()
-        .unwrap()
-        .tracking_code;
+    handler.accept(id).await;
+    handler.reply(id, "您好，已通知物业清理楼道杂物。").await;
+    let code = app.tracking_code(id).await;
     // The reply SMS carries the link, not "please sign in" (residents have no login).
     let sms = app.latest_message(phone, "reply_ready").await.unwrap();
     assert!(
@@ -424,10 +356,9 @@ async fn an_unsatisfied_rating_reads_under_review_with_its_comment(backend: Back
 
     let resident = app.verify_resident(&code, phone).await;
     resident
-        .post_ok(
-            &format!("/api/v1/track/{code}/rate"),
+        .rate(
+            &code,
             json!({"resolved": false, "satisfaction": "unsatisfied", "comment": "杂物还在，物业没来"}),
-            StatusCode::OK,
         )
         .await;
     let view = resident.get_ok(&format!("/api/v1/track/{code}")).await;
@@ -455,18 +386,13 @@ async fn unknown_pages_are_html_404s_and_there_is_a_favicon() {
     let r = b.get("/stats").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     r.assert_html();
-    let r = app
-        .http
-        .get(app.url("/api/v1/nothing"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/nothing").await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     assert!(r.headers()[reqwest::header::CONTENT_TYPE]
         .to_str()
         .unwrap()
         .starts_with("application/json"));
-    let r = app.http.get(app.url("/favicon.ico")).send().await.unwrap();
+    let r = app.get("/favicon.ico").await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()[reqwest::header::CONTENT_TYPE], "image/svg+xml");
 }
@@ -499,14 +425,5 @@ async fn home_kinds_lead_to_the_form_and_districts_are_places() {
     done.assert_contains("id=\"code-texted\"");
     let code = pages_support::attr_after(&done.body, "id=\"tracking-code\"", "data-code").unwrap();
     let id = appeal_id(&app, &code).await;
-    assert_eq!(
-        app.stores
-            .appeals
-            .appeal(id)
-            .await
-            .unwrap()
-            .unwrap()
-            .unit_id,
-        app.units.district_a
-    );
+    assert_eq!(app.appeal(id).await.unit_id, app.units.district_a);
 }

@@ -22,11 +22,8 @@ const RAW_ID: &str = "330502199001011234";
 
 /// Submit an appeal at the current clock and set its category.
 async fn appeal(app: &TestApp, text: &str, unit: Id, category: &str) -> Id {
-    let created = app
-        .submit("complaint", text, "13800005555", Some(unit))
-        .await;
-    let id = created["id"].as_i64().unwrap();
-    let a = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let (id, _) = app.submitted("complaint", text, "13800005555", unit).await;
+    let a = app.appeal(id).await;
     app.stores
         .appeals
         .apply_change(AppealChange {
@@ -234,20 +231,24 @@ async fn reports_end_to_end(backend: Backend) {
         !page.body.contains("id=\"annotate\""),
         "drafts take no notes"
     );
-    let r = leader
-        .post(
+    leader
+        .post_ok(
             &page,
             &format!("/staff/reports/{id}/annotate"),
             &[("text", "too early")],
+            StatusCode::CONFLICT,
         )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
 
     let page = analyst.get(&format!("/staff/reports/{id}")).await;
-    let r = analyst
-        .post(&page, &format!("/staff/reports/{id}/publish"), &[])
+    analyst
+        .post_ok(
+            &page,
+            &format!("/staff/reports/{id}/publish"),
+            &[],
+            StatusCode::SEE_OTHER,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let (status, frozen) = content(&app, id).await;
     assert_eq!(status, ReportStatus::Published);
 
@@ -262,10 +263,14 @@ async fn reports_end_to_end(backend: Backend) {
     let page = analyst.get(&format!("/staff/reports/{id}")).await;
     page.assert_contains("<b id=\"total\">3</b>");
     assert!(!page.body.contains("id=\"publish\""));
-    let r = analyst
-        .post(&page, &format!("/staff/reports/{id}/publish"), &[])
+    analyst
+        .post_ok(
+            &page,
+            &format!("/staff/reports/{id}/publish"),
+            &[],
+            StatusCode::CONFLICT,
+        )
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
     // A draft of another period still sees the new appeal.
     let r = generate(&mut analyst, "weekly", "2026-03-05", u.district_a).await;
     let weekly = report_id(&r);
@@ -277,38 +282,38 @@ async fn reports_end_to_end(backend: Backend) {
     // Non-leaders cannot annotate.
     let page = analyst.get(&format!("/staff/reports/{id}")).await;
     assert!(!page.body.contains("id=\"annotate\""));
-    let r = analyst
-        .post(
+    analyst
+        .post_ok(
             &page,
             &format!("/staff/reports/{id}/annotate"),
             &[("text", "not mine to say")],
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let mut supervisor = Browser::new(&app);
     supervisor.login("a_supervisor").await;
     let page = supervisor.get(&format!("/staff/reports/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    let r = supervisor
-        .post(
+    supervisor
+        .post_ok(
             &page,
             &format!("/staff/reports/{id}/annotate"),
             &[("text", "nor mine")],
+            StatusCode::FORBIDDEN,
         )
         .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
 
     // The leader annotates; the note is shown escaped, stored and audited.
     let page = leader.get(&format!("/staff/reports/{id}")).await;
     page.assert_contains("id=\"annotate\"");
-    let r = leader
-        .post(
+    leader
+        .post_ok(
             &page,
             &format!("/staff/reports/{id}/annotate"),
             &[("text", "<b>下周</b>开展电瓶车防盗专项行动")],
+            StatusCode::SEE_OTHER,
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = leader.get(&format!("/staff/reports/{id}")).await;
     page.assert_contains("&lt;b&gt;下周&lt;/b&gt;开展电瓶车防盗专项行动");
     page.assert_contains("a_leader 警官");

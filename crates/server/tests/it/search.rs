@@ -2,7 +2,7 @@
 //! PostgreSQL — matches, filters, scope, the confidential conduct track, hostile
 //! queries and hostile appeal texts.
 
-use crate::common::{self, spawn_app, Backend, TestApp};
+use crate::common::{self, spawn_app, Backend, TestApp, CONDUCT_COMPLAINT};
 use crate::pages_support::{spawn_pages_app, Browser};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -131,14 +131,7 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
         .get_ok("/api/v1/search?q=电瓶车&from=2020-01-01&to=2020-12-31")
         .await;
     assert!(ids(&r).is_empty());
-    let cat = app
-        .stores
-        .appeals
-        .appeal(s.a_bike)
-        .await
-        .unwrap()
-        .unwrap()
-        .category;
+    let cat = app.appeal(s.a_bike).await.category;
     let r = city
         .get_ok(&format!(
             "/api/v1/search?q=电瓶车&category={}",
@@ -172,12 +165,7 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
         assert_eq!(city.get(path).await.status(), status, "{path}");
     }
     // Signed out: 401.
-    let r = app
-        .http
-        .get(app.url("/api/v1/search?q=电瓶车"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.get("/api/v1/search?q=电瓶车").await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     // No query: nothing, no error.
     let r = city.get_ok("/api/v1/search").await;
@@ -187,16 +175,10 @@ async fn api_search_matches_within_scope_with_filters(backend: Backend) {
 
 async fn api_search_keeps_conduct_complaints_from_the_accused_unit(backend: Backend) {
     let app = spawn_app(backend).await;
-    let created = app
-        .submit(
-            "complaint",
-            "投诉爱山派出所一名民警态度恶劣，办事推诿刁难，还辱骂群众，不作为",
-            PHONE,
-            Some(app.units.station_a),
-        )
+    let (id, _) = app
+        .submitted("complaint", CONDUCT_COMPLAINT, PHONE, app.units.station_a)
         .await;
-    let id = created["id"].as_i64().unwrap();
-    let conduct = app.stores.appeals.appeal(id).await.unwrap().unwrap();
+    let conduct = app.appeal(id).await;
     assert_eq!(conduct.category.as_deref(), Some("conduct"));
 
     // The district's supervisors (outside the accused station) and the admin find it.

@@ -19,6 +19,76 @@ pub const STATION_BURST: [&str; 3] = [
     "有人在航道中间下渔网，晚上船看不见很危险",
 ];
 
+/// A complaint about an officer of station A: a conduct complaint, which goes to the
+/// district's office and is hidden from the accused station.
+pub const CONDUCT_COMPLAINT: &str =
+    "投诉爱山派出所一名民警态度恶劣，办事推诿刁难，还辱骂群众，不作为";
+
+const DAY: Millis = 86_400_000;
+
+/// The appeals `seed_bursts` filed, and when it started.
+pub struct Bursts {
+    pub start: Millis,
+    /// District A's appeals about [`NEW_PATTERN_BURST`].
+    pub burst: Vec<Id>,
+    /// Station C's appeals about [`STATION_BURST`].
+    pub nets: Vec<Id>,
+}
+
+/// Eight weeks of ordinary appeals in both districts, three a day, then in the last
+/// week 20 at district A's stations about [`NEW_PATTERN_BURST`] and 12 at station C
+/// about [`STATION_BURST`]; `phone(n)` is the contact phone of the n-th appeal. The
+/// clock is left at the last appeal.
+pub async fn seed_bursts(app: &TestApp, phone: impl Fn(usize) -> String) -> Bursts {
+    const BACKGROUND: [&str; 5] = [
+        "小区门口有人乱停车，堵住了消防通道",
+        "咨询一下身份证补办需要带什么材料",
+        "楼上邻居装修噪音太大，晚上十点还在施工",
+        "我的电瓶车在小区车棚被偷了",
+        "路口红绿灯时间太短，老人过马路来不及",
+    ];
+    let u = &app.units;
+    let stations = [u.station_a, u.station_b, u.station_c];
+    let start = app.clock_now();
+    let mut n = 0;
+    for day in 0..63 {
+        app.advance_to(start + day * DAY);
+        for k in 0..3 {
+            let i = day as usize + k;
+            app.submit_direct(
+                stations[i % 3],
+                AppealKind::Help,
+                BACKGROUND[i % 5],
+                &phone(n),
+            )
+            .await;
+            n += 1;
+        }
+    }
+    let mut burst = Vec::new();
+    for i in 0..20 {
+        app.advance_to(start + (56 + i / 3) * DAY + 3_600_000);
+        let unit = [u.station_a, u.station_b][i as usize % 2];
+        let text = NEW_PATTERN_BURST[i as usize % 4];
+        burst.push(
+            app.submit_direct(unit, AppealKind::Report, text, &phone(n))
+                .await,
+        );
+        n += 1;
+    }
+    let mut nets = Vec::new();
+    for i in 0..12 {
+        app.advance_to(start + (56 + i / 2) * DAY + 7_200_000);
+        let text = STATION_BURST[i as usize % 3];
+        nets.push(
+            app.submit_direct(u.station_c, AppealKind::Report, text, &phone(n))
+                .await,
+        );
+        n += 1;
+    }
+    Bursts { start, burst, nets }
+}
+
 use std::{net::SocketAddr, path::PathBuf, sync::Arc, sync::OnceLock};
 
 use police_square_domain::{calendar::to_local, AppealKind, Channel, Millis, Role, UnitKind};
@@ -181,65 +251,38 @@ pub async fn start_server(state: AppState) -> String {
     format!("http://{addr}")
 }
 
+/// Unit fixtures in creation order (parents first): key → (parent key, name, kind).
+#[rustfmt::skip]
+const UNITS: &[(&str, Option<&str>, &str, UnitKind)] = &[
+    ("city", None, "湖州市公安局", UnitKind::City),
+    ("city_office", Some("city"), "市局警察公共关系办公室", UnitKind::Office),
+    ("district_a", Some("city"), "吴兴区公安分局", UnitKind::District),
+    ("district_a_office", Some("district_a"), "吴兴分局警察公共关系室", UnitKind::Office),
+    ("station_a", Some("district_a"), "爱山派出所", UnitKind::Station),
+    ("station_b", Some("district_a"), "月河派出所", UnitKind::Station),
+    ("district_b", Some("city"), "德清县公安局", UnitKind::District),
+    ("station_c", Some("district_b"), "武康派出所", UnitKind::Station),
+];
+
 async fn seed(store: &dyn OrgStore) -> Units {
-    let unit = |parent: Option<Id>, name: &str, kind: UnitKind| NewUnit {
-        parent_id: parent,
-        name: name.into(),
-        kind,
-    };
-    let city = store
-        .create_unit(unit(None, "湖州市公安局", UnitKind::City))
-        .await
-        .unwrap()
-        .id;
-    let city_office = store
-        .create_unit(unit(Some(city), "市局警察公共关系办公室", UnitKind::Office))
-        .await
-        .unwrap()
-        .id;
-    let district_a = store
-        .create_unit(unit(Some(city), "吴兴区公安分局", UnitKind::District))
-        .await
-        .unwrap()
-        .id;
-    let district_a_office = store
-        .create_unit(unit(
-            Some(district_a),
-            "吴兴分局警察公共关系室",
-            UnitKind::Office,
-        ))
-        .await
-        .unwrap()
-        .id;
-    let station_a = store
-        .create_unit(unit(Some(district_a), "爱山派出所", UnitKind::Station))
-        .await
-        .unwrap()
-        .id;
-    let station_b = store
-        .create_unit(unit(Some(district_a), "月河派出所", UnitKind::Station))
-        .await
-        .unwrap()
-        .id;
-    let district_b = store
-        .create_unit(unit(Some(city), "德清县公安局", UnitKind::District))
-        .await
-        .unwrap()
-        .id;
-    let station_c = store
-        .create_unit(unit(Some(district_b), "武康派出所", UnitKind::Station))
-        .await
-        .unwrap()
-        .id;
+    let mut ids = std::collections::HashMap::new();
+    for (key, parent, name, kind) in UNITS {
+        let unit = NewUnit {
+            parent_id: parent.map(|p| ids[p]),
+            name: (*name).into(),
+            kind: *kind,
+        };
+        ids.insert(*key, store.create_unit(unit).await.unwrap().id);
+    }
     let units = Units {
-        city,
-        city_office,
-        district_a,
-        district_a_office,
-        station_a,
-        station_b,
-        district_b,
-        station_c,
+        city: ids["city"],
+        city_office: ids["city_office"],
+        district_a: ids["district_a"],
+        district_a_office: ids["district_a_office"],
+        station_a: ids["station_a"],
+        station_b: ids["station_b"],
+        district_b: ids["district_b"],
+        station_c: ids["station_c"],
     };
     for (username, role, unit_name) in STAFF {
         store
@@ -311,6 +354,42 @@ impl Session {
     pub async fn get_ok(&self, path: &str) -> Value {
         expect(self.get(path).await, StatusCode::OK).await
     }
+
+    /// Accept appeal `id` (首接负责: the handler who accepts owns it), expecting 200;
+    /// returns the appeal.
+    pub async fn accept(&self, id: Id) -> Value {
+        let path = format!("/api/v1/appeals/{id}/accept");
+        self.post_ok(&path, json!({}), StatusCode::OK).await
+    }
+
+    /// Reply `text` to the resident of appeal `id`, expecting 200; returns the appeal.
+    pub async fn reply(&self, id: Id, text: &str) -> Value {
+        let path = format!("/api/v1/appeals/{id}/reply");
+        self.post_ok(&path, json!({ "text": text }), StatusCode::OK)
+            .await
+    }
+
+    /// Reject appeal `id` (不予受理) with the `reason` the resident reads, expecting 200;
+    /// returns the appeal.
+    pub async fn reject(&self, id: Id, reason: &str) -> Value {
+        let path = format!("/api/v1/appeals/{id}/reject");
+        self.post_ok(&path, json!({ "reason": reason }), StatusCode::OK)
+            .await
+    }
+
+    /// A verified resident rates the appeal `code` (`rating`: resolved, satisfaction,
+    /// comment), expecting 200; returns the appeal.
+    pub async fn rate(&self, code: &str, rating: Value) -> Value {
+        let path = format!("/api/v1/track/{code}/rate");
+        self.post_ok(&path, rating, StatusCode::OK).await
+    }
+
+    /// Approve (or refuse) a supervision request, expecting 200; returns the request.
+    pub async fn decide(&self, request_id: impl std::fmt::Display, approve: bool) -> Value {
+        let path = format!("/api/v1/requests/{request_id}/decide");
+        self.post_ok(&path, json!({ "approve": approve }), StatusCode::OK)
+            .await
+    }
 }
 
 /// Assert the status (printing the body when it differs) and parse JSON.
@@ -340,6 +419,11 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// GET `path` with no session, as a resident or a stranger does.
+    pub async fn get(&self, path: &str) -> Response {
+        self.http.get(self.url(path)).send().await.unwrap()
+    }
+
     pub async fn login(&self, username: &str) -> Session {
         let r = self
             .http
@@ -349,14 +433,7 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "login {username}");
-        let cookie = set_cookie(&r, "ps_session");
-        let body: Value = r.json().await.unwrap();
-        Session {
-            base: self.base.clone(),
-            http: self.http.clone(),
-            cookie,
-            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
-        }
+        self.session_from(r, "ps_session").await
     }
 
     pub async fn staff_id(&self, username: &str) -> Id {
@@ -387,6 +464,40 @@ impl TestApp {
             body["unit_id"] = json!(u);
         }
         expect(self.submit_raw(body, None).await, StatusCode::CREATED).await
+    }
+
+    /// Submit a web appeal to `unit`; returns its id and tracking code.
+    pub async fn submitted(&self, kind: &str, text: &str, phone: &str, unit: Id) -> (Id, String) {
+        let created = self.submit(kind, text, phone, Some(unit)).await;
+        id_and_code(&created)
+    }
+
+    /// A web appeal at station A, accepted and answered with `reply` by `handler` (one
+    /// of station A's); returns its id and tracking code.
+    pub async fn submitted_and_replied(
+        &self,
+        handler: &Session,
+        kind: &str,
+        text: &str,
+        phone: &str,
+        reply: &str,
+    ) -> (Id, String) {
+        let (id, code) = self
+            .submitted(kind, text, phone, self.units.station_a)
+            .await;
+        handler.accept(id).await;
+        handler.reply(id, reply).await;
+        (id, code)
+    }
+
+    /// Appeal `id` as stored (it must exist).
+    pub async fn appeal(&self, id: Id) -> police_square_store::Appeal {
+        self.stores.appeals.appeal(id).await.unwrap().unwrap()
+    }
+
+    /// The tracking code of appeal `id`, from the store.
+    pub async fn tracking_code(&self, id: Id) -> String {
+        self.appeal(id).await.tracking_code
     }
 
     /// An appeal through the intake service, as the web form and the hotline submit
@@ -422,22 +533,18 @@ impl TestApp {
             .map(|m| m.body)
     }
 
+    /// Ask for a one-time code for the appeal `code`, as its resident does; the raw
+    /// response (the code itself goes out by SMS, through the outbox).
+    pub async fn ask_for_otp(&self, code: &str) -> Response {
+        let path = format!("/api/v1/track/{code}/otp");
+        self.http.post(self.url(&path)).send().await.unwrap()
+    }
+
     /// Send a one-time code and read it from the log transport.
     pub async fn request_otp(&self, code: &str, phone: &str) -> String {
-        let r = self
-            .http
-            .post(self.url(&format!("/api/v1/track/{code}/otp")))
-            .send()
-            .await
-            .unwrap();
-        expect(r, StatusCode::OK).await;
+        expect(self.ask_for_otp(code).await, StatusCode::OK).await;
         let body = self.latest_message(phone, "otp").await.expect("otp sent");
-        body.chars()
-            .collect::<Vec<_>>()
-            .windows(6)
-            .map(|w| w.iter().collect::<String>())
-            .find(|w| w.chars().all(|c| c.is_ascii_digit()))
-            .expect("6 digits in the message")
+        otp_in(&body)
     }
 
     /// One-time-code verification → a resident session.
@@ -451,7 +558,12 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
-        let cookie = set_cookie(&r, "ps_resident");
+        self.session_from(r, "ps_resident").await
+    }
+
+    /// The session a sign-in response opened: its `cookie` and its CSRF token.
+    async fn session_from(&self, r: Response, cookie: &str) -> Session {
+        let cookie = set_cookie(&r, cookie);
         let body: Value = r.json().await.unwrap();
         Session {
             base: self.base.clone(),
@@ -480,6 +592,24 @@ impl TestApp {
         use police_square_server::Clock;
         self.clock.now()
     }
+}
+
+/// The one-time code (6 digits) in an SMS.
+pub fn otp_in(message: &str) -> String {
+    message
+        .chars()
+        .collect::<Vec<_>>()
+        .windows(6)
+        .map(|w| w.iter().collect::<String>())
+        .find(|w| w.chars().all(|c| c.is_ascii_digit()))
+        .expect("6 digits in the message")
+}
+
+/// The id and tracking code in `submit`'s 201 body.
+pub fn id_and_code(created: &Value) -> (Id, String) {
+    let id = created["id"].as_i64().unwrap();
+    let code = created["tracking_code"].as_str().unwrap().to_owned();
+    (id, code)
 }
 
 /// Local date-time for messages in assertions.

@@ -168,6 +168,27 @@ impl Browser {
         self.post_raw(path, &all).await
     }
 
+    /// POST a form with the CSRF token from `page`, expecting `status` (printing the
+    /// page when it differs).
+    pub async fn post_ok(
+        &mut self,
+        page: &Html,
+        path: &str,
+        fields: &[(&str, &str)],
+        status: StatusCode,
+    ) -> Html {
+        let r = self.post(page, path, fields).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        r
+    }
+
+    /// Accept appeal `id` with the form on `page` (its case page), expecting the
+    /// redirect back.
+    pub async fn accept(&mut self, page: &Html, id: i64) -> Html {
+        let path = format!("/staff/appeals/{id}/accept");
+        self.post_ok(page, &path, &[], StatusCode::SEE_OTHER).await
+    }
+
     /// Sign in through the login page.
     pub async fn login(&mut self, username: &str) {
         let form = self.get("/staff/login").await;
@@ -185,6 +206,18 @@ impl Browser {
             r.body
         );
         assert!(self.cookies.contains_key("ps_session"));
+    }
+
+    /// Verify as the resident of `code` on its tracking page: ask for a one-time code,
+    /// read it from the SMS to `phone`, enter it (expecting the redirect back).
+    pub async fn verify_resident(&mut self, app: &TestApp, code: &str, phone: &str) {
+        let track = self.get(&format!("/track/{code}")).await;
+        let sent = self.post(&track, &format!("/track/{code}/otp"), &[]).await;
+        let message = app.latest_message(phone, "otp").await.expect("otp sent");
+        let otp = common::otp_in(&message);
+        let verify = format!("/track/{code}/verify");
+        self.post_ok(&sent, &verify, &[("otp", &otp)], StatusCode::SEE_OTHER)
+            .await;
     }
 
     /// Submit an appeal through the portal form; returns the tracking code.

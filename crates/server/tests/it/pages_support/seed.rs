@@ -6,7 +6,7 @@
 use police_square_domain::org::UnitPath;
 use police_square_store::{Id, NewEmergingAlert};
 use reqwest::StatusCode;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::common::{TestApp, START};
 
@@ -34,17 +34,7 @@ pub struct Seeded {
 const HELP: &str = "help";
 
 async fn submit(app: &TestApp, text: &str, phone: &str) -> (Id, String) {
-    let v = app
-        .submit(HELP, text, phone, Some(app.units.station_a))
-        .await;
-    (
-        v["id"].as_i64().unwrap(),
-        v["tracking_code"].as_str().unwrap().to_owned(),
-    )
-}
-
-async fn ok(s: &crate::common::Session, path: &str, body: Value, status: StatusCode) -> Value {
-    s.post_ok(path, body, status).await
+    app.submitted(HELP, text, phone, app.units.station_a).await
 }
 
 /// Seeds the database behind `app` (clock at [`START`]).
@@ -52,8 +42,6 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
     app.advance_to(START);
     let handler = app.login("station_a_handler").await;
     let supervisor = app.login("a_supervisor").await;
-    let accept = |id: Id| format!("/api/v1/appeals/{id}/accept");
-    let reply = |id: Id| format!("/api/v1/appeals/{id}/reply");
 
     let (received, _) = submit(
         app,
@@ -68,74 +56,61 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
         "13800001002",
     )
     .await;
-    ok(&handler, &accept(accepted), json!({}), StatusCode::OK).await;
-    ok(
-        &handler,
-        &format!("/api/v1/appeals/{accepted}/extension"),
-        json!({"days": 5, "reason": "需调取物业监控并走访住户，申请延期办理。"}),
-        StatusCode::CREATED,
-    )
-    .await;
+    handler.accept(accepted).await;
+    handler
+        .post_ok(
+            &format!("/api/v1/appeals/{accepted}/extension"),
+            json!({"days": 5, "reason": "需调取物业监控并走访住户，申请延期办理。"}),
+            StatusCode::CREATED,
+        )
+        .await;
 
     let replied_phone = "13800001003";
-    let (replied, replied_code) = submit(
-        app,
-        "爱山街道菜市场门口早上乱停车，公交车过不去。",
-        replied_phone,
-    )
-    .await;
-    ok(&handler, &accept(replied), json!({}), StatusCode::OK).await;
-    ok(
-        &handler,
-        &reply(replied),
-        json!({"text": "您好，我所已安排民警早高峰在菜市场门口疏导，并联系城管增设临时停车点。"}),
-        StatusCode::OK,
-    )
-    .await;
+    let (replied, replied_code) = app
+        .submitted_and_replied(
+            &handler,
+            HELP,
+            "爱山街道菜市场门口早上乱停车，公交车过不去。",
+            replied_phone,
+            "您好，我所已安排民警早高峰在菜市场门口疏导，并联系城管增设临时停车点。",
+        )
+        .await;
 
     let review_phone = "13800001004";
-    let (under_review, review_code) = submit(
-        app,
-        "楼上邻居每天深夜唱歌，反映多次没有改善。",
-        review_phone,
-    )
-    .await;
-    ok(&handler, &accept(under_review), json!({}), StatusCode::OK).await;
-    ok(
-        &handler,
-        &reply(under_review),
-        json!({"text": "您好，民警已上门劝导，邻居承诺晚上十点后不再唱歌。"}),
-        StatusCode::OK,
-    )
-    .await;
+    let (under_review, review_code) = app
+        .submitted_and_replied(
+            &handler,
+            HELP,
+            "楼上邻居每天深夜唱歌，反映多次没有改善。",
+            review_phone,
+            "您好，民警已上门劝导，邻居承诺晚上十点后不再唱歌。",
+        )
+        .await;
     let resident = app.verify_resident(&review_code, review_phone).await;
-    ok(
-        &resident,
-        &format!("/api/v1/track/{review_code}/rate"),
-        json!({"resolved": false, "satisfaction": "unsatisfied"}),
-        StatusCode::OK,
-    )
-    .await;
+    resident
+        .rate(
+            &review_code,
+            json!({"resolved": false, "satisfaction": "unsatisfied"}),
+        )
+        .await;
 
     let reopen_phone = "13800001005";
-    let (reopened, reopen_code) =
-        submit(app, "小区门口的减速带被撞坏了，车开得很快。", reopen_phone).await;
-    ok(&handler, &accept(reopened), json!({}), StatusCode::OK).await;
-    ok(
-        &handler,
-        &reply(reopened),
-        json!({"text": "您好，已通知物业修复减速带。"}),
-        StatusCode::OK,
-    )
-    .await;
+    let (reopened, reopen_code) = app
+        .submitted_and_replied(
+            &handler,
+            HELP,
+            "小区门口的减速带被撞坏了，车开得很快。",
+            reopen_phone,
+            "您好，已通知物业修复减速带。",
+        )
+        .await;
     let resident = app.verify_resident(&reopen_code, reopen_phone).await;
-    ok(
-        &resident,
-        &format!("/api/v1/track/{reopen_code}/rate"),
-        json!({"resolved": false, "satisfaction": "unsatisfied"}),
-        StatusCode::OK,
-    )
-    .await;
+    resident
+        .rate(
+            &reopen_code,
+            json!({"resolved": false, "satisfaction": "unsatisfied"}),
+        )
+        .await;
     let view = supervisor.get_ok("/api/v1/supervision").await;
     let request = view["pending_requests"]
         .as_array()
@@ -145,22 +120,12 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
         .expect("review request")["id"]
         .as_i64()
         .unwrap();
-    ok(
-        &supervisor,
-        &format!("/api/v1/requests/{request}/decide"),
-        json!({"approve": true}),
-        StatusCode::OK,
-    )
-    .await;
+    supervisor.decide(request, true).await;
 
     let (rejected, _) = submit(app, "同一件事重复提交：红旗路口路灯坏了。", "13800001006").await;
-    ok(
-        &handler,
-        &format!("/api/v1/appeals/{rejected}/reject"),
-        json!({"reason": "与已受理的诉求重复，已合并办理。"}),
-        StatusCode::OK,
-    )
-    .await;
+    handler
+        .reject(rejected, "与已受理的诉求重复，已合并办理。")
+        .await;
 
     let district_path: UnitPath = app
         .state
@@ -189,13 +154,13 @@ pub async fn seed_every_state(app: &TestApp) -> Seeded {
         .unwrap();
 
     let analyst = app.login("a_analyst").await;
-    let report = ok(
-        &analyst,
-        "/api/v1/reports",
-        json!({"kind": "monthly", "date": "2026-03-04", "unit_id": app.units.district_a}),
-        StatusCode::CREATED,
-    )
-    .await["report"]["id"]
+    let report = analyst
+        .post_ok(
+            "/api/v1/reports",
+            json!({"kind": "monthly", "date": "2026-03-04", "unit_id": app.units.district_a}),
+            StatusCode::CREATED,
+        )
+        .await["report"]["id"]
         .as_i64()
         .unwrap();
 
