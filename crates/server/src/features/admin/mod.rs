@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit_page;
 pub mod directory;
 pub mod import;
+pub mod openapi;
 pub mod org_page;
 pub mod settings;
 pub mod settings_page;
