@@ -18,6 +18,7 @@ pub mod appeals;
 pub mod audit;
 pub mod catalog;
 pub mod contacts;
+pub mod learning;
 pub mod maintenance;
 pub mod opinion;
 pub mod org;
@@ -33,6 +34,7 @@ pub use audit::{model::*, AuditStore};
 pub use catalog::{model::*, CatalogStore};
 pub use contacts::{model::*, ContactStore};
 pub use error::{StoreError, StoreResult};
+pub use learning::{model::*, LearningStore};
 pub use maintenance::MaintenanceStore;
 pub use opinion::{model::*, OpinionStore};
 pub use org::{model::*, OrgStore};
@@ -64,6 +66,7 @@ pub struct Stores {
     pub audit: Arc<dyn AuditStore>,
     pub rates: Arc<dyn RateStore>,
     pub opinion: Arc<dyn OpinionStore>,
+    pub learning: Arc<dyn LearningStore>,
     pub reports: Arc<dyn ReportStore>,
 }
 

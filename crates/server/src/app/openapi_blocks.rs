@@ -103,3 +103,74 @@ pub(crate) fn action(
         errors: &["400", "401", "403", "404", "409", "422"],
     }
 }
+
+pub(crate) const READ_ERRORS: &[&str] = &["400", "401", "403", "404"];
+pub(crate) const WRITE_ERRORS: &[&str] = &["400", "401", "403", "404", "409", "422"];
+
+/// A staff read without a body.
+pub(crate) fn staff_get(
+    summary: &'static str,
+    tag: &'static str,
+    params: Vec<Value>,
+    success: Value,
+) -> Op {
+    Op {
+        summary,
+        tag,
+        auth: "staff",
+        params,
+        body: None,
+        success: ("200", success),
+        errors: READ_ERRORS,
+    }
+}
+
+pub(crate) fn int() -> Value {
+    json!({"type": "integer", "format": "int64"})
+}
+
+pub(crate) fn int_or_null() -> Value {
+    json!({"type": ["integer", "null"], "format": "int64"})
+}
+
+/// An instant.
+pub(crate) fn ms() -> Value {
+    json!({"type": "integer", "format": "int64", "description": "Milliseconds since the Unix epoch, UTC"})
+}
+
+/// An instant that may not have happened yet.
+pub(crate) fn ms_or_null() -> Value {
+    int_or_null()
+}
+
+pub(crate) fn string() -> Value {
+    json!({"type": "string"})
+}
+
+pub(crate) fn strings() -> Value {
+    json!({"type": "array", "items": {"type": "string"}})
+}
+
+pub(crate) fn number() -> Value {
+    json!({"type": "number"})
+}
+
+/// An array of the named schema.
+pub(crate) fn list(name: &str) -> Value {
+    json!({"type": "array", "items": schema(name)})
+}
+
+/// `(path, method, operation)`.
+pub(crate) type PathOp = (&'static str, &'static str, Op);
+
+/// A feature's part of the document: its operations and the schemas it owns (a JSON
+/// object of name to schema; other fragments may refer to them).
+pub(crate) struct Fragment {
+    pub(crate) paths: fn() -> Vec<PathOp>,
+    pub(crate) schemas: fn() -> Value,
+}
+
+/// For a fragment that owns no schema.
+pub(crate) fn no_schemas() -> Value {
+    json!({})
+}

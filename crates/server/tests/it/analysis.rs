@@ -75,7 +75,7 @@ async fn corrections_teach_the_model_the_local_language(backend: Backend) {
         assert_eq!(a.category.as_deref(), Some(target));
     }
     assert_eq!(
-        app.stores.opinion.corrections(0, 100).await.unwrap().len(),
+        app.stores.learning.corrections(0, 100).await.unwrap().len(),
         CAGES.len()
     );
 

@@ -589,7 +589,7 @@ async fn category_corrections(backend: Backend) {
     }
     assert!(app
         .stores
-        .opinion
+        .learning
         .corrections(0, 10)
         .await
         .unwrap()
@@ -601,7 +601,7 @@ async fn category_corrections(backend: Backend) {
         .await
         .contains(&"category_corrected".to_owned()));
     assert_eq!(
-        app.stores.opinion.corrections(0, 10).await.unwrap().len(),
+        app.stores.learning.corrections(0, 10).await.unwrap().len(),
         1
     );
     // The same again changes nothing.

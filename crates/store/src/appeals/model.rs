@@ -279,6 +279,19 @@ impl Actor {
             Actor::System => "system".into(),
         }
     }
+
+    /// The actor a [`label`](Self::label) names; `None` for any other text (older
+    /// entries, or actors outside these three such as a command-line import).
+    pub fn parse(label: &str) -> Option<Actor> {
+        match label {
+            "resident" => Some(Actor::Resident),
+            "system" => Some(Actor::System),
+            _ => label
+                .strip_prefix("staff:")
+                .and_then(|id| id.parse().ok())
+                .map(Actor::Staff),
+        }
+    }
 }
 
 /// 转交: hand-off of an appeal to an external (non-police) department, with receipt.
@@ -346,4 +359,19 @@ pub struct SearchResults {
 impl SearchResults {
     /// Counting stops here: "1000+" is all a person needs to know.
     pub const TOTAL_CAP: u64 = 1_000;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Actor;
+
+    #[test]
+    fn an_actor_label_parses_back_and_other_text_does_not() {
+        for actor in [Actor::Staff(7), Actor::Resident, Actor::System] {
+            assert_eq!(Actor::parse(&actor.label()), Some(actor));
+        }
+        for other in ["staff:", "staff:x", "cli", "Staff:7", ""] {
+            assert_eq!(Actor::parse(other), None, "{other}");
+        }
+    }
 }

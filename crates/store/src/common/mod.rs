@@ -52,6 +52,8 @@ mod audit;
 mod catalog;
 #[path = "../contacts/sql.rs"]
 mod contacts;
+#[path = "../learning/sql.rs"]
+mod learning;
 #[path = "../maintenance/sql.rs"]
 mod maintenance;
 #[path = "../opinion/sql/mod.rs"]
@@ -150,6 +152,7 @@ impl SqlStore {
             audit: backend.clone(),
             rates: backend.clone(),
             opinion: backend.clone(),
+            learning: backend.clone(),
             reports: backend,
         }
     }

@@ -1,6 +1,6 @@
-//! Opinion analysis (民意研判): category corrections and retrained models,
-//! near-duplicate clusters (一事多诉), emerging-issue alerts (未诉先办) and the opinion
-//! view (民意库).
+//! Opinion analysis (民意研判): near-duplicate clusters (一事多诉), emerging-issue
+//! alerts (未诉先办) and the opinion view (民意库). Category learning is
+//! [`crate::LearningStore`].
 
 pub mod model;
 
@@ -8,28 +8,13 @@ use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis};
 
 use crate::{
-    AlertStatus, AnalysisRow, AppealSummary, CategoryCorrection, Cluster, ClusterLink,
-    EmergingAlertRecord, Id, NewEmergingAlert, OpinionQuery, OpinionView, StoreResult, TextModel,
+    AlertStatus, AnalysisRow, AppealSummary, Cluster, ClusterLink, EmergingAlertRecord, Id,
+    NewEmergingAlert, OpinionQuery, OpinionView, StoreResult,
 };
 
 /// Opinion analysis. Each method is one transaction.
 #[async_trait]
 pub trait OpinionStore: Send + Sync + 'static {
-    /// Corrections after `after` (id order), with the appeal texts they apply to.
-    async fn corrections(&self, after: Id, limit: u32) -> StoreResult<Vec<CategoryCorrection>>;
-    /// The newest correction id (0 without any).
-    async fn latest_correction_id(&self) -> StoreResult<Id>;
-    async fn latest_text_model(&self) -> StoreResult<Option<TextModel>>;
-    /// Cheap check for a newer model than the one a node holds.
-    async fn latest_text_model_id(&self) -> StoreResult<Option<Id>>;
-    /// Store a retrained model (older ones are dropped).
-    async fn save_text_model(
-        &self,
-        trained_at: Millis,
-        corrections_through: Id,
-        corrections: i64,
-        model: &str,
-    ) -> StoreResult<Id>;
     /// Appeals after `after_id` received at or after `since`, in id order.
     async fn analysis_rows(
         &self,

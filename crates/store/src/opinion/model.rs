@@ -1,32 +1,10 @@
-//! Records of opinion analysis (民意研判): category corrections and retrained models,
-//! near-duplicate clusters (一事多诉) and emerging-issue alerts (未诉先办).
+//! Records of opinion analysis (民意研判): near-duplicate clusters (一事多诉) and
+//! emerging-issue alerts (未诉先办).
 
 use police_square_domain::{org::UnitPath, Millis};
 use serde::{Deserialize, Serialize};
 
 use crate::Id;
-
-/// A category set by hand, with the text the model should learn it from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CategoryCorrection {
-    pub id: Id,
-    pub appeal_id: Id,
-    pub text: String,
-    pub from_category: Option<String>,
-    pub to_category: String,
-    pub at: Millis,
-}
-
-/// A category model retrained from corrections (serialised by the text crate).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TextModel {
-    pub id: Id,
-    pub trained_at: Millis,
-    /// The last correction id the model learned from.
-    pub corrections_through: Id,
-    pub corrections: i64,
-    pub model: String,
-}
 
 /// What the analysis jobs read of an appeal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

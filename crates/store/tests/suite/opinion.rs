@@ -5,7 +5,7 @@ use super::*;
 pub(super) async fn corrections_are_kept_and_models_stored(stores: Stores) {
     let o = org(&stores).await;
     let a = insert(&stores, new_appeal(&o.station_a, 1)).await;
-    assert_eq!(stores.opinion.latest_correction_id().await.unwrap(), 0);
+    assert_eq!(stores.learning.latest_correction_id().await.unwrap(), 0);
     // An ordinary change with a category patch is not a correction…
     let other = change(
         &a,
@@ -18,7 +18,7 @@ pub(super) async fn corrections_are_kept_and_models_stored(stores: Stores) {
         "reclassified",
     );
     let a = stores.appeals.apply_change(other).await.unwrap();
-    assert!(stores.opinion.corrections(0, 10).await.unwrap().is_empty());
+    assert!(stores.learning.corrections(0, 10).await.unwrap().is_empty());
     // …a staff member's correction is, with the text it applies to.
     let fix = change(
         &a,
@@ -32,39 +32,39 @@ pub(super) async fn corrections_are_kept_and_models_stored(stores: Stores) {
         "category_corrected",
     );
     stores.appeals.apply_change(fix).await.unwrap();
-    let got = stores.opinion.corrections(0, 10).await.unwrap();
+    let got = stores.learning.corrections(0, 10).await.unwrap();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].appeal_id, a.id);
     assert_eq!(got[0].from_category.as_deref(), Some("traffic"));
     assert_eq!(got[0].to_category, "public_order");
     assert_eq!(got[0].text, a.text);
     assert_eq!(
-        stores.opinion.latest_correction_id().await.unwrap(),
+        stores.learning.latest_correction_id().await.unwrap(),
         got[0].id
     );
     assert!(stores
-        .opinion
+        .learning
         .corrections(got[0].id, 10)
         .await
         .unwrap()
         .is_empty());
 
-    assert_eq!(stores.opinion.latest_text_model().await.unwrap(), None);
+    assert_eq!(stores.learning.latest_text_model().await.unwrap(), None);
     let first = stores
-        .opinion
+        .learning
         .save_text_model(T0, got[0].id, 1, "{\"m\":1}")
         .await
         .unwrap();
     let second = stores
-        .opinion
+        .learning
         .save_text_model(T0 + DAY, got[0].id, 1, "{\"m\":2}")
         .await
         .unwrap();
     assert!(second > first);
-    let latest = stores.opinion.latest_text_model().await.unwrap().unwrap();
+    let latest = stores.learning.latest_text_model().await.unwrap().unwrap();
     assert_eq!((latest.id, latest.model.as_str()), (second, "{\"m\":2}"));
     assert_eq!(
-        stores.opinion.latest_text_model_id().await.unwrap(),
+        stores.learning.latest_text_model_id().await.unwrap(),
         Some(second)
     );
 }

@@ -3,10 +3,18 @@
 use axum::{extract::State, Json};
 use police_square_store::{Department, ReplyTemplate, Unit};
 
+use crate::app::api::ApiRoutes;
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
     features::admin::directory,
 };
+
+/// The reference lists.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/units", units)
+        .get("/api/v1/departments", departments)
+        .get("/api/v1/reply-templates", reply_templates)
+}
 
 pub async fn units(State(state): State<AppState>) -> AppResult<Json<Vec<Unit>>> {
     Ok(Json(directory::units(&state).await?))

@@ -158,12 +158,7 @@ pub async fn page(
         format!("{q}{}before={last}", if q.is_empty() { "" } else { "&" })
     });
     let mut lines = Vec::with_capacity(entries.len());
-    let staff_id = |entry: &AuditEntry| -> Option<i64> {
-        entry
-            .actor
-            .strip_prefix("staff:")
-            .and_then(|id| id.parse().ok())
-    };
+    let staff_id = |entry: &AuditEntry| Actor::parse(&entry.actor).and_then(|a| a.staff_id());
     let ids: Vec<i64> = entries.iter().filter_map(staff_id).collect();
     let usernames: HashMap<i64, String> = state
         .stores

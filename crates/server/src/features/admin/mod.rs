@@ -7,6 +7,7 @@ pub mod audit_page;
 pub mod checkpoints;
 pub mod directory;
 pub mod import;
+pub mod openapi;
 pub mod org_page;
 pub mod settings;
 pub mod settings_page;

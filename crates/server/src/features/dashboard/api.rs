@@ -2,10 +2,16 @@
 
 use axum::{extract::State, Json};
 
+use crate::app::api::ApiRoutes;
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, extract::ApiQuery, state::AppState},
     features::dashboard::{self, Dashboard, Period},
 };
+
+/// The three rates per unit.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/dashboard", dashboard)
+}
 
 pub async fn dashboard(
     State(state): State<AppState>,

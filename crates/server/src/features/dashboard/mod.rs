@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod jobs;
+pub mod openapi;
 pub mod page;
 
 use police_square_domain::{

@@ -4,6 +4,7 @@ use axum::{extract::State, http::StatusCode, Json};
 use police_square_store::{Appeal, AppealSummary, Handoff, Id, Page, Request};
 use serde::Deserialize;
 
+use crate::app::api::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
@@ -13,6 +14,24 @@ use crate::{
         opinion::learning,
     },
 };
+
+/// The inbox, the case and its actions, and (from [`super::staff_api`]) staff sign-in.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    super::staff_api::routes(r)
+        .get("/api/v1/appeals", inbox)
+        .get("/api/v1/appeals/{id}", detail)
+        .post("/api/v1/appeals/{id}/accept", accept)
+        .post("/api/v1/appeals/{id}/assign", assign)
+        .post("/api/v1/appeals/{id}/transfer", transfer)
+        .post("/api/v1/appeals/{id}/handoff", hand_off)
+        .post("/api/v1/appeals/{id}/reply", reply)
+        .post("/api/v1/appeals/{id}/extension", extension)
+        .post("/api/v1/appeals/{id}/close", close)
+        .post("/api/v1/appeals/{id}/reject", reject)
+        .post("/api/v1/appeals/{id}/reveal", reveal)
+        .get("/api/v1/appeals/{id}/assignees", assignees)
+        .post("/api/v1/appeals/{id}/category", correct_category)
+}
 
 pub async fn inbox(
     State(state): State<AppState>,

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod console;
+pub mod openapi;
 pub mod staff_api;
 
 use chrono::NaiveDate;

@@ -10,6 +10,7 @@ use police_square_domain::Millis;
 use police_square_store::{Handoff, Id};
 use serde::{Deserialize, Serialize};
 
+use crate::app::api::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{
@@ -19,6 +20,14 @@ use crate::{
     },
     features::{admin::directory::StaffProfile, handling},
 };
+
+/// Staff sign-in and hand-off receipts.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.post("/api/v1/login", login)
+        .post("/api/v1/logout", logout)
+        .get("/api/v1/me", me)
+        .post("/api/v1/handoffs/{id}/acknowledge", acknowledge)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

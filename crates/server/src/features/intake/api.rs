@@ -10,6 +10,7 @@ use police_square_domain::{tracking, Millis, Status};
 use police_square_store::{AppealSummary, Id};
 use serde::{Deserialize, Serialize};
 
+use crate::app::api::ApiRoutes;
 use crate::{
     app::{
         auth::{ClientIp, CurrentStaff, Sessions},
@@ -20,6 +21,12 @@ use crate::{
     },
     features::intake::{self, NewAppealInput},
 };
+
+/// Submitting an appeal and the caller lookup.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.post("/api/v1/appeals", submit)
+        .post("/api/v1/callers/lookup", caller_lookup)
+}
 
 #[derive(Debug, Serialize)]
 pub struct SubmitResponse {

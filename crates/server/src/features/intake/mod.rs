@@ -3,6 +3,7 @@
 pub mod api;
 pub mod follow_up;
 pub mod hotline_page;
+pub mod openapi;
 
 use police_square_domain::{
     free_text::{AddressLine, PersonName},

@@ -15,11 +15,21 @@ use police_square_store::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::app::api::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
     features::opinion::{self, clustering, count_of, emerging, Window},
 };
+
+/// The live view, clusters and alerts.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/opinion", opinion)
+        .get("/api/v1/clusters/{id}", cluster)
+        .get("/api/v1/alerts", alerts)
+        .get("/api/v1/alerts/{id}", alert)
+        .post("/api/v1/alerts/{id}/status", set_alert_status)
+}
 
 /// Appeals listed under a cluster or an alert (as on the console pages).
 const MEMBERS_SHOWN: u32 = 200;

@@ -109,8 +109,8 @@ async fn blocking<T: Send + 'static>(
 pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainOutcome>> {
     let stores = &state.stores;
     let now = state.now();
-    let latest = stores.opinion.latest_correction_id().await?;
-    let stored = stores.opinion.latest_text_model().await?;
+    let latest = stores.learning.latest_correction_id().await?;
+    let stored = stores.learning.latest_text_model().await?;
     let fresh = stored
         .as_ref()
         .is_some_and(|m| m.corrections_through >= latest && now - m.trained_at < REFRESH_AFTER_MS);
@@ -124,7 +124,7 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
     let mut by_appeal: HashMap<i64, (String, DefaultCategory)> = HashMap::new();
     let mut after = 0;
     while by_appeal.len() < MAX_CORRECTIONS {
-        let page = stores.opinion.corrections(after, 5_000).await?;
+        let page = stores.learning.corrections(after, 5_000).await?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for c in page {
@@ -160,7 +160,7 @@ pub async fn retrain(state: &AppState, force: bool) -> AppResult<Option<RetrainO
 
     let idf_documents = engine.idf().doc_count;
     let id = stores
-        .opinion
+        .learning
         .save_text_model(now, latest, count as i64, &json)
         .await?;
     OpinionState::of(state)
@@ -206,13 +206,13 @@ async fn recent_texts(state: &AppState, now: i64) -> AppResult<Vec<String>> {
 /// Rebuild this node's engine if a newer model was stored or the dictionary changed
 /// (at start, after an admin edit, and periodically: another node may have retrained).
 pub async fn reload(state: &AppState) -> AppResult<bool> {
-    let newest = state.stores.opinion.latest_text_model_id().await?;
+    let newest = state.stores.learning.latest_text_model_id().await?;
     let dict = dictionary(state).await?;
     if (newest, dict.clone()) == OpinionState::of(state).text.built_from() {
         return Ok(false);
     }
     let stored = match newest {
-        Some(_) => state.stores.opinion.latest_text_model().await?,
+        Some(_) => state.stores.learning.latest_text_model().await?,
         None => None,
     };
     let model_id = stored.as_ref().map(|m| m.id);

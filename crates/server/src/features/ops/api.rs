@@ -1,7 +1,13 @@
 use axum::{extract::State, http::StatusCode, Json};
 use serde_json::{json, Value};
 
+use crate::app::api::ApiRoutes;
 use crate::app::state::AppState;
+
+/// The health checks.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/healthz", healthz).get("/readyz", readyz)
+}
 
 /// The process is up.
 pub async fn healthz() -> Json<Value> {

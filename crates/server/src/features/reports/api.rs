@@ -9,11 +9,21 @@ use axum::{extract::State, http::StatusCode, Json};
 use police_square_store::{Id, Report, ReportAnnotation, ReportKind, ReportMeta, ReportStatus};
 use serde::{Deserialize, Serialize};
 
+use crate::app::api::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
     features::reports::{self, Period, ReportContent},
 };
+
+/// Reports: list, generate, show, publish, annotate.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/reports", list)
+        .post("/api/v1/reports", generate)
+        .get("/api/v1/reports/{id}", show)
+        .post("/api/v1/reports/{id}/publish", publish)
+        .post("/api/v1/reports/{id}/annotate", annotate)
+}
 
 /// A report's metadata with its language-neutral names.
 #[derive(Debug, Serialize)]

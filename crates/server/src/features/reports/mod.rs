@@ -19,6 +19,7 @@ pub mod api;
 mod content;
 mod generate;
 pub mod jobs;
+pub mod openapi;
 pub mod page;
 mod period;
 

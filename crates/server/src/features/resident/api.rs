@@ -4,6 +4,7 @@ use axum::{extract::State, http::header, response::IntoResponse, Json};
 use police_square_domain::Millis;
 use serde::{Deserialize, Serialize};
 
+use crate::app::api::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{
@@ -14,6 +15,14 @@ use crate::{
     },
     features::resident::{self, CodeSent, RatingInput, TrackView},
 };
+
+/// Tracking, one-time codes and rating.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/track/{code}", show)
+        .post("/api/v1/track/{code}/otp", send_code)
+        .post("/api/v1/track/{code}/verify", verify)
+        .post("/api/v1/track/{code}/rate", rate)
+}
 
 pub async fn show(
     State(state): State<AppState>,

@@ -2,6 +2,7 @@
 //! one-time code sent to the contact phone, then read the reply and rate it (评价).
 
 pub mod api;
+pub mod openapi;
 pub mod page;
 
 use police_square_domain::{

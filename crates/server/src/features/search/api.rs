@@ -2,11 +2,17 @@
 
 use axum::{extract::State, Json};
 
+use crate::app::api::ApiRoutes;
 use crate::app::extract::ApiQuery;
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
     features::search::{self, SearchFilter, SearchOutcome},
 };
+
+/// Full-text search.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.get("/api/v1/search", search)
+}
 
 pub async fn search(
     State(state): State<AppState>,

@@ -13,6 +13,7 @@
 //! like numbers in the snippet are masked (`138****1234`), like the contact fields.
 
 pub mod api;
+pub mod openapi;
 pub mod page;
 
 use std::collections::HashSet;

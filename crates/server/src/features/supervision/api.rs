@@ -4,6 +4,7 @@ use axum::{extract::State, Json};
 use police_square_store::{Id, Request};
 use serde::Deserialize;
 
+use crate::app::api::ApiRoutes;
 use crate::{
     app::{
         auth::CurrentStaff,
@@ -13,6 +14,12 @@ use crate::{
     },
     features::supervision::{self, SupervisionView},
 };
+
+/// Decisions on requests and the supervision view.
+pub(crate) fn routes(r: ApiRoutes) -> ApiRoutes {
+    r.post("/api/v1/requests/{id}/decide", decide)
+        .get("/api/v1/supervision", overview)
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod jobs;
+pub mod openapi;
 pub mod page;
 
 use police_square_domain::{calendar::DAY_MS, deadline::DeadlineState, free_text::Remark, Action};

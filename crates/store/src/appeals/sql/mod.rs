@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use police_square_domain::{org::UnitPath, Millis, Status};
 use serde_json::json;
 
-use super::{audit, constraint, opinion, org, queue, rates, rows, Conn, SqlStore};
+use super::{audit, constraint, learning, org, queue, rates, rows, Conn, SqlStore};
 use crate::error::{StoreError, StoreResult};
 use crate::*;
 
@@ -162,7 +162,7 @@ pub(crate) async fn change(conn: &mut Conn, c: &AppealChange) -> StoreResult<(Ap
     insert_event(conn, appeal.id, c.at, c.actor.staff_id(), &c.event).await?;
     if let (true, Some((to, _))) = (p.category_corrected, &p.category) {
         // Kept for the retraining job: the model learns the local language from these.
-        opinion::record_correction(
+        learning::record_correction(
             conn,
             appeal.id,
             old_category.as_deref(),

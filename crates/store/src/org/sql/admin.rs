@@ -174,7 +174,7 @@ pub(crate) async fn add_staff(conn: &mut Conn, new: &NewStaff, by: By<'_>) -> St
         conn,
         by,
         "staff.created",
-        format!("staff:{}", s.id),
+        Actor::Staff(s.id).label(),
         format!("{} {} unit:{}", s.username, s.role, s.unit_id),
     )
     .await?;
@@ -204,7 +204,7 @@ pub(crate) async fn update_staff(
         conn,
         by,
         "staff.updated",
-        format!("staff:{id}"),
+        Actor::Staff(id).label(),
         format!("{} {} unit:{}", s.username, s.role, s.unit_id),
     )
     .await?;
