@@ -18,6 +18,7 @@ pub mod appeals;
 pub mod audit;
 pub mod catalog;
 pub mod contacts;
+pub mod keys;
 pub mod maintenance;
 pub mod opinion;
 pub mod org;
@@ -33,6 +34,7 @@ pub use audit::{model::*, AuditStore};
 pub use catalog::{model::*, CatalogStore};
 pub use contacts::{model::*, ContactStore};
 pub use error::{StoreError, StoreResult};
+pub use keys::KeyStore;
 pub use maintenance::MaintenanceStore;
 pub use opinion::{model::*, OpinionStore};
 pub use org::{model::*, OrgStore};
@@ -65,6 +67,7 @@ pub struct Stores {
     pub rates: Arc<dyn RateStore>,
     pub opinion: Arc<dyn OpinionStore>,
     pub reports: Arc<dyn ReportStore>,
+    pub keys: Arc<dyn KeyStore>,
 }
 
 /// Opens the database named by `url`: `postgres://…` or `postgresql://…` is a

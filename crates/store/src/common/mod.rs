@@ -52,6 +52,8 @@ mod audit;
 mod catalog;
 #[path = "../contacts/sql.rs"]
 mod contacts;
+#[path = "../keys/sql.rs"]
+mod keys;
 #[path = "../maintenance/sql.rs"]
 mod maintenance;
 #[path = "../opinion/sql/mod.rs"]
@@ -150,7 +152,8 @@ impl SqlStore {
             audit: backend.clone(),
             rates: backend.clone(),
             opinion: backend.clone(),
-            reports: backend,
+            reports: backend.clone(),
+            keys: backend,
         }
     }
 
