@@ -3,6 +3,7 @@
 use clap::Subcommand;
 use police_square_domain::audit::{AuditRecord, BrokenLink, ChainVerifier};
 use police_square_server::Config;
+use police_square_store::Stores;
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
@@ -16,6 +17,13 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
     let AuditCommand::Verify = command;
     let stores = police_square_store::connect(&config.database_url).await?;
     stores.maintenance.migrate().await?;
+    println!("{}", verify(&stores).await?);
+    Ok(())
+}
+
+/// Walks the whole chain of `stores`; the summary line when intact, else the error
+/// naming the first broken link (also run after `restore`).
+pub async fn verify(stores: &Stores) -> anyhow::Result<String> {
     // The head first: appends after this moment extend the chain past it and are
     // verified as links; the head anchors the chain against truncation.
     let (head_seq, head_hash) = stores.audit.audit_head().await?;
@@ -50,11 +58,10 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
             fail(&verifier, broken)?;
         }
     }
-    println!(
+    Ok(format!(
         "audit chain intact: {} entries verified; head {head_seq} {head_hash}",
         verifier.checked
-    );
-    Ok(())
+    ))
 }
 
 /// The error for the first broken link.

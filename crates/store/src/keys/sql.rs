@@ -41,7 +41,8 @@ impl KeyStore for SqlStore {
                 "SELECT phone_enc FROM appeals ORDER BY id LIMIT 1",
                 "SELECT recipient_enc FROM outbox ORDER BY id LIMIT 1",
             ] {
-                let found: Option<Vec<u8>> = sqlx::query_scalar(sql).fetch_optional(&mut *c).await?;
+                let found: Option<Vec<u8>> =
+                    sqlx::query_scalar(sql).fetch_optional(&mut *c).await?;
                 if found.is_some() {
                     return Ok(found);
                 }

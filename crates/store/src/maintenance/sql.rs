@@ -37,7 +37,10 @@ impl MaintenanceStore for SqlStore {
         };
         // The writer: reader connections are query-only, which refuses VACUUM.
         let mut conn = self.writer.acquire().await?;
-        sqlx::query(statement).bind(path).execute(&mut *conn).await?;
+        sqlx::query(statement)
+            .bind(path)
+            .execute(&mut *conn)
+            .await?;
         Ok(())
     }
 
