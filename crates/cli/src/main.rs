@@ -116,12 +116,21 @@ fn main() -> anyhow::Result<()> {
                 if with_demo {
                     demo::fill_if_empty(&config, appeals, 2026).await?;
                 }
-                let listener = tokio::net::TcpListener::bind(config.bind)
+                // Refusals (a wrong or missing key) come before the port is taken.
+                let state = police_square_server::open_state(config).await?;
+                let bind = state.config.bind;
+                let listener = tokio::net::TcpListener::bind(bind)
                     .await
-                    .with_context(|| format!("binding {}", config.bind))?;
+                    .with_context(|| format!("binding {bind}"))?;
                 // Printed on stdout so scripts and tests can find a port-0 server.
                 println!("listening on http://{}", listener.local_addr()?);
-                police_square_server::serve(config, listener).await
+                police_square_server::serve_with_state(
+                    state,
+                    police_square_server::page_routes(),
+                    listener,
+                    police_square_server::shutdown_signal(),
+                )
+                .await
             }
             Command::Migrate => {
                 let stores = police_square_store::connect(&config.database_url).await?;
