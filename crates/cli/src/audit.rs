@@ -7,7 +7,7 @@ use police_square_domain::audit::{
     check_against_chain, AuditRecord, BrokenLink, ChainVerifier, CheckpointBreak, NotedHead,
 };
 use police_square_server::{features::admin::checkpoints, Config};
-use police_square_store::AuditStore;
+use police_square_store::{AuditStore, Stores};
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
@@ -55,6 +55,18 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
             .transpose()
             .map_err(|e| anyhow::anyhow!("--head: {e}"))?,
     };
+    println!("{}", verify(config, &stores, noted.as_ref()).await?);
+    Ok(())
+}
+
+/// Walks the whole chain of `stores`, then holds it against the signed checkpoints and
+/// `noted` (a head noted elsewhere); the summary line when all holds, else the error
+/// naming the first problem (also run after `restore`).
+pub async fn verify(
+    config: &Config,
+    stores: &Stores,
+    noted: Option<&NotedHead>,
+) -> anyhow::Result<String> {
     // The head first: appends after this moment extend the chain past it and are
     // verified as links; the head anchors the chain against truncation.
     let (head_seq, head_hash) = stores.audit.audit_head().await?;
@@ -89,12 +101,11 @@ pub async fn run(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
             fail(&verifier, broken)?;
         }
     }
-    let signed = verify_checkpoints(config, stores.audit.as_ref(), noted.as_ref()).await?;
-    println!(
+    let signed = verify_checkpoints(config, stores.audit.as_ref(), noted).await?;
+    Ok(format!(
         "audit chain intact: {} entries verified; head {head_seq} {head_hash}; {signed}",
         verifier.checked
-    );
-    Ok(())
+    ))
 }
 
 /// Every signed checkpoint (and the noted head) against the chain: the signature

@@ -2,7 +2,10 @@
 
 use anyhow::bail;
 use police_square_demo::DemoOptions;
-use police_square_server::Config;
+use police_square_server::{
+    app::keys::{checked_vault, MissingKey},
+    Config,
+};
 
 /// `serve --demo`: fill the database only if it has no units yet.
 pub async fn fill_if_empty(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> {
@@ -26,7 +29,8 @@ pub async fn fill(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<
 
 async fn load(config: &Config, appeals: usize, seed: u64) -> anyhow::Result<()> {
     let stores = police_square_store::connect(&config.database_url).await?;
-    let vault = config.vault()?;
+    // From nothing the demo creates its key; over sealed data it needs the right one.
+    let vault = checked_vault(config, &stores, MissingKey::CreateIfEmpty).await?;
     let opts = DemoOptions {
         appeals,
         seed,

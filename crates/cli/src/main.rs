@@ -1,10 +1,12 @@
 //! `police-square`: one binary for the server, schema migrations, demo data, staff
-//! administration, audit-trail verification and evaluation of the text features.
+//! administration, the personal-data key, backups, audit-trail verification and evaluation of the text features.
 
 mod audit;
+mod backup;
 mod demo;
 mod eval;
 mod import;
+mod key;
 mod org;
 mod report;
 mod user;
@@ -63,6 +65,23 @@ enum Command {
         #[command(subcommand)]
         command: audit::AuditCommand,
     },
+    /// The personal-data key (`key init` for a new installation).
+    Key {
+        #[command(subcommand)]
+        command: key::KeyCommand,
+    },
+    /// Back up the database into the new directory DEST, with a manifest naming its key
+    /// (fingerprint) and audit head (SQLite: a consistent copy while the server runs;
+    /// PostgreSQL: pg_dump).
+    Backup { dest: PathBuf },
+    /// Restore a backup made by `backup` into the configured database, refusing another
+    /// key, then verify the audit chain.
+    Restore {
+        src: PathBuf,
+        /// Overwrite a SQLite database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Opinion analysis reports (民意研判周报/月报/季报).
     Report {
         #[command(subcommand)]
@@ -97,12 +116,21 @@ fn main() -> anyhow::Result<()> {
                 if with_demo {
                     demo::fill_if_empty(&config, appeals, 2026).await?;
                 }
-                let listener = tokio::net::TcpListener::bind(config.bind)
+                // Refusals (a wrong or missing key) come before the port is taken.
+                let state = police_square_server::open_state(config).await?;
+                let bind = state.config.bind;
+                let listener = tokio::net::TcpListener::bind(bind)
                     .await
-                    .with_context(|| format!("binding {}", config.bind))?;
+                    .with_context(|| format!("binding {bind}"))?;
                 // Printed on stdout so scripts and tests can find a port-0 server.
                 println!("listening on http://{}", listener.local_addr()?);
-                police_square_server::serve(config, listener).await
+                police_square_server::serve_with_state(
+                    state,
+                    police_square_server::page_routes(),
+                    listener,
+                    police_square_server::shutdown_signal(),
+                )
+                .await
             }
             Command::Migrate => {
                 let stores = police_square_store::connect(&config.database_url).await?;
@@ -114,6 +142,9 @@ fn main() -> anyhow::Result<()> {
             Command::Org { command } => org::run(&config, command).await,
             Command::User { command } => user::run(&config, command).await,
             Command::Audit { command } => audit::run(&config, command).await,
+            Command::Key { command } => key::run(&config, command).await,
+            Command::Backup { dest } => backup::backup(&config, &dest).await,
+            Command::Restore { src, force } => backup::restore(&config, &src, force).await,
             Command::Report { command } => report::run(&config, command).await,
             Command::Eval(_) => unreachable!("handled above"),
         }

@@ -12,5 +12,7 @@ pub mod features;
 pub use app::clock::{Clock, ManualClock, SystemClock};
 pub use app::config::Config;
 pub use app::error::{AppError, AppResult};
-pub use app::router::{page_routes, router, router_with, serve, serve_with_state, shutdown_signal};
+pub use app::router::{
+    open_state, page_routes, router, router_with, serve, serve_with_state, shutdown_signal,
+};
 pub use app::state::AppState;

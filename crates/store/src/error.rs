@@ -13,6 +13,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The operation is not available on this backend (e.g. a file backup of PostgreSQL).
+    #[error("not supported by this backend: {0}")]
+    Unsupported(&'static str),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -18,6 +18,7 @@ pub mod appeals;
 pub mod audit;
 pub mod catalog;
 pub mod contacts;
+pub mod keys;
 pub mod learning;
 pub mod maintenance;
 pub mod opinion;
@@ -34,6 +35,7 @@ pub use audit::{model::*, AuditStore};
 pub use catalog::{model::*, CatalogStore};
 pub use contacts::{model::*, ContactStore};
 pub use error::{StoreError, StoreResult};
+pub use keys::KeyStore;
 pub use learning::{model::*, LearningStore};
 pub use maintenance::MaintenanceStore;
 pub use opinion::{model::*, OpinionStore};
@@ -68,6 +70,7 @@ pub struct Stores {
     pub opinion: Arc<dyn OpinionStore>,
     pub learning: Arc<dyn LearningStore>,
     pub reports: Arc<dyn ReportStore>,
+    pub keys: Arc<dyn KeyStore>,
 }
 
 /// Opens the database named by `url`: `postgres://…` or `postgresql://…` is a

@@ -20,6 +20,7 @@ const FORMAT_V1: u8 = 1;
 pub struct Vault {
     cipher: XChaCha20Poly1305,
     lookup_key: [u8; 32],
+    fingerprint: String,
 }
 
 impl std::fmt::Debug for Vault {
@@ -48,7 +49,14 @@ impl Vault {
         Self {
             cipher: XChaCha20Poly1305::new(&enc.into()),
             lookup_key: derive(b"police-square/phone-lookup/v1"),
+            fingerprint: hex::encode(derive(b"police-square/key-fingerprint/v1")),
         }
+    }
+
+    /// Names the key without revealing it (HMAC-SHA256 of a fixed label, hex): stored in
+    /// the database and backup manifests to tell whether two keys are the same.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     pub fn from_hex(hex_key: &str) -> Result<Self, VaultError> {
@@ -149,5 +157,14 @@ mod tests {
             a.phone_hash(&Phone::parse("138 0000 1234").unwrap())
         );
         assert_ne!(a.phone_hash(&p), Vault::new([2; 32]).phone_hash(&p));
+    }
+
+    #[test]
+    fn fingerprint_names_the_key_and_is_no_subkey() {
+        let a = Vault::new([1; 32]);
+        assert_eq!(a.fingerprint(), Vault::new([1; 32]).fingerprint());
+        assert_ne!(a.fingerprint(), Vault::new([2; 32]).fingerprint());
+        assert_eq!(a.fingerprint().len(), 64);
+        assert!(!a.fingerprint().contains(&hex::encode(a.lookup_key)));
     }
 }

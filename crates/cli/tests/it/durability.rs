@@ -17,10 +17,10 @@ use police_square_store::testing::{fresh_postgres_db, sqlite_url_in};
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_police-square");
-const KEY: &str = "0101010101010101010101010101010101010101010101010101010101010101";
+pub(crate) const KEY: &str = "0101010101010101010101010101010101010101010101010101010101010101";
 const PASSWORD: &str = "durability-demo-password";
 
-fn command(db_url: &str, dir: &Path) -> Command {
+pub(crate) fn command(db_url: &str, dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir)
         .env("POLICE_SQUARE_DATABASE_URL", db_url)
@@ -32,7 +32,7 @@ fn command(db_url: &str, dir: &Path) -> Command {
 }
 
 /// Starts `serve` on port 0 and returns the child and its base URL.
-fn start_server(db_url: &str, dir: &Path) -> (Child, String) {
+pub(crate) fn start_server(db_url: &str, dir: &Path) -> (Child, String) {
     let mut child = command(db_url, dir)
         .args(["serve", "--bind", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -53,7 +53,7 @@ fn start_server(db_url: &str, dir: &Path) -> (Child, String) {
     (child, base)
 }
 
-async fn wait_ready(http: &reqwest::Client, base: &str) {
+pub(crate) async fn wait_ready(http: &reqwest::Client, base: &str) {
     for _ in 0..300 {
         if let Ok(res) = http.get(format!("{base}/readyz")).send().await {
             if res.status().is_success() {

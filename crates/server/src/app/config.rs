@@ -45,8 +45,8 @@ pub struct Config {
     pub database_url: String,
     /// Personal-data key, 64 hex characters (`POLICE_SQUARE_KEY`). Prefer `key_file`.
     pub key: Option<Secret>,
-    /// File holding the hex key (`POLICE_SQUARE_KEY_FILE`); created on first run if
-    /// neither `key` nor an existing file is given.
+    /// File holding the hex key (`POLICE_SQUARE_KEY_FILE`; default `./police-square.key`);
+    /// created only by `police-square key init` and the demo, on an empty database.
     pub key_file: Option<PathBuf>,
     /// Notification transports per channel (`POLICE_SQUARE_NOTIFY_LOG` sets a log path).
     pub notify: RouterConfig,
@@ -364,26 +364,65 @@ impl Config {
         Ok(Vault::new(self.master_key()?))
     }
 
-    /// The master key: from `key`, else `key_file`, else `./police-square.key`
-    /// (created with a fresh random key if it does not exist yet).
+    /// The master key: from `key`, else `key_file`, else `./police-square.key`. Never
+    /// created here: a missing key is an error (see `app::keys` for who may create one).
     pub fn master_key(&self) -> anyhow::Result<[u8; 32]> {
+        self.configured_key()?.with_context(|| {
+            format!(
+                "no personal-data key: {} does not exist (restore it from your backup, or \
+                 run `police-square key init` for a new, empty database)",
+                self.key_source()
+            )
+        })
+    }
+
+    /// The configured key, `None` when the key file does not exist.
+    pub fn configured_key(&self) -> anyhow::Result<Option<[u8; 32]>> {
         if let Some(key) = &self.key {
-            return parse_key(key.expose()).context("POLICE_SQUARE_KEY / key");
+            return parse_key(key.expose())
+                .context("POLICE_SQUARE_KEY / key")
+                .map(Some);
         }
-        let path = self
-            .key_file
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE));
+        let path = self.key_file_path();
         if !path.exists() {
-            if self.key_file.is_some() {
-                anyhow::bail!("key file {} does not exist", path.display());
-            }
-            write_new_key(&path)?;
-            tracing::warn!(path = %path.display(), "created a new personal-data key file; back it up");
+            return Ok(None);
         }
         let hex = std::fs::read_to_string(&path)
             .with_context(|| format!("reading key file {}", path.display()))?;
-        parse_key(&hex).with_context(|| format!("key file {}", path.display()))
+        parse_key(&hex)
+            .with_context(|| format!("key file {}", path.display()))
+            .map(Some)
+    }
+
+    /// `key_file`, else `./police-square.key`.
+    pub fn key_file_path(&self) -> PathBuf {
+        self.key_file
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_KEY_FILE))
+    }
+
+    /// Where the key comes from, for messages.
+    pub fn key_source(&self) -> String {
+        if self.key.is_some() {
+            "the key in POLICE_SQUARE_KEY (or `key` in the config file)".to_owned()
+        } else {
+            format!(
+                "the key file {} (POLICE_SQUARE_KEY_FILE or `key_file`)",
+                self.key_file_path().display()
+            )
+        }
+    }
+
+    /// Creates the key file (mode 0600) with a fresh random key; refuses an existing
+    /// file and a key given in the configuration.
+    pub fn create_key_file(&self) -> anyhow::Result<[u8; 32]> {
+        if self.key.is_some() {
+            anyhow::bail!("POLICE_SQUARE_KEY (or `key`) is set: a key is already configured");
+        }
+        let path = self.key_file_path();
+        write_new_key(&path)?;
+        tracing::warn!(path = %path.display(), "created a new personal-data key file; back it up");
+        self.master_key()
     }
 }
 

@@ -7,6 +7,7 @@
 //! |---|---|
 //! | [`state`] | `AppState`: config, clock, vault, transports, the store, cached org tree and settings |
 //! | [`config`] / [`clock`] | configuration; the clock (real or manual in tests) |
+//! | [`keys`] | the personal-data key checked against the database's fingerprint at start-up |
 //! | [`error`] | the one `AppError` every rejection becomes |
 //! | [`extract`] | JSON API extractors that reject into `AppError` |
 //! | [`auth`] | passwords, sessions, CSRF, login throttling, the staff/resident extractors |
@@ -29,6 +30,7 @@ pub mod html;
 pub mod i18n;
 pub mod job;
 pub mod jobs;
+pub mod keys;
 pub mod limits;
 pub mod openapi;
 pub mod openapi_blocks;

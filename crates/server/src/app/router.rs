@@ -99,6 +99,13 @@ pub fn router(state: AppState) -> Router {
 /// Connect and migrate the configured database, then serve on `listener` until
 /// Ctrl-C/SIGTERM, with this node's background workers.
 pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> {
+    let state = open_state(config).await?;
+    serve_with_state(state, page_routes(), listener, shutdown_signal()).await
+}
+
+/// Connect and migrate the configured database and check the personal-data key against
+/// it (see [`crate::app::keys`]): everything `serve` refuses to start without.
+pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
     let stores = police_square_store::connect(&config.database_url)
         .await
         .context("opening the database")?;
@@ -107,8 +114,7 @@ pub async fn serve(config: Config, listener: TcpListener) -> anyhow::Result<()> 
         .migrate()
         .await
         .context("migrating the database")?;
-    let state = AppState::new(config, stores).await?;
-    serve_with_state(state, page_routes(), listener, shutdown_signal()).await
+    AppState::new(config, stores).await
 }
 
 /// Serve `state` (with `pages`) until `shutdown` completes; workers run when

@@ -82,8 +82,12 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     /// State over an already migrated store, with the real clock and the configured
-    /// transports.
+    /// transports; refuses a key that is not the database's (see [`keys`]).
+    ///
+    /// [`keys`]: crate::app::keys
     pub async fn new(config: Config, stores: Stores) -> anyhow::Result<Self> {
+        crate::app::keys::checked_vault(&config, &stores, crate::app::keys::MissingKey::Refuse)
+            .await?;
         let transport: Arc<dyn Transport> =
             Arc::new(police_square_notify::build_router(&config.notify).context("notify config")?);
         Self::with_parts(config, stores, Arc::new(SystemClock), transport).await

@@ -52,6 +52,8 @@ mod audit;
 mod catalog;
 #[path = "../contacts/sql.rs"]
 mod contacts;
+#[path = "../keys/sql.rs"]
+mod keys;
 #[path = "../learning/sql.rs"]
 mod learning;
 #[path = "../maintenance/sql.rs"]
@@ -153,7 +155,8 @@ impl SqlStore {
             rates: backend.clone(),
             opinion: backend.clone(),
             learning: backend.clone(),
-            reports: backend,
+            reports: backend.clone(),
+            keys: backend,
         }
     }
 

@@ -17,4 +17,11 @@ pub trait MaintenanceStore: Send + Sync + 'static {
     /// lets index-only scans skip the table; SQLite: `ANALYZE`). Call it after a bulk
     /// load and now and then from a background job; it may take seconds.
     async fn optimize(&self) -> StoreResult<()>;
+    /// SQLite: a consistent copy of the whole database into the new file `path`
+    /// (`VACUUM INTO`: one read transaction, so writers elsewhere carry on and every
+    /// commit before it, WAL included, is in the copy). PostgreSQL: `Unsupported` (the
+    /// caller runs `pg_dump`).
+    async fn backup_into(&self, path: &str) -> StoreResult<()>;
+    /// Close every connection (before the database file is replaced).
+    async fn close(&self);
 }

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::{dialect, SqlStore, MIGRATOR};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::MaintenanceStore;
 
 #[async_trait]
@@ -29,5 +29,23 @@ impl MaintenanceStore for SqlStore {
             sqlx::query(statement).execute(&mut *conn).await?;
         }
         Ok(())
+    }
+
+    async fn backup_into(&self, path: &str) -> StoreResult<()> {
+        let Some(statement) = dialect::BACKUP_INTO else {
+            return Err(StoreError::Unsupported("a file backup: use pg_dump"));
+        };
+        // The writer: reader connections are query-only, which refuses VACUUM.
+        let mut conn = self.writer.acquire().await?;
+        sqlx::query(statement)
+            .bind(path)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
     }
 }

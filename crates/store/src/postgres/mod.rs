@@ -27,6 +27,9 @@ pub(crate) mod dialect {
     /// Foreign keys stay immediate.
     pub const DEFER_FOREIGN_KEYS: Option<&str> = None;
 
+    /// A consistent copy of the database into a new file (see `backup_into`).
+    pub const BACKUP_INTO: Option<&str> = None;
+
     /// Statistics for the planner and the visibility map for index-only scans.
     pub const OPTIMIZE: &[&str] = &["VACUUM (ANALYZE)"];
 }

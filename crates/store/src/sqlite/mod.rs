@@ -36,6 +36,9 @@ pub(crate) mod dialect {
     /// commit instead of by each statement (same guarantee, no statement journal).
     pub const DEFER_FOREIGN_KEYS: Option<&str> = Some("PRAGMA defer_foreign_keys = ON");
 
+    /// A consistent copy of the database into a new file (see `backup_into`).
+    pub const BACKUP_INTO: Option<&str> = Some("VACUUM INTO $1");
+
     /// Statistics for the planner; `analysis_limit` keeps it quick on big tables.
     pub const OPTIMIZE: &[&str] = &["PRAGMA analysis_limit = 2000", "ANALYZE"];
 }
