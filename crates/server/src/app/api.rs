@@ -4,14 +4,10 @@
 //! change state, the `X-CSRF-Token` header with the token that login returned.
 //! Residents' rating needs the `ps_resident` cookie from `.../verify` and its token.
 
-use axum::{
-    handler::Handler,
-    routing::{self, MethodRouter},
-    Router,
-};
+use axum::Router;
 
 use crate::{
-    app::{openapi, state::AppState},
+    app::{api_routes::ApiRoutes, openapi, state::AppState},
     features::{
         admin, dashboard, handling, intake, opinion, ops, reports, resident, search, supervision,
     },
@@ -43,46 +39,4 @@ pub fn routes() -> Router<AppState> {
 /// `(method, path)` of every API route, the method lowercase as in OpenAPI.
 pub fn route_table() -> Vec<(&'static str, &'static str)> {
     api_routes().table
-}
-
-/// A router that records the method and path of each route it is given.
-#[derive(Default)]
-pub(crate) struct ApiRoutes {
-    router: Router<AppState>,
-    table: Vec<(&'static str, &'static str)>,
-}
-
-impl ApiRoutes {
-    pub(crate) fn get<H: Handler<T, AppState>, T: 'static>(
-        self,
-        path: &'static str,
-        handler: H,
-    ) -> Self {
-        self.add("get", path, routing::get(handler))
-    }
-
-    pub(crate) fn post<H: Handler<T, AppState>, T: 'static>(
-        self,
-        path: &'static str,
-        handler: H,
-    ) -> Self {
-        self.add("post", path, routing::post(handler))
-    }
-
-    /// A feature's routes (its `api::routes`).
-    fn feature(self, routes: fn(Self) -> Self) -> Self {
-        routes(self)
-    }
-
-    /// A second method on a path merges into the first (axum's `route` allows that).
-    fn add(
-        mut self,
-        method: &'static str,
-        path: &'static str,
-        route: MethodRouter<AppState>,
-    ) -> Self {
-        self.table.push((method, path));
-        self.router = self.router.route(path, route);
-        self
-    }
 }

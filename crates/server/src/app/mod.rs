@@ -21,6 +21,7 @@
 //! | [`openapi_blocks`] | building blocks of the OpenAPI document |
 
 pub mod api;
+pub mod api_routes;
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -3,7 +3,7 @@
 use axum::{extract::State, Json};
 use police_square_store::{Department, ReplyTemplate, Unit};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},
     features::admin::directory,

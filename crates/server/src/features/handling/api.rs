@@ -4,7 +4,7 @@ use axum::{extract::State, http::StatusCode, Json};
 use police_square_store::{Appeal, AppealSummary, Handoff, Id, Page, Request};
 use serde::Deserialize;
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},

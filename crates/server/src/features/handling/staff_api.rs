@@ -10,7 +10,7 @@ use police_square_domain::Millis;
 use police_square_store::{Handoff, Id};
 use serde::{Deserialize, Serialize};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{

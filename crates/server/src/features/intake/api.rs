@@ -10,7 +10,7 @@ use police_square_domain::{tracking, Millis, Status};
 use police_square_store::{AppealSummary, Id};
 use serde::{Deserialize, Serialize};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::{
     app::{
         auth::{ClientIp, CurrentStaff, Sessions},

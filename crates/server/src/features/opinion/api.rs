@@ -15,7 +15,7 @@ use police_square_store::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},

@@ -9,7 +9,7 @@ use axum::{extract::State, http::StatusCode, Json};
 use police_square_store::{Id, Report, ReportAnnotation, ReportKind, ReportMeta, ReportStatus};
 use serde::{Deserialize, Serialize};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},

@@ -4,7 +4,7 @@ use axum::{extract::State, http::header, response::IntoResponse, Json};
 use police_square_domain::Millis;
 use serde::{Deserialize, Serialize};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{

@@ -2,7 +2,7 @@
 
 use axum::{extract::State, Json};
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::ApiQuery;
 use crate::{
     app::{auth::CurrentStaff, error::AppResult, state::AppState},

@@ -4,7 +4,7 @@ use axum::{extract::State, Json};
 use police_square_store::{Id, Request};
 use serde::Deserialize;
 
-use crate::app::api::ApiRoutes;
+use crate::app::api_routes::ApiRoutes;
 use crate::{
     app::{
         auth::CurrentStaff,
