@@ -33,8 +33,9 @@ pub enum AppError {
     /// The action does not fit the current state, or someone else changed it first.
     #[error("{0}")]
     Conflict(String),
+    /// Held back by a rate limit or sign-in throttling; `Retry-After` tells the truth.
     #[error("too many requests, try again later")]
-    TooManyRequests,
+    TooManyRequests { retry_after_secs: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type: send JSON with Content-Type: application/json")]
@@ -63,7 +64,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::NotSetUp(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -91,11 +92,21 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::NotSetUp(_) => "not_set_up",
             AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The `Retry-After` value (whole seconds) of a 429.
+    pub fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs } => {
+                Some(HeaderValue::from(*retry_after_secs))
+            }
+            _ => None,
         }
     }
 
@@ -156,10 +167,10 @@ impl IntoResponse for AppError {
             "error": { "code": self.code(), "message": self.to_string() }
         });
         let mut response = (self.status(), Json(body)).into_response();
-        if matches!(self, AppError::TooManyRequests) {
+        if let Some(retry_after) = self.retry_after() {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                .insert(header::RETRY_AFTER, retry_after);
         }
         response
     }

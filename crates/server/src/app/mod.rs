@@ -38,3 +38,4 @@ pub mod router;
 pub mod setup;
 pub mod state;
 pub mod telemetry;
+pub mod throttle;

@@ -28,3 +28,4 @@ mod pages_supervision_and_rates;
 mod portal;
 mod reports;
 mod search;
+mod throttle;

@@ -116,11 +116,7 @@ pub async fn scan(state: &AppState) -> AppResult<ScanOutcome> {
             period_start: local_midnight(alert.start),
             period_end: local_midnight(alert.end + Duration::days(1)),
             // Residents' words: a number typed into many appeals is still personal data.
-            keywords: alert
-                .keywords
-                .iter()
-                .map(|k| pii::mask_text(k))
-                .collect(),
+            keywords: alert.keywords.iter().map(|k| pii::mask_text(k)).collect(),
             categories: alert
                 .categories
                 .iter()
