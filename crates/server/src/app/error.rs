@@ -38,6 +38,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The request's headers together exceed `hardening::MAX_HEADER_BYTES`.
+    #[error("request headers too large")]
+    HeadersTooLarge,
     #[error("unsupported media type: send JSON with Content-Type: application/json")]
     UnsupportedMediaType,
     /// The installation is not set up for this yet (no units): the message says what
@@ -66,6 +69,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::NotSetUp(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -94,6 +98,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::HeadersTooLarge => "headers_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::NotSetUp(_) => "not_set_up",
             AppError::Internal(_) => "internal",
@@ -124,6 +129,7 @@ impl AppError {
                 "conflict" => "error.conflict",
                 "too_many_requests" => "error.too_many_requests",
                 "payload_too_large" => "error.payload_too_large",
+                "headers_too_large" => "error.bad_request",
                 "unsupported_media_type" => "error.unsupported_media_type",
                 "not_set_up" => "error.deploy.not_set_up",
                 _ => "error.internal",

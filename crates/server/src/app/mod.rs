@@ -25,6 +25,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod hardening;
 pub mod html;
 pub mod i18n;
 pub mod job;

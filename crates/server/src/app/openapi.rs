@@ -357,7 +357,10 @@ fn error_responses() -> Value {
             "Malformed request (broken JSON, invalid UTF-8, bad query or path)",
         ),
         ("401", "Not signed in, or wrong credentials / one-time code"),
-        ("403", "Not allowed, or missing/wrong CSRF token"),
+        (
+            "403",
+            "Not allowed, missing/wrong CSRF token, or a state-changing request from a foreign Origin",
+        ),
         ("404", "Not found (also: not visible to the caller)"),
         (
             "409",
@@ -369,7 +372,11 @@ fn error_responses() -> Value {
             "422",
             "A field is missing, unknown or has an unacceptable value (named in the message)",
         ),
-        ("429", "Too many requests; see Retry-After"),
+        (
+            "429",
+            "Too many requests; Retry-After says in how many seconds an attempt is let through",
+        ),
+        ("431", "Request headers too large (over 32 KiB together)"),
         (
             "503",
             "Database unavailable, or the service is not set up yet (`not_set_up`: no units; an administrator runs `police-square org import`)",
@@ -394,7 +401,7 @@ pub fn spec() -> Value {
     let mut paths = Map::new();
     for (path, method, op) in self::paths().into_iter().chain(analysis::paths()) {
         let entry = paths.entry(path.to_owned()).or_insert_with(|| json!({}));
-        entry[method] = op.to_json();
+        entry[method] = op.to_json(method);
     }
     json!({
         "openapi": "3.1.0",

@@ -14,6 +14,7 @@ mod api_opinion;
 mod browser;
 mod browser_axe;
 mod deploy;
+mod hardening;
 mod hostile;
 mod lifecycle;
 mod nodes;
