@@ -28,7 +28,6 @@ use crate::app::{
 };
 
 const OTP_TTL: Millis = 10 * MINUTE;
-/// First lockout after too many wrong codes; doubles with each further lockout.
 
 /// What anyone with the tracking code sees; the text, reply and rating only after
 /// one-time-code verification. Never personal data, never internal notes.
