@@ -52,9 +52,11 @@ fn header_bytes(headers: &HeaderMap) -> usize {
         .sum()
 }
 
-/// Whether `Origin` names another site. No `Origin` (non-browser clients, old
-/// browsers on same-origin GET forms) is not foreign: the CSRF token still guards
-/// sessions.
+/// Whether `Origin` names another site. No `Origin` (non-browser clients) is not
+/// foreign: the CSRF token still guards sessions. `Origin: null` is what browsers
+/// send for our own forms under `Referrer-Policy: no-referrer` (the pages' policy),
+/// and also from sandboxed frames: it is foreign only when `Sec-Fetch-Site` says the
+/// request crossed sites.
 fn is_foreign_origin(headers: &HeaderMap, public_base_url: &str) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return false;
@@ -63,6 +65,13 @@ fn is_foreign_origin(headers: &HeaderMap, public_base_url: &str) -> bool {
         return true;
     };
     let origin = origin.trim_end_matches('/');
+    if origin == "null" {
+        let site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("same-origin");
+        return !matches!(site, "same-origin" | "none");
+    }
     let own_host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -73,7 +82,7 @@ fn is_foreign_origin(headers: &HeaderMap, public_base_url: &str) -> bool {
             .map(|rest| rest.split('/').next().unwrap_or("").to_ascii_lowercase())
     };
     let Some(origin_host) = host_of(origin) else {
-        // `null` (sandboxed frames, some redirects) or another scheme.
+        // Another scheme.
         return true;
     };
     let same_host = !own_host.is_empty() && origin_host == own_host.to_ascii_lowercase();
@@ -114,7 +123,13 @@ mod tests {
             &headers("https://evil.example", "127.0.0.1:8080"),
             ""
         ));
-        assert!(is_foreign_origin(&headers("null", "127.0.0.1:8080"), ""));
+        let mut from_our_form = headers("null", "127.0.0.1:8080");
+        assert!(!is_foreign_origin(&from_our_form, ""));
+        from_our_form.insert("sec-fetch-site", "same-origin".parse().unwrap());
+        assert!(!is_foreign_origin(&from_our_form, ""));
+        let mut sandboxed = headers("null", "127.0.0.1:8080");
+        sandboxed.insert("sec-fetch-site", "cross-site".parse().unwrap());
+        assert!(is_foreign_origin(&sandboxed, ""));
         assert!(!is_foreign_origin(&HeaderMap::new(), ""));
     }
 }

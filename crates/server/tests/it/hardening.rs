@@ -99,6 +99,7 @@ async fn state_changing_requests_from_a_foreign_origin_are_refused(backend: Back
         app.http
             .post(app.url("/api/v1/login"))
             .header(header::ORIGIN, origin)
+            .header("sec-fetch-site", "cross-site")
             .json(&json!({"username": "station_a_handler", "password": crate::common::PASSWORD}))
             .send()
     };
@@ -106,7 +107,19 @@ async fn state_changing_requests_from_a_foreign_origin_are_refused(backend: Back
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = login("null".into()).await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    // The server's own origin passes; so does a read from anywhere.
+    // The server's own origin passes (`null` too when the browser says it is
+    // same-origin: our pages' no-referrer policy makes it send that); so does a read
+    // from anywhere.
+    let r = app
+        .http
+        .post(app.url("/api/v1/login"))
+        .header(header::ORIGIN, "null")
+        .header("sec-fetch-site", "same-origin")
+        .json(&json!({"username": "station_a_handler", "password": crate::common::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
     let r = login(app.base.clone()).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let r = app
