@@ -189,15 +189,20 @@ const DEFAULT_AUDIT_KEY_FILE: &str = "./police-square-audit.key";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LimitsConfig {
-    /// Failed logins per username and per client address within the window → 429.
+    /// Sign-in throttling (see `app::throttle`): failures of one account from one
+    /// address before waits begin (2 s, doubling each further failure); 6× this from
+    /// one address across accounts, or 4× on one account from addresses it never
+    /// signed in from, hold back until failures slide out of the window.
     pub login_max_failures: i64,
+    /// The sliding window of sign-in throttling (at most a day); also the longest wait.
     pub login_window_minutes: i64,
     /// Tracking-code lookups per client address within the window → 429.
     pub track_lookups_per_window: i64,
     pub track_window_minutes: i64,
     /// One-time codes sent per appeal per hour.
     pub otp_sends_per_hour: i64,
-    /// Wrong one-time codes before a lockout (which doubles each time).
+    /// Wrong one-time codes that spend the code; also the free failures per tracking
+    /// code and address before throttling waits begin (1 min, doubling).
     pub otp_max_attempts: i32,
     /// Appeals submitted per client address per hour (anti-flooding); 0 = no limit
     /// (the default: hotline centres and partner systems submit from one address, and

@@ -33,10 +33,14 @@ pub enum AppError {
     /// The action does not fit the current state, or someone else changed it first.
     #[error("{0}")]
     Conflict(String),
+    /// Held back by a rate limit or sign-in throttling; `Retry-After` tells the truth.
     #[error("too many requests, try again later")]
-    TooManyRequests,
+    TooManyRequests { retry_after_secs: u64 },
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The request's headers together exceed `hardening::MAX_HEADER_BYTES`.
+    #[error("request headers too large")]
+    HeadersTooLarge,
     #[error("unsupported media type: send JSON with Content-Type: application/json")]
     UnsupportedMediaType,
     /// The installation is not set up for this yet (no units): the message says what
@@ -63,8 +67,9 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::NotSetUp(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -91,11 +96,22 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::NotFound => "not_found",
             AppError::Conflict(_) => "conflict",
-            AppError::TooManyRequests => "too_many_requests",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::PayloadTooLarge => "payload_too_large",
+            AppError::HeadersTooLarge => "headers_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::NotSetUp(_) => "not_set_up",
             AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The `Retry-After` value (whole seconds) of a 429.
+    pub fn retry_after(&self) -> Option<HeaderValue> {
+        match self {
+            AppError::TooManyRequests { retry_after_secs } => {
+                Some(HeaderValue::from(*retry_after_secs))
+            }
+            _ => None,
         }
     }
 
@@ -113,6 +129,7 @@ impl AppError {
                 "conflict" => "error.conflict",
                 "too_many_requests" => "error.too_many_requests",
                 "payload_too_large" => "error.payload_too_large",
+                "headers_too_large" => "error.bad_request",
                 "unsupported_media_type" => "error.unsupported_media_type",
                 "not_set_up" => "error.deploy.not_set_up",
                 _ => "error.internal",
@@ -156,10 +173,10 @@ impl IntoResponse for AppError {
             "error": { "code": self.code(), "message": self.to_string() }
         });
         let mut response = (self.status(), Json(body)).into_response();
-        if matches!(self, AppError::TooManyRequests) {
+        if let Some(retry_after) = self.retry_after() {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                .insert(header::RETRY_AFTER, retry_after);
         }
         response
     }

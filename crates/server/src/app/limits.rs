@@ -10,7 +10,8 @@ use crate::app::{
 pub const MINUTE: Millis = 60_000;
 pub const HOUR: Millis = 60 * MINUTE;
 
-/// Count one hit on `key`; `429` once more than `limit` hits fall in the window.
+/// Count one hit on `key`; `429` once more than `limit` hits fall in the window (a
+/// fixed window: `Retry-After` is the time until it ends).
 pub async fn hit(state: &AppState, key: &str, limit: i64, window_ms: Millis) -> AppResult<()> {
     let count = state
         .stores
@@ -22,7 +23,12 @@ pub async fn hit(state: &AppState, key: &str, limit: i64, window_ms: Millis) -> 
             limit_key = key.split(':').next().unwrap_or(""),
             "rate limited"
         );
-        return Err(AppError::TooManyRequests);
+        let now = state.now();
+        let window_ms = window_ms.max(1);
+        let left_ms = window_ms - now.rem_euclid(window_ms);
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: (left_ms as u64).div_ceil(1000).max(1),
+        });
     }
     Ok(())
 }

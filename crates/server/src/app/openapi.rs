@@ -97,7 +97,10 @@ fn error_responses() -> Value {
             "Malformed request (broken JSON, invalid UTF-8, bad query or path)",
         ),
         ("401", "Not signed in, or wrong credentials / one-time code"),
-        ("403", "Not allowed, or missing/wrong CSRF token"),
+        (
+            "403",
+            "Not allowed, missing/wrong CSRF token, or a state-changing request from a foreign Origin",
+        ),
         ("404", "Not found (also: not visible to the caller)"),
         (
             "409",
@@ -109,7 +112,11 @@ fn error_responses() -> Value {
             "422",
             "A field is missing, unknown or has an unacceptable value (named in the message)",
         ),
-        ("429", "Too many requests; see Retry-After"),
+        (
+            "429",
+            "Too many requests; Retry-After says in how many seconds an attempt is let through",
+        ),
+        ("431", "Request headers too large (over 32 KiB together)"),
         (
             "503",
             "Database unavailable, or the service is not set up yet (`not_set_up`: no units; an administrator runs `police-square org import`)",
@@ -134,7 +141,7 @@ pub fn spec() -> Value {
                 entry.get(method).is_none(),
                 "{method} {path} documented twice"
             );
-            entry[method] = op.to_json();
+            entry[method] = op.to_json(method);
         }
         let Value::Object(owned) = (fragment.schemas)() else {
             panic!("a fragment's schemas are an object of name to schema");

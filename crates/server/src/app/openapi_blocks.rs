@@ -58,8 +58,18 @@ pub(crate) struct Op {
 }
 
 impl Op {
-    pub(crate) fn to_json(&self) -> Value {
+    /// The operation under HTTP `method`: besides its own errors, every operation may
+    /// answer 431 (request headers too large) and every state-changing one 403 (a
+    /// foreign `Origin`), from `app::hardening`.
+    pub(crate) fn to_json(&self, method: &str) -> Value {
         let mut responses = errors(self.errors);
+        let mut shared = vec!["431"];
+        if !matches!(method, "get" | "head" | "options") {
+            shared.push("403");
+        }
+        for (code, response) in errors(&shared) {
+            responses.entry(code).or_insert(response);
+        }
         responses.insert(self.success.0.to_owned(), self.success.1.clone());
         let mut op = json!({
             "summary": self.summary,

@@ -15,7 +15,10 @@ use tower_http::{
 };
 
 use crate::{
-    app::{api, auth, config::Config, error::AppError, jobs, pages, state::AppState, telemetry},
+    app::{
+        api, auth, config::Config, error::AppError, hardening, jobs, pages, state::AppState,
+        telemetry,
+    },
     features::{
         admin, dashboard, handling, intake, opinion, reports, resident, search, supervision,
     },
@@ -49,6 +52,10 @@ pub fn router_with(state: AppState, pages: Router<AppState>) -> Router {
         app
     };
     app.layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            hardening::guard,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request| {

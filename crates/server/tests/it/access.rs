@@ -22,21 +22,22 @@ async fn stations_cannot_touch_each_others_appeals(backend: Backend) {
             app.units.station_b,
         )
         .await;
+    // Out of scope answers 404 like a missing appeal (403 told which ids exist).
     let a = app.login("station_a_handler").await;
     assert_eq!(
         a.get(&format!("/api/v1/appeals/{id}")).await.status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     for action in ["accept", "close", "reveal"] {
         let r = a
             .post(&format!("/api/v1/appeals/{id}/{action}"), json!({}))
             .await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{action}");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{action}");
     }
     let r = a
         .post(&format!("/api/v1/appeals/{id}/reply"), json!({"text": "x"}))
         .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let inbox = a.get_ok("/api/v1/appeals").await;
     assert!(!inbox["items"]
         .as_array()
@@ -59,7 +60,7 @@ async fn stations_cannot_touch_each_others_appeals(backend: Backend) {
     let c = app.login("station_c_handler").await;
     assert_eq!(
         c.get(&format!("/api/v1/appeals/{id}")).await.status(),
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     // Assigning to an officer of another unit is refused.
     let b = app.login("station_b_handler").await;

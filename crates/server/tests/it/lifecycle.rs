@@ -50,9 +50,9 @@ async fn intake_accept_transfer_reply_rate_close(backend: Backend) {
         .await;
     assert_eq!(moved["outcome"], "transferred");
     assert_eq!(moved["appeal"]["status"], "transferred");
-    // Once transferred, station A no longer owns it.
+    // Once transferred, station A no longer owns it: out of scope looks missing.
     let r = a.get(&format!("/api/v1/appeals/{id}")).await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
 
     // Station B accepts, assigns and replies.
     let b = app.login("station_b_handler").await;
@@ -362,7 +362,7 @@ async fn external_handoff_and_receipt(backend: Backend) {
     assert_eq!(detail["appeal"]["status"], "transferred");
     assert_eq!(detail["handoffs"].as_array().unwrap().len(), 1);
 
-    // Another station's handler cannot record the receipt.
+    // Another station's handler cannot record the receipt (out of scope: 404).
     let other = app.login("station_c_handler").await;
     let r = other
         .post(
@@ -370,7 +370,7 @@ async fn external_handoff_and_receipt(backend: Backend) {
             json!({"appeal_id": id, "receipt": "x"}),
         )
         .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let acked = handler
         .post_ok(
             &format!("/api/v1/handoffs/{}/acknowledge", handoff["id"]),

@@ -389,10 +389,11 @@ async fn transfer_assign_reject_and_category_correction() {
         )
         .await;
     assert_eq!(app.appeal(id).await.unit_id, app.units.station_b);
-    // Now it is station B's: station A gets 403, station B accepts it.
+    // Now it is station B's: station A gets 404 (out of scope looks missing),
+    // station B accepts it.
     assert_eq!(
         handler.get(&format!("/staff/appeals/{id}")).await.status,
-        StatusCode::FORBIDDEN
+        StatusCode::NOT_FOUND
     );
     let mut b = Browser::new(&app);
     b.login("station_b_handler").await;

@@ -28,3 +28,17 @@ pub struct OneTimeCode {
     /// Lockouts so far; the next lockout lasts longer (backoff).
     pub lockouts: i32,
 }
+
+/// The failed sign-ins bearing on one attempt (times within the asked window), read in
+/// one go for `police_square_domain::throttle::Failures`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LoginFailures {
+    /// This account from this address.
+    pub pair: Vec<Millis>,
+    /// This address, any account.
+    pub address: Vec<Millis>,
+    /// How many distinct accounts failed from this address.
+    pub address_accounts: usize,
+    /// This account, any address.
+    pub account: Vec<Millis>,
+}

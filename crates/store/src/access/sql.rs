@@ -90,7 +90,101 @@ pub(crate) async fn clear_rate_limit(conn: &mut Conn, key: &str) -> StoreResult<
     Ok(())
 }
 
-/// Drops expired sessions and rate-limit windows; returns how many rows went.
+// ── failed sign-ins and known addresses ─────────────────────────────────
+
+/// Failed sign-ins are kept this long: no throttle window is longer.
+const FAILURES_KEPT: Millis = 24 * 3_600_000;
+/// A known address is forgotten after this long without a sign-in from it.
+const KNOWN_ADDRESS_KEPT: Millis = 90 * 24 * 3_600_000;
+
+pub(crate) async fn record_login_failure(
+    conn: &mut Conn,
+    account: &str,
+    address: &str,
+    at: Millis,
+) -> StoreResult<()> {
+    sqlx::query("INSERT INTO login_failures (account, address, at) VALUES ($1, $2, $3)")
+        .bind(account)
+        .bind(address)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn login_failures(
+    conn: &mut Conn,
+    account: &str,
+    address: &str,
+    since: Millis,
+) -> StoreResult<LoginFailures> {
+    let by_address =
+        sqlx::query("SELECT account, at FROM login_failures WHERE address = $1 AND at > $2")
+            .bind(address)
+            .bind(since)
+            .fetch_all(&mut *conn)
+            .await?;
+    let mut failures = LoginFailures::default();
+    let mut accounts = std::collections::HashSet::new();
+    for row in &by_address {
+        let who: String = row.try_get("account")?;
+        let at: Millis = row.try_get("at")?;
+        if who == account {
+            failures.pair.push(at);
+        }
+        failures.address.push(at);
+        accounts.insert(who);
+    }
+    failures.address_accounts = accounts.len();
+    failures.account =
+        sqlx::query_scalar("SELECT at FROM login_failures WHERE account = $1 AND at > $2")
+            .bind(account)
+            .bind(since)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(failures)
+}
+
+pub(crate) async fn record_login_success(
+    conn: &mut Conn,
+    account: &str,
+    address: &str,
+    at: Millis,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM login_failures WHERE account = $1 AND address = $2")
+        .bind(account)
+        .bind(address)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO login_known_addresses (account, address, last_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (account, address) DO UPDATE SET last_at = excluded.last_at",
+    )
+    .bind(account)
+    .bind(address)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn is_known_address(
+    conn: &mut Conn,
+    account: &str,
+    address: &str,
+) -> StoreResult<bool> {
+    let found: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_known_addresses WHERE account = $1 AND address = $2",
+    )
+    .bind(account)
+    .bind(address)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(found > 0)
+}
+
+/// Drops expired sessions, rate-limit windows, failed sign-ins older than a day and
+/// known addresses unused for 90 days; returns how many rows went.
 pub(crate) async fn purge_expired(conn: &mut Conn, now: Millis) -> StoreResult<u64> {
     let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
@@ -100,7 +194,18 @@ pub(crate) async fn purge_expired(conn: &mut Conn, now: Millis) -> StoreResult<u
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    Ok(sessions.rows_affected() + windows.rows_affected())
+    let failures = sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+        .bind(now - FAILURES_KEPT)
+        .execute(&mut *conn)
+        .await?;
+    let known = sqlx::query("DELETE FROM login_known_addresses WHERE last_at <= $1")
+        .bind(now - KNOWN_ADDRESS_KEPT)
+        .execute(&mut *conn)
+        .await?;
+    Ok(sessions.rows_affected()
+        + windows.rows_affected()
+        + failures.rows_affected()
+        + known.rows_affected())
 }
 
 // ── one-time codes ───────────────────────────────────────────────────────
@@ -169,6 +274,40 @@ impl AccessStore for SqlStore {
 
     async fn clear_rate_limit(&self, key: &str) -> StoreResult<()> {
         write!(self, |c| clear_rate_limit(c, key).await)
+    }
+
+    async fn record_login_failure(
+        &self,
+        account: &str,
+        address: &str,
+        at: Millis,
+    ) -> StoreResult<()> {
+        write!(self, |c| record_login_failure(c, account, address, at)
+            .await)
+    }
+
+    async fn login_failures(
+        &self,
+        account: &str,
+        address: &str,
+        since: Millis,
+    ) -> StoreResult<LoginFailures> {
+        // From the writer: a failure just noted must count for the next attempt.
+        write!(self, |c| login_failures(c, account, address, since).await)
+    }
+
+    async fn record_login_success(
+        &self,
+        account: &str,
+        address: &str,
+        at: Millis,
+    ) -> StoreResult<()> {
+        write!(self, |c| record_login_success(c, account, address, at)
+            .await)
+    }
+
+    async fn is_known_address(&self, account: &str, address: &str) -> StoreResult<bool> {
+        read!(self, |c| is_known_address(c, account, address).await)
     }
 
     async fn purge_expired(&self, now: Millis) -> StoreResult<u64> {

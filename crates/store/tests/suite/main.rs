@@ -21,6 +21,7 @@ mod admin;
 mod appeals;
 mod audit_and_jobs;
 mod inbox;
+mod login_failures;
 mod opinion;
 mod rates;
 mod reports;
@@ -32,6 +33,7 @@ use admin::*;
 use appeals::*;
 use audit_and_jobs::*;
 use inbox::*;
+use login_failures::*;
 use opinion::*;
 use rates::*;
 use reports::*;
@@ -54,6 +56,7 @@ suite!(
     outbox_claim_fail_retry,
     rate_counts_match_hand_computation,
     rate_limits_count_per_window,
+    login_failures_are_read_per_pair_address_and_account,
     one_time_codes_round_trip,
     requests_are_decided_once,
     handoff_and_acknowledgement,

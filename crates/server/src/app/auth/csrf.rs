@@ -39,6 +39,11 @@ impl Sessions {
             .map(|s| s.csrf_token.as_str())
     }
 
+    /// The staff member of the live staff session, if any.
+    pub fn staff_id(&self) -> Option<police_square_store::Id> {
+        self.staff.as_ref().and_then(|s| s.staff_id)
+    }
+
     fn accepts(&self, token: &str) -> bool {
         [&self.staff, &self.resident]
             .into_iter()

@@ -1,13 +1,14 @@
 //! Staff sign-in and sign-out.
 
 use police_square_domain::Millis;
-use police_square_store::{Actor, NewAudit, Session, Staff};
+use police_square_store::{Actor, Id, NewAudit, Session, Staff};
 
 use super::{hash_password, new_token, token_hash, verify_password, ClientIp};
 use crate::app::{
     error::{AppError, AppResult},
-    limits::{self, MINUTE},
+    limits::MINUTE,
     state::AppState,
+    throttle::{self, Attempt},
 };
 
 /// A new staff session. `token` goes into the `ps_session` cookie and nowhere else.
@@ -19,26 +20,28 @@ pub struct LoggedIn {
     pub expires_at: Millis,
 }
 
-/// Check the password (throttled per username and per client address: after
-/// `login_max_failures` failures within the window, further attempts get 429 until the
-/// window passes) and open a session.
+/// Check the password and open a session. Throttled per account and address (see
+/// [`throttle`]): a guesser is slowed, the account's owner is not locked out when
+/// `signed_in_as` is their live session or the address signed in before.
 pub async fn login(
     state: &AppState,
     username: &str,
     password: &str,
     ip: &ClientIp,
+    signed_in_as: Option<Id>,
 ) -> AppResult<LoggedIn> {
-    let limits = &state.config.limits;
-    let window = limits.login_window_minutes * MINUTE;
     let username: String = username.trim().chars().take(64).collect();
-    let user_key = format!("login:user:{username}");
-    let ip_key = format!("login:ip:{}", ip.key());
-    // Every attempt counts; a success clears the counters, so what is counted is the
-    // failures since the last success.
-    limits::hit(state, &user_key, limits.login_max_failures, window).await?;
-    limits::hit(state, &ip_key, limits.login_max_failures, window).await?;
-
     let staff = state.stores.org.staff_by_username(&username).await?;
+    let known = staff.as_ref().is_some_and(|s| signed_in_as == Some(s.id));
+    let attempt = Attempt::check(
+        state,
+        throttle::login_policy(&state.config.limits),
+        format!("staff:{username}"),
+        ip.key(),
+        known,
+    )
+    .await?;
+
     let ok = match &staff {
         Some(s) => verify_password(password, &s.password_hash) && !s.disabled,
         None => {
@@ -50,14 +53,15 @@ pub async fn login(
     let now = state.now();
     let staff = match staff {
         Some(s) if ok => s,
-        Some(s) => {
-            audit_login(state, now, &s, "staff.login_failed").await?;
+        other => {
+            if let Some(s) = &other {
+                audit_login(state, now, s, "staff.login_failed").await?;
+            }
+            attempt.failed().await?;
             return Err(AppError::BadCredentials("error.bad_credentials"));
         }
-        None => return Err(AppError::BadCredentials("error.bad_credentials")),
     };
-    state.stores.access.clear_rate_limit(&user_key).await?;
-    state.stores.access.clear_rate_limit(&ip_key).await?;
+    attempt.succeeded().await?;
 
     let token = new_token();
     let csrf_token = new_token();

@@ -4,7 +4,7 @@ use axum::{
     extract::State,
     http::{header, HeaderMap, StatusCode},
     response::IntoResponse,
-    Json,
+    Extension, Json,
 };
 use police_square_domain::Millis;
 use police_square_store::{Handoff, Id};
@@ -14,7 +14,7 @@ use crate::app::api_routes::ApiRoutes;
 use crate::app::extract::{ApiJson, ApiPath};
 use crate::{
     app::{
-        auth::{self, ClientIp, CurrentStaff, STAFF_COOKIE},
+        auth::{self, ClientIp, CurrentStaff, Sessions, STAFF_COOKIE},
         error::AppResult,
         state::AppState,
     },
@@ -48,9 +48,11 @@ pub struct LoginResponse {
 pub async fn login(
     State(state): State<AppState>,
     ip: ClientIp,
+    sessions: Option<Extension<Sessions>>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> AppResult<impl IntoResponse> {
-    let s = auth::login(&state, &body.username, &body.password, &ip).await?;
+    let signed_in_as = sessions.and_then(|Extension(s)| s.staff_id());
+    let s = auth::login(&state, &body.username, &body.password, &ip, signed_in_as).await?;
     let cookie = auth::session_cookie(
         STAFF_COOKIE,
         &s.token,

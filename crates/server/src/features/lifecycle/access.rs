@@ -1,7 +1,8 @@
 //! Access rules (权限).
 //!
-//! - Staff act only on appeals whose owning unit lies inside their own unit's subtree
-//!   (403 otherwise).
+//! - Staff act only on appeals whose owning unit lies inside their own unit's subtree;
+//!   outside it an appeal answers 404 like a missing one (403 would tell which ids
+//!   exist).
 //! - `conduct` complaints (about officers) exist only for supervisors and admins: to
 //!   everyone else they are 404 and never appear in an inbox. They are also hidden
 //!   from supervisors posted in the accused unit (or above it within the same bureau
@@ -63,7 +64,7 @@ pub fn check(staff: &Staff, appeal: &Appeal, need: Need) -> AppResult<()> {
         return Err(AppError::NotFound);
     }
     if !staff.unit_path.contains(&appeal.unit_path) {
-        return Err(AppError::Forbidden);
+        return Err(AppError::NotFound);
     }
     let role = staff.role;
     let allowed = match need {
@@ -191,7 +192,7 @@ mod tests {
         assert!(check(&staff(Role::Handler, "/1/3/"), &a, Need::Handle).is_ok());
         assert!(matches!(
             check(&staff(Role::Handler, "/1/3/6/"), &a, Need::Read),
-            Err(AppError::Forbidden)
+            Err(AppError::NotFound)
         ));
         assert!(check(&staff(Role::Leader, "/1/"), &a, Need::Read).is_ok());
         assert!(matches!(

@@ -39,9 +39,12 @@ pub async fn show(
 pub async fn send_code(
     State(state): State<AppState>,
     ip: ClientIp,
+    resident: Option<CurrentResident>,
     ApiPath(code): ApiPath<String>,
 ) -> AppResult<Json<CodeSent>> {
-    Ok(Json(resident::send_code(&state, &code, &ip).await?))
+    Ok(Json(
+        resident::send_code(&state, &code, &ip, resident.as_ref()).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,10 +64,11 @@ pub struct VerifyResponse {
 pub async fn verify(
     State(state): State<AppState>,
     ip: ClientIp,
+    resident: Option<CurrentResident>,
     ApiPath(code): ApiPath<String>,
     ApiJson(body): ApiJson<VerifyBody>,
 ) -> AppResult<impl IntoResponse> {
-    let login = resident::verify_code(&state, &code, &body.otp, &ip).await?;
+    let login = resident::verify_code(&state, &code, &body.otp, &ip, resident.as_ref()).await?;
     let cookie = auth::session_cookie(
         RESIDENT_COOKIE,
         &login.token,

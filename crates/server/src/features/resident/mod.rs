@@ -25,12 +25,10 @@ use crate::app::{
     i18n::{Catalog, Lang},
     limits::{self, HOUR, MINUTE},
     state::AppState,
+    throttle::{self, Attempt},
 };
 
 const OTP_TTL: Millis = 10 * MINUTE;
-/// First lockout after too many wrong codes; doubles with each further lockout.
-const LOCKOUT_BASE: Millis = MINUTE;
-const LOCKOUT_MAX: Millis = 24 * HOUR;
 
 /// What anyone with the tracking code sees; the text, reply and rating only after
 /// one-time-code verification. Never personal data, never internal notes.
@@ -205,8 +203,14 @@ pub struct CodeSent {
 }
 
 /// Send a 6-digit one-time code to the appeal's contact phone (through the outbox,
-/// template `otp`). Limited per appeal per hour; refused while locked out.
-pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult<CodeSent> {
+/// template `otp`). Limited per appeal per hour; refused while this address is held
+/// back from verifying (see [`verify_code`]).
+pub async fn send_code(
+    state: &AppState,
+    code: &str,
+    ip: &ClientIp,
+    resident: Option<&CurrentResident>,
+) -> AppResult<CodeSent> {
     let appeal = find(state, code, ip, None).await?;
     if !pii::mask_is_mobile(&appeal.phone_masked) {
         // A fixed line cannot receive a code; the handler calls the resident back.
@@ -217,14 +221,8 @@ pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult
         ));
     }
     let now = state.now();
+    code_attempt(state, &appeal, ip, resident).await?;
     let previous = state.stores.access.one_time_code(appeal.id).await?;
-    if previous
-        .as_ref()
-        .and_then(|p| p.locked_until)
-        .is_some_and(|until| until > now)
-    {
-        return Err(AppError::TooManyRequests);
-    }
     limits::hit(
         state,
         &format!("otp:send:{}", appeal.id),
@@ -242,8 +240,8 @@ pub async fn send_code(state: &AppState, code: &str, ip: &ClientIp) -> AppResult
             code_hash: otp_hash(state, appeal.id, &otp),
             expires_at,
             attempts: 0,
-            // A new code does not lift an earlier lockout's backoff.
-            locked_until: previous.as_ref().and_then(|p| p.locked_until),
+            // Throttling lives with the sign-in failures now; the columns stay unused.
+            locked_until: None,
             lockouts: previous.as_ref().map_or(0, |p| p.lockouts),
         })
         .await?;
@@ -275,22 +273,41 @@ pub struct ResidentLogin {
     pub expires_at: Millis,
 }
 
-/// Check a one-time code. `otp_max_attempts` wrong codes lock the appeal's codes out
-/// for 1 min, then 2, 4… (up to a day).
+/// The throttled verification attempt for this tracking code from this address: a
+/// guesser is held back (1 min after `otp_max_attempts` wrong codes, doubling), the
+/// resident at another address or with a live session of the appeal is not.
+async fn code_attempt<'a>(
+    state: &'a AppState,
+    appeal: &Appeal,
+    ip: &ClientIp,
+    resident: Option<&CurrentResident>,
+) -> AppResult<Attempt<'a>> {
+    Attempt::check(
+        state,
+        throttle::otp_policy(&state.config.limits),
+        format!("track:{}", appeal.id),
+        ip.key(),
+        resident.is_some_and(|r| r.appeal_id == appeal.id),
+    )
+    .await
+}
+
+/// Check a one-time code (throttled per tracking code and address, see
+/// [`code_attempt`]). `otp_max_attempts` wrong guesses spend the code, so a code
+/// cannot be guessed from many addresses either.
 pub async fn verify_code(
     state: &AppState,
     code: &str,
     otp: &str,
     ip: &ClientIp,
+    resident: Option<&CurrentResident>,
 ) -> AppResult<ResidentLogin> {
     let appeal = find(state, code, ip, None).await?;
+    let attempt = code_attempt(state, &appeal, ip, resident).await?;
     let now = state.now();
     let Some(mut current) = state.stores.access.one_time_code(appeal.id).await? else {
         return Err(AppError::BadCredentials("error.otp_expired"));
     };
-    if current.locked_until.is_some_and(|until| until > now) {
-        return Err(AppError::TooManyRequests);
-    }
     if current.code_hash.is_empty() || current.expires_at <= now {
         return Err(AppError::BadCredentials("error.otp_expired"));
     }
@@ -298,18 +315,15 @@ pub async fn verify_code(
     if !constant_time_eq(given.as_bytes(), current.code_hash.as_bytes()) {
         current.attempts += 1;
         if current.attempts >= state.config.limits.otp_max_attempts {
-            let backoff = LOCKOUT_BASE
-                .saturating_mul(1 << current.lockouts.clamp(0, 20))
-                .min(LOCKOUT_MAX);
-            current.locked_until = Some(now + backoff);
-            current.lockouts += 1;
             current.attempts = 0;
-            // The code is spent: after the lockout a new one must be requested.
+            // The code is spent: a new one must be requested.
             current.code_hash.clear();
         }
         state.stores.access.put_one_time_code(current).await?;
+        attempt.failed().await?;
         return Err(AppError::BadCredentials("error.otp_wrong"));
     }
+    attempt.succeeded().await?;
     // Spend the code; a successful verification forgives earlier lockouts.
     state
         .stores

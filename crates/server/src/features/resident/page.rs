@@ -481,19 +481,17 @@ pub async fn send_otp(
     Path(code): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
-    let sent = resident::send_code(&state, &code, &ip).await;
+    let sent = resident::send_code(&state, &code, &ip, resident.as_ref()).await;
     let v = match load_track(&state, &p, &code, &ip, resident.as_ref()).await {
         Ok(v) => v,
         Err(r) => return r,
     };
     match sent {
         Ok(sent) => render(&track_page_view(p, v, Some(sent), true, None, false)),
-        Err(AppError::TooManyRequests) => {
+        Err(e @ AppError::TooManyRequests { .. }) => {
             let msg = p.t("page.track.err_too_many_codes");
-            render_status(
-                StatusCode::TOO_MANY_REQUESTS,
-                &track_page_view(p, v, None, false, Some(msg), false),
-            )
+            let page = track_page_view(p, v, None, false, Some(msg), false);
+            with_retry_after(render_status(StatusCode::TOO_MANY_REQUESTS, &page), &e)
         }
         Err(e) => Err(e),
     }
@@ -514,7 +512,7 @@ pub async fn verify(
     CsrfForm(form): CsrfForm<VerifyForm>,
 ) -> AppResult<Response> {
     let otp: String = form.otp.chars().filter(|c| c.is_ascii_digit()).collect();
-    match resident::verify_code(&state, &code, &otp, &ip).await {
+    match resident::verify_code(&state, &code, &otp, &ip, resident.as_ref()).await {
         Ok(login) => {
             let normalized = tracking::normalize(&code).unwrap_or_default();
             let mut r = see_other(&format!("/track/{normalized}"));
@@ -541,19 +539,26 @@ pub async fn verify(
             let page = track_page_view(p, v, None, again, Some(msg), false);
             render_status(StatusCode::UNAUTHORIZED, &page)
         }
-        Err(AppError::TooManyRequests) => {
+        Err(e @ AppError::TooManyRequests { .. }) => {
             let v = match load_track(&state, &p, &code, &ip, resident.as_ref()).await {
                 Ok(v) => v,
                 Err(r) => return r,
             };
             let msg = p.t("page.track.err_locked");
-            render_status(
-                StatusCode::TOO_MANY_REQUESTS,
-                &track_page_view(p, v, None, false, Some(msg), false),
-            )
+            let page = track_page_view(p, v, None, false, Some(msg), false);
+            with_retry_after(render_status(StatusCode::TOO_MANY_REQUESTS, &page), &e)
         }
         Err(e) => Err(e),
     }
+}
+
+/// A rendered 429 page keeps the error's truthful `Retry-After`.
+fn with_retry_after(page: AppResult<Response>, e: &AppError) -> AppResult<Response> {
+    let mut page = page?;
+    if let Some(retry_after) = e.retry_after() {
+        page.headers_mut().insert(header::RETRY_AFTER, retry_after);
+    }
+    Ok(page)
 }
 
 #[derive(Debug, Deserialize)]

@@ -404,7 +404,7 @@ pub async fn expect(r: Response, status: StatusCode) -> Value {
     }
 }
 
-fn set_cookie(r: &Response, name: &str) -> String {
+pub fn set_cookie(r: &Response, name: &str) -> String {
     r.headers()
         .get_all(header::SET_COOKIE)
         .iter()

@@ -3,13 +3,14 @@
 use askama::Template;
 use axum::{
     extract::{Query, State},
-    http::{header, HeaderMap, StatusCode},
+    http::{header, HeaderMap},
     response::Response,
+    Extension,
 };
 use serde::Deserialize;
 
 use crate::app::{
-    auth::{self, session_cookie, ClientIp, STAFF_COOKIE},
+    auth::{self, session_cookie, ClientIp, Sessions, STAFF_COOKIE},
     error::{AppError, AppResult},
     pages::ctx::{render, render_status, see_other, CsrfForm, PageFrame},
     state::AppState,
@@ -67,10 +68,12 @@ pub async fn login(
     State(state): State<AppState>,
     p: PageFrame,
     ip: ClientIp,
+    sessions: Option<Extension<Sessions>>,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(Some(&form.next));
-    match auth::login(&state, &form.username, &form.password, &ip).await {
+    let signed_in_as = sessions.and_then(|Extension(s)| s.staff_id());
+    match auth::login(&state, &form.username, &form.password, &ip, signed_in_as).await {
         Ok(s) => {
             let mut r = see_other(&next);
             r.headers_mut().append(
@@ -84,9 +87,9 @@ pub async fn login(
             );
             Ok(r)
         }
-        Err(e @ (AppError::BadCredentials(_) | AppError::TooManyRequests)) => {
+        Err(e @ (AppError::BadCredentials(_) | AppError::TooManyRequests { .. })) => {
             let status = e.status();
-            let key = if matches!(e, AppError::TooManyRequests) {
+            let key = if matches!(e, AppError::TooManyRequests { .. }) {
                 "page.login.err_throttled"
             } else {
                 "error.bad_credentials"
@@ -98,9 +101,8 @@ pub async fn login(
                 p,
             };
             let mut r = render_status(status, &page)?;
-            if status == StatusCode::TOO_MANY_REQUESTS {
-                r.headers_mut()
-                    .insert(header::RETRY_AFTER, "60".parse().expect("static"));
+            if let Some(retry_after) = e.retry_after() {
+                r.headers_mut().insert(header::RETRY_AFTER, retry_after);
             }
             Ok(r)
         }
