@@ -47,12 +47,10 @@ pub async fn backup(config: &Config, dest: &Path) -> anyhow::Result<()> {
     } else {
         let file = dest.join(PG_FILE);
         run_tool(
-            Command::new("pg_dump")
+            pg_tool("pg_dump", &config.database_url)
                 .arg("--format=custom")
                 .arg("--file")
-                .arg(&file)
-                .arg("--dbname")
-                .arg(&config.database_url),
+                .arg(&file),
         )?;
         PG_FILE
     };
@@ -104,10 +102,8 @@ pub async fn restore(config: &Config, src: &Path, force: bool) -> anyhow::Result
                 bail!("a PostgreSQL backup restores into a postgres:// database only");
             }
             run_tool(
-                Command::new("pg_restore")
+                pg_tool("pg_restore", &config.database_url)
                     .args(["--clean", "--if-exists", "--no-owner"])
-                    .arg("--dbname")
-                    .arg(&config.database_url)
                     .arg(&data),
             )?;
         }
@@ -165,6 +161,61 @@ async fn restore_sqlite(config: &Config, data: &Path, force: bool) -> anyhow::Re
     Ok(())
 }
 
+/// `program --dbname URL` with the URL's password moved into `PGPASSWORD`: command
+/// lines are visible to every user of the machine (`ps`), the environment is not.
+fn pg_tool(program: &str, url: &str) -> Command {
+    let (url, password) = split_password(url);
+    let mut command = Command::new(program);
+    command.arg("--dbname").arg(url);
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    command
+}
+
+/// `postgres://user:secret@host/db` → (`postgres://user@host/db`, `secret`), the
+/// password percent-decoded as libpq would.
+fn split_password(url: &str) -> (String, Option<String>) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return (url.to_owned(), None);
+    };
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return (url.to_owned(), None);
+    };
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return (url.to_owned(), None);
+    };
+    (
+        format!("{scheme}://{user}@{host}{tail}"),
+        Some(percent_decode(password)),
+    )
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
+            .flatten()
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn run_tool(command: &mut Command) -> anyhow::Result<()> {
     let program = command.get_program().to_string_lossy().into_owned();
     let status = command.status().map_err(|e| {
@@ -180,4 +231,33 @@ fn run_tool(command: &mut Command) -> anyhow::Result<()> {
         bail!("{program} failed ({status})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_password;
+
+    #[test]
+    fn the_password_leaves_the_command_line() {
+        assert_eq!(
+            split_password(
+                "postgres://ps:s%40cret:x@db.internal:5432/police_square?sslmode=require"
+            ),
+            (
+                "postgres://ps@db.internal:5432/police_square?sslmode=require".to_owned(),
+                Some("s@cret:x".to_owned())
+            )
+        );
+        assert_eq!(
+            split_password("postgres://postgres@127.0.0.1:5432/postgres"),
+            (
+                "postgres://postgres@127.0.0.1:5432/postgres".to_owned(),
+                None
+            )
+        );
+        assert_eq!(
+            split_password("postgresql://db/x"),
+            ("postgresql://db/x".to_owned(), None)
+        );
+    }
 }
