@@ -3,20 +3,12 @@
 //! audit chain verifies, and a restore under another key is refused. SQLite, and
 //! PostgreSQL with pg_dump/pg_restore.
 
-use std::{
-    path::Path,
-    process::Command,
-    sync::{
-        atomic::{AtomicBool, Ordering},
-        Arc, Mutex,
-    },
-    time::Duration,
-};
+use std::{path::Path, process::Command, time::Duration};
 
 use police_square_store::testing::{fresh_postgres_db, sqlite_url_in};
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::durability::{command, start_server, wait_ready};
+use crate::durability::{command, start_server, wait_ready, IntakeBurst};
 
 const OTHER_KEY: &str = "0303030303030303030303030303030303030303030303030303030303030303";
 
@@ -42,54 +34,18 @@ async fn backup_under_burst_then_restore(db_url: String, restored_url: String) {
     let http = reqwest::Client::new();
     wait_ready(&http, &base).await;
 
-    let acknowledged = Arc::new(Mutex::new(Vec::<(i64, String)>::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for worker in 0..6 {
-        let (http, base, acknowledged, stop) = (
-            http.clone(),
-            base.clone(),
-            acknowledged.clone(),
-            stop.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut n = 0u32;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                let res = http
-                    .post(format!("{base}/api/v1/appeals"))
-                    .header("Idempotency-Key", format!("backup-{worker}-{n}"))
-                    .json(&json!({
-                        "kind": "complaint",
-                        "channel": "api",
-                        "text": format!("夜里工地施工噪音扰民，第{worker}-{n}次反映"),
-                        "contact_phone": "13800001234",
-                    }))
-                    .send()
-                    .await
-                    .unwrap();
-                assert_eq!(res.status().as_u16(), 201, "intake during the backup");
-                let body: Value = res.json().await.unwrap();
-                let id = body["id"].as_i64().unwrap();
-                let code = body["tracking_code"].as_str().unwrap().to_owned();
-                acknowledged.lock().unwrap().push((id, code));
-            }
-        }));
-    }
+    let burst = IntakeBurst::start(&http, &base, 6, "backup", "夜里工地施工噪音扰民", true);
     tokio::time::sleep(Duration::from_millis(800)).await;
     // Everything acknowledged so far must be in the backup; the burst goes on.
-    let before_backup = acknowledged.lock().unwrap().clone();
+    let before_backup = burst.acknowledged();
     let dest = dir.path().join("backup");
     let (ok, out) = run(
         command(&db_url, dir.path()),
         &["backup", dest.to_str().unwrap()],
     )
     .await;
-    let during = acknowledged.lock().unwrap().len() - before_backup.len();
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        t.await.unwrap();
-    }
+    let during = burst.acknowledged().len() - before_backup.len();
+    burst.stop().await;
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(ok, "backup: {out}");

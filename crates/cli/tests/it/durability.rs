@@ -31,6 +31,95 @@ pub(crate) fn command(db_url: &str, dir: &Path) -> Command {
     cmd
 }
 
+/// Workers posting appeals to `base` until stopped, keeping the id and tracking code
+/// of every appeal acknowledged with 201.
+pub(crate) struct IntakeBurst {
+    acknowledged: Arc<Mutex<Vec<(i64, String)>>>,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl IntakeBurst {
+    /// `workers` posting `text，第{worker}-{n}次反映` with idempotency keys named by
+    /// `label`. With `every_201`, any other answer fails the burst; without it,
+    /// connection errors and other statuses are skipped (a server being killed).
+    pub(crate) fn start(
+        http: &reqwest::Client,
+        base: &str,
+        workers: u32,
+        label: &'static str,
+        text: &'static str,
+        every_201: bool,
+    ) -> Self {
+        let acknowledged = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let tasks = (0..workers)
+            .map(|worker| {
+                let (http, base, acknowledged, stop) = (
+                    http.clone(),
+                    base.to_owned(),
+                    acknowledged.clone(),
+                    stop.clone(),
+                );
+                tokio::spawn(async move {
+                    let mut n = 0u32;
+                    while !stop.load(Ordering::Relaxed) {
+                        n += 1;
+                        let res = http
+                            .post(format!("{base}/api/v1/appeals"))
+                            .header("Idempotency-Key", format!("{label}-{worker}-{n}"))
+                            .json(&json!({
+                                "kind": "complaint",
+                                "channel": "api",
+                                "text": format!("{text}，第{worker}-{n}次反映"),
+                                "contact_phone": "13800001234",
+                            }))
+                            .send()
+                            .await;
+                        let res = match res {
+                            Ok(res) => res,
+                            Err(_) if !every_201 => continue,
+                            Err(e) => panic!("intake during the burst: {e}"),
+                        };
+                        if every_201 {
+                            assert_eq!(res.status().as_u16(), 201, "intake during the burst");
+                        } else if res.status().as_u16() != 201 {
+                            continue;
+                        }
+                        let Ok(body) = res.json::<Value>().await else {
+                            assert!(!every_201, "a 201 without its body");
+                            continue;
+                        };
+                        let id = body["id"].as_i64().expect("id in 201 body");
+                        let code = body["tracking_code"].as_str().unwrap().to_owned();
+                        acknowledged.lock().unwrap().push((id, code));
+                    }
+                })
+            })
+            .collect();
+        Self {
+            acknowledged,
+            stop,
+            tasks,
+        }
+    }
+
+    /// What has been acknowledged so far.
+    pub(crate) fn acknowledged(&self) -> Vec<(i64, String)> {
+        self.acknowledged.lock().unwrap().clone()
+    }
+
+    /// Stop the workers and return everything acknowledged.
+    pub(crate) async fn stop(self) -> Vec<(i64, String)> {
+        self.stop.store(true, Ordering::Relaxed);
+        for t in self.tasks {
+            t.await.unwrap();
+        }
+        let acknowledged = self.acknowledged.lock().unwrap().clone();
+        acknowledged
+    }
+}
+
 /// Starts `serve` on port 0 and returns the child and its base URL.
 pub(crate) fn start_server(db_url: &str, dir: &Path) -> (Child, String) {
     let mut child = command(db_url, dir)
@@ -78,54 +167,13 @@ async fn burst_then_kill(db_url: String) {
     let (mut server, base) = start_server(&db_url, dir.path());
     let http = reqwest::Client::new();
     wait_ready(&http, &base).await;
-    let acknowledged = Arc::new(Mutex::new(Vec::<(i64, String)>::new()));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut tasks = Vec::new();
-    for worker in 0..16 {
-        let (http, base, acknowledged, stop) = (
-            http.clone(),
-            base.clone(),
-            acknowledged.clone(),
-            stop.clone(),
-        );
-        tasks.push(tokio::spawn(async move {
-            let mut n = 0u32;
-            while !stop.load(Ordering::Relaxed) {
-                n += 1;
-                let res = http
-                    .post(format!("{base}/api/v1/appeals"))
-                    .header("Idempotency-Key", format!("durability-{worker}-{n}"))
-                    .json(&json!({
-                        "kind": "complaint",
-                        "channel": "api",
-                        "text": format!("小区门口电瓶车被偷，第{worker}-{n}次反映"),
-                        "contact_phone": "13800001234",
-                    }))
-                    .send()
-                    .await;
-                // Connection errors after the kill are expected; only 201s count.
-                if let Ok(res) = res {
-                    if res.status().as_u16() == 201 {
-                        if let Ok(body) = res.json::<Value>().await {
-                            let id = body["id"].as_i64().expect("id in 201 body");
-                            let code = body["tracking_code"].as_str().unwrap().to_owned();
-                            acknowledged.lock().unwrap().push((id, code));
-                        }
-                    }
-                }
-            }
-        }));
-    }
+    let burst = IntakeBurst::start(&http, &base, 16, "durability", "小区门口电瓶车被偷", false);
     // Let the burst run, then kill without any chance to flush or shut down.
     tokio::time::sleep(Duration::from_millis(1_500)).await;
     server.kill().expect("SIGKILL the server");
     server.wait().unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
-    stop.store(true, Ordering::Relaxed);
-    for t in tasks {
-        t.await.unwrap();
-    }
-    let acknowledged = acknowledged.lock().unwrap().clone();
+    let acknowledged = burst.stop().await;
     assert!(
         acknowledged.len() >= 50,
         "the burst should have been acknowledged many times before the kill, got {}",
